@@ -1,0 +1,50 @@
+# The two commands of the README, and the rest of the project's jobs.
+#   make demo            the documented mutually authenticated handshake, step by step
+#   make test            install missing packages, build, run every test
+#   make test-sanitize   the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz            build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
+#   make bench           the side-by-side benchmarks (ours, OpenSSL, libsodium)
+JOBS         ?= $(shell nproc)
+BUILD        ?= build
+BUILD_ASAN   ?= build-asan
+BUILD_FUZZ   ?= build-fuzz
+FUZZ_SECONDS ?= 20
+CTEST_ARGS   ?=
+
+.PHONY: all deps build test test-sanitize fuzz bench demo clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+test-sanitize: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DTLS12_SANITIZE=ON -DTLS12_BENCH=OFF
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DTLS12_FUZZ=ON -DTLS12_TESTS=OFF -DTLS12_BENCH=OFF \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+	scripts/run-fuzzers.sh $(BUILD_FUZZ)/fuzz $(FUZZ_SECONDS)
+
+bench: build
+	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
+
+demo: build
+	@if [ -x $(BUILD)/tls12 ] && $(BUILD)/tls12 demo --help >/dev/null 2>&1; then $(BUILD)/tls12 demo; \
+	 else echo "make demo: the tls12 demo is not built yet (see README: what works today)"; exit 1; fi
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -1,0 +1,89 @@
+// SHA-256, SHA-384 and SHA-512 (FIPS 180-4): the hashes TLS 1.2 uses for the PRF
+// (RFC 5246 §5), the handshake transcript behind Finished (§7.4.9), HMAC, and
+// signatures.
+//
+// Each hash is a small copyable value: a TLS transcript hash keeps running over
+// every handshake message while copies of it are finished to compute
+// CertificateVerify and Finished.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <variant>
+
+#include "crypto/bytes.h"
+
+namespace tls12::crypto {
+
+enum class HashAlgorithm { sha256, sha384, sha512 };
+
+size_t digest_size(HashAlgorithm alg);
+size_t block_size(HashAlgorithm alg);
+std::string_view hash_name(HashAlgorithm alg);  // "SHA-256", ...
+
+class Sha256 {
+ public:
+  static constexpr size_t digest_size = 32;
+  static constexpr size_t block_size = 64;
+  Sha256();
+  void update(ByteView data);
+  std::array<uint8_t, digest_size> finish();  // the object must not be used after
+
+ private:
+  std::array<uint32_t, 8> h_;
+  std::array<uint8_t, block_size> buffer_;
+  size_t buffered_ = 0;
+  uint64_t length_ = 0;  // bytes hashed so far
+};
+
+// SHA-512 and SHA-384 share the 64-bit compression function; SHA-384 differs in
+// its initial value and truncation (FIPS 180-4 §5.3.4, §6.5).
+class Sha512 {
+ public:
+  static constexpr size_t digest_size = 64;
+  static constexpr size_t block_size = 128;
+  Sha512();
+  void update(ByteView data);
+  std::array<uint8_t, digest_size> finish();
+
+ protected:
+  struct Sha384Tag {};
+  explicit Sha512(Sha384Tag);
+  std::array<uint64_t, 8> h_;
+  std::array<uint8_t, block_size> buffer_;
+  size_t buffered_ = 0;
+  uint64_t length_ = 0;
+};
+
+class Sha384 : private Sha512 {
+ public:
+  static constexpr size_t digest_size = 48;
+  static constexpr size_t block_size = 128;
+  Sha384();
+  using Sha512::update;
+  std::array<uint8_t, digest_size> finish();
+};
+
+// A hash chosen at run time (by the cipher suite or the signature scheme).
+class Hash {
+ public:
+  explicit Hash(HashAlgorithm alg);
+  HashAlgorithm algorithm() const { return alg_; }
+  size_t digest_size() const { return crypto::digest_size(alg_); }
+  size_t block_size() const { return crypto::block_size(alg_); }
+  void update(ByteView data);
+  Bytes finish();  // the object must not be used after; copy it first to keep going
+
+ private:
+  HashAlgorithm alg_;
+  std::variant<Sha256, Sha384, Sha512> state_;
+};
+
+// One-shot helpers.
+std::array<uint8_t, 32> sha256(ByteView data);
+std::array<uint8_t, 48> sha384(ByteView data);
+std::array<uint8_t, 64> sha512(ByteView data);
+Bytes hash(HashAlgorithm alg, ByteView data);
+
+}  // namespace tls12::crypto
