@@ -1,4 +1,5 @@
-// Alert names for printing and validation of received alert bytes (RFC 5246 §7.2).
+// Alerts on the wire (RFC 5246 §7.2): the two-byte encoding, its strict
+// decoding, and the names used for printing.
 #include "record/alert.h"
 
 #include <array>
@@ -42,6 +43,34 @@ constexpr std::array<std::pair<AlertDescription, std::string_view>, 32> kNames{{
     {AlertDescription::no_application_protocol, "no_application_protocol"},
 }};
 }  // namespace
+
+std::array<uint8_t, kAlertSize> encode_alert(Alert alert) {
+  return {static_cast<uint8_t>(alert.level), static_cast<uint8_t>(alert.description)};
+}
+
+Alert decode_alert(ByteView plaintext) {
+  if (plaintext.size() != kAlertSize)
+    throw TlsError(AlertDescription::decode_error,
+                   "alert record has " + std::to_string(plaintext.size()) + " bytes, not 2");
+  uint8_t level = plaintext[0];
+  if (level != static_cast<uint8_t>(AlertLevel::warning) &&
+      level != static_cast<uint8_t>(AlertLevel::fatal))
+    throw TlsError(AlertDescription::decode_error,
+                   "alert level " + std::to_string(level) + " is neither warning(1) nor fatal(2)");
+  return {static_cast<AlertLevel>(level), static_cast<AlertDescription>(plaintext[1])};
+}
+
+std::string_view alert_level_name(AlertLevel level) {
+  switch (level) {
+    case AlertLevel::warning: return "warning";
+    case AlertLevel::fatal: return "fatal";
+  }
+  return "unknown";
+}
+
+std::string alert_to_string(Alert alert) {
+  return std::string(alert_level_name(alert.level)) + " " + alert_name(alert.description);
+}
 
 std::string alert_name(AlertDescription description) {
   for (const auto& [value, name] : kNames)

@@ -6,11 +6,15 @@
 // at its boundary, sends the alert and closes.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "crypto/bytes.h"
 
 namespace tls12::record {
 
@@ -55,6 +59,18 @@ struct Alert {
   AlertLevel level;
   AlertDescription description;
 };
+
+// The two bytes of an alert record (§7.2): level, description.
+inline constexpr size_t kAlertSize = 2;
+std::array<uint8_t, kAlertSize> encode_alert(Alert alert);
+// Decodes an alert record's plaintext: exactly 2 bytes with level 1 (warning)
+// or 2 (fatal), else `decode_error`. An unknown description is kept as its
+// number (alert_name prints "unknown(N)"); the receiver treats it as fatal.
+Alert decode_alert(ByteView plaintext);
+// "warning" or "fatal".
+std::string_view alert_level_name(AlertLevel level);
+// "fatal bad_record_mac", for traces and error messages.
+std::string alert_to_string(Alert alert);
 
 // The RFC's name for a description ("bad_record_mac"), or "unknown(N)".
 std::string alert_name(AlertDescription description);

@@ -1,0 +1,141 @@
+// The record layer as `Connection` uses it (RFC 5246 §6): framing, protection
+// and handshake reassembly joined into one sans-I/O object.
+//
+//   incoming bytes --feed()--> RecordReader --open--> per-type checks
+//        --> handshake records: HandshakeReassembler --> one message at a time
+//        --> alert / ChangeCipherSpec / application_data: the record's plaintext
+//   write(type, data) --> fragments of <= 2^14 --> sealed in place --> output()
+//
+// What is zero-copy (the hot path, DESIGN.md "Hot path without copies"):
+//   - Reading: bytes are copied once into the input buffer by feed() (or read
+//     into it directly via input_space()/commit_input()); each record is opened
+//     in place there and next() returns a view of the plaintext inside that
+//     buffer. No allocation per record once the buffer has grown.
+//   - Writing: write() copies the caller's plaintext once into the output
+//     buffer, at the offset where it belongs inside the record, and seals it
+//     there. No allocation per record once the buffer has grown; consuming
+//     output keeps the capacity.
+//   - Handshake messages are copied into the reassembler's buffer (the
+//     handshake is not the hot path, and a message may span records).
+//
+// Errors are thrown as TlsError with the alert to send; after one, the object
+// is in an undefined state and the connection must close.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "crypto/aead.h"
+#include "crypto/bytes.h"
+#include "record/alert.h"
+#include "record/handshake_reassembler.h"
+#include "record/protection.h"
+#include "record/record.h"
+
+namespace tls12::record {
+
+// Appends protected records to an output buffer. Each fragment is laid out at
+// its final place (header, explicit nonce, plaintext, tag) and sealed in place.
+class RecordWriter {
+ public:
+  // Fragments `data` into records of at most max_fragment() plaintext bytes,
+  // protects each with `protection` and appends them to `out`. Empty data
+  // writes nothing for application_data; for the other types it is a bug in
+  // the caller (`internal_error`), since §6.2.1 forbids empty fragments.
+  void write(ContentType type, ByteView data, RecordProtection& protection, Bytes& out) const;
+
+  // Record size limit for outgoing plaintext (RFC 6066 max_fragment_length
+  // may lower it); 1..2^14, else std::invalid_argument.
+  void set_max_fragment(size_t max_fragment);
+  size_t max_fragment() const { return max_fragment_; }
+
+ private:
+  size_t max_fragment_ = kMaxPlaintextLength;
+};
+
+// One item from RecordLayer::next(). For handshake, `data` is one complete
+// handshake message with its 4-byte header; for the other types it is the
+// plaintext of one record (ChangeCipherSpec already checked to be {1}; alert
+// already checked to be 2 bytes, decoded into `alert`).
+struct Inbound {
+  ContentType type;
+  ByteView data;
+  std::optional<Alert> alert;  // set for ContentType::alert
+};
+
+struct RecordLayerOptions {
+  // Server side: the first record (the ClientHello) may carry version 0x0301.
+  bool accept_legacy_first_record_version = false;
+  size_t max_handshake_message_size = kDefaultMaxHandshakeMessageSize;
+  crypto::AeadImplementation aead_implementation = crypto::AeadImplementation::best;
+};
+
+class RecordLayer {
+ public:
+  explicit RecordLayer(RecordLayerOptions options = {});
+
+  // ---- Incoming ----
+  // Bytes from the network, in any chunking. Invalidates views from next().
+  void feed(ByteView bytes) { reader_.feed(bytes); }
+  // Zero-copy alternative to feed(): write up to n bytes into the view, then
+  // commit_input(k).
+  MutableByteView input_space(size_t n) { return reader_.input_space(n); }
+  void commit_input(size_t n) { reader_.commit_input(n); }
+
+  // The next complete item, or nullopt if more bytes are needed. Records are
+  // opened lazily, one per call, so keys installed after a ChangeCipherSpec
+  // apply to the very next record. Rules enforced here (RFC 5246 §6.2.1, §7.1,
+  // §7.2): empty handshake/alert/ChangeCipherSpec fragments are
+  // `unexpected_message`; ChangeCipherSpec must be exactly {1} (`decode_error`)
+  // and may not arrive in the middle of a handshake message
+  // (`unexpected_message`); an alert must be exactly 2 bytes with level 1 or 2
+  // (`decode_error`); application_data before enable_application_data() is
+  // `unexpected_message`. Views stay valid until the next feed()/input_space()
+  // (record plaintext) or the next call to next() (handshake messages).
+  std::optional<Inbound> next();
+
+  // ---- Outgoing ----
+  // Protects `data` as records of `type` (split as needed) onto output().
+  // Application data before enable_application_data() is `internal_error`.
+  void write(ContentType type, ByteView data);
+  void write_alert(Alert alert);
+  void write_change_cipher_spec();
+
+  // Protected bytes waiting to be sent; consume_output(n) after sending n.
+  ByteView output() const { return output_; }
+  void consume_output(size_t n);
+  // Hands over all pending output (moves the buffer; the next write allocates).
+  Bytes take_output();
+
+  // ---- Keys and state (what the handshake's instructions turn into) ----
+  // Switches the read direction to AEAD, sequence number 0 (after receiving
+  // ChangeCipherSpec). Refused with `unexpected_message` if part of a handshake
+  // message is still buffered.
+  void install_read_protection(const TrafficKeys& keys);
+  // Switches the write direction (right after sending ChangeCipherSpec).
+  void install_write_protection(const TrafficKeys& keys);
+  // The handshake is complete: application data may flow both ways.
+  void enable_application_data() { application_data_enabled_ = true; }
+  bool application_data_enabled() const { return application_data_enabled_; }
+
+  void set_max_fragment(size_t max_fragment) { writer_.set_max_fragment(max_fragment); }
+
+  const RecordProtection& read_protection() const { return read_; }
+  const RecordProtection& write_protection() const { return write_; }
+  RecordProtection& read_protection() { return read_; }
+  RecordProtection& write_protection() { return write_; }
+
+ private:
+  std::optional<Inbound> check_record(ContentType type, ByteView plaintext);
+
+  RecordLayerOptions options_;
+  RecordReader reader_;
+  RecordWriter writer_;
+  HandshakeReassembler reassembler_;
+  RecordProtection read_;
+  RecordProtection write_;
+  Bytes output_;
+  bool application_data_enabled_ = false;
+};
+
+}  // namespace tls12::record
