@@ -35,6 +35,7 @@
 #include "crypto/sha2.h"
 #include "handshake/cipher_suites.h"
 #include "handshake/messages.h"
+#include "record/protection.h"
 
 namespace tls12::handshake {
 
@@ -43,6 +44,10 @@ inline constexpr size_t master_secret_length = 48;
 // Step 1, RFC 5246 §8.1.
 SecretBytes compute_master_secret(crypto::HashAlgorithm prf_hash, ByteView pre_master_secret,
                                   const Random& client_random, const Random& server_random);
+
+// The keys of one direction as the record layer installs them.
+record::TrafficKeys client_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
+record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
 
 // Step 1 with RFC 7627 §4: `session_hash` = Hash(handshake_messages) through
 // ClientKeyExchange, with the PRF hash.

@@ -73,43 +73,22 @@ inline constexpr uint8_t compression_null = 0;
 
 // Handshake message framing ---------------------------------------------------
 
-// The 4-byte header in front of each body.
+// The 4-byte header in front of each body. Reassembling messages from records
+// is the record layer's job (record/handshake_reassembler.h); these two helpers
+// frame and unframe one whole message.
 inline constexpr size_t handshake_header_size = 4;
-// The largest handshake message tls12 accepts (a certificate chain is the
-// largest real message). Anything longer is refused before it is buffered.
-inline constexpr size_t max_handshake_message_size = 256 * 1024;
 
 // header + body.
 Bytes wrap_handshake(HandshakeType type, ByteView body);
 
-// A complete message as received: the type, and the raw bytes with header
-// (for the transcript). `body()` is the part after the header.
-struct HandshakeMessage {
+// Exactly one message (header + body, nothing after) split into its type and
+// body (a view into `message`). decode_error if the length field disagrees
+// with the size.
+struct HandshakeParts {
   HandshakeType type;
-  Bytes raw;
-  ByteView body() const { return ByteView(raw).subspan(handshake_header_size); }
+  ByteView body;
 };
-
-// Splits exactly one message (header + body, nothing after). decode_error if
-// the length field disagrees with the size.
-HandshakeMessage split_handshake(ByteView message);
-
-// Handshake messages may be split across records and several may share one
-// record (RFC 5246 §6.2.1). Feed each handshake record's fragment to add();
-// next() returns each complete message in order. A header announcing more than
-// max_handshake_message_size bytes is refused at once with illegal_parameter
-// (as OpenSSL does: the message is well-formed, just larger than we accept).
-class HandshakeReassembler {
- public:
-  void add(ByteView fragment);
-  std::optional<HandshakeMessage> next();
-  // Whether part of a message is still waiting for more bytes (a record of
-  // another content type must not arrive in the middle of a handshake message).
-  bool has_partial_message() const { return !buffer_.empty(); }
-
- private:
-  Bytes buffer_;
-};
+HandshakeParts split_handshake(ByteView message);
 
 // Messages ----------------------------------------------------------------------
 
