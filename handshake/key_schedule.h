@@ -45,10 +45,6 @@ inline constexpr size_t master_secret_length = 48;
 SecretBytes compute_master_secret(crypto::HashAlgorithm prf_hash, ByteView pre_master_secret,
                                   const Random& client_random, const Random& server_random);
 
-// The keys of one direction as the record layer installs them.
-record::TrafficKeys client_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
-record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
-
 // Step 1 with RFC 7627 §4: `session_hash` = Hash(handshake_messages) through
 // ClientKeyExchange, with the PRF hash.
 SecretBytes compute_extended_master_secret(crypto::HashAlgorithm prf_hash,
@@ -69,6 +65,10 @@ struct KeyBlock {
 };
 KeyBlock derive_key_block(const CipherSuiteInfo& suite, ByteView master_secret,
                           const Random& client_random, const Random& server_random);
+
+// The keys of one direction as the record layer installs them.
+record::TrafficKeys client_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
+record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
 
 // Step 3, RFC 5246 §7.4.9. `handshake_hash` is Hash(handshake_messages) with
 // the PRF hash, over every message before this Finished (Transcript::current_hash()).

@@ -14,7 +14,7 @@
 //     of §7.4.9 includes the headers).
 //   - `encode_body()` returns the body alone.
 //   - `static X decode(ByteView body)` decodes a body (the header already
-//     split off by `HandshakeReassembler` or `split_handshake`). Decoding is
+//     split off by record::HandshakeReassembler or `split_handshake`). Decoding is
 //     strict: a short body, a vector length outside the RFC's range, or
 //     trailing bytes is TlsError(decode_error). Because decoding is strict and
 //     every field is kept, `decode(b).encode_body() == b` for any body that
