@@ -86,4 +86,16 @@ std::array<uint8_t, 48> sha384(ByteView data);
 std::array<uint8_t, 64> sha512(ByteView data);
 Bytes hash(HashAlgorithm alg, ByteView data);
 
+// The SHA-256 compression function, exposed so that tests can run the portable
+// reference and the SHA-NI version on the same inputs. Each processes `blocks`
+// consecutive 64-byte blocks of `data` into the state `h` (FIPS 180-4 §6.2.2).
+namespace detail {
+using Sha256CompressFn = void (*)(std::array<uint32_t, 8>& h, const uint8_t* data, size_t blocks);
+void sha256_compress_portable(std::array<uint32_t, 8>& h, const uint8_t* data, size_t blocks);
+// Only call when cpu_features().sha_ni is true.
+void sha256_compress_shani(std::array<uint32_t, 8>& h, const uint8_t* data, size_t blocks);
+// The one Sha256 uses: SHA-NI when the CPU has it, otherwise the portable one.
+Sha256CompressFn sha256_compress_selected();
+}  // namespace detail
+
 }  // namespace tls12::crypto
