@@ -1,0 +1,140 @@
+// X.509 v1 and v3 certificates (RFC 5280 §4): parsing and the fields TLS uses.
+//
+//   Certificate ::= SEQUENCE {
+//     tbsCertificate TBSCertificate, signatureAlgorithm AlgorithmIdentifier,
+//     signatureValue BIT STRING }
+//   TBSCertificate ::= SEQUENCE {
+//     version [0] EXPLICIT Version DEFAULT v1, serialNumber INTEGER,
+//     signature AlgorithmIdentifier, issuer Name, validity Validity,
+//     subject Name, subjectPublicKeyInfo SubjectPublicKeyInfo,
+//     issuerUniqueID [1] IMPLICIT OPTIONAL, subjectUniqueID [2] IMPLICIT OPTIONAL,
+//     extensions [3] EXPLICIT Extensions OPTIONAL }
+//
+// The exact tbsCertificate bytes are kept: the issuer's signature covers them,
+// not any re-encoding of the parsed fields. The extensions path validation
+// needs are decoded (§4.2.1.1 authorityKeyIdentifier, .2 subjectKeyIdentifier,
+// .3 keyUsage, .6 subjectAltName, .9 basicConstraints, .10 nameConstraints,
+// .12 extKeyUsage); any other extension is kept raw, and if one of those is
+// marked critical the certificate is unusable (§4.2: "A certificate-using
+// system MUST reject the certificate if it encounters a critical extension it
+// does not recognize").
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/bytes.h"
+#include "x509/keys.h"
+#include "x509/name.h"
+
+namespace tls12::x509 {
+
+// keyUsage bits (RFC 5280 §4.2.1.3), numbered as in the RFC.
+enum class KeyUsageBit : unsigned {
+  digital_signature = 0,
+  non_repudiation = 1,
+  key_encipherment = 2,
+  data_encipherment = 3,
+  key_agreement = 4,
+  key_cert_sign = 5,
+  crl_sign = 6,
+  encipher_only = 7,
+  decipher_only = 8,
+};
+
+struct BasicConstraints {
+  bool ca = false;
+  std::optional<int64_t> path_len_constraint;
+};
+
+// GeneralName forms tls12 understands in subjectAltName and nameConstraints.
+struct GeneralSubtree {
+  enum class Form { dns_name, ip_address, other };
+  Form form = Form::other;
+  std::string dns_name;  // dNSName constraint ("example.com", ".example.com")
+  Bytes ip_and_mask;     // iPAddress constraint: address then mask (8 or 32 bytes)
+  uint32_t tag = 0;      // the GeneralName choice number
+};
+
+struct NameConstraints {
+  std::vector<GeneralSubtree> permitted;
+  std::vector<GeneralSubtree> excluded;
+};
+
+struct Extension {
+  std::string oid;
+  bool critical = false;
+  Bytes value;  // the extnValue OCTET STRING contents
+};
+
+class Certificate {
+ public:
+  // Parses DER; throws DerError (malformed, with the offset) or
+  // std::runtime_error for a structurally valid certificate that breaks a
+  // rule of RFC 5280 (e.g. a duplicated extension). Unknown signature or key
+  // algorithms do not fail parsing: they fail verification.
+  static Certificate parse(ByteView der);
+
+  const Bytes& der() const { return der_; }
+  // The bytes the issuer signed (the whole TBSCertificate element).
+  ByteView tbs_certificate() const { return ByteView(der_).subspan(tbs_offset_, tbs_length_); }
+
+  int version = 1;  // 1 or 3 (2 is accepted and treated as 1 without extensions)
+  Bytes serial_number;  // two's complement, as encoded
+  std::string signature_algorithm_oid;
+  // The algorithm if tls12 implements and accepts it; otherwise the reason.
+  std::optional<SignatureAlgorithm> signature_algorithm;
+  std::string signature_algorithm_problem;
+  Name issuer;
+  Name subject;
+  int64_t not_before = 0;  // Unix seconds
+  int64_t not_after = 0;
+  Bytes subject_public_key_info;  // DER
+  std::string public_key_algorithm_oid;
+  Bytes signature_value;
+
+  std::vector<Extension> extensions;  // all of them, in order
+  std::optional<BasicConstraints> basic_constraints;
+  std::optional<uint16_t> key_usage;                   // bit i = KeyUsageBit i
+  std::optional<std::vector<std::string>> ext_key_usage;  // dotted OIDs
+  bool has_subject_alt_name = false;
+  std::vector<std::string> san_dns_names;
+  std::vector<Bytes> san_ip_addresses;  // 4 or 16 bytes each
+  std::vector<uint32_t> san_other_forms;  // GeneralName tags we keep but do not match
+  std::optional<NameConstraints> name_constraints;
+  std::optional<Bytes> subject_key_identifier;
+  std::optional<Bytes> authority_key_identifier;  // keyIdentifier only
+  std::vector<std::string> unknown_critical_extensions;
+
+  // The subject's key; throws UnsupportedError / DerError / std::invalid_argument.
+  PublicKey public_key(crypto::RsaKeyPolicy policy = crypto::RsaKeyPolicy::standard) const;
+  bool has_key_usage(KeyUsageBit bit) const {
+    return key_usage && ((*key_usage >> static_cast<unsigned>(bit)) & 1u);
+  }
+  bool is_self_issued() const { return names_match(issuer, subject); }
+  // "CN=localhost,O=..." or, for an empty subject, "(empty subject, serial N)".
+  std::string display_name() const;
+
+ private:
+  Bytes der_;
+  size_t tbs_offset_ = 0;
+  size_t tbs_length_ = 0;
+};
+
+// Every CERTIFICATE block of a PEM text / file, in order.
+std::vector<Certificate> parse_certificates_pem(std::string_view pem_text);
+std::vector<Certificate> load_certificates_file(const std::filesystem::path& path);
+
+// A human-readable dump of every field (like `openssl x509 -text`), for
+// `tls12 show`.
+std::string describe(const Certificate& cert);
+
+// The signature algorithm named by an AlgorithmIdentifier (RFC 5280 §4.1.1.2,
+// RFC 4055 §3.1 for RSASSA-PSS-params). Throws UnsupportedError with the reason
+// for algorithms tls12 does not accept (SHA-1 and MD5 are refused on purpose).
+SignatureAlgorithm parse_signature_algorithm(ByteView algorithm_identifier_der);
+
+}  // namespace tls12::x509

@@ -1,0 +1,104 @@
+// Public and private keys as certificates and key files carry them, and the
+// signature checks TLS needs with those keys.
+//
+//   SubjectPublicKeyInfo (RFC 5280 §4.1.2.7): rsaEncryption (RFC 8017 A.1.1,
+//     RSAPublicKey { n, e }) and Ed25519 (RFC 8410 §4, 32 raw bytes); P-256
+//     (RFC 5480) is recognised by name and reported as unsupported.
+//   Private keys: PKCS#1 RSAPrivateKey (RFC 8017 A.1.2, PEM "RSA PRIVATE KEY"),
+//     PKCS#8 PrivateKeyInfo (RFC 5208, PEM "PRIVATE KEY") holding RSA or Ed25519
+//     (RFC 8410 §7), and EncryptedPrivateKeyInfo (RFC 5958 §3, PEM "ENCRYPTED
+//     PRIVATE KEY") with PBES2 (RFC 8018 §6.2) / PBKDF2-HMAC-SHA-256 /
+//     AES-256-CBC, which is what `openssl genpkey -aes256` writes.
+//
+// Keys are the crypto/ types (crypto::RsaPublicKey, ...) so the handshake can
+// use them directly; Ed25519 keys are small structs around the raw bytes.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "crypto/bytes.h"
+#include "crypto/rsa.h"
+#include "crypto/sha2.h"
+
+namespace tls12::x509 {
+
+struct Ed25519PublicKey {
+  std::array<uint8_t, 32> bytes{};
+};
+struct Ed25519PrivateKey {
+  SecretBytes seed;  // the 32-byte private key of RFC 8032 §5.1.5
+  std::array<uint8_t, 32> public_key{};
+};
+
+using PublicKey = std::variant<crypto::RsaPublicKey, Ed25519PublicKey>;
+using PrivateKey = std::variant<crypto::RsaPrivateKey, Ed25519PrivateKey>;
+
+// A key or algorithm that is well-formed but that tls12 does not implement
+// (P-256, RSA-PSS-only keys, AES-192, PBES1, ...).
+class UnsupportedError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// SubjectPublicKeyInfo DER -> key. Throws DerError (malformed),
+// UnsupportedError, or std::invalid_argument (an RSA key crypto/ rejects, e.g.
+// a modulus outside the policy's sizes).
+PublicKey parse_subject_public_key_info(ByteView spki,
+                                        crypto::RsaKeyPolicy policy = crypto::RsaKeyPolicy::standard);
+// "RSA (2048 bit)" / "Ed25519".
+std::string describe(const PublicKey& key);
+PublicKey public_key_of(const PrivateKey& key);
+// Whether two public keys are the same key (a private key matches a certificate).
+bool same_public_key(const PublicKey& a, const PublicKey& b);
+
+PrivateKey parse_pkcs1_rsa_private_key(ByteView der);
+PrivateKey parse_pkcs8_private_key(ByteView der);
+// EncryptedPrivateKeyInfo -> the PrivateKeyInfo DER inside it. Throws
+// std::runtime_error("wrong passphrase or corrupted key") when the CBC padding
+// or the decrypted structure is wrong, UnsupportedError for other schemes.
+SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase);
+
+// Where a passphrase comes from, spelled like openssl's -passin:
+//   "pass:SECRET", "env:VARIABLE", "file:PATH" (first line), "prompt" (asks on
+//   the terminal without echo). The default (none) fails if a key is encrypted.
+struct PassphraseSource {
+  enum class Kind { none, value, env, file, prompt };
+  Kind kind = Kind::none;
+  std::string argument;
+  // Parses the spellings above; throws std::invalid_argument otherwise.
+  static PassphraseSource parse(std::string_view spec);
+};
+// Reads the passphrase. Throws std::runtime_error (unset variable, unreadable
+// file, no terminal, Kind::none).
+SecretBytes read_passphrase(const PassphraseSource& source);
+
+// The first private key in PEM text (PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED
+// PRIVATE KEY); the passphrase is read only if the key is encrypted.
+PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSource& passphrase = {});
+PrivateKey load_private_key_file(const std::filesystem::path& path, const PassphraseSource& passphrase = {});
+
+// ---- signatures -------------------------------------------------------------
+
+// A signature algorithm as certificates (RFC 5280 §4.1.1.2, RFC 4055 §3.1) and
+// TLS (RFC 5246 §7.4.1.4.1, RFC 8446 §4.2.3) name them. For rsa_pss the salt
+// length is the one the signer declared (TLS: digest_size(hash)).
+struct SignatureAlgorithm {
+  enum class Kind { rsa_pkcs1_v15, rsa_pss, ed25519 };
+  Kind kind = Kind::rsa_pkcs1_v15;
+  crypto::HashAlgorithm hash = crypto::HashAlgorithm::sha256;  // unused for ed25519
+  size_t salt_length = 0;                                      // rsa_pss only
+  // "sha256WithRSAEncryption", "RSASSA-PSS with SHA-256", "Ed25519".
+  std::string name() const;
+};
+
+// Verifies `signature` over `message` with `key`. False for a bad signature
+// or a key of the wrong type for the algorithm; never throws for bad input.
+bool verify_signature(const PublicKey& key, const SignatureAlgorithm& algorithm, ByteView message,
+                      ByteView signature);
+
+}  // namespace tls12::x509

@@ -1,0 +1,111 @@
+// Certification path validation (RFC 5280 §6) for a TLS client or server:
+// is this chain, from the peer's certificate up to one of our trust anchors,
+// good for this purpose, this name and this time?
+//
+// Chain building (RFC 4158 in spirit): from the leaf, every certificate among
+// the untrusted intermediates and the trust anchors whose subject matches the
+// issuer (and whose subjectKeyIdentifier matches the authorityKeyIdentifier
+// when both are present) is a candidate; each is tried in turn, depth first,
+// with loop detection and a depth limit, until a path ends at a trust anchor
+// and passes every check. If none does, the most specific failure is reported.
+//
+// Checks on a path leaf, CA_1, ..., anchor:
+//   - each signature verifies with the issuer's key (RSA PKCS#1 v1.5 with
+//     SHA-256/384/512, RSA-PSS, Ed25519; SHA-1 and MD5 are refused);
+//   - every certificate is within its validity period at the given time;
+//   - every CA has basicConstraints cA=TRUE (§4.2.1.9), respects its
+//     pathLenConstraint, and has keyCertSign if it has keyUsage (§4.2.1.3);
+//   - no certificate has an unrecognised critical extension (§4.2);
+//   - the leaf's extKeyUsage (if present) allows serverAuth or clientAuth, and
+//     its keyUsage (if present) allows a TLS key exchange;
+//   - nameConstraints (§4.2.1.10, dNSName and iPAddress) of every CA hold for
+//     every name below it;
+//   - the leaf matches the host name or IP address asked for (hostname.h).
+//
+// For the handshake, the reasons map to alerts (RFC 5246 §7.2.2):
+//   expired, not_yet_valid                        -> certificate_expired
+//   unknown_issuer                                -> unknown_ca
+//   unsupported_algorithm                         -> unsupported_certificate
+//   bad_extended_key_usage, bad_key_usage         -> unsupported_certificate
+//   every other reason (bad_signature, not_a_ca, path_length_exceeded,
+//   hostname_mismatch, name_constraints_violation, malformed, ...) -> bad_certificate
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/bytes.h"
+#include "x509/certificate.h"
+
+namespace tls12::x509 {
+
+enum class Purpose { server, client };
+
+enum class Reason {
+  ok,
+  malformed,                   // a certificate does not parse
+  empty_chain,                 // no certificate given
+  unknown_issuer,              // no path to a trust anchor
+  bad_signature,               // an issuer's signature does not verify
+  unsupported_algorithm,       // SHA-1, MD5, P-256 or another algorithm we refuse
+  expired,                     // now > notAfter
+  not_yet_valid,               // now < notBefore
+  not_a_ca,                    // an issuer without basicConstraints cA=TRUE
+  path_length_exceeded,        // more CAs below than pathLenConstraint allows
+  bad_key_usage,               // CA without keyCertSign, or leaf key usage unfit for TLS
+  bad_extended_key_usage,      // extKeyUsage without serverAuth/clientAuth
+  unknown_critical_extension,  // a critical extension we do not process
+  name_constraints_violation,  // a name outside a CA's permitted / inside its excluded subtrees
+  hostname_mismatch,
+  ip_address_mismatch,
+  chain_too_long,              // depth limit reached while building
+};
+
+// "expired", "hostname_mismatch", ...
+std::string_view reason_name(Reason reason);
+
+struct VerifyOptions {
+  Purpose purpose = Purpose::server;
+  std::optional<std::string> hostname;    // check the leaf against this DNS name
+  std::optional<std::string> ip_address;  // or against this IP address (text form)
+  std::optional<int64_t> time;            // Unix seconds; now if unset
+  bool allow_common_name_fallback = false;  // RFC 6125 §6.4.4 legacy behaviour
+  size_t max_depth = 10;                    // certificates in a path, anchor included
+};
+
+struct VerifyResult {
+  Reason reason = Reason::ok;
+  std::string message;  // names the certificate and the rule; empty when ok
+  std::vector<Certificate> chain;  // leaf ... anchor, when ok
+  bool ok() const { return reason == Reason::ok; }
+};
+
+// The certificates we trust as roots of paths (the --ca file).
+class TrustStore {
+ public:
+  void add(Certificate anchor) { anchors_.push_back(std::move(anchor)); }
+  void add_pem(std::string_view pem_text);
+  static TrustStore from_pem_file(const std::filesystem::path& path);
+  const std::vector<Certificate>& anchors() const { return anchors_; }
+  bool empty() const { return anchors_.empty(); }
+  // The anchors' subject Names as DER: the certificate_authorities list of a
+  // CertificateRequest (RFC 5246 §7.4.4).
+  std::vector<Bytes> subject_names() const;
+
+ private:
+  std::vector<Certificate> anchors_;
+};
+
+VerifyResult verify_chain(const Certificate& leaf, std::span<const Certificate> untrusted,
+                          const TrustStore& trust, const VerifyOptions& options);
+// For a TLS Certificate message (RFC 5246 §7.4.2): leaf first, then whatever
+// the peer sent; a certificate that does not parse is Reason::malformed.
+VerifyResult verify_chain_der(std::span<const Bytes> certificate_list, const TrustStore& trust,
+                              const VerifyOptions& options);
+
+}  // namespace tls12::x509
