@@ -64,12 +64,11 @@ class HandshakeReassembler {
   size_t max_message_size() const { return max_message_size_; }
 
  private:
-  void check_header_at(size_t pos) const;
+  void check_headers() const;
 
   Bytes buffer_;
   size_t start_ = 0;  // first byte not yet returned as a message
   size_t end_ = 0;
-  size_t checked_ = 0;  // headers before this offset have been validated
   size_t max_message_size_;
 };
 

@@ -106,8 +106,8 @@ class RecordReader {
   uint64_t records_read() const { return records_read_; }
 
  private:
-  void check_header(const uint8_t* header) const;
-  void compact();
+  void check_header() const;
+  void make_room(size_t n);
 
   Bytes buffer_;
   size_t start_ = 0;  // first byte not yet returned in a record

@@ -34,15 +34,22 @@
 
 namespace tls12::record {
 
-// Appends protected records to an output buffer. Each fragment is laid out at
-// its final place (header, explicit nonce, plaintext, tag) and sealed in place.
+// Writes protected records into an output buffer. Each fragment is copied to
+// its final place (after header and explicit nonce) and sealed there, so a
+// record costs one copy of its plaintext and no allocation.
 class RecordWriter {
  public:
+  // Bytes that write() produces for `data_length` bytes of plaintext: one
+  // header and one protection overhead per fragment of max_fragment() bytes.
+  size_t protected_size(size_t data_length, const RecordProtection& protection) const;
+
   // Fragments `data` into records of at most max_fragment() plaintext bytes,
-  // protects each with `protection` and appends them to `out`. Empty data
+  // seals each with `protection` and writes them at the start of `out`, which
+  // must hold protected_size() bytes. Returns the bytes written. Empty data
   // writes nothing for application_data; for the other types it is a bug in
   // the caller (`internal_error`), since §6.2.1 forbids empty fragments.
-  void write(ContentType type, ByteView data, RecordProtection& protection, Bytes& out) const;
+  size_t write(ContentType type, ByteView data, RecordProtection& protection,
+               MutableByteView out) const;
 
   // Record size limit for outgoing plaintext (RFC 6066 max_fragment_length
   // may lower it); 1..2^14, else std::invalid_argument.
@@ -102,9 +109,9 @@ class RecordLayer {
   void write_change_cipher_spec();
 
   // Protected bytes waiting to be sent; consume_output(n) after sending n.
-  ByteView output() const { return output_; }
+  ByteView output() const { return ByteView(output_).subspan(output_start_, output_end_ - output_start_); }
   void consume_output(size_t n);
-  // Hands over all pending output (moves the buffer; the next write allocates).
+  // All pending output as a new vector; the internal buffer is kept for reuse.
   Bytes take_output();
 
   // ---- Keys and state (what the handshake's instructions turn into) ----
@@ -134,7 +141,11 @@ class RecordLayer {
   HandshakeReassembler reassembler_;
   RecordProtection read_;
   RecordProtection write_;
-  Bytes output_;
+  MutableByteView output_room(size_t n);
+
+  Bytes output_;  // pending bytes are [output_start_, output_end_)
+  size_t output_start_ = 0;
+  size_t output_end_ = 0;
   bool application_data_enabled_ = false;
 };
 

@@ -1,0 +1,154 @@
+// The record layer facade (RFC 5246 §6): records in, items out; data in,
+// protected records out. See record_layer.h for the flow and the copy budget.
+//
+// The per-type rules of §6.2.1, §7.1 and §7.2 are applied here, after the
+// record has been opened, because they are about the plaintext: an encrypted
+// record whose plaintext is empty is as forbidden as an empty clear one.
+#include "record/record_layer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace tls12::record {
+
+// ---- RecordWriter ----
+
+void RecordWriter::set_max_fragment(size_t max_fragment) {
+  if (max_fragment == 0 || max_fragment > kMaxPlaintextLength)
+    throw std::invalid_argument("record fragment limit must be 1..2^14");
+  max_fragment_ = max_fragment;
+}
+
+size_t RecordWriter::protected_size(size_t data_length, const RecordProtection& protection) const {
+  const size_t records = (data_length + max_fragment_ - 1) / max_fragment_;
+  return data_length + records * (kRecordHeaderSize + protection.overhead());
+}
+
+size_t RecordWriter::write(ContentType type, ByteView data, RecordProtection& protection,
+                           MutableByteView out) const {
+  if (data.empty() && type != ContentType::application_data)
+    throw TlsError(AlertDescription::internal_error,
+                   "refusing to send an empty " + content_type_name(type) + " record (RFC 5246 §6.2.1)");
+  if (out.size() < protected_size(data.size(), protection))
+    throw TlsError(AlertDescription::internal_error, "output buffer too small for the records");
+  size_t written = 0;
+  for (size_t pos = 0; pos < data.size();) {
+    const size_t n = std::min(max_fragment_, data.size() - pos);
+    MutableByteView record = out.subspan(written, kRecordHeaderSize + n + protection.overhead());
+    // The one copy: plaintext straight to where it is sealed.
+    std::memcpy(record.data() + kRecordHeaderSize + protection.prefix_size(), data.data() + pos, n);
+    written += protection.seal(type, record, n);
+    pos += n;
+  }
+  return written;
+}
+
+// ---- RecordLayer ----
+
+RecordLayer::RecordLayer(RecordLayerOptions options)
+    : options_(options), reassembler_(options.max_handshake_message_size) {
+  reader_.allow_legacy_version_on_first_record(options.accept_legacy_first_record_version);
+}
+
+std::optional<Inbound> RecordLayer::next() {
+  for (;;) {
+    // Messages already reassembled come first, in order.
+    if (auto message = reassembler_.next()) return Inbound{ContentType::handshake, message->raw, std::nullopt};
+
+    std::optional<Record> record = reader_.next();
+    if (!record) return std::nullopt;
+    MutableByteView plaintext = read_.open(*record);
+    if (auto item = check_record(record->type, plaintext)) return item;
+  }
+}
+
+// Applies the content-type rules to one opened record. Handshake records go to
+// the reassembler (nothing to return yet); the others are returned.
+std::optional<Inbound> RecordLayer::check_record(ContentType type, ByteView plaintext) {
+  switch (type) {
+    case ContentType::handshake:
+      reassembler_.add_fragment(plaintext);  // rejects an empty fragment
+      return std::nullopt;
+
+    case ContentType::change_cipher_spec:
+      if (plaintext.empty())
+        throw TlsError(AlertDescription::unexpected_message, "empty ChangeCipherSpec record (RFC 5246 §6.2.1)");
+      // §7.1: "The message consists of a single byte of value 1."
+      if (plaintext.size() != 1 || plaintext[0] != 1)
+        throw TlsError(AlertDescription::decode_error, "ChangeCipherSpec is not the single byte 1");
+      // The keys change right after this record; a handshake message cut in
+      // two by the change would be read half under each key.
+      if (reassembler_.has_partial_message())
+        throw TlsError(AlertDescription::unexpected_message,
+                       "ChangeCipherSpec arrived in the middle of a handshake message");
+      return Inbound{type, plaintext, std::nullopt};
+
+    case ContentType::alert:
+      if (plaintext.empty())
+        throw TlsError(AlertDescription::unexpected_message, "empty alert record (RFC 5246 §6.2.1)");
+      return Inbound{type, plaintext, decode_alert(plaintext)};
+
+    case ContentType::application_data:
+      if (!application_data_enabled_)
+        throw TlsError(AlertDescription::unexpected_message, "application data before the handshake completed");
+      return Inbound{type, plaintext, std::nullopt};
+  }
+  // The reader accepts only the four types above.
+  throw TlsError(AlertDescription::internal_error, "record of unknown content type reached the record layer");
+}
+
+// Room for n more output bytes after output_end_. Sent bytes are dropped first;
+// the buffer grows only when the pending bytes plus n do not fit.
+MutableByteView RecordLayer::output_room(size_t n) {
+  if (output_start_ == output_end_) {
+    output_start_ = output_end_ = 0;
+  } else if (output_.size() - output_end_ < n && output_start_ > 0) {
+    std::memmove(output_.data(), output_.data() + output_start_, output_end_ - output_start_);
+    output_end_ -= output_start_;
+    output_start_ = 0;
+  }
+  if (output_.size() - output_end_ < n) output_.resize(std::max(output_end_ + n, 2 * output_.size()));
+  return MutableByteView(output_).subspan(output_end_, n);
+}
+
+void RecordLayer::write(ContentType type, ByteView data) {
+  if (type == ContentType::application_data && !application_data_enabled_)
+    throw TlsError(AlertDescription::internal_error, "application data written before the handshake completed");
+  MutableByteView room = output_room(writer_.protected_size(data.size(), write_));
+  output_end_ += writer_.write(type, data, write_, room);
+}
+
+void RecordLayer::write_alert(Alert alert) {
+  const auto bytes = encode_alert(alert);
+  write(ContentType::alert, bytes);
+}
+
+void RecordLayer::write_change_cipher_spec() {
+  const uint8_t change_cipher_spec[1] = {1};
+  write(ContentType::change_cipher_spec, change_cipher_spec);
+}
+
+void RecordLayer::consume_output(size_t n) {
+  if (n > output_end_ - output_start_) throw std::invalid_argument("consume_output: more bytes than pending");
+  output_start_ += n;
+}
+
+Bytes RecordLayer::take_output() {
+  Bytes out(output_.begin() + static_cast<std::ptrdiff_t>(output_start_),
+            output_.begin() + static_cast<std::ptrdiff_t>(output_end_));
+  output_start_ = output_end_ = 0;
+  return out;
+}
+
+void RecordLayer::install_read_protection(const TrafficKeys& keys) {
+  if (reassembler_.has_partial_message())
+    throw TlsError(AlertDescription::unexpected_message, "read keys changed in the middle of a handshake message");
+  read_ = RecordProtection(keys, options_.aead_implementation);
+}
+
+void RecordLayer::install_write_protection(const TrafficKeys& keys) {
+  write_ = RecordProtection(keys, options_.aead_implementation);
+}
+
+}  // namespace tls12::record
