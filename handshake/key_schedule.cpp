@@ -1,0 +1,87 @@
+// The key schedule of TLS 1.2: master_secret (RFC 5246 §8.1, RFC 7627 §4),
+// key_block (RFC 5246 §6.3) and Finished verify_data (RFC 5246 §7.4.9). Each
+// function is one PRF call with the RFC's label and seed; key_schedule.h
+// shows the formulas.
+#include "handshake/key_schedule.h"
+
+#include <stdexcept>
+
+#include "crypto/prf.h"
+
+namespace tls12::handshake {
+
+namespace {
+// The two randoms concatenated in the order given: master_secret's seed is
+// client_random + server_random, key_block's is server_random + client_random.
+Bytes concat(const Random& first, const Random& second) {
+  Bytes seed(first.begin(), first.end());
+  seed.insert(seed.end(), second.begin(), second.end());
+  return seed;
+}
+
+// Moves `length` bytes from `block` at `*pos` into a secret of their own.
+SecretBytes take(const SecretBytes& block, size_t* pos, size_t length) {
+  SecretBytes out(block.begin() + static_cast<std::ptrdiff_t>(*pos),
+                  block.begin() + static_cast<std::ptrdiff_t>(*pos + length));
+  *pos += length;
+  return out;
+}
+}  // namespace
+
+SecretBytes compute_master_secret(crypto::HashAlgorithm prf_hash, ByteView pre_master_secret,
+                                  const Random& client_random, const Random& server_random) {
+  return crypto::prf(prf_hash, pre_master_secret, "master secret",
+                     concat(client_random, server_random), master_secret_length);
+}
+
+SecretBytes compute_extended_master_secret(crypto::HashAlgorithm prf_hash,
+                                           ByteView pre_master_secret, ByteView session_hash) {
+  // RFC 7627 §4: the session hash replaces the randoms, binding the master
+  // secret to the whole handshake (certificates, key exchange) rather than to
+  // values an attacker in the middle can replay (the triple handshake attack).
+  return crypto::prf(prf_hash, pre_master_secret, "extended master secret", session_hash,
+                     master_secret_length);
+}
+
+SecretBytes compute_key_block(crypto::HashAlgorithm prf_hash, ByteView master_secret,
+                              const Random& client_random, const Random& server_random,
+                              size_t length) {
+  return crypto::prf(prf_hash, master_secret, "key expansion",
+                     concat(server_random, client_random), length);
+}
+
+KeyBlock derive_key_block(const CipherSuiteInfo& suite, ByteView master_secret,
+                          const Random& client_random, const Random& server_random) {
+  // §6.3 order: client_write_MAC_key, server_write_MAC_key (both empty for
+  // AEAD), client_write_key, server_write_key, client_write_IV, server_write_IV.
+  size_t length = 2 * suite.enc_key_length + 2 * suite.fixed_iv_length;
+  SecretBytes block =
+      compute_key_block(suite.prf_hash, master_secret, client_random, server_random, length);
+  KeyBlock keys;
+  size_t pos = 0;
+  keys.client_write_key = take(block, &pos, suite.enc_key_length);
+  keys.server_write_key = take(block, &pos, suite.enc_key_length);
+  keys.client_write_IV = take(block, &pos, suite.fixed_iv_length);
+  keys.server_write_IV = take(block, &pos, suite.fixed_iv_length);
+  return keys;
+}
+
+record::TrafficKeys client_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys) {
+  return {suite.aead, keys.client_write_key, keys.client_write_IV};
+}
+
+record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys) {
+  return {suite.aead, keys.server_write_key, keys.server_write_IV};
+}
+
+std::array<uint8_t, verify_data_length> compute_verify_data(crypto::HashAlgorithm prf_hash,
+                                                            ByteView master_secret, Sender sender,
+                                                            ByteView handshake_hash) {
+  std::string_view finished_label =
+      sender == Sender::client ? "client finished" : "server finished";
+  std::array<uint8_t, verify_data_length> verify_data;
+  crypto::prf(prf_hash, master_secret, finished_label, handshake_hash, verify_data);
+  return verify_data;
+}
+
+}  // namespace tls12::handshake
