@@ -142,8 +142,10 @@ __attribute__((target("sha,sse4.1"))) void sha256_compress_shani(std::array<uint
   for (; blocks > 0; --blocks, data += Sha256::block_size) {
     const __m128i abef_saved = abef;
     const __m128i cdgh_saved = cdgh;
-    // msg[i % 4] holds W(4i..4i+3) for the group of four rounds being run.
+    // msg[g % 4] holds W(4g..4g+3) for the group of four rounds being run.
+    // Unrolled fully, so msg[] lives in registers and the ifs vanish.
     __m128i msg[4];
+#pragma GCC unroll 16
     for (int g = 0; g < 16; ++g) {
       if (g < 4)
         msg[g] = _mm_shuffle_epi8(
