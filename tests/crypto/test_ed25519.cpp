@@ -77,6 +77,18 @@ TEST(Ed25519, MalleatedSIsRejected) {
   EXPECT_FALSE(ed25519_verify(from_hex(v.public_key), from_hex(v.message), sig));
 }
 
+TEST(Ed25519, SmallOrderPublicKeyIsRejected) {
+  // With A = the neutral element (encoded as y = 1), R = the neutral element and
+  // S = 0, the equation of RFC 8032 §5.1.7, [S]B = R + [k]A, holds for every
+  // message: a "signature" anyone can make. RFC 8032 does not forbid such keys;
+  // libsodium refuses small-order A and R, and so do we (see ed25519.h).
+  Bytes identity = from_hex("0100000000000000000000000000000000000000000000000000000000000000");
+  Bytes sig = identity;
+  sig.resize(64, 0);
+  EXPECT_FALSE(ed25519_verify(identity, as_bytes("any message"), sig));
+  EXPECT_FALSE(ed25519_verify(identity, Bytes{}, sig));
+}
+
 TEST(Ed25519, WrongSizesAreFalseOrThrow) {
   const auto& v = rfc8032[1];
   Bytes public_key = from_hex(v.public_key), message = from_hex(v.message), sig = from_hex(v.signature);
