@@ -19,9 +19,6 @@
 #include "crypto/aes.h"
 #include "crypto/cpu.h"
 
-// Set to 1 when crypto/gcm_vaes.cpp provides gcm_detail::make_vaes.
-#define TLS12_GCM_HAVE_VAES 0
-
 namespace tls12::crypto {
 
 namespace {
@@ -166,7 +163,7 @@ bool has_aesni_pclmul() {
 
 bool has_vaes_avx512() {
   const CpuFeatures& cpu = cpu_features();
-  return TLS12_GCM_HAVE_VAES && has_aesni_pclmul() && cpu.vaes && cpu.vpclmulqdq &&
+  return has_aesni_pclmul() && cpu.vaes && cpu.vpclmulqdq &&
          cpu.avx512f && cpu.avx512bw && cpu.avx512vl;
 }
 
@@ -191,9 +188,7 @@ std::unique_ptr<AesGcm> make_aes_gcm(ByteView key, AeadImplementation impl) {
   }
   switch (impl) {
     case AeadImplementation::aesni: return gcm_detail::make_aesni(key);
-#if TLS12_GCM_HAVE_VAES
     case AeadImplementation::vaes: return gcm_detail::make_vaes(key);
-#endif
     default: return std::make_unique<GcmReference>(key);
   }
 }
