@@ -2,8 +2,9 @@
 // and libsodium, at 64 B, 1 KiB and 16 KiB, all in one run.
 //
 // The machine is shared and noisy, so the numbers that mean something are the
-// ratios printed after the run (ours / OpenSSL and ours / libsodium in time per
-// operation: below 1 means we are faster). SHA-256 runs both our compression
+// ratios printed after the run (ours / OpenSSL and ours / libsodium in CPU time
+// per operation, which other processes on the machine disturb less than wall
+// time: below 1 means we are faster). SHA-256 runs both our compression
 // functions: "tls12" is what the library selects (SHA-NI when the CPU has it),
 // "tls12-portable" the FIPS 180-4 reference.
 #include <benchmark/benchmark.h>
@@ -69,14 +70,14 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (first == std::string::npos || first == last) continue;
       const std::string key = name.substr(0, first) + " " + name.substr(last + 1) + " B";
       const std::string impl = name.substr(first + 1, last - first - 1);
-      results()[key][impl] = run.GetAdjustedRealTime();
+      results()[key][impl] = run.GetAdjustedCPUTime();
     }
   }
 };
 
 void print_ratios() {
   const CpuFeatures& cpu = cpu_features();
-  std::printf("\nRatios in time per operation (below 1: tls12 faster). SHA-NI %s.\n",
+  std::printf("\nRatios in CPU time per operation (below 1: tls12 faster). SHA-NI %s.\n",
               cpu.sha_ni ? "available and used by tls12" : "not available");
   std::printf("%-22s %14s %14s %17s\n", "primitive / size", "tls12/OpenSSL", "tls12/sodium",
               "portable/OpenSSL");

@@ -94,6 +94,8 @@ void sha256_compress_portable(std::array<uint32_t, 8>& h, const uint8_t* data, s
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
 
     // Step 3: 64 rounds.
+    // Unrolled by 8 so the compiler renames a..h instead of moving them.
+#pragma GCC unroll 8
     for (int t = 0; t < 64; ++t) {
       const uint32_t T1 = hh + Sigma1(e) + Ch(e, f, g) + K256[t] + W[t];
       const uint32_t T2 = Sigma0(a) + Maj(a, b, c);

@@ -87,6 +87,8 @@ void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blo
     uint64_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
 
     // Step 3: 80 rounds.
+    // Unrolled by 8 so the compiler renames a..h instead of moving them.
+#pragma GCC unroll 8
     for (int t = 0; t < 80; ++t) {
       const uint64_t T1 = hh + Sigma1(e) + Ch(e, f, g) + K512[t] + W[t];
       const uint64_t T2 = Sigma0(a) + Maj(a, b, c);
