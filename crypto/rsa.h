@@ -58,6 +58,11 @@ class RsaPrivateKey {
   // throws std::invalid_argument. Secrets are wiped when the last copy goes.
   static RsaPrivateKey from_components(ByteView n, ByteView e, ByteView d, ByteView p,
                                        ByteView q, ByteView dp, ByteView dq, ByteView qinv);
+  // When only n, e and d are known (some test-vector formats): recovers p and
+  // q by the method of NIST SP 800-56B Rev. 2, Appendix C.2 (a square root of
+  // 1 other than +-1 modulo n shares a factor with n), derives dP, dQ, qInv and
+  // calls from_components. Throws std::invalid_argument if d does not fit.
+  static RsaPrivateKey from_n_e_d(ByteView n, ByteView e, ByteView d);
   const RsaPublicKey& public_key() const;
 
   // The memory that holds the key's secrets (d, p, q, dp, dq, qinv and the
