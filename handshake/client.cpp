@@ -1,0 +1,350 @@
+// The client's handshake state machine (RFC 5246 §7.3, §7.4), see client.h.
+// Steps are numbered as in docs/handshake.md.
+#include "handshake/client.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "crypto/random.h"
+#include "handshake/key_schedule.h"
+#include "handshake/signing.h"
+#include "x509/hostname.h"
+
+namespace tls12::handshake {
+
+using record::AlertDescription;
+using record::TlsError;
+
+namespace {
+
+bool has_ecdhe_suite(const std::vector<CipherSuite>& suites) {
+  return std::any_of(suites.begin(), suites.end(), [](CipherSuite id) {
+    const CipherSuiteInfo* info = find_cipher_suite(id);
+    return info != nullptr && info->key_exchange == KeyExchange::ecdhe;
+  });
+}
+
+void emit_secret(Actions& actions, std::string name, ByteView value) {
+  actions.emplace_back(std::in_place_type<SecretDerived>, std::move(name), SecretBytes(value.begin(), value.end()));
+}
+
+}  // namespace
+
+Client::Client(ClientConfig config) : config_(std::move(config)) {
+  if (config_.cipher_suites.empty()) throw std::invalid_argument("no cipher suites configured");
+  for (CipherSuite id : config_.cipher_suites)
+    if (find_cipher_suite(id) == nullptr)
+      throw std::invalid_argument("cipher suite " + cipher_suite_name(id) + " is not implemented");
+  if (config_.verify_server_certificate) {
+    if (!config_.trust_store || config_.trust_store->empty())
+      throw std::invalid_argument("server verification is on but no trust anchors are configured");
+    if (config_.server_name.empty())
+      throw std::invalid_argument("server verification is on but no server name is configured");
+  }
+}
+
+// Step 1: the client says hello (§7.4.1.2). It offers our suites, a fresh
+// random, and the extensions that make the handshake safe: the groups and
+// signature schemes we accept, the extended master secret (RFC 7627) and an
+// empty renegotiation_info (RFC 5746 §3.4: "this is an initial handshake").
+Actions Client::start() {
+  if (state_ != ClientState::start) throw std::logic_error("Client::start called twice");
+  client_hello_.client_version = TLS1_2;
+  crypto::random_bytes(client_hello_.random);
+  client_hello_.cipher_suites = config_.cipher_suites;
+
+  ClientHelloExtensions ext;
+  bool name_is_ip = x509::parse_ip_address(config_.server_name).has_value();
+  // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName".
+  if (!config_.server_name.empty() && !name_is_ip) ext.server_name = config_.server_name;
+  if (has_ecdhe_suite(config_.cipher_suites)) {
+    ext.supported_groups = config_.groups;
+    ext.ec_point_formats = Bytes{ec_point_format_uncompressed};
+  }
+  ext.signature_algorithms = config_.signature_schemes;
+  ext.extended_master_secret = true;
+  ext.renegotiation_info = Bytes{};
+  client_hello_.extensions = ext.to_list();
+
+  negotiated_.client_random = client_hello_.random;
+  negotiated_.server_name = config_.server_name;
+  Actions actions;
+  send(client_hello_.encode(), actions);
+  state_ = ClientState::wait_server_hello;
+  return actions;
+}
+
+Actions Client::handle(ByteView message) {
+  HandshakeParts parts = split_handshake(message);
+  Actions actions;
+  using T = HandshakeType;
+  const T type = parts.type;
+  switch (state_) {
+    case ClientState::wait_server_hello:
+      if (type == T::server_hello) return on_server_hello(parts.body, message, actions), actions;
+      break;
+    case ClientState::wait_certificate:
+      if (type == T::certificate) return on_certificate(parts.body, message), actions;
+      break;
+    case ClientState::wait_server_key_exchange:
+      if (type == T::server_key_exchange) return on_server_key_exchange(parts.body, message), actions;
+      break;
+    case ClientState::wait_certificate_request:
+      if (type == T::certificate_request) return on_certificate_request(parts.body, message), actions;
+      if (type == T::server_hello_done) return on_server_hello_done(parts.body, message, actions), actions;
+      break;
+    case ClientState::wait_server_hello_done:
+      if (type == T::server_hello_done) return on_server_hello_done(parts.body, message, actions), actions;
+      break;
+    case ClientState::wait_finished:
+      if (type == T::finished) return on_finished(parts.body, message, actions), actions;
+      break;
+    case ClientState::start:
+    case ClientState::wait_change_cipher_spec:
+    case ClientState::connected:
+      break;
+  }
+  // HelloRequest may come at any time after ClientHello (§7.4.1.1); it is
+  // not part of the transcript.
+  if (type == T::hello_request && state_ != ClientState::start)
+    return on_hello_request(parts.body, actions), actions;
+  unexpected(handshake_type_name(type), state_name(state_));
+}
+
+Actions Client::handle_change_cipher_spec() {
+  if (state_ != ClientState::wait_change_cipher_spec)
+    unexpected("ChangeCipherSpec", state_name(state_));
+  // Step 6 (client): the server's ChangeCipherSpec (§7.1): its next record,
+  // the Finished, is protected with server_write_key.
+  Actions actions;
+  actions.emplace_back(std::in_place_type<InstallReadKeys>, server_write_keys(*negotiated_.cipher_suite, *key_block_));
+  state_ = ClientState::wait_finished;
+  return actions;
+}
+
+// Step 2: the server's answer (§7.4.1.3). It must pick TLS 1.2, a suite and
+// compression we offered, and only extensions we offered (§7.4.1.4).
+void Client::on_server_hello(ByteView body, ByteView raw, Actions&) {
+  ServerHello hello = ServerHello::decode(body);
+  if (hello.server_version != TLS1_2)
+    throw TlsError(AlertDescription::protocol_version, "server chose a version other than TLS 1.2");
+  const CipherSuiteInfo* suite = find_cipher_suite(hello.cipher_suite);
+  if (!client_hello_.offers(hello.cipher_suite) || suite == nullptr)
+    throw TlsError(AlertDescription::illegal_parameter,
+                   "server chose " + cipher_suite_name(hello.cipher_suite) + ", which the client did not offer");
+  if (hello.compression_method != compression_null)
+    throw TlsError(AlertDescription::illegal_parameter, "server chose a compression method the client did not offer");
+  check_server_extensions_offered(client_hello_.extensions, false, hello.extensions);
+  ServerHelloExtensions ext = ServerHelloExtensions::parse(hello.extensions);
+
+  // RFC 5746 §3.4: on an initial handshake the server's renegotiation_info
+  // must be empty; without it the server does not support secure renegotiation
+  // (harmless here: tls12 never renegotiates).
+  if (ext.renegotiation_info) {
+    if (!ext.renegotiation_info->empty())
+      throw TlsError(AlertDescription::handshake_failure,
+                     "renegotiation_info is not empty on an initial handshake");
+    negotiated_.secure_renegotiation = true;
+  }
+  // RFC 7627 §5.3: a client that requires the extended master secret aborts.
+  negotiated_.extended_master_secret = ext.extended_master_secret;
+  if (!ext.extended_master_secret && config_.extended_master_secret == ExtendedMasterSecret::required)
+    throw TlsError(AlertDescription::handshake_failure, "server does not support the extended master secret");
+  // RFC 8422 §5.2: the only point format is uncompressed.
+  if (ext.ec_point_formats &&
+      std::find(ext.ec_point_formats->begin(), ext.ec_point_formats->end(), ec_point_format_uncompressed) ==
+          ext.ec_point_formats->end())
+    throw TlsError(AlertDescription::illegal_parameter, "server's ec_point_formats lacks uncompressed");
+
+  negotiated_.version = hello.server_version;
+  negotiated_.cipher_suite = suite;
+  negotiated_.server_random = hello.random;
+  // The PRF hash is known now: the transcript starts hashing (§7.4.9).
+  transcript_.set_hash(suite->prf_hash);
+  transcript_.add(raw);
+  key_agreement_ = make_client_key_agreement(*suite, config_.groups, client_hello_.client_version);
+  state_ = ClientState::wait_certificate;
+}
+
+// Step 2 (continued): the server's certificate chain (§7.4.2). The client
+// checks it for purpose "server" and the name it asked for (RFC 6125).
+void Client::on_certificate(ByteView body, ByteView raw) {
+  Certificate certificate = Certificate::decode(body);
+  x509::VerifyOptions options;
+  options.purpose = x509::Purpose::server;
+  if (x509::parse_ip_address(config_.server_name))
+    options.ip_address = config_.server_name;
+  else if (!config_.server_name.empty())
+    options.hostname = config_.server_name;
+  options.time = config_.verification_time;
+  const x509::TrustStore* trust = config_.verify_server_certificate ? config_.trust_store.get() : nullptr;
+  negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), trust, options);
+  // Every suite of tls12 authenticates the server with RSA.
+  if (!std::holds_alternative<crypto::RsaPublicKey>(*negotiated_.peer.leaf_key))
+    throw TlsError(AlertDescription::unsupported_certificate,
+                   "the server's certificate key is not RSA, which " +
+                       std::string(negotiated_.cipher_suite->name) + " needs");
+  transcript_.add(raw);
+  state_ = negotiated_.cipher_suite->key_exchange == KeyExchange::rsa ? ClientState::wait_certificate_request
+                                                                       : ClientState::wait_server_key_exchange;
+}
+
+// Step 3 (client): the server's ephemeral ECDH key, signed with its
+// certificate key over client_random + server_random + params (§7.4.3,
+// RFC 8422 §5.4). The signature is what ties the ephemeral key to the
+// certificate; without checking it, anyone could sit in the middle.
+void Client::on_server_key_exchange(ByteView body, ByteView raw) {
+  ServerKeyExchange ske = ServerKeyExchange::decode(body, negotiated_.cipher_suite->key_exchange);
+  const SignatureScheme scheme = ske.signed_params.algorithm;
+  if (std::find(config_.signature_schemes.begin(), config_.signature_schemes.end(), scheme) ==
+          config_.signature_schemes.end() ||
+      !is_rsa_scheme(scheme))
+    throw TlsError(AlertDescription::illegal_parameter,
+                   "ServerKeyExchange is signed with " + signature_scheme_name(scheme) +
+                       ", which the client did not offer");
+  const auto& key = std::get<crypto::RsaPublicKey>(*negotiated_.peer.leaf_key);
+  if (!verify_with_scheme(scheme, key, ske.signed_content(negotiated_.client_random, negotiated_.server_random),
+                          ske.signed_params.signature))
+    throw TlsError(AlertDescription::decrypt_error,
+                   "ServerKeyExchange signature does not verify with the certificate's key");
+  key_agreement_->process_server_params(ske.params);
+  if (const auto* ecdh = std::get_if<ServerEcdhParams>(&ske.params)) negotiated_.group = ecdh->named_curve;
+  negotiated_.server_signature_scheme = scheme;
+  transcript_.add(raw);
+  state_ = ClientState::wait_certificate_request;
+}
+
+// Step 3 (continued, mutual authentication): the server asks for our
+// certificate (§7.4.4) and says which key types, signature schemes and CAs it
+// accepts.
+void Client::on_certificate_request(ByteView body, ByteView raw) {
+  certificate_request_ = CertificateRequest::decode(body);
+  negotiated_.client_certificate_requested = true;
+  transcript_.add(raw);
+  state_ = ClientState::wait_server_hello_done;
+}
+
+// Step 4: ServerHelloDone (§7.4.5) ends the server's flight; the client sends
+// its whole flight: Certificate (if asked), ClientKeyExchange, CertificateVerify
+// (if it sent a certificate), ChangeCipherSpec and Finished.
+void Client::on_server_hello_done(ByteView body, ByteView raw, Actions& actions) {
+  ServerHelloDone::decode(body);
+  transcript_.add(raw);
+  if (certificate_request_) send_client_certificate(actions);
+
+  // Step 4: the client encrypts the premaster secret to the server's public
+  // key (RSA) or sends its ephemeral public key (ECDHE) (§7.4.7).
+  ClientKeyExchangeResult exchange = key_agreement_->client_key_exchange(*negotiated_.peer.leaf_key);
+  ClientKeyExchange cke;
+  cke.key_exchange = negotiated_.cipher_suite->key_exchange;
+  cke.exchange_keys = std::move(exchange.exchange_keys);
+  send(cke.encode(), actions);
+  derive_master_secret(exchange.pre_master_secret, actions);
+
+  if (sent_client_certificate_with_key_) send_certificate_verify(actions);
+  // No CertificateVerify can follow: only the running hash is needed now.
+  transcript_.release_messages();
+
+  key_block_ = derive_key_block(*negotiated_.cipher_suite, master_secret_, negotiated_.client_random,
+                                negotiated_.server_random);
+  emit_secret(actions, "client_write_key", key_block_->client_write_key);
+  emit_secret(actions, "server_write_key", key_block_->server_write_key);
+  emit_secret(actions, "client_write_IV", key_block_->client_write_IV);
+  emit_secret(actions, "server_write_IV", key_block_->server_write_IV);
+
+  // Step 5: ChangeCipherSpec (§7.1), then everything we send is protected
+  // with client_write_key, starting with Finished.
+  actions.emplace_back(std::in_place_type<SendChangeCipherSpec>);
+  actions.emplace_back(std::in_place_type<InstallWriteKeys>, client_write_keys(*negotiated_.cipher_suite, *key_block_));
+  send_finished(actions);
+  state_ = ClientState::wait_change_cipher_spec;
+}
+
+// Step 7 (client): the server's Finished (§7.4.9) proves it saw the same
+// handshake and knows the master_secret. Compared in constant time.
+void Client::on_finished(ByteView body, ByteView raw, Actions& actions) {
+  Finished finished = Finished::decode(body);
+  auto expected = compute_verify_data(negotiated_.cipher_suite->prf_hash, master_secret_, Sender::server,
+                                      transcript_.current_hash());
+  if (!constant_time_equal(expected, finished.verify_data))
+    throw TlsError(AlertDescription::decrypt_error, "server's Finished verify_data does not match the handshake");
+  transcript_.add(raw);
+  negotiated_.server_verify_data = finished.verify_data;
+  actions.emplace_back(std::in_place_type<HandshakeComplete>);
+  state_ = ClientState::connected;
+  // What only the handshake needed goes now.
+  key_agreement_.reset();
+  key_block_.reset();
+  client_hello_ = ClientHello{};
+  certificate_request_.reset();
+}
+
+// HelloRequest (§7.4.1.1): ignored while a handshake is in progress (as the
+// RFC says); once connected it asks for renegotiation, which tls12 refuses
+// with a no_renegotiation warning (§7.2.2) and carries on.
+void Client::on_hello_request(ByteView body, Actions& actions) {
+  HelloRequest::decode(body);
+  if (state_ == ClientState::connected)
+    actions.emplace_back(std::in_place_type<SendWarningAlert>, AlertDescription::no_renegotiation, "renegotiation is not supported");
+}
+
+void Client::send(Bytes message, Actions& actions) {
+  transcript_.add(message);
+  actions.emplace_back(std::in_place_type<SendHandshake>, std::move(message));
+}
+
+// Step 4 (mutual authentication): our chain if the server accepts RSA
+// signatures and a scheme we can make, else an empty Certificate (§7.4.6:
+// "If no suitable certificate is available, the client MUST send a
+// certificate message containing no certificates").
+void Client::send_client_certificate(Actions& actions) {
+  Certificate certificate;
+  const auto& request = *certificate_request_;
+  const auto& identity = config_.client_certificate;
+  bool rsa_sign_allowed = std::find(request.certificate_types.begin(), request.certificate_types.end(),
+                                    ClientCertificateType::rsa_sign) != request.certificate_types.end();
+  if (identity && identity->private_key && rsa_sign_allowed &&
+      std::holds_alternative<crypto::RsaPrivateKey>(*identity->private_key)) {
+    auto scheme = choose_rsa_scheme(config_.signature_schemes, request.supported_signature_algorithms);
+    if (scheme) {
+      certificate.certificate_list = identity->certificate_chain;
+      negotiated_.client_signature_scheme = scheme;
+      sent_client_certificate_with_key_ = true;
+    }
+  }
+  send(certificate.encode(), actions);
+}
+
+// master_secret (§8.1, or RFC 7627 §4 with the session hash through
+// ClientKeyExchange, which binds the master secret to this handshake).
+void Client::derive_master_secret(ByteView pre_master_secret, Actions& actions) {
+  const auto prf_hash = negotiated_.cipher_suite->prf_hash;
+  emit_secret(actions, "pre_master_secret", pre_master_secret);
+  master_secret_ = negotiated_.extended_master_secret
+                       ? compute_extended_master_secret(prf_hash, pre_master_secret, transcript_.current_hash())
+                       : compute_master_secret(prf_hash, pre_master_secret, negotiated_.client_random,
+                                               negotiated_.server_random);
+  emit_secret(actions, "master_secret", master_secret_);
+}
+
+// Step 4 (mutual authentication): CertificateVerify (§7.4.8) signs every
+// handshake message so far with our certificate's key, proving we hold it.
+void Client::send_certificate_verify(Actions& actions) {
+  const auto& key = std::get<crypto::RsaPrivateKey>(*config_.client_certificate->private_key);
+  CertificateVerify verify;
+  verify.signature.algorithm = *negotiated_.client_signature_scheme;
+  verify.signature.signature = sign_with_scheme(verify.signature.algorithm, key, transcript_.messages());
+  send(verify.encode(), actions);
+}
+
+// Step 5: our Finished (§7.4.9): PRF(master_secret, "client finished",
+// Hash(handshake_messages))[0..11].
+void Client::send_finished(Actions& actions) {
+  Finished finished;
+  finished.verify_data = compute_verify_data(negotiated_.cipher_suite->prf_hash, master_secret_, Sender::client,
+                                             transcript_.current_hash());
+  negotiated_.client_verify_data = finished.verify_data;
+  send(finished.encode(), actions);
+}
+
+}  // namespace tls12::handshake

@@ -1,0 +1,90 @@
+// What each side of the handshake is willing to negotiate, secure by default.
+//
+// The defaults are the safe choices of RFC 5246 and its updates, so that a
+// program that sets only a certificate (server) or only trust anchors and a
+// host name (client) gets a careful TLS 1.2 endpoint:
+//   - only AEAD suites (RFC 5288, RFC 7905), forward-secret ECDHE first;
+//   - x25519 as the only ECDHE group (RFC 8422 §5.1.1);
+//   - RSA-PSS, then PKCS#1 v1.5 signatures with SHA-256/384/512, never SHA-1
+//     (RFC 5246 §7.4.1.4.1 as updated by RFC 8446 §4.2.3);
+//   - the extended master secret (RFC 7627) offered and used whenever the peer
+//     supports it; `required` refuses peers that do not;
+//   - the client verifies the server's chain and name (RFC 5280 §6, RFC 6125).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/bytes.h"
+#include "handshake/cipher_suites.h"
+#include "x509/keys.h"
+#include "x509/path_validation.h"
+
+namespace tls12::handshake {
+
+enum class ExtendedMasterSecret {
+  preferred,  // offered by the client, accepted by the server; used when both agree
+  required,   // a peer without it gets handshake_failure (RFC 7627 §5.2, §5.3)
+};
+
+enum class ClientAuthentication {
+  none,      // no CertificateRequest
+  optional,  // CertificateRequest; an empty Certificate is accepted
+  required,  // CertificateRequest; an empty Certificate is handshake_failure (§7.4.6)
+};
+
+// The five suites of tls12 in the server's default order of preference:
+// forward secrecy first (ECDHE before RSA key exchange), then AES-128-GCM
+// (fast with AES-NI), AES-256-GCM, ChaCha20-Poly1305.
+std::vector<CipherSuite> default_cipher_suites();
+// rsa_pss_rsae_sha256/384/512, rsa_pkcs1_sha256/384/512.
+std::vector<SignatureScheme> default_signature_schemes();
+
+// A certificate chain (DER, leaf first) and the private key of its leaf.
+struct CertifiedKey {
+  std::vector<Bytes> certificate_chain;
+  std::shared_ptr<const x509::PrivateKey> private_key;
+
+  // Loads a PEM chain file and a PEM key file (the passphrase only read if the
+  // key is encrypted). Throws std::runtime_error if the key does not belong to
+  // the first certificate.
+  static CertifiedKey load(const std::string& chain_file, const std::string& key_file,
+                           const x509::PassphraseSource& passphrase = {});
+};
+
+struct CommonConfig {
+  std::vector<CipherSuite> cipher_suites = default_cipher_suites();
+  std::vector<NamedGroup> groups = {NamedGroup::x25519};
+  std::vector<SignatureScheme> signature_schemes = default_signature_schemes();
+  ExtendedMasterSecret extended_master_secret = ExtendedMasterSecret::preferred;
+  // Roots for checking the peer's chain (the client's always, the server's when
+  // it asks for client certificates); also the CA names in CertificateRequest.
+  std::shared_ptr<const x509::TrustStore> trust_store;
+  // Unix seconds at which certificates are checked; now when unset.
+  std::optional<int64_t> verification_time;
+};
+
+struct ClientConfig : CommonConfig {
+  // The server's name: sent as server_name (RFC 6066 §3) unless it is an IP
+  // address, and checked against the server's certificate (RFC 6125).
+  std::string server_name;
+  // Turning this off accepts any server certificate: for tests and demos
+  // against a throwaway server only. The handshake still records the result.
+  bool verify_server_certificate = true;
+  // Sent when the server asks for a certificate (CertificateRequest); when
+  // unset, an empty Certificate is sent (§7.4.6).
+  std::optional<CertifiedKey> client_certificate;
+};
+
+struct ServerConfig : CommonConfig {
+  CertifiedKey certificate;  // required: the server's chain and key
+  // RFC 5246 §7.4.1.2 leaves the choice to the server: by default it picks its
+  // own most preferred suite the client offers.
+  bool prefer_server_cipher_order = true;
+  ClientAuthentication client_authentication = ClientAuthentication::none;
+};
+
+}  // namespace tls12::handshake

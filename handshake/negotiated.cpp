@@ -1,0 +1,53 @@
+// Checking the peer's certificate chain for the handshake (RFC 5246 §7.4.2,
+// §7.4.6) with the x509 module, and the alert for each failure (§7.2.2).
+#include "handshake/negotiated.h"
+
+#include "record/alert.h"
+#include "x509/certificate.h"
+
+namespace tls12::handshake {
+
+using record::AlertDescription;
+using record::TlsError;
+
+AlertDescription alert_for_reason(x509::Reason reason) {
+  switch (reason) {
+    case x509::Reason::expired:
+    case x509::Reason::not_yet_valid: return AlertDescription::certificate_expired;
+    case x509::Reason::unknown_issuer: return AlertDescription::unknown_ca;
+    case x509::Reason::unsupported_algorithm:
+    case x509::Reason::bad_extended_key_usage:
+    case x509::Reason::bad_key_usage: return AlertDescription::unsupported_certificate;
+    default: return AlertDescription::bad_certificate;
+  }
+}
+
+PeerCertificates check_peer_certificates(std::vector<Bytes> chain, const x509::TrustStore* trust,
+                                         const x509::VerifyOptions& options) {
+  PeerCertificates peer;
+  peer.chain = std::move(chain);
+  if (peer.chain.empty())
+    throw TlsError(AlertDescription::bad_certificate, "the peer sent an empty certificate chain");
+  // The leaf's key first: without it nothing can be checked, trusted or not.
+  try {
+    peer.leaf_key = x509::Certificate::parse(peer.chain.front()).public_key();
+  } catch (const x509::UnsupportedError& e) {
+    throw TlsError(AlertDescription::unsupported_certificate,
+                   std::string("the peer's certificate key is not supported: ") + e.what());
+  } catch (const std::exception& e) {
+    throw TlsError(AlertDescription::bad_certificate,
+                   std::string("the peer's certificate does not parse: ") + e.what());
+  }
+  if (trust == nullptr) return peer;
+  x509::VerifyResult result = x509::verify_chain_der(peer.chain, *trust, options);
+  peer.checked = true;
+  peer.verification = result.reason;
+  peer.verification_message = result.message;
+  if (!result.ok())
+    throw TlsError(alert_for_reason(result.reason),
+                   "the peer's certificate chain is refused (" +
+                       std::string(x509::reason_name(result.reason)) + "): " + result.message);
+  return peer;
+}
+
+}  // namespace tls12::handshake

@@ -1,0 +1,61 @@
+// What a handshake decided, for the Connection's queries and for traces:
+// version, cipher suite, group, signature schemes, extended master secret,
+// secure renegotiation, the peer's certificate chain and how its check went.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/bytes.h"
+#include "handshake/cipher_suites.h"
+#include "handshake/messages.h"
+#include "x509/keys.h"
+#include "x509/path_validation.h"
+
+namespace tls12::handshake {
+
+// The peer's Certificate message (RFC 5246 §7.4.2, §7.4.6) and our check of it.
+struct PeerCertificates {
+  std::vector<Bytes> chain;                 // DER, as received, leaf first
+  std::optional<x509::PublicKey> leaf_key;  // the key that signs or decrypts for the peer
+  bool checked = false;                     // path validation ran
+  x509::Reason verification = x509::Reason::ok;
+  std::string verification_message;         // the reason, when not ok
+  bool verified() const { return checked && verification == x509::Reason::ok; }
+};
+
+// The alert for a failed chain (RFC 5246 §7.2.2), as x509/path_validation.h
+// suggests: expired -> certificate_expired, no path -> unknown_ca, algorithms
+// or key usages we cannot accept -> unsupported_certificate, the rest
+// bad_certificate.
+record::AlertDescription alert_for_reason(x509::Reason reason);
+
+// Parses the leaf's key and, when `trust` is given, validates the chain for
+// `options` (purpose, host name, time). Throws TlsError with the reason's
+// alert when the chain is refused; with `trust` null nothing is refused but a
+// leaf whose key cannot be read (bad_certificate / unsupported_certificate).
+PeerCertificates check_peer_certificates(std::vector<Bytes> chain, const x509::TrustStore* trust,
+                                         const x509::VerifyOptions& options);
+
+struct Negotiated {
+  ProtocolVersion version = 0;
+  const CipherSuiteInfo* cipher_suite = nullptr;
+  std::optional<NamedGroup> group;                         // ECDHE only
+  std::optional<SignatureScheme> server_signature_scheme;  // ServerKeyExchange
+  std::optional<SignatureScheme> client_signature_scheme;  // CertificateVerify
+  bool extended_master_secret = false;                     // RFC 7627
+  bool secure_renegotiation = false;                       // RFC 5746 supported by the peer
+  std::string server_name;                                 // SNI sent / received
+  Random client_random{};
+  Random server_random{};
+  PeerCertificates peer;                                   // the other side's chain
+  bool client_certificate_requested = false;
+  bool client_authenticated = false;                       // server: CertificateVerify checked
+  std::array<uint8_t, verify_data_length> client_verify_data{};  // kept for RFC 5746
+  std::array<uint8_t, verify_data_length> server_verify_data{};
+};
+
+}  // namespace tls12::handshake

@@ -1,0 +1,40 @@
+// Signatures inside the handshake: ServerKeyExchange (RFC 5246 §7.4.3, RFC 4492
+// §5.4) and CertificateVerify (RFC 5246 §7.4.8), with the schemes tls12
+// negotiates through signature_algorithms (§7.4.1.4.1):
+//
+//   rsa_pkcs1_sha256/384/512     RSASSA-PKCS1-v1_5 (RFC 8017 §8.2)
+//   rsa_pss_rsae_sha256/384/512  RSASSA-PSS, MGF1 with the same hash, salt as
+//                                long as the hash (RFC 8446 §4.2.3), usable in
+//                                TLS 1.2 with an ordinary RSA certificate key
+//
+// and the choice of a scheme: the first of our preferences that the peer
+// offered and our key can make. SHA-1 schemes are never chosen.
+#pragma once
+
+#include <optional>
+#include <span>
+
+#include "crypto/bytes.h"
+#include "crypto/rsa.h"
+#include "handshake/cipher_suites.h"
+
+namespace tls12::handshake {
+
+// Signs `message` (the whole signed content, not a hash) with `scheme`.
+// Throws TlsError(internal_error) for a scheme tls12 cannot make with an RSA key.
+Bytes sign_with_scheme(SignatureScheme scheme, const crypto::RsaPrivateKey& key, ByteView message);
+
+// Whether `signature` over `message` verifies with `key` under `scheme`;
+// false for a scheme that is not an RSA scheme we support.
+bool verify_with_scheme(SignatureScheme scheme, const crypto::RsaPublicKey& key, ByteView message,
+                        ByteView signature);
+
+// Whether `scheme` is one tls12 makes and checks with RSA keys.
+bool is_rsa_scheme(SignatureScheme scheme);
+
+// The first scheme of `ours` that `peer` also lists and an RSA key can make;
+// nullopt when there is none.
+std::optional<SignatureScheme> choose_rsa_scheme(std::span<const SignatureScheme> ours,
+                                                 std::span<const SignatureScheme> peer);
+
+}  // namespace tls12::handshake

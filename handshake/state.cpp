@@ -1,0 +1,40 @@
+// State names and the single place where an out-of-order message becomes an
+// unexpected_message alert (RFC 5246 §7.3, §7.2.2). See state.h.
+#include "handshake/state.h"
+
+namespace tls12::handshake {
+
+std::string_view state_name(ClientState state) {
+  switch (state) {
+    case ClientState::start: return "start";
+    case ClientState::wait_server_hello: return "wait_server_hello";
+    case ClientState::wait_certificate: return "wait_certificate";
+    case ClientState::wait_server_key_exchange: return "wait_server_key_exchange";
+    case ClientState::wait_certificate_request: return "wait_certificate_request";
+    case ClientState::wait_server_hello_done: return "wait_server_hello_done";
+    case ClientState::wait_change_cipher_spec: return "wait_change_cipher_spec";
+    case ClientState::wait_finished: return "wait_finished";
+    case ClientState::connected: return "connected";
+  }
+  return "unknown";
+}
+
+std::string_view state_name(ServerState state) {
+  switch (state) {
+    case ServerState::wait_client_hello: return "wait_client_hello";
+    case ServerState::wait_client_certificate: return "wait_client_certificate";
+    case ServerState::wait_client_key_exchange: return "wait_client_key_exchange";
+    case ServerState::wait_certificate_verify: return "wait_certificate_verify";
+    case ServerState::wait_change_cipher_spec: return "wait_change_cipher_spec";
+    case ServerState::wait_finished: return "wait_finished";
+    case ServerState::connected: return "connected";
+  }
+  return "unknown";
+}
+
+void unexpected(std::string_view message, std::string_view state) {
+  throw record::TlsError(record::AlertDescription::unexpected_message,
+                         std::string(message) + " is not allowed in state " + std::string(state));
+}
+
+}  // namespace tls12::handshake

@@ -1,0 +1,40 @@
+// Configuration of a Connection (see connection.h): the handshake settings of
+// handshake/config.h, which are secure by default, plus what only the
+// engine needs (the observer for events, the key log, record limits).
+//
+// A client needs at least trust anchors and the server's name:
+//   ClientConfig config;
+//   config.trust_store = std::make_shared<x509::TrustStore>(x509::TrustStore::from_pem_file("ca.pem"));
+//   config.server_name = "localhost";
+// A server needs its certificate chain and key:
+//   ServerConfig config;
+//   config.certificate = handshake::CertifiedKey::load("server.pem", "server.key");
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "handshake/config.h"
+#include "protocol/events.h"
+#include "record/handshake_reassembler.h"
+
+namespace tls12::protocol {
+
+using handshake::ClientAuthentication;
+using handshake::ExtendedMasterSecret;
+
+struct EngineConfig {
+  // Receives every event (messages, secrets, alerts); may be empty.
+  Observer observer;
+  // When set, a CLIENT_RANDOM line (NSS key log format) is appended to this
+  // file for each connection, so that Wireshark can decrypt a capture.
+  std::string keylog_file;
+  // The largest handshake message accepted (certificate chains); larger is
+  // a clean failure, not unbounded memory.
+  size_t max_handshake_message_size = record::kDefaultMaxHandshakeMessageSize;
+};
+
+struct ClientConfig : handshake::ClientConfig, EngineConfig {};
+struct ServerConfig : handshake::ServerConfig, EngineConfig {};
+
+}  // namespace tls12::protocol

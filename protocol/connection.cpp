@@ -1,0 +1,318 @@
+// The sans-I/O engine (see connection.h): records in, handshake actions carried
+// out, records out. RFC 5246 §6 (record layer), §7.1 (ChangeCipherSpec), §7.2
+// (alerts and closure), §7.3 (the handshake it drives).
+#include "protocol/connection.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "handshake/describe.h"
+#include "handshake/messages.h"
+#include "protocol/keylog.h"
+
+namespace tls12::protocol {
+
+using record::AlertDescription;
+using record::AlertLevel;
+using record::ContentType;
+using record::TlsError;
+
+namespace {
+
+record::RecordLayerOptions record_options(Role role, const EngineConfig& engine) {
+  record::RecordLayerOptions options;
+  // Real clients put TLS 1.0 in the record header of their first ClientHello
+  // (RFC 5246 Appendix E.1); a server accepts that on the first record only.
+  options.accept_legacy_first_record_version = role == Role::server;
+  options.max_handshake_message_size = engine.max_handshake_message_size;
+  return options;
+}
+
+}  // namespace
+
+Connection::Connection(Role role, EngineConfig engine)
+    : role_(role),
+      engine_(std::move(engine)),
+      records_(std::make_unique<record::RecordLayer>(record_options(role, engine_))) {
+  if (!engine_.keylog_file.empty()) keylog_ = std::make_shared<KeyLogFile>(engine_.keylog_file);
+}
+
+Connection::Connection(ClientConfig config) : Connection(Role::client, static_cast<EngineConfig&>(config)) {
+  handshake_.emplace<handshake::Client>(static_cast<handshake::ClientConfig&&>(std::move(config)));
+  start_client();
+}
+
+Connection::Connection(ServerConfig config)
+    : Connection(std::make_shared<const ServerConfig>(std::move(config))) {}
+
+Connection::Connection(std::shared_ptr<const ServerConfig> config)
+    : Connection(Role::server, static_cast<const EngineConfig&>(*config)) {
+  // The handshake shares the configuration (aliasing the base-class part).
+  std::shared_ptr<const handshake::ServerConfig> shared(config, static_cast<const handshake::ServerConfig*>(config.get()));
+  handshake_.emplace<handshake::Server>(std::move(shared));
+}
+
+Connection::~Connection() = default;
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+
+void Connection::start_client() {
+  try {
+    perform(std::get<handshake::Client>(handshake_).start());
+  } catch (const TlsError& error) {
+    fail(error);
+  }
+}
+
+// ---------------------------------------------------------------- input
+
+void Connection::feed(ByteView bytes) {
+  if (closed_ || bytes.empty()) return;
+  try {
+    records_->feed(bytes);
+    process();
+  } catch (const TlsError& error) {
+    fail(error);
+  }
+}
+
+void Connection::feed_eof() {
+  if (closed_) return;
+  // §7.2.1: without close_notify an attacker may have cut the stream short.
+  truncated_ = !peer_closed_;
+  closed_ = true;
+  if (!handshake_complete_ && !failed_) failed_ = true;
+}
+
+void Connection::process() {
+  while (!closed_ && !peer_closed_) {
+    std::optional<record::Inbound> inbound = records_->next();
+    if (!inbound) break;
+    handle_record(*inbound);
+  }
+}
+
+void Connection::handle_record(const record::Inbound& inbound) {
+  switch (inbound.type) {
+    case ContentType::handshake: {
+      emit_message(Direction::received, inbound.data);
+      handshake::Actions actions = std::visit(
+          [&](auto& machine) -> handshake::Actions {
+            if constexpr (std::is_same_v<std::decay_t<decltype(machine)>, std::monostate>)
+              throw TlsError(AlertDescription::internal_error, "no handshake state machine");
+            else
+              return machine.handle(inbound.data);
+          },
+          handshake_);
+      perform(std::move(actions));
+      break;
+    }
+    case ContentType::change_cipher_spec: {
+      emit(ChangeCipherSpec{Direction::received});
+      handshake::Actions actions = std::visit(
+          [&](auto& machine) -> handshake::Actions {
+            if constexpr (std::is_same_v<std::decay_t<decltype(machine)>, std::monostate>)
+              throw TlsError(AlertDescription::internal_error, "no handshake state machine");
+            else
+              return machine.handle_change_cipher_spec();
+          },
+          handshake_);
+      perform(std::move(actions));
+      break;
+    }
+    case ContentType::alert:
+      handle_alert(*inbound.alert);
+      break;
+    case ContentType::application_data:
+      // The record layer refuses application data before the handshake is
+      // complete (unexpected_message), so this is authenticated data.
+      plaintext_.insert(plaintext_.end(), inbound.data.begin(), inbound.data.end());
+      break;
+  }
+}
+
+// §7.2: close_notify ends the peer's sending; any other warning is reported
+// and ignored; a fatal alert ends the connection.
+void Connection::handle_alert(const record::Alert& alert) {
+  emit(AlertEvent{Direction::received, alert.level, alert.description, {}});
+  if (alert.description == AlertDescription::close_notify) {
+    peer_closed_ = true;
+    // §7.2.1: "the other party MUST respond with a close_notify alert of its
+    // own and close down the connection immediately".
+    if (!close_notify_sent_) close();
+    closed_ = true;
+    return;
+  }
+  if (alert.level == AlertLevel::warning) return;
+  alert_received_ = AlertInfo{alert.level, alert.description, {}};
+  failed_ = true;
+  closed_ = true;
+}
+
+// ---------------------------------------------------------------- actions
+
+// Carries out what the state machine asked for, in order. Consecutive
+// handshake messages are coalesced into as few records as possible (§6.2.1
+// allows it), which saves records and a few system calls per flight.
+void Connection::perform(handshake::Actions actions) {
+  Bytes flight;
+  auto flush_flight = [&] {
+    if (!flight.empty()) records_->write(ContentType::handshake, flight);
+    flight.clear();
+  };
+  for (auto& action : actions) {
+    if (auto* send = std::get_if<handshake::SendHandshake>(&action)) {
+      emit_message(Direction::sent, send->message);
+      flight.insert(flight.end(), send->message.begin(), send->message.end());
+      continue;
+    }
+    flush_flight();
+    if (std::holds_alternative<handshake::SendChangeCipherSpec>(action)) {
+      records_->write_change_cipher_spec();
+      emit(ChangeCipherSpec{Direction::sent});
+    } else if (auto* write_keys = std::get_if<handshake::InstallWriteKeys>(&action)) {
+      records_->install_write_protection(write_keys->keys);
+      emit(KeysActivated{Direction::sent, std::string(crypto::aead_name(write_keys->keys.algorithm))});
+    } else if (auto* read_keys = std::get_if<handshake::InstallReadKeys>(&action)) {
+      records_->install_read_protection(read_keys->keys);
+      emit(KeysActivated{Direction::received, std::string(crypto::aead_name(read_keys->keys.algorithm))});
+    } else if (auto* secret = std::get_if<handshake::SecretDerived>(&action)) {
+      emit(SecretDerived{secret->name, secret->value, negotiated().client_random});
+    } else if (auto* warning = std::get_if<handshake::SendWarningAlert>(&action)) {
+      send_alert(AlertLevel::warning, warning->description, warning->reason);
+    } else if (std::holds_alternative<handshake::HandshakeComplete>(action)) {
+      handshake_complete_ = true;
+      records_->enable_application_data();
+      emit(HandshakeComplete{std::string(negotiated().cipher_suite->name)});
+      flush_pending_writes();
+    }
+  }
+  flush_flight();
+}
+
+void Connection::send_alert(AlertLevel level, AlertDescription description, std::string reason) {
+  records_->write_alert(record::Alert{level, description});
+  emit(AlertEvent{Direction::sent, level, description, reason});
+  if (level == AlertLevel::fatal || description == AlertDescription::close_notify)
+    alert_sent_ = AlertInfo{level, description, std::move(reason)};
+}
+
+// The boundary of DESIGN.md: a failure becomes one fatal alert to the peer
+// and the closed state. Whatever the alert cannot be sent (the record layer
+// itself broke) is still recorded.
+void Connection::fail(const TlsError& error) {
+  if (failed_) return;
+  failed_ = true;
+  closed_ = true;
+  try {
+    send_alert(AlertLevel::fatal, error.alert(), error.what());
+  } catch (const std::exception&) {
+    alert_sent_ = AlertInfo{AlertLevel::fatal, error.alert(), error.what()};
+  }
+}
+
+// ---------------------------------------------------------------- output
+
+Bytes Connection::take_output() { return records_->take_output(); }
+
+void Connection::write(ByteView data) {
+  if (closed_ || close_notify_sent_) throw std::logic_error("write on a closed TLS connection");
+  if (!handshake_complete_) {
+    pending_writes_.insert(pending_writes_.end(), data.begin(), data.end());
+    return;
+  }
+  if (data.empty()) return;
+  try {
+    records_->write(ContentType::application_data, data);
+  } catch (const TlsError& error) {
+    fail(error);
+  }
+}
+
+void Connection::flush_pending_writes() {
+  if (pending_writes_.empty()) return;
+  records_->write(ContentType::application_data, pending_writes_);
+  pending_writes_.clear();
+  pending_writes_.shrink_to_fit();
+}
+
+size_t Connection::read(MutableByteView out) {
+  size_t n = std::min(out.size(), readable());
+  if (n == 0) return 0;
+  std::memcpy(out.data(), plaintext_.data() + plaintext_start_, n);
+  plaintext_start_ += n;
+  if (plaintext_start_ == plaintext_.size()) {
+    plaintext_.clear();
+    plaintext_start_ = 0;
+  }
+  return n;
+}
+
+Bytes Connection::read_all() {
+  Bytes out(plaintext_.begin() + static_cast<std::ptrdiff_t>(plaintext_start_), plaintext_.end());
+  plaintext_.clear();
+  plaintext_start_ = 0;
+  return out;
+}
+
+void Connection::close() {
+  if (close_notify_sent_ || failed_) return;
+  close_notify_sent_ = true;
+  try {
+    send_alert(AlertLevel::warning, AlertDescription::close_notify, "closing");
+  } catch (const TlsError& error) {
+    fail(error);
+  }
+}
+
+// ---------------------------------------------------------------- queries
+
+const handshake::Negotiated& Connection::negotiated() const {
+  if (const auto* client = std::get_if<handshake::Client>(&handshake_)) return client->negotiated();
+  return std::get<handshake::Server>(handshake_).negotiated();
+}
+
+std::optional<handshake::SignatureScheme> Connection::signature_scheme() const {
+  return negotiated().server_signature_scheme;
+}
+
+std::string Connection::handshake_state() const {
+  if (const auto* client = std::get_if<handshake::Client>(&handshake_))
+    return std::string(handshake::state_name(client->state()));
+  return std::string(handshake::state_name(std::get<handshake::Server>(handshake_).state()));
+}
+
+std::string Connection::error() const {
+  if (alert_sent_ && alert_sent_->level == AlertLevel::fatal)
+    return "sent " + record::alert_name(alert_sent_->description) + ": " + alert_sent_->reason;
+  if (alert_received_) return "received " + record::alert_name(alert_received_->description);
+  if (truncated_) return "the connection ended without close_notify (truncation)";
+  return {};
+}
+
+// ---------------------------------------------------------------- events
+
+void Connection::emit(const Event& event) {
+  if (keylog_) keylog_->on_event(event);
+  if (engine_.observer) engine_.observer(event);
+}
+
+std::optional<handshake::KeyExchange> Connection::negotiated_key_exchange() const {
+  const auto* suite = negotiated().cipher_suite;
+  if (suite == nullptr) return std::nullopt;
+  return suite->key_exchange;
+}
+
+void Connection::emit_message(Direction direction, ByteView message) {
+  if (!engine_.observer || message.empty()) return;
+  HandshakeMessage event;
+  event.direction = direction;
+  event.type = message[0];
+  event.name = handshake::handshake_type_name(static_cast<handshake::HandshakeType>(message[0]));
+  event.raw = message;
+  event.fields = handshake::describe_handshake_message(message, negotiated_key_exchange());
+  engine_.observer(event);
+}
+
+}  // namespace tls12::protocol

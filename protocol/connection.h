@@ -1,0 +1,154 @@
+// `Connection`: the sans-I/O TLS 1.2 engine (DESIGN.md), joining the record
+// layer (record/record_layer.h) and a handshake state machine
+// (handshake/client.h or handshake/server.h).
+//
+// It never touches a socket. The caller moves bytes:
+//
+//   network bytes in   --feed()-->          Connection
+//   network bytes out  <--take_output()--   Connection
+//   application data   --write()--> / <--read()--
+//
+// and looks at the state between calls. A client produces its ClientHello as
+// soon as it is constructed; a server waits for one.
+//
+// Errors. Every protocol failure (a TlsError from the record layer or the
+// handshake) is caught here: the matching fatal alert is queued for the peer
+// (RFC 5246 §7.2.2), the connection enters the closed state, and
+// `alert_sent()` says which alert and why. A fatal alert from the peer closes
+// it too (`alert_received()`). feed() never throws for anything the peer sends.
+//
+// Closure (§7.2.1). close() sends close_notify; a close_notify from the peer is
+// answered with ours and makes read() report the end of the stream. If the
+// transport ends (feed_eof()) without a close_notify, the data may have been
+// cut short by an attacker: `truncated()` says so, and it is not a clean end.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "crypto/bytes.h"
+#include "handshake/client.h"
+#include "handshake/negotiated.h"
+#include "handshake/server.h"
+#include "protocol/config.h"
+#include "protocol/events.h"
+#include "record/alert.h"
+#include "record/record_layer.h"
+
+namespace tls12::protocol {
+
+class KeyLogFile;
+
+enum class Role { client, server };
+
+// An alert that ended (or, for warnings, passed through) the connection.
+struct AlertInfo {
+  record::AlertLevel level;
+  record::AlertDescription description;
+  std::string reason;  // our sentence for alerts we send; empty for received ones
+};
+
+class Connection {
+ public:
+  // Throws std::invalid_argument for a configuration that cannot work (see
+  // handshake::Client / handshake::Server).
+  explicit Connection(ClientConfig config);
+  explicit Connection(ServerConfig config);
+  // Many server connections can share one configuration (and its key).
+  explicit Connection(std::shared_ptr<const ServerConfig> config);
+  ~Connection();
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
+
+  Role role() const { return role_; }
+
+  // ---- bytes from and to the network ----
+  // Processes as much as possible; never throws for bad input (see above).
+  void feed(ByteView bytes);
+  // The transport reached end of stream.
+  void feed_eof();
+  // Protected bytes to send, removed from the engine.
+  Bytes take_output();
+  // Zero-copy variant: look at the pending bytes, then drop what was sent.
+  ByteView pending_output() const { return records_->output(); }
+  void consume_output(size_t n) { records_->consume_output(n); }
+  bool wants_write() const { return !records_->output().empty(); }
+
+  // ---- application data ----
+  // Queues data to send; before the handshake completes it waits and goes out
+  // right after Finished. Throws std::logic_error after close() or failure.
+  void write(ByteView data);
+  // Copies up to out.size() received bytes into `out`; returns how many.
+  size_t read(MutableByteView out);
+  // Everything received so far.
+  Bytes read_all();
+  size_t readable() const { return plaintext_.size() - plaintext_start_; }
+
+  // Sends close_notify (once). Reading may go on until the peer's arrives.
+  void close();
+
+  // ---- state ----
+  bool handshake_complete() const { return handshake_complete_; }
+  // Closed by failure, by alerts both ways, or by the transport ending.
+  bool is_closed() const { return closed_; }
+  bool failed() const { return failed_; }
+  // The peer sent close_notify: no more data will come.
+  bool peer_closed() const { return peer_closed_; }
+  // The transport ended without the peer's close_notify.
+  bool truncated() const { return truncated_; }
+  const std::optional<AlertInfo>& alert_sent() const { return alert_sent_; }
+  const std::optional<AlertInfo>& alert_received() const { return alert_received_; }
+  // A human sentence about why the connection failed (empty if it did not).
+  std::string error() const;
+
+  // ---- what was negotiated ----
+  const handshake::Negotiated& negotiated() const;
+  uint16_t version() const { return negotiated().version; }
+  const handshake::CipherSuiteInfo* cipher_suite() const { return negotiated().cipher_suite; }
+  std::optional<handshake::NamedGroup> group() const { return negotiated().group; }
+  std::optional<handshake::SignatureScheme> signature_scheme() const;
+  bool extended_master_secret() const { return negotiated().extended_master_secret; }
+  const std::vector<Bytes>& peer_certificate_chain() const { return negotiated().peer.chain; }
+  // Whether the peer's chain was checked and accepted (false for a server
+  // that did not ask for a client certificate).
+  bool peer_verified() const { return negotiated().peer.verified(); }
+  std::string handshake_state() const;
+
+ private:
+  explicit Connection(Role role, EngineConfig engine);
+  void start_client();
+  void process();
+  void handle_record(const record::Inbound& inbound);
+  void handle_alert(const record::Alert& alert);
+  void perform(handshake::Actions actions);
+  void send_alert(record::AlertLevel level, record::AlertDescription description, std::string reason);
+  void fail(const record::TlsError& error);
+  void flush_pending_writes();
+  void emit(const Event& event);
+  void emit_message(Direction direction, ByteView message);
+  std::optional<handshake::KeyExchange> negotiated_key_exchange() const;
+
+  Role role_;
+  EngineConfig engine_;
+  std::shared_ptr<KeyLogFile> keylog_;
+  // The record layer lives on the heap so that a Connection moves cheaply
+  // and its views stay put.
+  std::unique_ptr<record::RecordLayer> records_;
+  std::variant<std::monostate, handshake::Client, handshake::Server> handshake_;
+  Bytes plaintext_;  // received application data, [plaintext_start_, end)
+  size_t plaintext_start_ = 0;
+  Bytes pending_writes_;  // application data written before the handshake completed
+  bool handshake_complete_ = false;
+  bool closed_ = false;
+  bool failed_ = false;
+  bool close_notify_sent_ = false;
+  bool peer_closed_ = false;
+  bool truncated_ = false;
+  std::optional<AlertInfo> alert_sent_;
+  std::optional<AlertInfo> alert_received_;
+};
+
+}  // namespace tls12::protocol
