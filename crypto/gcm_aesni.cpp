@@ -46,12 +46,15 @@ using namespace gcm_x86;
 // 8 counter blocks through all the AES rounds, round by round across blocks.
 TLS12_AESNI_GCM inline __attribute__((always_inline)) void aes_encrypt8(const KeySchedule& ks,
                                                                         __m128i b[8]) {
+  #pragma GCC unroll 16
   for (int i = 0; i < 8; ++i) b[i] = _mm_xor_si128(b[i], ks.rk[0]);
   for (int r = 1; r < ks.nr; ++r) {
     const __m128i k = ks.rk[r];
+    #pragma GCC unroll 16
     for (int i = 0; i < 8; ++i) b[i] = _mm_aesenc_si128(b[i], k);
   }
   const __m128i k = ks.rk[ks.nr];
+  #pragma GCC unroll 16
   for (int i = 0; i < 8; ++i) b[i] = _mm_aesenclast_si128(b[i], k);
 }
 
@@ -60,12 +63,14 @@ TLS12_AESNI_GCM inline __attribute__((always_inline)) __m128i ghash8(const KeySc
                                                                      __m128i y, const __m128i c[8]) {
   Wide acc = wide_zero();
   clmul_accumulate(acc, _mm_xor_si128(y, byte_reverse(c[0])), ks.h_desc8[0]);
+  #pragma GCC unroll 16
   for (int i = 1; i < 8; ++i) clmul_accumulate(acc, byte_reverse(c[i]), ks.h_desc8[i]);
   return reduce(acc);
 }
 
 TLS12_AESNI_GCM inline __attribute__((always_inline)) void next_counters8(__m128i& ctr, __m128i b[8]) {
   const __m128i one = _mm_set_epi32(0, 0, 0, 1);
+  #pragma GCC unroll 16
   for (int i = 0; i < 8; ++i) {
     b[i] = byte_reverse(ctr);
     ctr = _mm_add_epi32(ctr, one);
@@ -86,6 +91,7 @@ TLS12_AESNI_GCM void encrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], 
       next_counters8(ctr, b);
       aes_encrypt8(ks, b);
       if (have_pending) y = ghash8(ks, y, pending);
+      #pragma GCC unroll 16
       for (int i = 0; i < 8; ++i) {
         pending[i] = _mm_xor_si128(b[i], load(p + 16 * i));
         store(p + 16 * i, pending[i]);
@@ -110,10 +116,12 @@ TLS12_AESNI_GCM void decrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], 
     // The ciphertext is known up front, so GHASH and AES are independent and
     // the CPU runs them side by side.
     __m128i c[8], b[8];
+    #pragma GCC unroll 16
     for (int i = 0; i < 8; ++i) c[i] = load(p + 16 * i);
     next_counters8(ctr, b);
     aes_encrypt8(ks, b);
     y = ghash8(ks, y, c);
+    #pragma GCC unroll 16
     for (int i = 0; i < 8; ++i) store(p + 16 * i, _mm_xor_si128(b[i], c[i]));
     p += 128;
     len -= 128;

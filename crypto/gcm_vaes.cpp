@@ -76,11 +76,14 @@ TLS12_VAES_INLINE __m128i reduce512(const Wide512& acc) {
 // Rounds of AES on `n` registers of four blocks each.
 template <int N>
 TLS12_VAES_INLINE void aes_encrypt_wide(const WideSchedule& ws, int nr, __m512i b[N]) {
+  #pragma GCC unroll 16
   for (int i = 0; i < N; ++i) b[i] = _mm512_xor_si512(b[i], ws.rk[0]);
   for (int r = 1; r < nr; ++r) {
     const __m512i k = ws.rk[r];
+    #pragma GCC unroll 16
     for (int i = 0; i < N; ++i) b[i] = _mm512_aesenc_epi128(b[i], k);
   }
+  #pragma GCC unroll 16
   for (int i = 0; i < N; ++i) b[i] = _mm512_aesenclast_epi128(b[i], ws.rk[nr]);
 }
 
@@ -89,6 +92,7 @@ TLS12_VAES_INLINE __m128i ghash16(const WideSchedule& ws, __m128i y, const __m51
   Wide512 acc{_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
   const __m512i first = _mm512_xor_si512(byte_reverse512(c[0]), _mm512_zextsi128_si512(y));
   clmul_accumulate512(acc, first, ws.h_desc16[0]);
+  #pragma GCC unroll 16
   for (int j = 1; j < 4; ++j) clmul_accumulate512(acc, byte_reverse512(c[j]), ws.h_desc16[j]);
   return reduce512(acc);
 }
@@ -100,6 +104,7 @@ TLS12_VAES_INLINE __m128i ghash4(const WideSchedule& ws, __m128i y, __m512i c) {
 }
 
 TLS12_VAES_INLINE void next_counters16(__m128i& ctr, __m512i b[4]) {
+  #pragma GCC unroll 16
   for (int j = 0; j < 4; ++j) b[j] = byte_reverse512(counters4(ctr, 4 * j));
   ctr = _mm_add_epi32(ctr, _mm_set_epi32(0, 0, 0, 16));
 }
@@ -135,6 +140,7 @@ TLS12_VAES_GCM void encrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, 
       next_counters16(ctr, b);
       aes_encrypt_wide<4>(ws, ks.nr, b);
       if (have_pending) y = ghash16(ws, y, pending);
+      #pragma GCC unroll 16
       for (int j = 0; j < 4; ++j) {
         pending[j] = _mm512_xor_si512(b[j], load512(p + 64 * j));
         store512(p + 64 * j, pending[j]);
@@ -158,10 +164,12 @@ TLS12_VAES_GCM void decrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, 
   size_t len = data.size();
   while (len >= 256) {
     __m512i c[4], b[4];
+    #pragma GCC unroll 16
     for (int j = 0; j < 4; ++j) c[j] = load512(p + 64 * j);
     next_counters16(ctr, b);
     aes_encrypt_wide<4>(ws, ks.nr, b);
     y = ghash16(ws, y, c);  // independent of the AES above: they overlap
+    #pragma GCC unroll 16
     for (int j = 0; j < 4; ++j) store512(p + 64 * j, _mm512_xor_si512(b[j], c[j]));
     p += 256;
     len -= 256;
@@ -173,6 +181,7 @@ TLS12_VAES_GCM void decrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, 
 
 TLS12_VAES_GCM void prepare_wide(const KeySchedule& ks, WideSchedule& ws) {
   for (int r = 0; r <= ks.nr; ++r) ws.rk[r] = _mm512_broadcast_i32x4(ks.rk[r]);
+  #pragma GCC unroll 16
   for (int j = 0; j < 4; ++j) ws.h_desc16[j] = _mm512_loadu_si512(&ks.h_desc[4 * j]);
   ws.h_desc4 = _mm512_loadu_si512(&ks.h_desc[12]);
 }
