@@ -72,6 +72,9 @@ record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlo
 
 // Step 3, RFC 5246 §7.4.9. `handshake_hash` is Hash(handshake_messages) with
 // the PRF hash, over every message before this Finished (Transcript::current_hash()).
+// The receiver compares the peer's verify_data with this value using
+// constant_time_equal (crypto/bytes.h): an early-exit comparison would tell an
+// attacker how many leading bytes of a forged Finished were right.
 enum class Sender { client, server };
 std::array<uint8_t, verify_data_length> compute_verify_data(crypto::HashAlgorithm prf_hash,
                                                             ByteView master_secret, Sender sender,
