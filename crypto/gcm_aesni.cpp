@@ -8,9 +8,9 @@
 // reduction, see crypto/gcm_x86.h). Fewer than 8 blocks at the end go one at a
 // time.
 //
-// When encrypting, the GHASH of a group of 8 ciphertext blocks is deferred to
-// the next turn of the loop, so that it runs alongside that turn's AES rounds
-// instead of waiting for them: the two halves of GCM overlap.
+// The GHASH work is stitched into the AES rounds by hand (see turn8): when
+// encrypting, each turn hashes the previous turn's ciphertext, so the two
+// halves of GCM always run side by side.
 #include <stdexcept>
 
 #include "crypto/aes_internal.h"
@@ -33,6 +33,9 @@ __attribute__((target("aes,pclmul,sse4.1,ssse3"))) void prepare_key_schedule(Byt
   for (int i = 1; i < 16; ++i) ks.h_pow[i] = gf_mul(ks.h_pow[i - 1], h);
   for (int i = 0; i < 16; ++i) ks.h_desc[i] = ks.h_pow[15 - i];
   for (int i = 0; i < 8; ++i) ks.h_desc8[i] = ks.h_pow[7 - i];
+  for (int i = 0; i < 8; ++i) {
+    ks.h_kar8[i] = _mm_xor_si128(ks.h_desc8[i], _mm_shuffle_epi32(ks.h_desc8[i], 0x4e));
+  }
 }
 
 }  // namespace gcm_x86
@@ -43,32 +46,9 @@ using namespace gcm_x86;
 
 #define TLS12_AESNI_GCM __attribute__((target("aes,pclmul,sse4.1,ssse3")))
 
-// 8 counter blocks through all the AES rounds, round by round across blocks.
-TLS12_AESNI_GCM inline __attribute__((always_inline)) void aes_encrypt8(const KeySchedule& ks,
-                                                                        __m128i b[8]) {
-  #pragma GCC unroll 16
-  for (int i = 0; i < 8; ++i) b[i] = _mm_xor_si128(b[i], ks.rk[0]);
-  for (int r = 1; r < ks.nr; ++r) {
-    const __m128i k = ks.rk[r];
-    #pragma GCC unroll 16
-    for (int i = 0; i < 8; ++i) b[i] = _mm_aesenc_si128(b[i], k);
-  }
-  const __m128i k = ks.rk[ks.nr];
-  #pragma GCC unroll 16
-  for (int i = 0; i < 8; ++i) b[i] = _mm_aesenclast_si128(b[i], k);
-}
+#define TLS12_AESNI_INLINE TLS12_AESNI_GCM inline __attribute__((always_inline))
 
-// Absorbs 8 blocks (as stored in memory) into y with one reduction.
-TLS12_AESNI_GCM inline __attribute__((always_inline)) __m128i ghash8(const KeySchedule& ks,
-                                                                     __m128i y, const __m128i c[8]) {
-  Wide acc = wide_zero();
-  clmul_accumulate(acc, _mm_xor_si128(y, byte_reverse(c[0])), ks.h_desc8[0]);
-  #pragma GCC unroll 16
-  for (int i = 1; i < 8; ++i) clmul_accumulate(acc, byte_reverse(c[i]), ks.h_desc8[i]);
-  return reduce(acc);
-}
-
-TLS12_AESNI_GCM inline __attribute__((always_inline)) void next_counters8(__m128i& ctr, __m128i b[8]) {
+TLS12_AESNI_INLINE void next_counters8(__m128i& ctr, __m128i b[8]) {
   const __m128i one = _mm_set_epi32(0, 0, 0, 1);
   #pragma GCC unroll 16
   for (int i = 0; i < 8; ++i) {
@@ -77,31 +57,89 @@ TLS12_AESNI_GCM inline __attribute__((always_inline)) void next_counters8(__m128
   }
 }
 
+// Block i of the 8 at `src` (as in memory) times H^(8-i), added unreduced
+// into `acc`; the running GHASH value y is added to the first block.
+TLS12_AESNI_INLINE void ghash_step(const KeySchedule& ks, Wide& acc, __m128i y, const uint8_t* src,
+                                   int i) {
+  __m128i x = byte_reverse(load(src + 16 * i));
+  if (i == 0) x = _mm_xor_si128(x, y);
+  clmul_accumulate_karatsuba(acc, x, ks.h_desc8[i], ks.h_kar8[i]);
+}
+
+// One turn of the main loop: 8 counter blocks through the Nr AES rounds,
+// with the GHASH of the 8 blocks at `ghash_src` (if any) stitched in, one
+// block after each of rounds 1-8. Interleaving by hand keeps few values live
+// (16 SSE registers: 8 AES states, a round key, the three GHASH sums and a
+// temporary) and gives the CPU AES and PCLMULQDQ work side by side.
+template <int Nr>
+TLS12_AESNI_INLINE __m128i turn8(const KeySchedule& ks, __m128i& ctr, __m128i b[8],
+                                 const uint8_t* ghash_src, __m128i y) {
+  next_counters8(ctr, b);
+  #pragma GCC unroll 16
+  for (int i = 0; i < 8; ++i) b[i] = _mm_xor_si128(b[i], ks.rk[0]);
+  Wide acc = wide_zero();
+  #pragma GCC unroll 16
+  for (int r = 1; r < Nr; ++r) {
+    const __m128i k = ks.rk[r];
+    #pragma GCC unroll 16
+    for (int i = 0; i < 8; ++i) b[i] = _mm_aesenc_si128(b[i], k);
+    if (ghash_src != nullptr && r <= 8) ghash_step(ks, acc, y, ghash_src, r - 1);
+  }
+  const __m128i k = ks.rk[Nr];
+  #pragma GCC unroll 16
+  for (int i = 0; i < 8; ++i) b[i] = _mm_aesenclast_si128(b[i], k);
+  return ghash_src != nullptr ? reduce(karatsuba_fix(acc)) : y;
+}
+
+TLS12_AESNI_INLINE __m128i ghash8(const KeySchedule& ks, __m128i y, const uint8_t* src) {
+  Wide acc = wide_zero();
+  #pragma GCC unroll 16
+  for (int i = 0; i < 8; ++i) ghash_step(ks, acc, y, src, i);
+  return reduce(karatsuba_fix(acc));
+}
+
+// Encrypting, GHASH needs the ciphertext the turn produces, so each turn
+// hashes the previous turn's 128 bytes (already written to memory) while it
+// computes its own keystream; the last group is hashed after the loop.
+template <int Nr>
+TLS12_AESNI_INLINE __m128i encrypt_blocks(const KeySchedule& ks, __m128i y, __m128i& ctr, uint8_t*& p,
+                                          size_t& len) {
+  const uint8_t* previous = nullptr;
+  while (len >= 128) {
+    __m128i b[8];
+    y = turn8<Nr>(ks, ctr, b, previous, y);
+    #pragma GCC unroll 16
+    for (int i = 0; i < 8; ++i) store(p + 16 * i, _mm_xor_si128(b[i], load(p + 16 * i)));
+    previous = p;
+    p += 128;
+    len -= 128;
+  }
+  return previous != nullptr ? ghash8(ks, y, previous) : y;
+}
+
+// Decrypting, the ciphertext is there from the start: each turn hashes the
+// 128 bytes it is about to decrypt (read before the plaintext overwrites them).
+template <int Nr>
+TLS12_AESNI_INLINE __m128i decrypt_blocks(const KeySchedule& ks, __m128i y, __m128i& ctr, uint8_t*& p,
+                                          size_t& len) {
+  while (len >= 128) {
+    __m128i b[8];
+    y = turn8<Nr>(ks, ctr, b, p, y);
+    #pragma GCC unroll 16
+    for (int i = 0; i < 8; ++i) store(p + 16 * i, _mm_xor_si128(b[i], load(p + 16 * i)));
+    p += 128;
+    len -= 128;
+  }
+  return y;
+}
+
 TLS12_AESNI_GCM void encrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], ByteView aad,
                                    MutableByteView data, uint8_t tag[16]) {
   __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h_pow[0], aad.data(), aad.size());
   __m128i ctr = counter_start(iv, 2);
   uint8_t* p = data.data();
   size_t len = data.size();
-  if (len >= 128) {
-    __m128i pending[8];  // ciphertext whose GHASH waits for the next turn
-    bool have_pending = false;
-    while (len >= 128) {
-      __m128i b[8];
-      next_counters8(ctr, b);
-      aes_encrypt8(ks, b);
-      if (have_pending) y = ghash8(ks, y, pending);
-      #pragma GCC unroll 16
-      for (int i = 0; i < 8; ++i) {
-        pending[i] = _mm_xor_si128(b[i], load(p + 16 * i));
-        store(p + 16 * i, pending[i]);
-      }
-      have_pending = true;
-      p += 128;
-      len -= 128;
-    }
-    y = ghash8(ks, y, pending);
-  }
+  y = ks.nr == 10 ? encrypt_blocks<10>(ks, y, ctr, p, len) : encrypt_blocks<14>(ks, y, ctr, p, len);
   y = ctr_ghash_tail<true>(ks, y, ctr, p, len);
   finish_tag(ks, y, iv, aad.size(), data.size(), tag);
 }
@@ -112,20 +150,7 @@ TLS12_AESNI_GCM void decrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], 
   __m128i ctr = counter_start(iv, 2);
   uint8_t* p = data.data();
   size_t len = data.size();
-  while (len >= 128) {
-    // The ciphertext is known up front, so GHASH and AES are independent and
-    // the CPU runs them side by side.
-    __m128i c[8], b[8];
-    #pragma GCC unroll 16
-    for (int i = 0; i < 8; ++i) c[i] = load(p + 16 * i);
-    next_counters8(ctr, b);
-    aes_encrypt8(ks, b);
-    y = ghash8(ks, y, c);
-    #pragma GCC unroll 16
-    for (int i = 0; i < 8; ++i) store(p + 16 * i, _mm_xor_si128(b[i], c[i]));
-    p += 128;
-    len -= 128;
-  }
+  y = ks.nr == 10 ? decrypt_blocks<10>(ks, y, ctr, p, len) : decrypt_blocks<14>(ks, y, ctr, p, len);
   y = ctr_ghash_tail<false>(ks, y, ctr, p, len);
   finish_tag(ks, y, iv, aad.size(), data.size(), tag);
 }

@@ -43,6 +43,7 @@ struct alignas(64) KeySchedule {
   __m128i h_pow[16];   // h_pow[i] = H^(i+1)
   __m128i h_desc[16];  // h_desc[i] = H^(16-i): lanes for the 16-block loop
   __m128i h_desc8[8];  // h_desc8[i] = H^(8-i): the 8-block loop
+  __m128i h_kar8[8];   // high half XOR low half of h_desc8[i] (Karatsuba)
   int nr = 0;
 };
 
@@ -72,6 +73,22 @@ TLS12_GCM_X86_INLINE void clmul_accumulate(Wide& acc, __m128i a, __m128i b) {
   acc.hi = _mm_xor_si128(acc.hi, _mm_clmulepi64_si128(a, b, 0x11));
   acc.mid = _mm_xor_si128(acc.mid, _mm_clmulepi64_si128(a, b, 0x01));
   acc.mid = _mm_xor_si128(acc.mid, _mm_clmulepi64_si128(a, b, 0x10));
+}
+
+// Karatsuba's form of the same product, three multiplications instead of
+// four: mid = (a0+a1)•(b0+b1) + lo + hi. The "+ lo + hi" is linear too, so it
+// is left to `karatsuba_fix`, once per aggregated sum. `b_kar` holds b0+b1
+// precomputed in its low half (the powers of H are fixed per key).
+TLS12_GCM_X86_INLINE void clmul_accumulate_karatsuba(Wide& acc, __m128i a, __m128i b, __m128i b_kar) {
+  acc.lo = _mm_xor_si128(acc.lo, _mm_clmulepi64_si128(a, b, 0x00));
+  acc.hi = _mm_xor_si128(acc.hi, _mm_clmulepi64_si128(a, b, 0x11));
+  const __m128i a_kar = _mm_xor_si128(a, _mm_shuffle_epi32(a, 0x4e));  // a0+a1 in both halves
+  acc.mid = _mm_xor_si128(acc.mid, _mm_clmulepi64_si128(a_kar, b_kar, 0x00));
+}
+
+TLS12_GCM_X86_INLINE Wide karatsuba_fix(Wide w) {
+  w.mid = _mm_xor_si128(w.mid, _mm_xor_si128(w.lo, w.hi));
+  return w;
 }
 
 // Reduces the 256-bit product hi:lo (in the reflected domain) to 128 bits.
