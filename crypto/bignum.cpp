@@ -38,6 +38,14 @@ void ct_select(Limb mask, Limb* r, const Limb* a, const Limb* b, size_t n) {
   for (size_t i = 0; i < n; ++i) r[i] = ct_select(mask, a[i], b[i]);
 }
 
+void ct_limbs_to_bytes(const Limb* limbs, size_t n, MutableByteView out) {
+  const size_t len = out.size();
+  for (size_t i = 0; i < len; ++i) {
+    const size_t limb = i / 8;
+    out[len - 1 - i] = limb < n ? static_cast<uint8_t>(limbs[limb] >> (8 * (i % 8))) : 0;
+  }
+}
+
 BigInt::BigInt(uint64_t value) {
   if (value != 0) limbs_.push_back(value);
 }

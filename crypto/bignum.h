@@ -106,6 +106,10 @@ inline Limb ct_mask_lt_small(Limb a, Limb b) { return Limb{0} - ((a - b) >> 63);
 inline Limb ct_select(Limb mask, Limb a, Limb b) { return (a & mask) | (b & ~mask); }
 // r = mask ? a : b, element by element.
 void ct_select(Limb mask, Limb* r, const Limb* a, const Limb* b, size_t n);
+// I2OSP on a fixed-width limb vector: writes out.size() big-endian bytes from
+// the low limbs, looking only at positions, never at values (limbs beyond `n`
+// read as zero).
+void ct_limbs_to_bytes(const Limb* limbs, size_t n, MutableByteView out);
 // Declares a value public on purpose (the outcome of a fault check, an
 // "is the padding valid" result that is revealed anyway). Under valgrind it
 // marks the memory defined, so the constant-time test only reports accidental

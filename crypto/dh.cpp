@@ -94,7 +94,9 @@ DhKeyPair::DhKeyPair(std::shared_ptr<const Montgomery> mont, LimbVector g, LimbV
   const BigInt p = mont_->modulus_int();
   prime_size_ = p.byte_length();
   LimbVector y = mont_->exp_secret(g.data(), x_.data(), x_.size());
-  public_value_ = BigInt::from_limbs(y.data(), y.size()).to_bytes(prime_size_);
+  public_value_.resize(prime_size_);
+  ct_limbs_to_bytes(y.data(), y.size(), public_value_);
+  ct_declassify(public_value_.data(), public_value_.size());  // y is sent to the peer
 }
 
 DhKeyPair DhKeyPair::generate(FfdheGroup group) {
@@ -132,9 +134,7 @@ SecretBytes DhKeyPair::shared_secret(ByteView peer_public) const {
   LimbVector base = y.to_fixed(mont_->limbs());
   LimbVector z = mont_->exp_secret(base.data(), x_.data(), x_.size());
   SecretBytes padded(prime_size_);
-  for (size_t i = 0; i < prime_size_; ++i) {
-    padded[prime_size_ - 1 - i] = static_cast<uint8_t>(z[i / 8] >> (8 * (i % 8)));
-  }
+  ct_limbs_to_bytes(z.data(), z.size(), padded);
   // RFC 5246 §8.1.2 strips leading zero bytes, so the premaster's length
   // depends on the secret; the PRF's HMAC then runs a length-dependent number
   // of blocks (the "Raccoon" timing attack, 2020). TLS 1.2 requires it, so the

@@ -64,14 +64,9 @@ LimbVector limbs_from_bytes(ByteView input, size_t limbs) {
   return BigInt::from_bytes(input).to_fixed(limbs);
 }
 
-// Copies a fixed-width limb vector out as k big-endian bytes (I2OSP) without
-// looking at the values.
 SecretBytes limbs_to_bytes(const LimbVector& v, size_t k) {
   SecretBytes out(k);
-  for (size_t i = 0; i < k; ++i) {
-    const size_t limb = i / 8;
-    out[k - 1 - i] = limb < v.size() ? static_cast<uint8_t>(v[limb] >> (8 * (i % 8))) : 0;
-  }
+  ct_limbs_to_bytes(v.data(), v.size(), out);
   return out;
 }
 
