@@ -301,3 +301,34 @@ TEST(Protection, IvLengthsFollowTheRfcs) {
 
 }  // namespace
 }  // namespace tls12::record
+
+namespace tls12::record {
+namespace {
+
+// The example of docs/record.md, byte for byte.
+TEST(DocumentedExample, MatchesDocsRecordMd) {
+  const Bytes plaintext = Bytes(as_bytes("hello, TLS 1.2\n").begin(), as_bytes("hello, TLS 1.2\n").end());
+  auto seal_example = [&](crypto::AeadAlgorithm alg) {
+    TrafficKeys keys;
+    keys.algorithm = alg;
+    keys.key.resize(crypto::aead_key_size(alg));
+    for (size_t i = 0; i < keys.key.size(); ++i) keys.key[i] = static_cast<uint8_t>(i);
+    keys.iv.resize(fixed_iv_length(alg));
+    for (size_t i = 0; i < keys.iv.size(); ++i) keys.iv[i] = static_cast<uint8_t>(0xa0 + i);
+    RecordProtection protection(keys);
+    protection.set_sequence_number(1);
+    return to_hex(seal_record(protection, ContentType::application_data, plaintext));
+  };
+  EXPECT_EQ(seal_example(crypto::AeadAlgorithm::aes_128_gcm),
+            "1703030027"
+            "0000000000000001"
+            "2e14709e03a85704cb3f6626f5369e"
+            "44d43f2a662c56d3588990418928553a");
+  EXPECT_EQ(seal_example(crypto::AeadAlgorithm::chacha20_poly1305),
+            "170303001f"
+            "1a10a09f805163b958c349067d9714"
+            "a19adb55e1a6114dceb1d68fac61a1ea");
+}
+
+}  // namespace
+}  // namespace tls12::record
