@@ -70,3 +70,48 @@ TEST(Codec, TrailingBytesAreDecodeError) {
 }
 
 }  // namespace tls12::record
+
+namespace tls12::record {
+
+TEST(Codec, Vector24RoundTripAndRange) {
+  Bytes body(70000, 0x42);
+  Writer w;
+  w.vector24(body);
+  ASSERT_EQ(w.size(), 3 + body.size());
+  EXPECT_EQ(to_hex(ByteView(w.data()).first(3)), "011170");
+  Reader r(w.data());
+  EXPECT_EQ(r.vector24(0, 16777215).size(), 70000u);
+  EXPECT_TRUE(r.empty());
+  Reader tight(w.data());
+  EXPECT_EQ(alert_of([&] { tight.vector24(0, 69999); }), AlertDescription::decode_error);
+}
+
+TEST(Codec, NestedVector24FillsAThreeBytePrefix) {
+  Writer w;
+  w.vector24([](Writer& certs) {
+    certs.vector24(Bytes{0xde, 0xad});
+    certs.vector24(Bytes{0xbe, 0xef, 0x01});
+  });
+  EXPECT_EQ(to_hex(w.data()), "00000b000002dead000003beef01");
+}
+
+TEST(Codec, WritingAVectorTooLongForItsPrefixIsInternalError) {
+  Writer w;
+  Bytes big(256);
+  EXPECT_EQ(alert_of([&] { w.vector8(big); }), AlertDescription::internal_error);
+  Bytes bigger(65536);
+  EXPECT_EQ(alert_of([&] { w.vector16(bigger); }), AlertDescription::internal_error);
+}
+
+TEST(Codec, ErrorMessageNamesWhatWasBeingRead) {
+  Bytes b{0x00};
+  Reader r(b, "ServerHello");
+  try {
+    r.u16();
+    FAIL() << "no error";
+  } catch (const TlsError& e) {
+    EXPECT_NE(std::string(e.what()).find("ServerHello"), std::string::npos);
+  }
+}
+
+}  // namespace tls12::record
