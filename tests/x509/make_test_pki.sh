@@ -99,6 +99,12 @@ csr noca-leaf server.key localhost
 ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
 sign noca-leaf noca-int "$EXT"
 
+# A second certificate with the intermediate's name and key that is not a CA:
+# chain building must try every candidate issuer, not stop at the first.
+csr int-dup int.key "tls12 Test Intermediate CA"
+ext "basicConstraints=CA:FALSE" "subjectKeyIdentifier=hash"
+sign int-dup ca "$EXT"
+
 # pathLen exceeded: int (pathlen:0) -> sub-int (CA) -> leaf.
 csr subint int.key "tls12 Sub Intermediate CA"
 ext "basicConstraints=critical,CA:TRUE" "keyUsage=critical,keyCertSign"
@@ -147,6 +153,17 @@ done
 csr cn-only server.key localhost
 ext "extendedKeyUsage=serverAuth"
 sign cn-only ca "$EXT"
+
+# The server certificate with one bit of its signature flipped (the last byte
+# of the DER is the last byte of signatureValue).
+openssl x509 -in server.pem -outform DER -out flipped.der
+size=$(wc -c < flipped.der)
+last=$(tail -c 1 flipped.der | od -An -tu1 | tr -d ' ')
+head -c $((size - 1)) flipped.der > flipped.tmp
+# shellcheck disable=SC2059
+printf "\\$(printf %o $((last ^ 1)))" >> flipped.tmp
+openssl x509 -inform DER -in flipped.tmp -out flipped.pem
+rm -f flipped.der flipped.tmp
 
 rm -f ./*.csr
 echo "test PKI written to $out"
