@@ -29,7 +29,9 @@ void expect_alert(const Connection& failing, const Connection& peer, AlertDescri
   EXPECT_EQ(failing.alert_sent()->level, record::AlertLevel::fatal);
   EXPECT_TRUE(failing.failed());
   EXPECT_TRUE(failing.is_closed());
-  if (during_handshake) EXPECT_FALSE(failing.handshake_complete());
+  if (during_handshake) {
+    EXPECT_FALSE(failing.handshake_complete());
+  }
   ASSERT_TRUE(peer.alert_received().has_value());
   EXPECT_EQ(peer.alert_received()->description, alert);
   EXPECT_TRUE(peer.failed());
