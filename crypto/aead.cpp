@@ -23,6 +23,17 @@ namespace tls12::crypto {
 
 namespace {
 
+// SP 800-38D §5.2.1.1: len(P) <= 2^39 - 256 bits, so that the 32-bit block
+// counter never wraps into J0 and reuses keystream. TLS records are far
+// smaller (2^14 + 2048 bytes), but the interface takes any span.
+constexpr uint64_t kGcmMaxDataBytes = (uint64_t{1} << 36) - 32;
+
+void check_gcm_length(size_t size) {
+  if (static_cast<uint64_t>(size) > kGcmMaxDataBytes) {
+    throw std::invalid_argument("AES-GCM input longer than 2^36 - 32 bytes (SP 800-38D 5.2.1.1)");
+  }
+}
+
 class AesGcmAead final : public Aead {
  public:
   AesGcmAead(AeadAlgorithm alg, std::unique_ptr<AesGcm> engine)
@@ -33,11 +44,13 @@ class AesGcmAead final : public Aead {
 
   void seal(Nonce nonce, ByteView aad, MutableByteView data,
             std::span<uint8_t, tag_size> tag) const override {
+    check_gcm_length(data.size());
     engine_->encrypt(nonce.data(), aad, data, tag.data());
   }
 
   bool open(Nonce nonce, ByteView aad, MutableByteView data,
             std::span<const uint8_t, tag_size> tag) const override {
+    check_gcm_length(data.size());
     uint8_t expected[tag_size];
     engine_->decrypt(nonce.data(), aad, data, expected);
     const bool ok = constant_time_equal(ByteView(expected, tag_size), tag);
