@@ -128,7 +128,7 @@ class Montgomery {
   const LimbVector& modulus() const { return m_; }
   BigInt modulus_int() const { return BigInt::from_limbs(m_.data(), k_); }
 
-  // r = a*b/R mod m (CIOS, Koc et al. 1996). r may alias a or b.
+  // r = a*b/R mod m (product scanning, Koc et al. 1996). r may alias a or b.
   void mul(Limb* r, const Limb* a, const Limb* b) const;
   void sqr(Limb* r, const Limb* a) const;
   void to_mont(Limb* r, const Limb* a) const;    // a*R mod m

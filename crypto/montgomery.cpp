@@ -23,61 +23,137 @@ namespace {
 // far above the 4096-bit RSA and 3072-bit DH moduli this library accepts.
 constexpr size_t kMaxLimbs = 256;
 
-// CIOS Montgomery multiplication with the multiply and reduce steps of each
-// outer iteration fused into one inner loop. K is the limb count when known at
-// compile time (so the compiler can unroll), 0 when it is only known at run time.
+// Montgomery multiplication by product scanning ("FIPS", Koc, Acar and
+// Kaliski, "Analyzing and comparing Montgomery multiplication algorithms",
+// 1996): column by column, a three-limb accumulator (acc, hi) collects every
+// partial product a[j]*b[i-j] and q[j]*m[i-j] of output column i. In the low k
+// columns the reduction digit q[i] is chosen so that the column becomes zero
+// (that is the division by R); the high k columns are the result.
 //
-// Invariant: t < 2m after each outer iteration, so t needs k limbs plus one bit
-// (kept in `top`), and one masked subtraction at the end gives a*b/R mod m. The
-// same bound holds whenever a*b < m*R, e.g. a < R and b < m (used by `reduce`).
+// Each partial product costs one multiply and three additions with carry, and
+// only one carry chain is live, which is what makes this form fast in portable
+// C++. K is the limb count when known at compile time (so loops have constant
+// bounds), 0 when known only at run time.
+//
+// Bound: for a*b < m*R the result before the final step is below 2m, so one
+// masked subtraction of m reduces it (this covers a < R, b < m, used by
+// `reduce`).
+inline void mac(u128& acc, Limb& hi, Limb x, Limb y) {
+  const u128 p = u128{x} * y;
+  acc += p;
+  hi += static_cast<Limb>(acc < p);
+}
+
+inline void shift_column(u128& acc, Limb& hi) {
+  acc = (acc >> 64) | (u128{hi} << 64);
+  hi = 0;
+}
+
 template <size_t K>
-void mont_mul(Limb* r, const Limb* a, const Limb* b, const Limb* m, Limb m0inv, size_t k_runtime) {
-  const size_t k = K != 0 ? K : k_runtime;
-  Limb t[K != 0 ? K + 1 : kMaxLimbs + 1];
-  for (size_t j = 0; j <= k; ++j) t[j] = 0;
-  for (size_t i = 0; i < k; ++i) {
-    const Limb ai = a[i];
-    // t += a[i]*b, and at the same time t += q*m with q chosen so that the low
-    // limb becomes zero; then t is shifted down one limb (the division by 2^64).
-    u128 s = u128{ai} * b[0] + t[0];
-    Limb c1 = static_cast<Limb>(s >> 64);
-    const Limb t0 = static_cast<Limb>(s);
-    const Limb q = t0 * m0inv;
-    u128 s2 = u128{q} * m[0] + t0;
-    Limb c2 = static_cast<Limb>(s2 >> 64);
-    for (size_t j = 1; j < k; ++j) {
-      s = u128{ai} * b[j] + t[j] + c1;
-      c1 = static_cast<Limb>(s >> 64);
-      s2 = u128{q} * m[j] + static_cast<Limb>(s) + c2;
-      c2 = static_cast<Limb>(s2 >> 64);
-      t[j - 1] = static_cast<Limb>(s2);
-    }
-    u128 top = u128{t[k]} + c1 + c2;
-    t[k - 1] = static_cast<Limb>(top);
-    t[k] = static_cast<Limb>(top >> 64);
-  }
-  // Final subtraction, kept only if t >= m (t[k] set, or no borrow).
+void final_subtract(Limb* r, const Limb* t, Limb top, const Limb* m, size_t k) {
   Limb borrow = 0;
   Limb d[K != 0 ? K : kMaxLimbs];
   for (size_t j = 0; j < k; ++j) {
-    u128 diff = u128{t[j]} - m[j] - borrow;
+    const u128 diff = u128{t[j]} - m[j] - borrow;
     d[j] = static_cast<Limb>(diff);
     borrow = static_cast<Limb>(diff >> 64) & 1;
   }
-  const Limb keep_diff = ct_mask_nonzero(t[k]) | ct_mask_zero(borrow);
+  // Keep t - m if t >= m: the top bit was set or the subtraction did not borrow.
+  const Limb keep_diff = ct_mask_nonzero(top) | ct_mask_zero(borrow);
   for (size_t j = 0; j < k; ++j) r[j] = ct_select(keep_diff, d[j], t[j]);
 }
 
-using MulFn = void (*)(Limb*, const Limb*, const Limb*, const Limb*, Limb, size_t);
+template <size_t K>
+void mont_mul(Limb* r, const Limb* a, const Limb* b, const Limb* m, Limb m0inv, size_t k_runtime) {
+  const size_t k = K != 0 ? K : k_runtime;
+  Limb q[K != 0 ? K : kMaxLimbs];
+  Limb t[K != 0 ? K : kMaxLimbs];
+  u128 acc = 0;
+  Limb hi = 0;
+  for (size_t i = 0; i < k; ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      mac(acc, hi, a[j], b[i - j]);
+      mac(acc, hi, q[j], m[i - j]);
+    }
+    mac(acc, hi, a[i], b[0]);
+    q[i] = static_cast<Limb>(acc) * m0inv;  // makes column i vanish
+    mac(acc, hi, q[i], m[0]);
+    shift_column(acc, hi);
+  }
+  for (size_t i = k; i < 2 * k - 1; ++i) {
+    for (size_t j = i - k + 1; j < k; ++j) {
+      mac(acc, hi, a[j], b[i - j]);
+      mac(acc, hi, q[j], m[i - j]);
+    }
+    t[i - k] = static_cast<Limb>(acc);
+    shift_column(acc, hi);
+  }
+  t[k - 1] = static_cast<Limb>(acc);
+  final_subtract<K>(r, t, static_cast<Limb>(acc >> 64), m, k);
+}
 
+// Squaring: the products a[j]*a[i-j] and a[i-j]*a[j] are equal, so each
+// column sums the products with j < i-j once, doubles that, and adds the
+// square a[i/2]^2 of even columns: about half of the multiplications of a*b.
+template <size_t K>
+void mont_sqr(Limb* r, const Limb* a, const Limb* m, Limb m0inv, size_t k_runtime) {
+  const size_t k = K != 0 ? K : k_runtime;
+  Limb q[K != 0 ? K : kMaxLimbs];
+  Limb t[K != 0 ? K : kMaxLimbs];
+  u128 acc = 0;
+  Limb hi = 0;
+  auto square_column = [&](size_t i, size_t j_begin) {
+    u128 cross = 0;
+    Limb cross_hi = 0;
+    for (size_t j = j_begin; 2 * j < i; ++j) mac(cross, cross_hi, a[j], a[i - j]);
+    // acc += 2 * cross (three limbs)
+    cross_hi = (cross_hi << 1) | static_cast<Limb>(cross >> 127);
+    cross <<= 1;
+    acc += cross;
+    hi += cross_hi + static_cast<Limb>(acc < cross);
+    if (i % 2 == 0) mac(acc, hi, a[i / 2], a[i / 2]);
+  };
+  for (size_t i = 0; i < k; ++i) {
+    square_column(i, 0);
+    for (size_t j = 0; j < i; ++j) mac(acc, hi, q[j], m[i - j]);
+    q[i] = static_cast<Limb>(acc) * m0inv;
+    mac(acc, hi, q[i], m[0]);
+    shift_column(acc, hi);
+  }
+  for (size_t i = k; i < 2 * k - 1; ++i) {
+    square_column(i, i - k + 1);
+    for (size_t j = i - k + 1; j < k; ++j) mac(acc, hi, q[j], m[i - j]);
+    t[i - k] = static_cast<Limb>(acc);
+    shift_column(acc, hi);
+  }
+  t[k - 1] = static_cast<Limb>(acc);
+  final_subtract<K>(r, t, static_cast<Limb>(acc >> 64), m, k);
+}
+
+using MulFn = void (*)(Limb*, const Limb*, const Limb*, const Limb*, Limb, size_t);
+using SqrFn = void (*)(Limb*, const Limb*, const Limb*, Limb, size_t);
+
+// Widths used by RSA-2048..4096 (n and its CRT halves) and ffdhe2048/3072
+// get their own instantiation; anything else takes the run-time loop bounds.
 MulFn pick_mul(size_t k) {
   switch (k) {
-    case 16: return mont_mul<16>;  // RSA-2048 CRT halves
-    case 24: return mont_mul<24>;  // RSA-3072 CRT halves
-    case 32: return mont_mul<32>;  // RSA-2048 n, RSA-4096 halves, ffdhe2048
-    case 48: return mont_mul<48>;  // RSA-3072 n, ffdhe3072
-    case 64: return mont_mul<64>;  // RSA-4096 n
+    case 16: return mont_mul<16>;
+    case 24: return mont_mul<24>;
+    case 32: return mont_mul<32>;
+    case 48: return mont_mul<48>;
+    case 64: return mont_mul<64>;
     default: return mont_mul<0>;
+  }
+}
+
+SqrFn pick_sqr(size_t k) {
+  switch (k) {
+    case 16: return mont_sqr<16>;
+    case 24: return mont_sqr<24>;
+    case 32: return mont_sqr<32>;
+    case 48: return mont_sqr<48>;
+    case 64: return mont_sqr<64>;
+    default: return mont_sqr<0>;
   }
 }
 
@@ -146,7 +222,7 @@ void Montgomery::mul(Limb* r, const Limb* a, const Limb* b) const {
   pick_mul(k_)(r, a, b, m_.data(), m0inv_, k_);
 }
 
-void Montgomery::sqr(Limb* r, const Limb* a) const { mul(r, a, a); }
+void Montgomery::sqr(Limb* r, const Limb* a) const { pick_sqr(k_)(r, a, m_.data(), m0inv_, k_); }
 
 void Montgomery::to_mont(Limb* r, const Limb* a) const { mul(r, a, r2_.data()); }
 

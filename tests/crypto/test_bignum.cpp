@@ -176,6 +176,32 @@ TEST(Montgomery, ExponentiationAgainstOpenSSL) {
   }
 }
 
+// The limb counts with their own compiled instantiation (RSA-2048..4096 and
+// their CRT halves, ffdhe2048/3072) and their neighbours on the generic path.
+TEST(Montgomery, EveryInstantiatedWidth) {
+  Operands gen(7);
+  std::unique_ptr<BN_CTX, CtxFree> ctx(BN_CTX_new());
+  for (size_t limbs : {1, 2, 15, 16, 17, 24, 32, 48, 64, 65}) {
+    for (int i = 0; i < 3; ++i) {
+      BigInt m = odd(gen.next(limbs * 8));
+      BigInt base = gen.next(limbs * 8) % m;
+      BigInt e = gen.next(gen.size(40));
+      Bn r(BN_new());
+      BN_mod_exp(r.get(), to_bn(base).get(), to_bn(e).get(), to_bn(m).get(), ctx.get());
+      Montgomery mont(m);
+      ASSERT_EQ(mont.limbs(), limbs);
+      LimbVector b = base.to_fixed(limbs), ex = e.to_fixed(e.limb_count());
+      LimbVector s = mont.exp_secret(b.data(), ex.data(), ex.size());
+      ASSERT_EQ(BigInt::from_limbs(s.data(), s.size()), from_bn(r.get())) << limbs << " limbs";
+      // Squaring agrees with multiplying a value by itself.
+      LimbVector sq(limbs), mu(limbs);
+      mont.sqr(sq.data(), b.data());
+      mont.mul(mu.data(), b.data(), b.data());
+      ASSERT_EQ(sq, mu) << limbs << " limbs";
+    }
+  }
+}
+
 TEST(Montgomery, ReduceAddSubAgainstOpenSSL) {
   Operands gen(6);
   for (int i = 0; i < kRounds / 2; ++i) {

@@ -1,0 +1,261 @@
+// RSA and finite-field DH: tls12 against OpenSSL in the same run.
+//
+// Measures what a TLS 1.2 server pays per handshake: the RSA private operation
+// (premaster decryption for RSA key exchange, PKCS #1 v1.5 and PSS signatures
+// for ECDHE/DHE_RSA ServerKeyExchange), RSA verification (the client's side),
+// and a full ffdhe2048 exchange (key generation plus shared secret). After the
+// run a table prints the ratio of operation rates ours/OpenSSL for each pair
+// (above 1 means we are faster). The machine is shared: compare ratios, not
+// absolute numbers.
+#include <benchmark/benchmark.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
+#include <array>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "crypto/dh.h"
+#include "crypto/random.h"
+#include "crypto/rsa.h"
+
+namespace tls12::crypto {
+namespace {
+
+// ---- Keys ---------------------------------------------------------------------
+
+Bytes bn_param(EVP_PKEY* pkey, const char* name) {
+  BIGNUM* bn = nullptr;
+  if (EVP_PKEY_get_bn_param(pkey, name, &bn) != 1) throw std::runtime_error(name);
+  Bytes out(static_cast<size_t>(BN_num_bytes(bn)));
+  BN_bn2bin(bn, out.data());
+  BN_clear_free(bn);
+  return out;
+}
+
+struct KeyPair {
+  EVP_PKEY* openssl;
+  RsaPrivateKey ours;
+};
+
+const KeyPair& key(unsigned bits) {
+  static std::map<unsigned, KeyPair> keys;
+  auto it = keys.find(bits);
+  if (it != keys.end()) return it->second;
+  EVP_PKEY* pkey = EVP_RSA_gen(bits);
+  if (pkey == nullptr) throw std::runtime_error("EVP_RSA_gen failed");
+  RsaPrivateKey ours = RsaPrivateKey::from_components(
+      bn_param(pkey, OSSL_PKEY_PARAM_RSA_N), bn_param(pkey, OSSL_PKEY_PARAM_RSA_E),
+      bn_param(pkey, OSSL_PKEY_PARAM_RSA_D), bn_param(pkey, OSSL_PKEY_PARAM_RSA_FACTOR1),
+      bn_param(pkey, OSSL_PKEY_PARAM_RSA_FACTOR2), bn_param(pkey, OSSL_PKEY_PARAM_RSA_EXPONENT1),
+      bn_param(pkey, OSSL_PKEY_PARAM_RSA_EXPONENT2), bn_param(pkey, OSSL_PKEY_PARAM_RSA_COEFFICIENT1));
+  return keys.emplace(bits, KeyPair{pkey, std::move(ours)}).first->second;
+}
+
+const Bytes kMessage(100, 0x61);  // stands in for ServerKeyExchange params
+
+Bytes premaster_ciphertext(unsigned bits) {
+  Bytes pms(48, 0x42);
+  pms[0] = 3;
+  pms[1] = 3;
+  return rsaes_pkcs1_v15_encrypt(key(bits).ours.public_key(), pms);
+}
+
+// ---- Ours ---------------------------------------------------------------------
+
+void ours_decrypt(benchmark::State& state) {
+  const unsigned bits = static_cast<unsigned>(state.range(0));
+  const Bytes ct = premaster_ciphertext(bits);
+  std::array<uint8_t, 48> pms{};
+  for (auto _ : state) {
+    rsa_decrypt_pre_master_secret(key(bits).ours, ct, 0x0303, pms);
+    benchmark::DoNotOptimize(pms.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void ours_sign_pkcs1(benchmark::State& state) {
+  const unsigned bits = static_cast<unsigned>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(rsassa_pkcs1_v15_sign(key(bits).ours, HashAlgorithm::sha256, kMessage));
+  state.SetItemsProcessed(state.iterations());
+}
+
+void ours_sign_pss(benchmark::State& state) {
+  const unsigned bits = static_cast<unsigned>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(rsassa_pss_sign(key(bits).ours, HashAlgorithm::sha256, kMessage));
+  state.SetItemsProcessed(state.iterations());
+}
+
+void ours_verify_pkcs1(benchmark::State& state) {
+  const unsigned bits = static_cast<unsigned>(state.range(0));
+  const RsaPublicKey& pub = key(bits).ours.public_key();
+  const Bytes sig = rsassa_pkcs1_v15_sign(key(bits).ours, HashAlgorithm::sha256, kMessage);
+  for (auto _ : state) {
+    if (!rsassa_pkcs1_v15_verify(pub, HashAlgorithm::sha256, kMessage, sig)) state.SkipWithError("verify failed");
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void ours_ffdhe2048(benchmark::State& state) {
+  const DhKeyPair peer = DhKeyPair::generate(FfdheGroup::ffdhe2048);
+  for (auto _ : state) {
+    DhKeyPair kp = DhKeyPair::generate(FfdheGroup::ffdhe2048);
+    benchmark::DoNotOptimize(kp.shared_secret(peer.public_value()));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// ---- OpenSSL ------------------------------------------------------------------
+
+void openssl_decrypt(benchmark::State& state) {
+  const unsigned bits = static_cast<unsigned>(state.range(0));
+  const Bytes ct = premaster_ciphertext(bits);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key(bits).openssl, nullptr);
+  EVP_PKEY_decrypt_init(ctx);
+  EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING);
+  Bytes out(bits / 8);
+  for (auto _ : state) {
+    size_t len = out.size();
+    if (EVP_PKEY_decrypt(ctx, out.data(), &len, ct.data(), ct.size()) != 1) state.SkipWithError("decrypt");
+    benchmark::DoNotOptimize(out.data());
+  }
+  EVP_PKEY_CTX_free(ctx);
+  state.SetItemsProcessed(state.iterations());
+}
+
+void openssl_sign(benchmark::State& state, bool pss) {
+  const unsigned bits = static_cast<unsigned>(state.range(0));
+  Bytes sig(bits / 8);
+  for (auto _ : state) {
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    EVP_PKEY_CTX* pctx = nullptr;
+    EVP_DigestSignInit(md, &pctx, EVP_sha256(), nullptr, key(bits).openssl);
+    if (pss) {
+      EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+      EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
+    }
+    size_t len = sig.size();
+    if (EVP_DigestSign(md, sig.data(), &len, kMessage.data(), kMessage.size()) != 1) state.SkipWithError("sign");
+    EVP_MD_CTX_free(md);
+    benchmark::DoNotOptimize(sig.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+void openssl_sign_pkcs1(benchmark::State& state) { openssl_sign(state, false); }
+void openssl_sign_pss(benchmark::State& state) { openssl_sign(state, true); }
+
+void openssl_verify_pkcs1(benchmark::State& state) {
+  const unsigned bits = static_cast<unsigned>(state.range(0));
+  const Bytes sig = rsassa_pkcs1_v15_sign(key(bits).ours, HashAlgorithm::sha256, kMessage);
+  for (auto _ : state) {
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    EVP_DigestVerifyInit(md, nullptr, EVP_sha256(), nullptr, key(bits).openssl);
+    if (EVP_DigestVerify(md, sig.data(), sig.size(), kMessage.data(), kMessage.size()) != 1) {
+      state.SkipWithError("verify");
+    }
+    EVP_MD_CTX_free(md);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+EVP_PKEY* openssl_dh_keygen() {
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr);
+  EVP_PKEY_keygen_init(ctx);
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>("ffdhe2048"), 0),
+      OSSL_PARAM_construct_end()};
+  EVP_PKEY_CTX_set_params(ctx, params);
+  EVP_PKEY* pkey = nullptr;
+  EVP_PKEY_generate(ctx, &pkey);
+  EVP_PKEY_CTX_free(ctx);
+  return pkey;
+}
+
+void openssl_ffdhe2048(benchmark::State& state) {
+  EVP_PKEY* peer = openssl_dh_keygen();
+  Bytes z(256);
+  for (auto _ : state) {
+    EVP_PKEY* kp = openssl_dh_keygen();
+    EVP_PKEY_CTX* dctx = EVP_PKEY_CTX_new(kp, nullptr);
+    EVP_PKEY_derive_init(dctx);
+    EVP_PKEY_derive_set_peer(dctx, peer);
+    size_t len = z.size();
+    if (EVP_PKEY_derive(dctx, z.data(), &len) != 1) state.SkipWithError("derive");
+    EVP_PKEY_CTX_free(dctx);
+    EVP_PKEY_free(kp);
+  }
+  EVP_PKEY_free(peer);
+  state.SetItemsProcessed(state.iterations());
+}
+
+// Pairs are registered as "<op>/ours" and "<op>/openssl" so the summary can
+// match them by the part before the last slash.
+void register_all() {
+  struct Pair {
+    const char* name;
+    void (*ours)(benchmark::State&);
+    void (*openssl)(benchmark::State&);
+    bool sized;
+  };
+  const Pair pairs[] = {
+      {"rsa_decrypt_premaster", ours_decrypt, openssl_decrypt, true},
+      {"rsa_sign_pkcs1_sha256", ours_sign_pkcs1, openssl_sign_pkcs1, true},
+      {"rsa_sign_pss_sha256", ours_sign_pss, openssl_sign_pss, true},
+      {"rsa_verify_pkcs1_sha256", ours_verify_pkcs1, openssl_verify_pkcs1, true},
+      {"ffdhe2048_keygen_and_shared_secret", ours_ffdhe2048, openssl_ffdhe2048, false},
+  };
+  for (const Pair& p : pairs) {
+    for (unsigned bits : {2048u, 4096u}) {
+      const std::string base = p.sized ? std::string(p.name) + "_" + std::to_string(bits) : p.name;
+      benchmark::RegisterBenchmark((base + "/ours").c_str(), p.ours)->Arg(bits)->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark((base + "/openssl").c_str(), p.openssl)->Arg(bits)->Unit(benchmark::kMicrosecond);
+      if (!p.sized) break;
+    }
+  }
+}
+
+// Console output as usual, plus the operation rate of each run for the summary.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      auto it = run.counters.find("items_per_second");
+      if (it == run.counters.end() || run.error_occurred) continue;
+      std::string name = run.benchmark_name();
+      const size_t arg = name.rfind('/');  // drop the "/2048" argument suffix
+      if (arg != std::string::npos) name.resize(arg);
+      const size_t side = name.rfind('/');
+      rates_[name.substr(0, side)][name.substr(side + 1)] = it->second.value;
+    }
+  }
+  void print_summary() const {
+    std::printf("\n%-44s %12s %12s %10s\n", "operation", "ours op/s", "OpenSSL op/s", "ours/OpenSSL");
+    for (const auto& [op, sides] : rates_) {
+      auto o = sides.find("ours"), s = sides.find("openssl");
+      if (o == sides.end() || s == sides.end() || s->second == 0) continue;
+      std::printf("%-44s %12.0f %12.0f %10.2f\n", op.c_str(), o->second, s->second, o->second / s->second);
+    }
+  }
+
+ private:
+  std::map<std::string, std::map<std::string, double>> rates_;
+};
+
+}  // namespace
+}  // namespace tls12::crypto
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  tls12::crypto::register_all();
+  tls12::crypto::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print_summary();
+  std::printf("(RSA private operation: CRT, 64-bit limbs with unsigned __int128 products, portable C++)\n");
+  benchmark::Shutdown();
+  return 0;
+}
