@@ -367,6 +367,15 @@ TEST(Wycheproof, KnownFilesArePresent) {
     EXPECT_TRUE(names.count(known)) << known << " missing from " << test::wycheproof_dir();
 }
 
+TEST(Wycheproof, SchemaNamesAndBigIntHex) {
+  EXPECT_EQ(test::wycheproof::normalise_schema("aead_test_schema_v1.json"), "aead_test_schema_v1");
+  EXPECT_EQ(test::wycheproof::normalise_schema("aead_test_schema_v1"), "aead_test_schema_v1");
+  const Json object = {{"n", "10001"}, {"k", "00ff"}};
+  EXPECT_EQ(hex_field(object, "n"), (Bytes{0x01, 0x00, 0x01}));  // odd digit count: leading zero
+  EXPECT_EQ(hex_field(object, "k"), (Bytes{0x00, 0xff}));
+  EXPECT_THROW(hex_field(object, "missing"), std::runtime_error);
+}
+
 // The runner itself must be able to fail: a handler that accepts everything,
 // run over a real file with invalid cases, has to be caught.
 TEST(Wycheproof, RunnerCountsDisagreementsAsFailures) {
