@@ -194,6 +194,7 @@ void Sha256::update(ByteView data) {
   const auto compress = detail::sha256_compress_selected();
   const uint8_t* p = data.data();
   size_t n = data.size();
+  if (n == 0) return;  // an empty span may have a null data(): never pass it to memcpy
   length_ += n;
 
   // Complete a partial block left by the previous call first.

@@ -127,6 +127,7 @@ Sha512::Sha512(Sha384Tag) : h_(H0_384), buffer_{} {}
 void Sha512::update(ByteView data) {
   const uint8_t* p = data.data();
   size_t n = data.size();
+  if (n == 0) return;  // an empty span may have a null data(): never pass it to memcpy
   length_ += n;
 
   if (buffered_ > 0) {

@@ -43,7 +43,7 @@ Bytes repeat(uint8_t byte, size_t n) { return Bytes(n, byte); }
 
 Bytes random_bytes_of(size_t n) {
   Bytes b(n);
-  random_bytes(b);
+  if (n > 0) random_bytes(b);
   return b;
 }
 
