@@ -42,8 +42,9 @@ const Bytes& hmac_key() {
 
 // Time per operation by "primitive size" and implementation, for the ratio
 // table printed after the run.
-std::map<std::string, std::map<std::string, double>>& results() {
-  static std::map<std::string, std::map<std::string, double>> r;
+using ResultKey = std::pair<std::string, long>;  // primitive, message size
+std::map<ResultKey, std::map<std::string, double>>& results() {
+  static std::map<ResultKey, std::map<std::string, double>> r;
   return r;
 }
 
@@ -68,7 +69,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
       const auto first = name.find('/');
       const auto last = name.rfind('/');
       if (first == std::string::npos || first == last) continue;
-      const std::string key = name.substr(0, first) + " " + name.substr(last + 1) + " B";
+      const ResultKey key{name.substr(0, first), std::stol(name.substr(last + 1))};
       const std::string impl = name.substr(first + 1, last - first - 1);
       results()[key][impl] = run.GetAdjustedCPUTime();
     }
@@ -81,7 +82,9 @@ void print_ratios() {
               cpu.sha_ni ? "available and used by tls12" : "not available");
   std::printf("%-22s %14s %14s %17s\n", "primitive / size", "tls12/OpenSSL", "tls12/sodium",
               "portable/OpenSSL");
-  for (const auto& [key, impls] : results()) {
+  for (const auto& entry : results()) {
+    const std::string key = entry.first.first + " " + std::to_string(entry.first.second) + " B";
+    const auto& impls = entry.second;
     const auto get = [&](const char* n) {
       const auto it = impls.find(n);
       return it == impls.end() ? 0.0 : it->second;
