@@ -207,8 +207,11 @@ std::optional<Failure> check_path(const std::vector<const Certificate*>& path, c
     if (auto f = check_validity(*c, now)) return f;
   for (size_t i = 1; i < path.size(); ++i)
     if (auto f = check_issuer_rules(path, i)) return f;
-  for (size_t i = 0; i + 1 < path.size(); ++i)
-    if (auto f = check_purpose(*path[i], i == 0, options.purpose)) return f;
+  // The leaf (even when it is itself the trust anchor) and the intermediates;
+  // a trust anchor above them is trusted for whatever purpose the user chose.
+  for (size_t i = 0; i < path.size(); ++i)
+    if (i == 0 || i + 1 < path.size())
+      if (auto f = check_purpose(*path[i], i == 0, options.purpose)) return f;
   for (size_t i = 1; i < path.size(); ++i) {
     if (!path[i]->name_constraints) continue;
     for (size_t j = 0; j < i; ++j) {
@@ -236,9 +239,11 @@ class PathBuilder {
 
   VerifyResult run(const Certificate& leaf) {
     path_.push_back(&leaf);
-    // A leaf that is itself a trust anchor (a pinned self-signed certificate).
-    for (const auto& anchor : trust_.anchors())
-      if (anchor.der() == leaf.der()) return finish_with({&anchor});
+    // A self-signed leaf that is itself a trust anchor (a pinned certificate,
+    // as OpenSSL also accepts).
+    if (leaf.is_self_issued())
+      for (const auto& anchor : trust_.anchors())
+        if (anchor.der() == leaf.der()) return finish_with({&anchor});
     if (extend()) return success();
     VerifyResult r;
     r.reason = best_.reason;

@@ -50,7 +50,11 @@ const Case kCases[] = {
     {"wildcard_case_insensitive", "wild-good.pem", "", "ca.pem", "WWW.Example.COM", "", Purpose::server, 0, Reason::ok},
     {"common_name_with_compat_option", "cn-only.pem", "", "ca.pem", "localhost", "", Purpose::server, 0, Reason::ok,
      nullptr, true},
+    {"pinned_self_signed_leaf", "ed-ca.pem", "", "ed-ca.pem", "", "", Purpose::server, 0, Reason::ok},
     // One case per rule.
+    {"ca_key_usage_unfit_for_tls", "ca.pem", "", "ca.pem", "", "", Purpose::server, 0, Reason::bad_key_usage},
+    {"trusted_leaf_that_is_not_self_signed", "server.pem", "", "server.pem", "", "", Purpose::server, 0,
+     Reason::unknown_issuer},
     {"expired", "server.pem", "", "ca.pem", "localhost", "", Purpose::server, 900, Reason::expired},
     {"not_yet_valid", "server.pem", "", "ca.pem", "localhost", "", Purpose::server, -30, Reason::not_yet_valid},
     {"wrong_host", "server.pem", "", "ca.pem", "example.com", "", Purpose::server, 0, Reason::hostname_mismatch},
