@@ -159,7 +159,8 @@ void sha384_openssl(benchmark::State& state) {
 // Each operation includes the key set-up, as a single MAC would.
 
 void hmac_tls12(benchmark::State& state) {
-  run(state, [](const Bytes& m) { benchmark::DoNotOptimize(hmac(HashAlgorithm::sha256, hmac_key(), m)); });
+  run(state,
+      [](const Bytes& m) { benchmark::DoNotOptimize(hmac(HashAlgorithm::sha256, hmac_key(), m)); });
 }
 
 void hmac_openssl(benchmark::State& state) {
@@ -185,10 +186,10 @@ void hmac_sodium(benchmark::State& state) {
 
 void register_all() {
   const std::pair<const char*, void (*)(benchmark::State&)> benches[] = {
-      {"SHA-256/tls12", sha256_tls12},         {"SHA-256/tls12-portable", sha256_portable},
-      {"SHA-256/openssl", sha256_openssl},     {"SHA-256/libsodium", sha256_sodium},
-      {"SHA-384/tls12", sha384_tls12},         {"SHA-384/openssl", sha384_openssl},
-      {"HMAC-SHA256/tls12", hmac_tls12},       {"HMAC-SHA256/openssl", hmac_openssl},
+      {"SHA-256/tls12", sha256_tls12},        {"SHA-256/tls12-portable", sha256_portable},
+      {"SHA-256/openssl", sha256_openssl},    {"SHA-256/libsodium", sha256_sodium},
+      {"SHA-384/tls12", sha384_tls12},        {"SHA-384/openssl", sha384_openssl},
+      {"HMAC-SHA256/tls12", hmac_tls12},      {"HMAC-SHA256/openssl", hmac_openssl},
       {"HMAC-SHA256/libsodium", hmac_sodium},
   };
   for (const auto& [name, fn] : benches) {

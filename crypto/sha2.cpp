@@ -88,7 +88,8 @@ void sha256_compress_portable(std::array<uint32_t, 8>& h, const uint8_t* data, s
   for (; blocks > 0; --blocks, data += Sha256::block_size) {
     // Step 1: the message schedule W(0..63).
     for (int t = 0; t < 16; ++t) W[t] = load_be32(data + 4 * t);
-    for (int t = 16; t < 64; ++t) W[t] = sigma1(W[t - 2]) + W[t - 7] + sigma0(W[t - 15]) + W[t - 16];
+    for (int t = 16; t < 64; ++t)
+      W[t] = sigma1(W[t - 2]) + W[t - 7] + sigma0(W[t - 15]) + W[t - 16];
 
     // Step 2: the working variables start from H(i-1).
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];

@@ -81,7 +81,8 @@ void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blo
   for (; blocks > 0; --blocks, data += Sha512::block_size) {
     // Step 1: the message schedule W(0..79).
     for (int t = 0; t < 16; ++t) W[t] = load_be64(data + 8 * t);
-    for (int t = 16; t < 80; ++t) W[t] = sigma1(W[t - 2]) + W[t - 7] + sigma0(W[t - 15]) + W[t - 16];
+    for (int t = 16; t < 80; ++t)
+      W[t] = sigma1(W[t - 2]) + W[t - 7] + sigma0(W[t - 15]) + W[t - 16];
 
     // Step 2.
     uint64_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];

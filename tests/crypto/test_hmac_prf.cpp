@@ -200,7 +200,8 @@ Bytes openssl_tls1_prf(HashAlgorithm alg, ByteView secret, std::string_view labe
   Bytes secret_copy(secret.begin(), secret.end()), seed_copy(seed.begin(), seed.end());
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest.data(), 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, secret_copy.data(), secret_copy.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, secret_copy.data(),
+                                        secret_copy.size()),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, label_copy.data(), label_copy.size()),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, seed_copy.data(), seed_copy.size()),
       OSSL_PARAM_construct_end()};
@@ -235,8 +236,7 @@ TEST(Prf, ShorterOutputIsAPrefixAndSpanOverloadAgrees) {
   for (size_t n : {0, 1, 12, 31, 32, 33, 64, 100}) {
     Bytes buf(n + 2, 0xee);
     prf(HashAlgorithm::sha256, secret, "key expansion", seed, MutableByteView(buf).first(n));
-    EXPECT_TRUE(std::equal(buf.begin(), buf.begin() + static_cast<long>(n), long_out.begin()))
-        << n;
+    EXPECT_TRUE(std::equal(buf.begin(), buf.begin() + static_cast<long>(n), long_out.begin())) << n;
     EXPECT_EQ(buf[n], 0xee) << "wrote past the end, n = " << n;
     EXPECT_EQ(buf[n + 1], 0xee) << "wrote past the end, n = " << n;
   }
@@ -244,13 +244,15 @@ TEST(Prf, ShorterOutputIsAPrefixAndSpanOverloadAgrees) {
 
 // ------------------------------------------------------------ illustrated TLS 1.2
 
-std::filesystem::path illustrated_dir() { return test::shared_dir() / "testvectors" / "illustrated-tls12"; }
+std::filesystem::path illustrated_dir() {
+  return test::shared_dir() / "testvectors" / "illustrated-tls12";
+}
 
 // The raw 32-byte X25519 key of a PEM file (PKCS#8 private or SPKI public).
 Bytes x25519_raw_key(const std::string& file, bool is_private) {
   const std::string pem = test::read_text(illustrated_dir() / file);
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                                BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
   EVP_PKEY* raw = is_private ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
                              : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> pkey(raw, EVP_PKEY_free);
@@ -266,7 +268,8 @@ Bytes x25519_raw_key(const std::string& file, bool is_private) {
 // A handshake record from caps/: drop the 5-byte record header (RFC 5246 §6.2.1).
 Bytes handshake_message(const std::string& name) {
   const Bytes record = test::read_file(illustrated_dir() / "caps" / name);
-  if (record.size() < 5 || record[0] != 22) throw std::runtime_error(name + " is not a handshake record");
+  if (record.size() < 5 || record[0] != 22)
+    throw std::runtime_error(name + " is not a handshake record");
   return Bytes(record.begin() + 5, record.end());
 }
 
