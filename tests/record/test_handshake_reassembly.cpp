@@ -105,7 +105,8 @@ TEST(HandshakeReassembly, MaximumSizeIsEnforcedOnTheHeaderAlone) {
   EXPECT_EQ(alert_of([&] { r2.add_fragment(Bytes{0xff, 0xff}); }), AlertDescription::illegal_parameter);
   // Exactly the maximum is fine.
   HandshakeReassembler r3;
-  for (ByteView piece : split_into_fragments(message(11, max), 16384)) r3.add_fragment(piece);
+  const Bytes largest = message(11, max);
+  for (ByteView piece : split_into_fragments(largest, 16384)) r3.add_fragment(piece);
   EXPECT_EQ(drain(r3).size(), 1u);
 }
 
@@ -121,7 +122,8 @@ TEST(HandshakeReassembly, MaximumSizeIsConfigurable) {
   HandshakeReassembler other(1000);
   EXPECT_EQ(alert_of([&] { other.add_fragment(two); }), AlertDescription::illegal_parameter);
   HandshakeReassembler large(200000);
-  for (ByteView piece : split_into_fragments(message(11, 150000), 16384)) large.add_fragment(piece);
+  const Bytes chain = message(11, 150000);
+  for (ByteView piece : split_into_fragments(chain, 16384)) large.add_fragment(piece);
   EXPECT_EQ(drain(large).size(), 1u);
 }
 

@@ -93,7 +93,8 @@ Bytes pattern(size_t n, uint8_t start = 0) {
 // Seals `plaintext` with `protection` into a fresh record buffer.
 Bytes seal_record(RecordProtection& protection, ContentType type, ByteView plaintext) {
   Bytes record(kRecordHeaderSize + plaintext.size() + protection.overhead());
-  std::memcpy(record.data() + kRecordHeaderSize + protection.prefix_size(), plaintext.data(), plaintext.size());
+  if (!plaintext.empty())
+    std::memcpy(record.data() + kRecordHeaderSize + protection.prefix_size(), plaintext.data(), plaintext.size());
   EXPECT_EQ(protection.seal(type, record, plaintext.size()), record.size());
   return record;
 }
