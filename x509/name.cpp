@@ -24,9 +24,9 @@ std::string short_type(const std::string& type) {
 
 // RFC 4514 §2.4: escape the special characters, a leading '#' or space and a
 // trailing space with a backslash.
-std::string escape_value(const std::string& v) {
-  if (!v.empty() && v[0] == '#' && v.size() > 1 && v.find_first_not_of("#0123456789abcdef") == std::string::npos)
-    return v;  // already the hex form of a non-string value
+std::string escape_value(const AttributeTypeAndValue& a) {
+  const std::string& v = a.value;
+  if (!is_string_tag(a.value_tag)) return v;  // already the "#hex" form of a non-string value (§2.4)
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
     const char c = v[i];
@@ -75,11 +75,13 @@ Name read_name(DerReader& reader, std::string_view what) {
       AttributeTypeAndValue a;
       a.type = atv.read_oid("AttributeType");
       Element value = atv.read_any();
-      a.value_tag = value.tag.number;
-      if (value.tag.cls == TagClass::universal && !value.tag.constructed && is_string_tag(value.tag.number))
+      if (value.tag.cls == TagClass::universal && !value.tag.constructed && is_string_tag(value.tag.number)) {
+        a.value_tag = value.tag.number;
         a.value = decode_string(value.tag.number, value.content, value.offset);
-      else
+      } else {
+        a.value_tag = 0;
         a.value = "#" + to_hex(value.encoded);
+      }
       atv.expect_end("AttributeTypeAndValue");
       rdn.push_back(std::move(a));
     }
@@ -103,7 +105,7 @@ std::string Name::to_string() const {
     for (const auto& a : *it) {
       if (!first) out += '+';
       first = false;
-      out += short_type(a.type) + "=" + escape_value(a.value);
+      out += short_type(a.type) + "=" + escape_value(a);
     }
   }
   return out;
@@ -126,8 +128,8 @@ bool names_match(const Name& a, const Name& b) {
       const auto& x = a.rdns[i][k];
       const auto& y = b.rdns[i][k];
       if (x.type != y.type) return false;
-      const bool x_string = x.value.empty() || x.value[0] != '#' || is_string_tag(x.value_tag);
-      const bool y_string = y.value.empty() || y.value[0] != '#' || is_string_tag(y.value_tag);
+      const bool x_string = is_string_tag(x.value_tag);
+      const bool y_string = is_string_tag(y.value_tag);
       if (x_string != y_string) return false;
       if (x_string ? fold(x.value) != fold(y.value) : x.value != y.value) return false;
     }

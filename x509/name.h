@@ -22,8 +22,8 @@ namespace tls12::x509 {
 
 struct AttributeTypeAndValue {
   std::string type;   // dotted OID
-  std::string value;  // as UTF-8 (strings), or "#hex" of the DER for other types
-  uint32_t value_tag = 0;
+  std::string value;  // as UTF-8 (strings), or "#hex" of the DER for other types (RFC 4514 §2.4)
+  uint32_t value_tag = 0;  // the universal string tag, or 0 for a value that is not a string
 };
 
 struct Name {

@@ -35,6 +35,7 @@
 #include <filesystem>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,11 +79,26 @@ struct VerifyOptions {
   size_t max_depth = 10;                    // certificates in a path, anchor included
 };
 
+// A failed verification as an exception, for callers that prefer to throw
+// (the handshake catches it and sends the alert the table above gives).
+class VerifyError : public std::runtime_error {
+ public:
+  VerifyError(Reason reason, const std::string& message) : std::runtime_error(message), reason_(reason) {}
+  Reason reason() const { return reason_; }
+
+ private:
+  Reason reason_;
+};
+
 struct VerifyResult {
   Reason reason = Reason::ok;
   std::string message;  // names the certificate and the rule; empty when ok
   std::vector<Certificate> chain;  // leaf ... anchor, when ok
   bool ok() const { return reason == Reason::ok; }
+  // Throws VerifyError unless ok().
+  void throw_if_failed() const {
+    if (!ok()) throw VerifyError(reason, message);
+  }
 };
 
 // The certificates we trust as roots of paths (the --ca file).

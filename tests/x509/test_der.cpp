@@ -294,6 +294,9 @@ TEST(Name, Rfc4514Escaping) {
   // SEQUENCE { SET { SEQUENCE { OID CN, UTF8String "a,b+c" } } }
   const Bytes der = from_hex("3010310e300c06035504030c05612c622b63");
   EXPECT_EQ(parse_name(der).to_string(), "CN=a\\,b\\+c");
+  // A value that is not a string prints as '#' and its DER in hex (RFC 4514 §2.4).
+  EXPECT_EQ(parse_name(from_hex("300c310a3008060355040302010a")).to_string(), "CN=#02010a");
+  EXPECT_THROW(parse_name(from_hex("30023100")), DerError) << "empty RDN";
   const Bytes printable = from_hex("3010310e300c060355040313054142432020");
   const Bytes utf8_lower = from_hex("300e310c300a06035504030c03616263");
   EXPECT_TRUE(names_match(parse_name(printable), parse_name(utf8_lower)))
