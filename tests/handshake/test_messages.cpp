@@ -1,11 +1,14 @@
 // Handshake messages (RFC 5246 §7.4, RFC 5077 §3.3): known answers from the
 // recorded "Illustrated TLS 1.2" connection, round trips of every message, and
-// the decode_error every malformed body must produce.
+// the decode_error every malformed body must produce; and OpenSSL (libssl in
+// memory) as a peer whose ClientHello and first flight we decode exactly.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -469,6 +472,155 @@ TEST(NewSessionTicket, Fields) {
   EXPECT_EQ(nst.ticket, (Bytes{0xaa, 0xbb, 0xcc}));
   EXPECT_EQ(alert_of([] { NewSessionTicket::decode(from_hex("0000012c0004aabbcc")); }),
             AlertDescription::decode_error);
+}
+
+// ------------------------------------------------ OpenSSL's libssl as a peer
+// In memory (BIO pairs, no sockets): OpenSSL's ClientHello decoded and
+// re-encoded by us, and our ClientHello answered by an OpenSSL server whose
+// whole first flight our decoders then read.
+
+// The handshake messages inside a run of plaintext handshake records.
+std::vector<Bytes> handshake_messages_in(ByteView records) {
+  Bytes stream;
+  record::Reader r(records, "records");
+  while (!r.empty()) {
+    uint8_t content_type = r.u8();
+    r.u16();
+    ByteView fragment = r.vector16(0, 0xffff);
+    if (content_type != 22) throw std::runtime_error("not a handshake record");
+    stream.insert(stream.end(), fragment.begin(), fragment.end());
+  }
+  std::vector<Bytes> messages;
+  record::Reader m(stream, "handshake stream");
+  while (!m.empty()) {
+    size_t start = m.offset();
+    m.u8();
+    m.vector24(0, 0xffffff);
+    messages.emplace_back(stream.begin() + static_cast<std::ptrdiff_t>(start),
+                          stream.begin() + static_cast<std::ptrdiff_t>(m.offset()));
+  }
+  return messages;
+}
+
+Bytes drain(BIO* bio) {
+  Bytes out(static_cast<size_t>(BIO_ctrl_pending(bio)));
+  if (!out.empty()) BIO_read(bio, out.data(), static_cast<int>(out.size()));
+  return out;
+}
+
+TEST(OpenSsl, ItsClientHelloDecodesAndReencodesExactly) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = SSL_new(ctx);
+  BIO* in = BIO_new(BIO_s_mem());
+  BIO* out = BIO_new(BIO_s_mem());
+  SSL_set_bio(ssl, in, out);
+  SSL_set_tlsext_host_name(ssl, "tls12.example");
+  const unsigned char alpn[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  SSL_set_alpn_protos(ssl, alpn, sizeof alpn);
+  EXPECT_EQ(SSL_connect(ssl), -1);  // waits for the ServerHello
+  auto messages = handshake_messages_in(drain(out));
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  ASSERT_EQ(messages.size(), 1u);
+  auto parts = split_handshake(messages[0]);
+  ASSERT_EQ(parts.type, HandshakeType::client_hello);
+  ClientHello hello = ClientHello::decode(parts.body);
+  EXPECT_EQ(hello.encode(), messages[0]);
+  auto ext = ClientHelloExtensions::parse(hello.extensions);
+  EXPECT_EQ(ext.server_name, "tls12.example");
+  EXPECT_EQ(ext.alpn_protocols, (std::vector<std::string>{"h2", "http/1.1"}));
+  // A TLS 1.3 client: supported_versions lists 1.3 and 1.2, its key_share is
+  // an extension we do not know and keep.
+  ASSERT_TRUE(ext.supported_versions);
+  EXPECT_NE(std::find(ext.supported_versions->begin(), ext.supported_versions->end(), TLS1_3),
+            ext.supported_versions->end());
+  EXPECT_NE(std::find(ext.supported_versions->begin(), ext.supported_versions->end(), TLS1_2),
+            ext.supported_versions->end());
+  EXPECT_TRUE(ext.extended_master_secret);
+  ASSERT_TRUE(ext.supported_groups);
+  EXPECT_EQ(ext.supported_groups->front(), NamedGroup::x25519);
+  bool key_share_kept = false;
+  for (const auto& e : ext.unknown) key_share_kept |= static_cast<uint16_t>(e.type) == 51;
+  EXPECT_TRUE(key_share_kept);
+  EXPECT_TRUE(hello.offers(suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256));
+}
+
+TEST(OpenSsl, AnswersOurClientHelloWithAFlightWeDecode) {
+  ClientHello hello;
+  hello.random = sequence_random(0x40);
+  hello.cipher_suites = {suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                         suites::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+                         suites::TLS_RSA_WITH_AES_128_GCM_SHA256,
+                         suites::TLS_EMPTY_RENEGOTIATION_INFO_SCSV};
+  ClientHelloExtensions ext;
+  ext.server_name = "example.ulfheim.net";
+  ext.supported_groups = {NamedGroup::x25519};
+  ext.ec_point_formats = Bytes{ec_point_format_uncompressed};
+  ext.signature_algorithms = {SignatureScheme::rsa_pkcs1_sha256};
+  ext.extended_master_secret = true;
+  hello.extensions = ext.to_list();
+  Bytes message = hello.encode();
+  Bytes record = {22, 3, 1, static_cast<uint8_t>(message.size() >> 8),
+                  static_cast<uint8_t>(message.size())};
+  record.insert(record.end(), message.begin(), message.end());
+
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  ASSERT_EQ(SSL_CTX_use_certificate_file(ctx, (ill::dir() / "server.crt").c_str(), SSL_FILETYPE_PEM), 1);
+  ASSERT_EQ(SSL_CTX_use_PrivateKey_file(ctx, (ill::dir() / "server.key").c_str(), SSL_FILETYPE_PEM), 1);
+  SSL* ssl = SSL_new(ctx);
+  BIO* in = BIO_new(BIO_s_mem());
+  BIO* out = BIO_new(BIO_s_mem());
+  SSL_set_bio(ssl, in, out);
+  BIO_write(in, record.data(), static_cast<int>(record.size()));
+  EXPECT_EQ(SSL_accept(ssl), -1);  // waits for our ClientKeyExchange
+  auto flight = handshake_messages_in(drain(out));
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+
+  ASSERT_EQ(flight.size(), 4u);
+  auto sh_parts = split_handshake(flight[0]);
+  ASSERT_EQ(sh_parts.type, HandshakeType::server_hello);
+  ServerHello sh = ServerHello::decode(sh_parts.body);
+  EXPECT_EQ(sh.encode(), flight[0]);
+  EXPECT_EQ(sh.server_version, TLS1_2);
+  EXPECT_EQ(sh.cipher_suite, suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256);
+  EXPECT_NO_THROW(check_server_extensions_offered(hello.extensions, true, sh.extensions));
+  auto sh_ext = ServerHelloExtensions::parse(sh.extensions);
+  EXPECT_TRUE(sh_ext.extended_master_secret);
+  EXPECT_EQ(sh_ext.renegotiation_info, Bytes{});  // RFC 5746: answers our SCSV
+  EXPECT_TRUE(sh_ext.unknown.empty());
+
+  auto cert_parts = split_handshake(flight[1]);
+  ASSERT_EQ(cert_parts.type, HandshakeType::certificate);
+  Certificate cert = Certificate::decode(cert_parts.body);
+  EXPECT_EQ(cert.encode(), flight[1]);
+  ASSERT_GE(cert.certificate_list.size(), 1u);
+
+  auto ske_parts = split_handshake(flight[2]);
+  ASSERT_EQ(ske_parts.type, HandshakeType::server_key_exchange);
+  ServerKeyExchange ske = ServerKeyExchange::decode(ske_parts.body, KeyExchange::ecdhe);
+  EXPECT_EQ(ske.encode(), flight[2]);
+  EXPECT_EQ(std::get<ServerEcdhParams>(ske.params).named_curve, NamedGroup::x25519);
+  EXPECT_EQ(std::get<ServerEcdhParams>(ske.params).public_key.size(), 32u);
+  EXPECT_EQ(ske.signed_params.algorithm, SignatureScheme::rsa_pkcs1_sha256);
+  // The signature verifies over our signed_content with the certificate's key.
+  const unsigned char* der = cert.certificate_list[0].data();
+  X509* x509 = d2i_X509(nullptr, &der, static_cast<long>(cert.certificate_list[0].size()));
+  ASSERT_NE(x509, nullptr);
+  EVP_PKEY* key = X509_get_pubkey(x509);
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  Bytes content = ske.signed_content(hello.random, sh.random);
+  ASSERT_EQ(EVP_DigestVerifyInit(md, nullptr, EVP_sha256(), nullptr, key), 1);
+  EXPECT_EQ(EVP_DigestVerify(md, ske.signed_params.signature.data(),
+                             ske.signed_params.signature.size(), content.data(), content.size()),
+            1);
+  EVP_MD_CTX_free(md);
+  EVP_PKEY_free(key);
+  X509_free(x509);
+
+  auto done_parts = split_handshake(flight[3]);
+  EXPECT_EQ(done_parts.type, HandshakeType::server_hello_done);
+  EXPECT_NO_THROW(ServerHelloDone::decode(done_parts.body));
 }
 
 }  // namespace
