@@ -15,6 +15,7 @@ void ensure_sodium() {
 
 void random_bytes(MutableByteView out) {
   ensure_sodium();
+  if (out.empty()) return;  // randombytes_buf must not see a null pointer
   randombytes_buf(out.data(), out.size());
 }
 
