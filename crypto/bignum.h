@@ -147,6 +147,9 @@ class Montgomery {
   // base^exp mod m, variable time in exp (public exponents); base < m.
   LimbVector exp_public(const Limb* base, const BigInt& exp) const;
 
+  Limb m0inv() const { return m0inv_; }
+  const LimbVector& r2() const { return r2_; }
+
   // The memory that holds this modulus's constants (for the constant-time test
   // when the modulus is a secret prime).
   std::vector<std::span<const uint8_t>> memory() const;
@@ -157,5 +160,16 @@ class Montgomery {
   Limb m0inv_;        // -m^-1 mod 2^64
   LimbVector r2_;     // R^2 mod m
 };
+
+// Whether this CPU can run the AVX-512 IFMA path (montgomery_ifma.cpp); false
+// when TLS12_CPU=reference.
+bool ifma_available();
+// Both CRT exponentiations of RSA-2048 at once with AVX-512 IFMA: out_p =
+// base_p^exp_p mod p and out_q = base_q^exp_q mod q, for 16-limb moduli,
+// bases below them and 16-limb secret exponents, in constant time. Returns
+// false without doing anything when IFMA is missing or the sizes differ (the
+// caller then uses Montgomery::exp_secret).
+bool exp_secret_pair_1024(const Montgomery& mp, const Limb* base_p, const Limb* exp_p, const Montgomery& mq,
+                          const Limb* base_q, const Limb* exp_q, LimbVector& out_p, LimbVector& out_q);
 
 }  // namespace tls12::crypto

@@ -261,8 +261,11 @@ Limb rsa_private_masked(const RsaPrivateKey& key, ByteView input, SecretBytes& o
   LimbVector cp(kp), cq(kq), m2p(kp), h(kp);
   mp.reduce(cp.data(), blinded.data(), kn);
   mq.reduce(cq.data(), blinded.data(), kn);
-  LimbVector m1 = mp.exp_secret(cp.data(), k.dp.data(), kp);
-  LimbVector m2 = mq.exp_secret(cq.data(), k.dq.data(), kq);
+  LimbVector m1, m2;
+  if (!exp_secret_pair_1024(mp, cp.data(), k.dp.data(), mq, cq.data(), k.dq.data(), m1, m2)) {
+    m1 = mp.exp_secret(cp.data(), k.dp.data(), kp);
+    m2 = mq.exp_secret(cq.data(), k.dq.data(), kq);
+  }
   mp.reduce(m2p.data(), m2.data(), kq);  // q may be larger than p
   mp.sub_mod(h.data(), m1.data(), m2p.data());
   mp.mul(h.data(), h.data(), k.qinv_mont.data());  // Montgomery form cancels: (m1-m2)*qInv

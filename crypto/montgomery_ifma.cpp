@@ -1,0 +1,224 @@
+// The two CRT exponentiations of an RSA-2048 private operation (RFC 8017
+// §5.1.2, step 2.b: m1 = c^dP mod p, m2 = c^dQ mod q) computed together with
+// AVX-512 IFMA, the 52-bit multiply-add instructions (vpmadd52luq/huq).
+//
+// Same algorithm as montgomery.cpp (Montgomery multiplication, fixed 4-bit
+// window, full-table masked lookup), in a different number representation:
+//  * a 1024-bit value is 20 digits of 52 bits, one per 64-bit lane of three
+//    512-bit registers (lanes 20..23 stay zero), so one instruction multiplies
+//    eight digit pairs;
+//  * R = 2^(52*20) = 2^1040 > 4m, which allows "almost Montgomery"
+//    multiplication (Gueron): inputs and outputs below 2m, no final subtraction
+//    until the very end;
+//  * the lanes accumulate unnormalised 64-bit sums and carries are propagated
+//    once per multiplication.
+// The p and q computations are interleaved in one loop: each has a serial
+// dependency (the next reduction digit depends on the previous one), and
+// running two at once hides the latency. OpenSSL's rsaz-avx512 does the same.
+//
+// Constant time as in montgomery.cpp: loop counts fixed, table lookups with
+// masked moves over all entries, no branch on data. valgrind cannot run AVX-512
+// code, so the valgrind test covers the portable path; this file follows the
+// same rules and is compared against OpenSSL in tests/crypto/test_bignum.cpp.
+// GCC 12's AVX-512 intrinsic headers start some results from an "undefined"
+// register, which -Wuninitialized reports inside the headers when inlined.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "crypto/bignum.h"
+#include "crypto/cpu.h"
+
+namespace tls12::crypto {
+
+namespace {
+
+constexpr size_t kDigits = 20;  // 52-bit digits of a 1024-bit value
+constexpr size_t kLanes = 24;   // three registers of eight
+constexpr uint64_t kMask52 = (uint64_t{1} << 52) - 1;
+
+struct alignas(64) Digits {
+  uint64_t d[kLanes];
+};
+
+// 16 limbs of 64 bits -> 20 digits of 52 bits (positions are public).
+void to_digits(Digits& out, const Limb* x) {
+  for (size_t i = 0; i < kLanes; ++i) out.d[i] = 0;
+  for (size_t i = 0; i < kDigits; ++i) {
+    const size_t bit = 52 * i, limb = bit / 64, off = bit % 64;
+    uint64_t v = x[limb] >> off;
+    if (off > 12 && limb + 1 < 16) v |= x[limb + 1] << (64 - off);
+    out.d[i] = v & kMask52;
+  }
+}
+
+// 20 normalised digits -> 16 limbs (the value must be below 2^1024).
+void from_digits(Limb* out, const Digits& x) {
+  for (size_t i = 0; i < 16; ++i) out[i] = 0;
+  for (size_t i = 0; i < kDigits; ++i) {
+    const size_t bit = 52 * i, limb = bit / 64, off = bit % 64;
+    if (limb < 16) out[limb] |= x.d[i] << off;
+    if (off > 12 && limb + 1 < 16) out[limb + 1] |= x.d[i] >> (64 - off);
+  }
+}
+
+// Carries each lane's excess above 52 bits into the next lane.
+void normalise(Digits& x) {
+  uint64_t carry = 0;
+  for (size_t i = 0; i < kDigits; ++i) {
+    const uint64_t v = x.d[i] + carry;
+    x.d[i] = v & kMask52;
+    carry = v >> 52;
+  }
+}
+
+struct Operand {
+  const Digits* m;
+  uint64_t k0;  // -m^-1 mod 2^52
+};
+
+// r_s = a_s * b_s / 2^1040 mod m_s (almost reduced: < 2m_s) for s = 0, 1.
+__attribute__((target("avx512f,avx512ifma"))) void amm_x2(Digits* r, const Digits* a, const Digits* b,
+                                                          const Operand* op) {
+  __m512i acc[2][3], av[2][3], mv[2][3];
+  const __m512i zero = _mm512_setzero_si512();
+  for (int s = 0; s < 2; ++s) {
+    for (int j = 0; j < 3; ++j) {
+      acc[s][j] = zero;
+      av[s][j] = _mm512_load_si512(&a[s].d[8 * j]);
+      mv[s][j] = _mm512_load_si512(&op[s].m->d[8 * j]);
+    }
+  }
+  for (size_t i = 0; i < kDigits; ++i) {
+    for (int s = 0; s < 2; ++s) {
+      const __m512i bi = _mm512_set1_epi64(static_cast<long long>(b[s].d[i]));
+      // Low halves of a*b[i] land on their own digit.
+      for (int j = 0; j < 3; ++j) acc[s][j] = _mm512_madd52lo_epu64(acc[s][j], av[s][j], bi);
+      // Reduction digit q makes digit 0 vanish modulo 2^52.
+      const uint64_t t0 = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm512_castsi512_si128(acc[s][0])));
+      const uint64_t q = (t0 * op[s].k0) & kMask52;
+      const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
+      for (int j = 0; j < 3; ++j) acc[s][j] = _mm512_madd52lo_epu64(acc[s][j], mv[s][j], qv);
+      // Digit 0 is now a multiple of 2^52: drop it (the division by 2^52),
+      // carrying its top bits into the new digit 0.
+      const uint64_t carry = (t0 + ((op[s].m->d[0] * q) & kMask52)) >> 52;
+      acc[s][0] = _mm512_alignr_epi64(acc[s][1], acc[s][0], 1);
+      acc[s][1] = _mm512_alignr_epi64(acc[s][2], acc[s][1], 1);
+      acc[s][2] = _mm512_alignr_epi64(zero, acc[s][2], 1);
+      acc[s][0] = _mm512_add_epi64(acc[s][0], _mm512_maskz_set1_epi64(1, static_cast<long long>(carry)));
+      // High halves belong one digit up, which after the shift is digit j.
+      for (int j = 0; j < 3; ++j) {
+        acc[s][j] = _mm512_madd52hi_epu64(acc[s][j], av[s][j], bi);
+        acc[s][j] = _mm512_madd52hi_epu64(acc[s][j], mv[s][j], qv);
+      }
+    }
+  }
+  for (int s = 0; s < 2; ++s) {
+    for (int j = 0; j < 3; ++j) _mm512_store_si512(&r[s].d[8 * j], acc[s][j]);
+    normalise(r[s]);
+  }
+}
+
+// out = table[index] for each of the two tables, reading every entry.
+__attribute__((target("avx512f"))) void select_x2(Digits* out, const Digits (*table)[2], size_t entries,
+                                                  const uint64_t* index) {
+  for (int s = 0; s < 2; ++s) {
+    __m512i r[3] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+    const __m512i want = _mm512_set1_epi64(static_cast<long long>(index[s]));
+    for (size_t i = 0; i < entries; ++i) {
+      const __mmask8 hit = _mm512_cmpeq_epi64_mask(_mm512_set1_epi64(static_cast<long long>(i)), want);
+      // A full load of every entry, then a masked register move: a masked
+      // load could skip the memory of entries it does not keep.
+      for (int j = 0; j < 3; ++j) {
+        r[j] = _mm512_mask_mov_epi64(r[j], hit, _mm512_load_si512(&table[i][s].d[8 * j]));
+      }
+    }
+    for (int j = 0; j < 3; ++j) _mm512_store_si512(&out[s].d[8 * j], r[j]);
+  }
+}
+
+// The window of 4 exponent bits at bit position pos (public).
+uint64_t window4(const Limb* e, size_t pos) { return (e[pos / 64] >> (pos % 64)) & 15; }
+
+// r = a mod m for a <= m (one masked subtraction), 16 limbs.
+void final_reduce(Limb* r, const Limb* m) {
+  Limb d[16];
+  Limb borrow = 0;
+  for (size_t j = 0; j < 16; ++j) {
+    const unsigned __int128 diff = static_cast<unsigned __int128>(r[j]) - m[j] - borrow;
+    d[j] = static_cast<Limb>(diff);
+    borrow = static_cast<Limb>(diff >> 64) & 1;
+  }
+  ct_select(ct_mask_zero(borrow), r, d, r, 16);
+}
+
+}  // namespace
+
+bool ifma_available() {
+  static const bool available = cpu_features().avx512f && __builtin_cpu_supports("avx512ifma");
+  return available;
+}
+
+bool exp_secret_pair_1024(const Montgomery& mp, const Limb* base_p, const Limb* exp_p, const Montgomery& mq,
+                          const Limb* base_q, const Limb* exp_q, LimbVector& out_p, LimbVector& out_q) {
+  if (!ifma_available() || mp.limbs() != 16 || mq.limbs() != 16) return false;
+  const Montgomery* mont[2] = {&mp, &mq};
+  const Limb* base[2] = {base_p, base_q};
+  const Limb* exp[2] = {exp_p, exp_q};
+
+  Digits m[2], rr[2], one[2];
+  Operand op[2];
+  for (int s = 0; s < 2; ++s) {
+    to_digits(m[s], mont[s]->modulus().data());
+    op[s] = Operand{&m[s], mont[s]->m0inv() & kMask52};  // -m^-1 mod 2^64 reduced mod 2^52
+    // (2^1040)^2 mod m = 2^2048 * 2^32 mod m: double R^2 of the 64-bit form 32 times.
+    LimbVector r2 = mont[s]->r2();
+    for (int i = 0; i < 32; ++i) mont[s]->add_mod(r2.data(), r2.data(), r2.data());
+    to_digits(rr[s], r2.data());
+    Limb unit[16] = {1};
+    to_digits(one[s], unit);
+  }
+
+  // Table of base^i * R for i = 0..15, in both problems at once.
+  constexpr size_t kEntries = 16;
+  static_assert(sizeof(Digits) % 64 == 0);
+  auto* table = new Digits[kEntries][2];
+  Digits b[2], acc[2], pick[2];
+  for (int s = 0; s < 2; ++s) to_digits(b[s], base[s]);
+  amm_x2(table[0], one, rr, op);  // R mod m
+  amm_x2(table[1], b, rr, op);    // base * R
+  for (size_t i = 2; i < kEntries; ++i) amm_x2(table[i], table[i - 1], table[1], op);
+
+  // 1024 exponent bits, 256 windows of 4, from the top.
+  uint64_t idx[2];
+  size_t pos = 1024 - 4;
+  for (int s = 0; s < 2; ++s) idx[s] = window4(exp[s], pos);
+  select_x2(acc, table, kEntries, idx);
+  while (pos > 0) {
+    pos -= 4;
+    for (int k = 0; k < 4; ++k) amm_x2(acc, acc, acc, op);
+    for (int s = 0; s < 2; ++s) idx[s] = window4(exp[s], pos);
+    select_x2(pick, table, kEntries, idx);
+    amm_x2(acc, acc, pick, op);
+  }
+  amm_x2(acc, acc, one, op);  // leave Montgomery form: result <= m
+
+  LimbVector* out[2] = {&out_p, &out_q};
+  for (int s = 0; s < 2; ++s) {
+    out[s]->assign(16, 0);
+    from_digits(out[s]->data(), acc[s]);
+    final_reduce(out[s]->data(), mont[s]->modulus().data());
+  }
+  secure_zero(table, sizeof(Digits) * kEntries * 2);
+  delete[] table;
+  secure_zero(acc, sizeof acc);
+  secure_zero(pick, sizeof pick);
+  secure_zero(b, sizeof b);
+  return true;
+}
+
+}  // namespace tls12::crypto
