@@ -80,17 +80,18 @@ class ChaCha20Poly1305Aead final : public Aead {
   void seal(Nonce nonce, ByteView aad, MutableByteView data,
             std::span<uint8_t, tag_size> tag) const override {
     unsigned long long tag_len = 0;
-    crypto_aead_chacha20poly1305_ietf_encrypt_detached(
-        data.data(), tag.data(), &tag_len, data.data(), data.size(), aad.data(), aad.size(),
-        nullptr, nonce.data(), key_.data());
+    uint8_t* p = non_null(data);
+    crypto_aead_chacha20poly1305_ietf_encrypt_detached(p, tag.data(), &tag_len, p, data.size(),
+                                                       aad.data(), aad.size(), nullptr,
+                                                       nonce.data(), key_.data());
   }
 
   bool open(Nonce nonce, ByteView aad, MutableByteView data,
             std::span<const uint8_t, tag_size> tag) const override {
     // libsodium checks the tag (in constant time) before decrypting anything.
+    uint8_t* p = non_null(data);
     const int rc = crypto_aead_chacha20poly1305_ietf_decrypt_detached(
-        data.data(), nullptr, data.data(), data.size(), tag.data(), aad.data(), aad.size(),
-        nonce.data(), key_.data());
+        p, nullptr, p, data.size(), tag.data(), aad.data(), aad.size(), nonce.data(), key_.data());
     if (rc != 0) {
       secure_zero(data.data(), data.size());
       return false;
@@ -99,6 +100,13 @@ class ChaCha20Poly1305Aead final : public Aead {
   }
 
  private:
+  // libsodium declares the message pointers nonnull even for zero lengths,
+  // and an empty span may have a null data(): point at a dummy byte then.
+  static uint8_t* non_null(MutableByteView data) {
+    static uint8_t dummy = 0;
+    return data.empty() ? &dummy : data.data();
+  }
+
   std::array<uint8_t, crypto_aead_chacha20poly1305_ietf_KEYBYTES> key_{};
 };
 

@@ -3,7 +3,7 @@
 // The main loop takes 8 blocks (128 bytes) at a time: 8 counter blocks go
 // through the AES rounds together, so the CPU's pipelined AES unit always has
 // independent work (one AESENC has a latency of several cycles but the unit
-// accepts a new one every cycle or two); then GHASH absorbs the 8 ciphertext
+// accepts a new one every cycle or two), and GHASH absorbs 8 ciphertext
 // blocks with one reduction, multiplying them by H^8..H^1 (aggregated
 // reduction, see crypto/gcm_x86.h). Fewer than 8 blocks at the end go one at a
 // time.

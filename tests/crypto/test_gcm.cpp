@@ -41,7 +41,7 @@ Aead::Nonce as_nonce(const Bytes& nonce) { return Aead::Nonce(nonce.data(), Aead
 
 Bytes random_vector(size_t n) {
   Bytes b(n);
-  random_bytes(b);
+  if (n > 0) random_bytes(b);  // random_bytes passes data() on to libsodium, null when empty
   return b;
 }
 
