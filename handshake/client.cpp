@@ -25,7 +25,7 @@ bool has_ecdhe_suite(const std::vector<CipherSuite>& suites) {
 }
 
 void emit_secret(Actions& actions, std::string name, ByteView value) {
-  actions.emplace_back(std::in_place_type<SecretDerived>, std::move(name), SecretBytes(value.begin(), value.end()));
+  add_action(actions, SecretDerived{std::move(name), SecretBytes(value.begin(), value.end())});
 }
 
 }  // namespace
@@ -117,7 +117,7 @@ Actions Client::handle_change_cipher_spec() {
   // Step 6 (client): the server's ChangeCipherSpec (§7.1): its next record,
   // the Finished, is protected with server_write_key.
   Actions actions;
-  actions.emplace_back(std::in_place_type<InstallReadKeys>, server_write_keys(*negotiated_.cipher_suite, *key_block_));
+  add_action(actions, InstallReadKeys{server_write_keys(*negotiated_.cipher_suite, *key_block_)});
   state_ = ClientState::wait_finished;
   return actions;
 }
@@ -254,8 +254,8 @@ void Client::on_server_hello_done(ByteView body, ByteView raw, Actions& actions)
 
   // Step 5: ChangeCipherSpec (§7.1), then everything we send is protected
   // with client_write_key, starting with Finished.
-  actions.emplace_back(std::in_place_type<SendChangeCipherSpec>);
-  actions.emplace_back(std::in_place_type<InstallWriteKeys>, client_write_keys(*negotiated_.cipher_suite, *key_block_));
+  add_action(actions, SendChangeCipherSpec{});
+  add_action(actions, InstallWriteKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_)});
   send_finished(actions);
   state_ = ClientState::wait_change_cipher_spec;
 }
@@ -270,7 +270,7 @@ void Client::on_finished(ByteView body, ByteView raw, Actions& actions) {
     throw TlsError(AlertDescription::decrypt_error, "server's Finished verify_data does not match the handshake");
   transcript_.add(raw);
   negotiated_.server_verify_data = finished.verify_data;
-  actions.emplace_back(std::in_place_type<HandshakeComplete>);
+  add_action(actions, HandshakeComplete{});
   state_ = ClientState::connected;
   // What only the handshake needed goes now.
   key_agreement_.reset();
@@ -285,12 +285,12 @@ void Client::on_finished(ByteView body, ByteView raw, Actions& actions) {
 void Client::on_hello_request(ByteView body, Actions& actions) {
   HelloRequest::decode(body);
   if (state_ == ClientState::connected)
-    actions.emplace_back(std::in_place_type<SendWarningAlert>, AlertDescription::no_renegotiation, "renegotiation is not supported");
+    add_action(actions, SendWarningAlert{AlertDescription::no_renegotiation, "renegotiation is not supported"});
 }
 
 void Client::send(Bytes message, Actions& actions) {
   transcript_.add(message);
-  actions.emplace_back(std::in_place_type<SendHandshake>, std::move(message));
+  add_action(actions, SendHandshake{std::move(message)});
 }
 
 // Step 4 (mutual authentication): our chain if the server accepts RSA

@@ -16,7 +16,7 @@ using record::TlsError;
 namespace {
 
 void emit_secret(Actions& actions, std::string name, ByteView value) {
-  actions.emplace_back(std::in_place_type<SecretDerived>, std::move(name), SecretBytes(value.begin(), value.end()));
+  add_action(actions, SecretDerived{std::move(name), SecretBytes(value.begin(), value.end())});
 }
 
 template <class List, class T>
@@ -78,7 +78,7 @@ Actions Server::handle_change_cipher_spec() {
   // Step 6 (server): the client's ChangeCipherSpec: its Finished comes
   // protected with client_write_key.
   Actions actions;
-  actions.emplace_back(std::in_place_type<InstallReadKeys>, client_write_keys(*negotiated_.cipher_suite, *key_block_));
+  add_action(actions, InstallReadKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_)});
   state_ = ServerState::wait_finished;
   return actions;
 }
@@ -297,10 +297,10 @@ void Server::on_finished(ByteView body, ByteView raw, Actions& actions) {
   Finished ours;
   ours.verify_data = compute_verify_data(suite.prf_hash, master_secret_, Sender::server, transcript_.current_hash());
   negotiated_.server_verify_data = ours.verify_data;
-  actions.emplace_back(std::in_place_type<SendChangeCipherSpec>);
-  actions.emplace_back(std::in_place_type<InstallWriteKeys>, server_write_keys(suite, *key_block_));
+  add_action(actions, SendChangeCipherSpec{});
+  add_action(actions, InstallWriteKeys{server_write_keys(suite, *key_block_)});
   send(ours.encode(), actions);
-  actions.emplace_back(std::in_place_type<HandshakeComplete>);
+  add_action(actions, HandshakeComplete{});
   state_ = ServerState::connected;
   key_block_.reset();
 }
@@ -310,12 +310,12 @@ void Server::on_finished(ByteView body, ByteView raw, Actions& actions) {
 // carries on with the current session.
 void Server::on_renegotiation_attempt(ByteView body, Actions& actions) {
   ClientHello::decode(body);
-  actions.emplace_back(std::in_place_type<SendWarningAlert>, AlertDescription::no_renegotiation, "renegotiation is not supported");
+  add_action(actions, SendWarningAlert{AlertDescription::no_renegotiation, "renegotiation is not supported"});
 }
 
 void Server::send(Bytes message, Actions& actions) {
   transcript_.add(message);
-  actions.emplace_back(std::in_place_type<SendHandshake>, std::move(message));
+  add_action(actions, SendHandshake{std::move(message)});
 }
 
 }  // namespace tls12::handshake

@@ -23,6 +23,8 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -73,6 +75,13 @@ struct HandshakeComplete {};
 using Action = std::variant<SendHandshake, SendChangeCipherSpec, InstallWriteKeys, InstallReadKeys,
                             SecretDerived, SendWarningAlert, HandshakeComplete>;
 using Actions = std::vector<Action>;
+
+// Appends one action, constructed in place (pushing a temporary variant makes
+// GCC 12 report a spurious -Wmaybe-uninitialized).
+template <class T>
+void add_action(Actions& actions, T&& action) {
+  actions.emplace_back(std::in_place_type<std::decay_t<T>>, std::forward<T>(action));
+}
 
 // The one place an out-of-order message is turned into an alert (RFC 5246
 // §7.3: "sending handshake messages in an unexpected order results in a fatal
