@@ -89,7 +89,10 @@ void ours_open(benchmark::State& state, crypto::AeadAlgorithm alg, crypto::AeadI
     receiver.read_protection().set_sequence_number(0);
     receiver.feed(record);
     auto item = receiver.next();
-    if (!item || item->data.size() != size) state.SkipWithError("record did not open");
+    if (!item || item->data.size() != size) {
+      state.SkipWithError("record did not open");
+      break;
+    }
     benchmark::DoNotOptimize(item->data.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * size));
@@ -169,8 +172,10 @@ void openssl_seal(benchmark::State& state, const char* suite, size_t size) {
   OpenSslPair pair(suite);
   Bytes data(size, 0x61);
   for (auto _ : state) {
-    if (SSL_write(pair.client.get(), data.data(), static_cast<int>(size)) != static_cast<int>(size))
+    if (SSL_write(pair.client.get(), data.data(), static_cast<int>(size)) != static_cast<int>(size)) {
       state.SkipWithError("SSL_write failed");
+      break;
+    }
     // Discard the record without copying it out (the counterpart of our
     // consume_output).
     char* p;
@@ -199,8 +204,10 @@ void openssl_open(benchmark::State& state, const char* suite, size_t size) {
     }
     const Bytes& record = pool[next++];
     BIO_write(pair.client_bio, record.data(), static_cast<int>(record.size()));
-    if (SSL_read(pair.server.get(), out.data(), static_cast<int>(size)) != static_cast<int>(size))
+    if (SSL_read(pair.server.get(), out.data(), static_cast<int>(size)) != static_cast<int>(size)) {
       state.SkipWithError("SSL_read failed");
+      break;
+    }
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * size));

@@ -91,9 +91,8 @@ void RecordReader::check_header() const {
     const uint16_t version = static_cast<uint16_t>(h[1] << 8 | h[2]);
     // RFC 5246 Appendix E.1: a client may put an older version in the record
     // header of its ClientHello; after that, only the negotiated one.
-    const bool legacy_ok = legacy_first_record_ && records_read_ == 0 &&
-                           h[0] == static_cast<uint8_t>(ContentType::handshake) &&
-                           version == kTls10Version;
+    const bool legacy_ok = legacy_client_hello_ && h[0] == static_cast<uint8_t>(ContentType::handshake) &&
+                           h[1] == 0x03;
     if (version != kTls12Version && !legacy_ok)
       throw TlsError(AlertDescription::protocol_version,
                      "record version " + version_text(version) + " is not TLS 1.2 (0x0303)");

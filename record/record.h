@@ -67,8 +67,8 @@ struct Record {
 // Turns a stream of bytes into records (RFC 5246 §6.2.1 framing only: it does
 // not decrypt). Validation, checked as soon as a header is complete:
 //   - type is one of the four content types, else `unexpected_message`;
-//   - version is 0x0303, or 0x0301 if the legacy version is allowed for the
-//     first record (see below), else `protocol_version`;
+//   - version is 0x0303, or {03,xx} on a ClientHello record while that is
+//     allowed (see below), else `protocol_version`;
 //   - length is at most kMaxCiphertextLength, else `record_overflow`.
 // (Whether a fragment fits the *plaintext* limit depends on the protection
 // state, so RecordProtection::open checks that.)
@@ -81,10 +81,12 @@ class RecordReader {
  public:
   RecordReader() = default;
 
-  // A server sets this before the first byte arrives: the first record may
-  // then carry version 0x0301 (it must be a handshake record, the
-  // ClientHello). Every later record must say 0x0303.
-  void allow_legacy_version_on_first_record(bool allow) { legacy_first_record_ = allow; }
+  // A server turns this on before the first byte arrives: handshake records
+  // may then carry any version {03,xx} (RFC 5246 Appendix E.1: "a TLS server
+  // MUST accept any value {03,XX} as the record layer version number for
+  // ClientHello"; real clients send 0x0301 there). RecordLayer turns it off
+  // again as soon as the ClientHello is complete; from then on only 0x0303.
+  void allow_legacy_client_hello_version(bool allow) { legacy_client_hello_ = allow; }
 
   // Appends received bytes. Invalidates the views of earlier records.
   void feed(ByteView bytes);
@@ -113,7 +115,7 @@ class RecordReader {
   size_t start_ = 0;  // first byte not yet returned in a record
   size_t end_ = 0;    // end of received bytes
   uint64_t records_read_ = 0;
-  bool legacy_first_record_ = false;
+  bool legacy_client_hello_ = false;
 };
 
 // Writes a record header (type, version 0x0303, length) into `out[0..5)`.

@@ -47,17 +47,22 @@ size_t RecordWriter::write(ContentType type, ByteView data, RecordProtection& pr
 // ---- RecordLayer ----
 
 RecordLayer::RecordLayer(RecordLayerOptions options)
-    : options_(options), reassembler_(options.max_handshake_message_size) {
-  reader_.allow_legacy_version_on_first_record(options.accept_legacy_first_record_version);
-}
+    : options_(options),
+      reassembler_(options.max_handshake_message_size),
+      legacy_version_window_(options.accept_legacy_first_record_version) {}
 
 std::optional<Inbound> RecordLayer::next() {
   for (;;) {
     // Messages already reassembled come first, in order.
-    if (auto message = reassembler_.next()) return Inbound{ContentType::handshake, message->raw, std::nullopt};
+    if (auto message = reassembler_.next()) {
+      legacy_version_window_ = false;  // the ClientHello is complete
+      return Inbound{ContentType::handshake, message->raw, std::nullopt};
+    }
 
+    reader_.allow_legacy_client_hello_version(legacy_version_window_);
     std::optional<Record> record = reader_.next();
     if (!record) return std::nullopt;
+    if (record->type != ContentType::handshake) legacy_version_window_ = false;
     MutableByteView plaintext = read_.open(*record);
     if (auto item = check_record(record->type, plaintext)) return item;
   }

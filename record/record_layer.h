@@ -71,7 +71,9 @@ struct Inbound {
 };
 
 struct RecordLayerOptions {
-  // Server side: the first record (the ClientHello) may carry version 0x0301.
+  // Server side: the records of the first message (the ClientHello) may carry
+  // any version {03,xx}, as RFC 5246 Appendix E.1 requires (clients send
+  // 0x0301); every record after it must say 0x0303.
   bool accept_legacy_first_record_version = false;
   size_t max_handshake_message_size = kDefaultMaxHandshakeMessageSize;
   crypto::AeadImplementation aead_implementation = crypto::AeadImplementation::best;
@@ -147,6 +149,7 @@ class RecordLayer {
   size_t output_start_ = 0;
   size_t output_end_ = 0;
   bool application_data_enabled_ = false;
+  bool legacy_version_window_ = false;  // still reading the ClientHello's records
 };
 
 }  // namespace tls12::record

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "record/codec.h"
 #include "record/record_layer.h"
 #include "record_test_helpers.h"
 
@@ -304,33 +305,43 @@ TEST(Framing, OtherVersionsAreProtocolVersion) {
   }
 }
 
-TEST(Framing, Tls10VersionOnlyOnTheFirstHandshakeRecordWhenAllowed) {
+Bytes make_record(uint8_t type, uint16_t version, ByteView body) {
+  Writer w;
+  w.u8(type);
+  w.u16(version);
+  w.vector16(body);
+  return w.take();
+}
+
+TEST(Framing, OlderVersionsOnlyOnTheClientHelloRecordsWhenAllowed) {
   const Bytes hello = handshake_message(1, 10);
-  auto record = [&](uint8_t type, uint16_t version, const Bytes& body) {
-    Bytes r{type, static_cast<uint8_t>(version >> 8), static_cast<uint8_t>(version),
-            static_cast<uint8_t>(body.size() >> 8), static_cast<uint8_t>(body.size())};
-    r.insert(r.end(), body.begin(), body.end());
-    return r;
-  };
   RecordLayerOptions server;
   server.accept_legacy_first_record_version = true;
+  // RFC 5246 Appendix E.1: any {03,xx} on the ClientHello; 0x0301 is what clients send.
+  for (uint16_t version : {0x0300, 0x0301, 0x0302, 0x0303, 0x03ff}) {
+    RecordLayer layer(server);
+    layer.feed(make_record(22, version, hello));
+    auto item = layer.next();
+    ASSERT_TRUE(item) << version;
+    EXPECT_EQ(Bytes(item->data.begin(), item->data.end()), hello);
+    layer.feed(make_record(22, 0x0301, hello));  // the next message's record must say 0x0303
+    EXPECT_EQ(alert_of([&] { layer.next(); }), AlertDescription::protocol_version) << version;
+  }
+  // A ClientHello over two records: both may carry 0x0301.
   {
     RecordLayer layer(server);
-    layer.feed(record(22, 0x0301, hello));
+    const Bytes big = handshake_message(1, 20000);
+    for (ByteView piece : split_into_fragments(big, kMaxPlaintextLength)) layer.feed(make_record(22, 0x0301, piece));
     auto item = layer.next();
     ASSERT_TRUE(item);
-    EXPECT_EQ(Bytes(item->data.begin(), item->data.end()), hello);
-    layer.feed(record(22, 0x0301, hello));  // the second record must say 0x0303
-    EXPECT_EQ(alert_of([&] { layer.next(); }), AlertDescription::protocol_version);
+    EXPECT_EQ(Bytes(item->data.begin(), item->data.end()), big);
   }
+  // Not a {03,xx} version.
+  EXPECT_EQ(alert_after_feeding(make_record(22, 0x0203, hello), server), AlertDescription::protocol_version);
   // Not allowed by default (a client reading the ServerHello).
-  EXPECT_EQ(alert_after_feeding(record(22, 0x0301, hello)), AlertDescription::protocol_version);
-  // Only for a handshake record.
-  EXPECT_EQ(alert_after_feeding(record(21, 0x0301, Bytes{1, 0}), server), AlertDescription::protocol_version);
-  // And 0x0303 is of course fine on the first record too.
-  RecordLayer layer(server);
-  layer.feed(record(22, 0x0303, hello));
-  EXPECT_TRUE(layer.next());
+  EXPECT_EQ(alert_after_feeding(make_record(22, 0x0301, hello)), AlertDescription::protocol_version);
+  // Only for handshake records.
+  EXPECT_EQ(alert_after_feeding(make_record(21, 0x0301, Bytes{1, 0}), server), AlertDescription::protocol_version);
 }
 
 TEST(Framing, RecordLongerThan2To14Plus2048IsOverflowFromTheHeaderAlone) {
