@@ -1,0 +1,219 @@
+// Readable traces of a connection's events (see trace.h): the RFC 5246 §7.3
+// message flow, each handshake message's §7.4 fields with their wire bytes,
+// and, only when asked, the §8.1 / §6.3 secrets.
+#include "protocol/trace.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "record/alert.h"
+
+namespace tls12::protocol {
+
+namespace {
+
+constexpr size_t kHexBytesPerLine = 12;         // the hex column of the bytes level
+constexpr size_t kHexColumnWidth = kHexBytesPerLine * 3;
+constexpr size_t kMaxValueLength = 96;          // longer values are shortened
+
+std::string shorten(const std::string& value) {
+  if (value.size() <= kMaxValueLength) return value;
+  return value.substr(0, kMaxValueLength - 3) + "...";
+}
+
+std::string arrow(Direction direction) { return direction == Direction::sent ? " > " : " < "; }
+
+const handshake::Field* find_field(const std::vector<handshake::Field>& fields, std::string_view name) {
+  auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
+  return it == fields.end() ? nullptr : &*it;
+}
+
+// The few fields that say what a message decided, for the one-line summary.
+std::string summary(const HandshakeMessage& message) {
+  const auto& fields = message.fields;
+  std::string out;
+  auto add = [&](std::string_view label, const handshake::Field* f) {
+    if (f != nullptr) out += std::string(out.empty() ? "" : ", ") + std::string(label) + " " + shorten(f->value);
+  };
+  if (message.name == "ServerHello") {
+    add("cipher_suite", find_field(fields, "cipher_suite"));
+    add("session_id", find_field(fields, "session_id"));
+  } else if (message.name == "ClientHello") {
+    add("server_name", find_field(fields, "extensions.server_name"));
+  } else if (message.name == "Certificate") {
+    size_t count = std::count_if(fields.begin(), fields.end(),
+                                 [](const auto& f) { return f.name.rfind("certificate_list[", 0) == 0; });
+    out = std::to_string(count) + (count == 1 ? " certificate" : " certificates");
+    add(", first", find_field(fields, "certificate_list[0]"));
+  } else if (message.name == "ServerKeyExchange") {
+    add("named_curve", find_field(fields, "params.named_curve"));
+    add("signed with", find_field(fields, "signed_params.algorithm"));
+  } else if (message.name == "CertificateVerify") {
+    add("signed with", find_field(fields, "algorithm"));
+  } else if (message.name == "Finished") {
+    add("verify_data", find_field(fields, "verify_data"));
+  }
+  if (const auto* bad = find_field(fields, "undecodable")) add("undecodable", bad);
+  return out;
+}
+
+// The bytes a field shows in the hex column. The "extensions" field spans the
+// whole block, whose extensions follow as fields of their own: only its
+// two-byte length is shown, so that every byte appears once.
+ByteView shown_bytes(const handshake::Field& field) {
+  ByteView raw(field.raw);
+  if (field.name == "extensions" && raw.size() >= 2) return raw.first(2);
+  return raw;
+}
+
+}  // namespace
+
+std::optional<TraceLevel> parse_trace_level(std::string_view text) {
+  if (text == "off") return TraceLevel::off;
+  if (text == "messages") return TraceLevel::messages;
+  if (text == "bytes") return TraceLevel::bytes;
+  if (text == "secrets") return TraceLevel::secrets;
+  return std::nullopt;
+}
+
+std::string_view trace_level_name(TraceLevel level) {
+  switch (level) {
+    case TraceLevel::off: return "off";
+    case TraceLevel::messages: return "messages";
+    case TraceLevel::bytes: return "bytes";
+    case TraceLevel::secrets: return "secrets";
+  }
+  return "off";
+}
+
+std::string hex_lines(ByteView bytes, std::string_view indent, size_t per_line) {
+  static constexpr std::array<char, 16> digits{'0', '1', '2', '3', '4', '5', '6', '7',
+                                               '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += per_line) {
+    out += indent;
+    for (size_t j = i; j < std::min(bytes.size(), i + per_line); ++j) {
+      if (j > i) out += ' ';
+      out += digits[bytes[j] >> 4];
+      out += digits[bytes[j] & 0x0f];
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+TraceRenderer::TraceRenderer(TraceLevel level, std::string who) : level_(level), who_(std::move(who)) {}
+
+// Hex on the left (kHexBytesPerLine bytes a line), name and value on the right
+// of the field's first line; further lines of a long field carry hex only.
+std::string TraceRenderer::render_fields(const HandshakeMessage& message, std::string_view indent) {
+  std::string out;
+  for (const auto& field : message.fields) {
+    std::string hex = hex_lines(shown_bytes(field), "", kHexBytesPerLine);
+    std::string first = hex.substr(0, hex.find('\n'));
+    std::string rest = hex.size() > first.size() + 1 ? hex.substr(first.size() + 1) : "";
+    first.resize(kHexColumnWidth, ' ');
+    out += std::string(indent) + first + "  " + field.name + ": " + shorten(field.value) + "\n";
+    size_t start = 0;
+    while (start < rest.size()) {
+      size_t end = rest.find('\n', start);
+      out += std::string(indent) + rest.substr(start, end - start) + "\n";
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+std::string TraceRenderer::render_protected_record(ByteView record, size_t record_iv_length,
+                                                   std::string_view indent) {
+  constexpr size_t header_length = 5;
+  constexpr size_t tag_length = 16;  // AES-GCM and ChaCha20-Poly1305 (RFC 5116)
+  std::string out;
+  auto part = [&](ByteView bytes, const std::string& label) {
+    std::string hex = hex_lines(bytes, "", kHexBytesPerLine);
+    std::string first = hex.substr(0, hex.find('\n'));
+    first.resize(kHexColumnWidth, ' ');
+    out += std::string(indent) + first + "  " + label + "\n";
+    for (size_t start = hex.find('\n') + 1; start < hex.size();) {
+      size_t end = hex.find('\n', start);
+      out += std::string(indent) + hex.substr(start, end - start) + "\n";
+      start = end + 1;
+    }
+  };
+  if (record.size() < header_length + record_iv_length + tag_length) {
+    part(record, "(too short for a protected record)");
+    return out;
+  }
+  static const std::array<const char*, 4> types{"change_cipher_spec", "alert", "handshake", "application_data"};
+  uint8_t type = record[0];
+  std::string type_name = type >= 20 && type <= 23 ? types[type - 20] : "unknown";
+  size_t length = static_cast<size_t>(record[3]) << 8 | record[4];
+  part(record.first(1), "ContentType: " + type_name + " (" + std::to_string(type) + ")");
+  part(record.subspan(1, 2), "ProtocolVersion: " + std::to_string(record[1]) + "." + std::to_string(record[2]));
+  part(record.subspan(3, 2), "length: " + std::to_string(length));
+  ByteView fragment = record.subspan(header_length, std::min(length, record.size() - header_length));
+  if (fragment.size() < record_iv_length + tag_length) {
+    part(fragment, "(fragment too short)");
+    return out;
+  }
+  if (record_iv_length > 0)
+    part(fragment.first(record_iv_length), "nonce_explicit (with client/server_write_IV: the GCM nonce)");
+  ByteView ciphertext = fragment.subspan(record_iv_length, fragment.size() - record_iv_length - tag_length);
+  part(ciphertext, "encrypted content (" + std::to_string(ciphertext.size()) + " bytes, as long as the plaintext)");
+  part(fragment.last(tag_length), "authentication tag (covers the content and seq_num + header)");
+  return out;
+}
+
+std::string TraceRenderer::render_message(const HandshakeMessage& message) const {
+  std::string line = who_ + arrow(message.direction) + message.name + " (" + std::to_string(message.raw.size()) +
+                     " bytes)";
+  std::string s = summary(message);
+  if (!s.empty()) line += ": " + s;
+  line += "\n";
+  if (level_ >= TraceLevel::bytes) line += render_fields(message, "    ");
+  return line;
+}
+
+std::string TraceRenderer::render(const Event& event) const {
+  if (level_ == TraceLevel::off) return {};
+  if (const auto* m = std::get_if<HandshakeMessage>(&event)) return render_message(*m);
+  if (const auto* c = std::get_if<ChangeCipherSpec>(&event))
+    return who_ + arrow(c->direction) + "ChangeCipherSpec\n";
+  if (const auto* k = std::get_if<KeysActivated>(&event))
+    return who_ + ": records it " + (k->direction == Direction::sent ? "sends" : "receives") +
+           " are now protected with " + k->aead + "\n";
+  if (const auto* a = std::get_if<AlertEvent>(&event)) {
+    std::string line = who_ + arrow(a->direction) + "Alert " + std::string(record::alert_level_name(a->level)) +
+                       " " + record::alert_name(a->description);
+    if (!a->reason.empty()) line += ": " + a->reason;
+    return line + "\n";
+  }
+  if (const auto* h = std::get_if<HandshakeComplete>(&event))
+    return who_ + ": handshake complete, " + h->cipher_suite + "\n";
+  if (const auto* s = std::get_if<SecretDerived>(&event)) {
+    if (level_ < TraceLevel::secrets) return {};
+    return who_ + ": SECRET " + s->name + " (" + std::to_string(s->value.size()) + " bytes)\n" +
+           hex_lines(s->value, "    ", 24);
+  }
+  return {};
+}
+
+std::mutex& trace_output_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+Observer trace_observer(std::ostream& out, TraceLevel level, std::string who, Observer next) {
+  auto renderer = std::make_shared<TraceRenderer>(level, std::move(who));
+  return [&out, renderer, next = std::move(next)](const Event& event) {
+    std::string text = renderer->render(event);
+    if (!text.empty()) {
+      std::lock_guard<std::mutex> lock(trace_output_mutex());
+      out << text << std::flush;
+    }
+    if (next) next(event);
+  };
+}
+
+}  // namespace tls12::protocol

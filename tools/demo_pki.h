@@ -1,0 +1,18 @@
+// The demo PKI of `tls12 demo` as PEM text compiled into the program
+// (tools/demo_pki.cpp, generated with the files of tools/demo-pki/ by
+// tools/demo-pki/make-demo-pki.sh): a CA, a server certificate for
+// localhost / 127.0.0.1 and a client certificate, each 2048-bit RSA.
+// The private keys are public on purpose: this PKI exists only to show
+// a handshake, never to protect anything.
+#pragma once
+
+namespace tls12::tools::demo_pki {
+
+extern const char* const ca_crt;
+extern const char* const ca_key;
+extern const char* const server_crt;
+extern const char* const server_key;
+extern const char* const client_crt;
+extern const char* const client_key;
+
+}  // namespace tls12::tools::demo_pki

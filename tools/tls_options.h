@@ -1,0 +1,54 @@
+// Command-line spellings of the handshake settings of handshake/config.h,
+// shared by `tls12 client`, `tls12 server` and `tls12 demo`: cipher-suite,
+// group and signature-scheme lists (RFC 5246 §7.4.1.2, §7.4.1.4.1; RFC 8422
+// §5.1.1), trace levels, certificates and keys with their passphrases, the
+// key log, and the options that exist but whose feature does not yet.
+//
+// Every parser throws UsageError with one sentence naming the problem; the
+// commands print it and exit with status 2.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "handshake/cipher_suites.h"
+#include "handshake/config.h"
+#include "protocol/trace.h"
+#include "x509/path_validation.h"
+
+namespace tls12::tools {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A feature the option asks for that tls12 does not have yet: a UsageError
+// "--OPTION: not supported yet (WHAT)".
+[[noreturn]] void not_supported_yet(std::string_view option, std::string_view what);
+
+// "A:B,C": RFC or OpenSSL names, separated by ':' or ','.
+std::vector<std::string> split_list(std::string_view text);
+std::vector<handshake::CipherSuite> parse_cipher_suites(std::string_view text);
+std::vector<handshake::NamedGroup> parse_groups(std::string_view text);
+std::vector<handshake::SignatureScheme> parse_signature_schemes(std::string_view text);
+protocol::TraceLevel parse_trace(std::string_view text);
+
+x509::PassphraseSource parse_passphrase(std::string_view text);
+std::shared_ptr<const x509::TrustStore> load_trust_store(const std::string& file);
+// A PEM chain file (leaf first, then intermediates) and its key.
+handshake::CertifiedKey load_certified_key(const std::string& chain_file, const std::string& key_file,
+                                           const x509::PassphraseSource& passphrase);
+// The same from PEM texts (the demo's embedded PKI).
+handshake::CertifiedKey certified_key_from_pem(std::string_view chain_pem, std::string_view key_pem);
+
+// The key log file to write: `option` if given, else $SSLKEYLOGFILE, else "".
+std::string keylog_path(const std::string& option);
+
+// "TLS 1.2 (0x0303)".
+std::string version_name(uint16_t version);
+
+}  // namespace tls12::tools
