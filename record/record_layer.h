@@ -99,9 +99,15 @@ class RecordLayer {
   // and may not arrive in the middle of a handshake message
   // (`unexpected_message`); an alert must be exactly 2 bytes with level 1 or 2
   // (`decode_error`); application_data before enable_application_data() is
-  // `unexpected_message`. Views stay valid until the next feed()/input_space()
-  // (record plaintext) or the next call to next() (handshake messages).
+  // `unexpected_message`. An application_data item may be empty (§6.2.1
+  // allows zero-length application data records). Views stay valid until the
+  // next feed()/input_space() (record plaintext) or the next call to next()
+  // (handshake messages).
   std::optional<Inbound> next();
+
+  // Whether part of a handshake message (or a message not yet taken) is
+  // buffered: at a ChangeCipherSpec, or when the peer closes, it must not be.
+  bool handshake_message_pending() const { return reassembler_.has_partial_message(); }
 
   // ---- Outgoing ----
   // Protects `data` as records of `type` (split as needed) onto output().
@@ -111,6 +117,7 @@ class RecordLayer {
   void write_change_cipher_spec();
 
   // Protected bytes waiting to be sent; consume_output(n) after sending n.
+  // The view is valid until the next write (the buffer may grow).
   ByteView output() const { return ByteView(output_).subspan(output_start_, output_end_ - output_start_); }
   void consume_output(size_t n);
   // All pending output as a new vector; the internal buffer is kept for reuse.
@@ -136,6 +143,7 @@ class RecordLayer {
 
  private:
   std::optional<Inbound> check_record(ContentType type, ByteView plaintext);
+  MutableByteView output_room(size_t n);
 
   RecordLayerOptions options_;
   RecordReader reader_;
@@ -143,7 +151,6 @@ class RecordLayer {
   HandshakeReassembler reassembler_;
   RecordProtection read_;
   RecordProtection write_;
-  MutableByteView output_room(size_t n);
 
   Bytes output_;  // pending bytes are [output_start_, output_end_)
   size_t output_start_ = 0;
