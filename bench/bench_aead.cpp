@@ -233,7 +233,8 @@ void print_ratios() {
       if (c == "openssl" || it == rates.end() || openssl == rates.end()) {
         std::printf(" %12s", c == "openssl" && openssl != rates.end() ? "1.00" : "-");
       } else {
-        std::printf(" %12.2f", it->second / openssl->second);
+        const double ratio = it->second / openssl->second;
+        std::printf(ratio >= 0.01 ? " %12.2f" : " %12.1e", ratio);  // the reference is ~1e-4
       }
     }
     std::printf("\n");

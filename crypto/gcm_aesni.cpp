@@ -83,7 +83,10 @@ TLS12_AESNI_INLINE __m128i turn8(const KeySchedule& ks, __m128i& ctr, __m128i b[
     const __m128i k = ks.rk[r];
     #pragma GCC unroll 16
     for (int i = 0; i < 8; ++i) b[i] = _mm_aesenc_si128(b[i], k);
-    if (ghash_src != nullptr && r <= 8) ghash_step(ks, acc, y, ghash_src, r - 1);
+    // Blocks 1..7 first and block 0 (the one that needs y) last: y, which
+    // the previous turn computes at its very end, is then needed as late as
+    // possible, so the turns overlap.
+    if (ghash_src != nullptr && r <= 8) ghash_step(ks, acc, y, ghash_src, r % 8);
   }
   const __m128i k = ks.rk[Nr];
   #pragma GCC unroll 16
