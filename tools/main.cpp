@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   tls12::tools::add_verify_command(app);
   tls12::tools::add_show_command(app);
+  tls12::tools::add_demo_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -36,21 +36,22 @@ bool looks_like_dhe(std::string_view name) {
 
 }  // namespace
 
-std::vector<CipherSuite> parse_cipher_suites(std::string_view text) {
+std::vector<CipherSuite> parse_cipher_suites(std::string_view text, std::string_view option) {
+  const std::string opt(option);
   std::vector<CipherSuite> out;
   for (const auto& name : split_list(text)) {
     const auto* info = handshake::find_cipher_suite(std::string_view(name));
-    if (info == nullptr && looks_like_dhe(name)) not_supported_yet("--ciphers", "DHE suites: " + name);
-    if (info == nullptr) throw UsageError("--ciphers: unknown cipher suite '" + name + "'");
+    if (info == nullptr && looks_like_dhe(name)) not_supported_yet(opt, "DHE suites: " + name);
+    if (info == nullptr) throw UsageError(opt + ": unknown cipher suite '" + name + "'");
     if (info->key_exchange == KeyExchange::dhe) {
       // The table knows the suite; the handshake may not run it yet.
       bool listed = false;
       for (const auto& s : handshake::all_cipher_suites()) listed = listed || s.id == info->id;
-      if (!listed) not_supported_yet("--ciphers", "DHE suites: " + name);
+      if (!listed) not_supported_yet(opt, "DHE suites: " + name);
     }
     out.push_back(info->id);
   }
-  if (out.empty()) throw UsageError("--ciphers: the list is empty");
+  if (out.empty()) throw UsageError(opt + ": the list is empty");
   return out;
 }
 

@@ -32,7 +32,8 @@ class UsageError : public std::runtime_error {
 
 // "A:B,C": RFC or OpenSSL names, separated by ':' or ','.
 std::vector<std::string> split_list(std::string_view text);
-std::vector<handshake::CipherSuite> parse_cipher_suites(std::string_view text);
+std::vector<handshake::CipherSuite> parse_cipher_suites(std::string_view text,
+                                                      std::string_view option = "--ciphers");
 std::vector<handshake::NamedGroup> parse_groups(std::string_view text);
 std::vector<handshake::SignatureScheme> parse_signature_schemes(std::string_view text);
 protocol::TraceLevel parse_trace(std::string_view text);

@@ -1,0 +1,417 @@
+// `tls12 demo`: the documented TLS 1.2 handshake (RFC 5246 §7.3, Figure 1),
+// run for real on this machine and told step by step.
+//
+// A server thread and a client in one process connect over 127.0.0.1 (an
+// ephemeral port) with the demo PKI compiled into the program
+// (tools/demo_pki.cpp, made by tools/demo-pki/make-demo-pki.sh). Both sides
+// are ordinary protocol::Connection engines; the demo only watches their
+// events (protocol/events.h) and narrates them in the order they happen:
+//
+//   ClientHello and its random            §7.4.1.2
+//   ServerHello and the session ID        §7.4.1.3
+//   Certificate + chain verification      §7.4.2, RFC 5280 §6
+//   (ServerKeyExchange for ECDHE)         §7.4.3, RFC 8422 §5.4
+//   CertificateRequest, ServerHelloDone   §7.4.4, §7.4.5
+//   client Certificate, ClientKeyExchange §7.4.6, §7.4.7 (RSA: the premaster
+//                                         secret encrypted to the server's key)
+//   CertificateVerify                     §7.4.8
+//   master_secret and key_block           §8.1, §6.3
+//   ChangeCipherSpec, Finished            §7.1, §7.4.9
+//   application data as a record          §6.2.3.3, RFC 5288 §3
+//   close_notify                          §7.2.1
+//
+// The premaster and master secrets are printed, marked as secrets: the demo
+// keys protect nothing, and seeing them is the point.
+#include <sys/socket.h>
+
+#include <atomic>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "protocol/connection.h"
+#include "protocol/trace.h"
+#include "tools/commands.h"
+#include "tools/demo_pki.h"
+#include "tools/net.h"
+#include "tools/tls_options.h"
+#include "x509/certificate.h"
+#include "x509/path_validation.h"
+
+namespace tls12::tools {
+
+namespace {
+
+using handshake::KeyExchange;
+using protocol::Direction;
+using protocol::Event;
+
+constexpr std::chrono::milliseconds kDemoTimeout{10000};
+constexpr std::string_view kClientMessage = "Hello, server! This is application data from the tls12 demo client.";
+constexpr std::string_view kServerMessage = "Hello, client! The server read your message.";
+
+struct DemoArgs {
+  std::string kx = "rsa";
+  std::string suite;
+  bool server_auth_only = false;
+  bool resume = false;
+  std::string trace = "messages";
+};
+
+// What each handshake message is for, in one line (RFC 5246 §7.4).
+std::string_view purpose_of(const std::string& message) {
+  static const std::map<std::string, std::string_view> purposes{
+      {"ClientHello", "§7.4.1.2: the client's version, its random, and the suites it offers"},
+      {"ServerHello", "§7.4.1.3: the server's random, the session ID and the suite it chose"},
+      {"Certificate", "§7.4.2/§7.4.6: the sender's certificate chain, leaf first"},
+      {"ServerKeyExchange", "§7.4.3: the server's ephemeral ECDH share, signed with its certificate key"},
+      {"CertificateRequest", "§7.4.4: the server asks for a client certificate from these CAs"},
+      {"ServerHelloDone", "§7.4.5: the server's first flight is complete"},
+      {"ClientKeyExchange", "§7.4.7: what the premaster secret is made from"},
+      {"CertificateVerify", "§7.4.8: the client signs the handshake so far with its certificate key"},
+      {"Finished", "§7.4.9: PRF(master_secret, label, hash of every handshake message)"},
+  };
+  auto it = purposes.find(message);
+  return it == purposes.end() ? std::string_view{} : it->second;
+}
+
+std::string_view purpose_of_secret(const std::string& name, KeyExchange kx) {
+  if (name == "pre_master_secret")
+    return kx == KeyExchange::rsa ? "§7.4.7.1: client_version (03 03) + 46 random bytes, chosen by the client"
+                                  : "§8.1.2 / RFC 8422 §5.10: the X25519 shared secret of the two ephemeral shares";
+  if (name == "master_secret")
+    return "§8.1 / RFC 7627: PRF(pre_master_secret, label, randoms or session hash)[0..47]";
+  if (name == "client_write_key") return "§6.3 key_block: the key of the client's records";
+  if (name == "server_write_key") return "§6.3 key_block: the key of the server's records";
+  if (name == "client_write_IV") return "§6.3 key_block: the implicit nonce part of the client's records";
+  if (name == "server_write_IV") return "§6.3 key_block: the implicit nonce part of the server's records";
+  return {};
+}
+
+std::string date_of(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+  return text;
+}
+
+// Narrates both sides' events. Each side's events arrive in order from its own
+// thread; the two sides alternate because each waits for the other's flight.
+class Narrator {
+ public:
+  Narrator(std::ostream& out, protocol::TraceLevel level, KeyExchange kx,
+           std::shared_ptr<const x509::TrustStore> trust)
+      : out_(out), level_(level), kx_(kx), trust_(std::move(trust)) {}
+
+  protocol::Observer observer(std::string who) {
+    return [this, who](const Event& event) {
+      std::lock_guard<std::mutex> lock(protocol::trace_output_mutex());
+      on_event(who, event);
+      out_ << std::flush;
+    };
+  }
+
+  // A line of the demo's own (application data, close), under the same lock.
+  void say(const std::string& text) {
+    std::lock_guard<std::mutex> lock(protocol::trace_output_mutex());
+    out_ << text << std::flush;
+  }
+  int next_step() { return ++step_; }
+
+ private:
+  static std::string peer_of(const std::string& who) { return who == "client" ? "server" : "client"; }
+
+  void on_event(const std::string& who, const Event& event) {
+    if (!std::holds_alternative<protocol::AlertEvent>(event)) confirm_pending(who);
+    if (const auto* m = std::get_if<protocol::HandshakeMessage>(&event)) {
+      if (m->direction == Direction::sent) sent_message(who, *m);
+      else received_message(who, *m);
+    } else if (const auto* c = std::get_if<protocol::ChangeCipherSpec>(&event)) {
+      if (c->direction == Direction::sent)
+        out_ << "\n[" << ++step_ << "] " << who << " -> " << peer_of(who)
+             << "  ChangeCipherSpec (§7.1): the " << who << "'s next records are protected\n";
+    } else if (const auto* k = std::get_if<protocol::KeysActivated>(&event)) {
+      out_ << "      " << who << ": records it " << (k->direction == Direction::sent ? "sends" : "receives")
+           << " are now protected with " << k->aead << "\n";
+    } else if (const auto* s = std::get_if<protocol::SecretDerived>(&event)) {
+      secret(who, *s);
+    } else if (const auto* a = std::get_if<protocol::AlertEvent>(&event)) {
+      out_ << "      " << who << (a->direction == Direction::sent ? " sends" : " receives") << " alert "
+           << record::alert_level_name(a->level) << " " << record::alert_name(a->description)
+           << (a->reason.empty() ? "" : ": " + a->reason) << "\n";
+      pending_.erase(who);
+    } else if (const auto* h = std::get_if<protocol::HandshakeComplete>(&event)) {
+      out_ << "      " << who << ": handshake complete (" << h->cipher_suite << ")\n";
+    }
+  }
+
+  void sent_message(const std::string& who, const protocol::HandshakeMessage& m) {
+    out_ << "\n[" << ++step_ << "] " << who << " -> " << peer_of(who) << "  " << m.name << " (" << m.raw.size()
+         << " bytes)\n";
+    if (auto purpose = purpose_of(m.name); !purpose.empty()) out_ << "      " << purpose << "\n";
+    if (level_ >= protocol::TraceLevel::bytes) {
+      out_ << protocol::TraceRenderer::render_fields(m, "      ");
+      return;
+    }
+    for (const auto& field : m.fields) {
+      if (field.name == "msg_type" || field.name == "length") continue;
+      std::string value = field.value.size() > 100 ? field.value.substr(0, 97) + "..." : field.value;
+      out_ << "      " << field.name << ": " << value;
+      if (field.name == "random") out_ << "   (" << who << "_random)";
+      if (field.name == "session_id" && m.name == "ServerHello" && field.value == "(empty)")
+        out_ << "   (no ID: this server does not offer resumption)";
+      if (field.name == "exchange_keys.EncryptedPreMasterSecret")
+        out_ << "\n      = the pre_master_secret encrypted with the server's RSA public key (PKCS#1 v1.5)";
+      out_ << "\n";
+    }
+  }
+
+  void received_message(const std::string& who, const protocol::HandshakeMessage& m) {
+    if (m.name == "Certificate") {
+      out_ << "      " << who << " receives the " << peer_of(who) << "'s Certificate\n";
+      check_chain(who, m);
+    }
+    if (m.name == "CertificateVerify")
+      pending_[who] = who + " checks the CertificateVerify signature with the client certificate's key: OK";
+    if (m.name == "Finished")
+      pending_[who] = who + " recomputes the " + peer_of(who) +
+                      "'s verify_data over its own transcript: equal (constant-time compare), Finished verified";
+  }
+
+  // A check passes when the side carries on without an alert: the next event
+  // of that side confirms it.
+  void confirm_pending(const std::string& who) {
+    auto it = pending_.find(who);
+    if (it == pending_.end()) return;
+    out_ << "      " << it->second << "\n";
+    pending_.erase(it);
+  }
+
+  // Shows the path the receiver's validation builds (the handshake makes the
+  // same check, RFC 5280 §6; it would send an alert if this failed).
+  void check_chain(const std::string& who, const protocol::HandshakeMessage& m) {
+    std::vector<Bytes> chain;
+    for (const auto& field : m.fields)
+      if (field.name.rfind("certificate_list[", 0) == 0) chain.push_back(field.raw);
+    if (chain.empty()) {
+      out_ << "      " << who << ": the " << peer_of(who) << " sent no certificate\n";
+      return;
+    }
+    x509::VerifyOptions options;
+    options.purpose = who == "client" ? x509::Purpose::server : x509::Purpose::client;
+    if (who == "client") options.hostname = "localhost";
+    x509::VerifyResult result = x509::verify_chain_der(chain, *trust_, options);
+    out_ << "      " << who << " verifies the " << peer_of(who) << "'s chain (RFC 5280 §6):";
+    if (!result.ok()) {
+      out_ << " FAILED: " << x509::reason_name(result.reason) << ": " << result.message << "\n";
+      return;
+    }
+    out_ << " OK\n";
+    for (size_t i = 0; i < result.chain.size(); ++i)
+      out_ << "        " << i << " " << result.chain[i].display_name()
+           << (i + 1 == result.chain.size() ? "  (trust anchor)" : "") << "\n";
+    if (who == "client") out_ << "        the leaf names DNS:localhost, the name the client asked for (RFC 6125)\n";
+  }
+
+  void secret(const std::string& who, const protocol::SecretDerived& s) {
+    Bytes value(s.value.begin(), s.value.end());
+    if (who == "client") {
+      client_secrets_[s.name] = value;
+      out_ << "      SECRET " << s.name << " (" << value.size()
+           << " bytes, shown because this is a demo), computed by the client\n";
+      if (auto purpose = purpose_of_secret(s.name, kx_); !purpose.empty()) out_ << "        " << purpose << "\n";
+      out_ << protocol::hex_lines(value, "        ", 24);
+      return;
+    }
+    auto it = client_secrets_.find(s.name);
+    bool same = it != client_secrets_.end() && it->second == value;
+    if (s.name == "pre_master_secret" && kx_ == KeyExchange::rsa)
+      out_ << "      server decrypts EncryptedPreMasterSecret with its private key (§7.4.7.1, with the "
+              "Bleichenbacher countermeasure)\n";
+    if (s.name.find("write") == std::string::npos || s.name == "server_write_IV")
+      out_ << "      server computes " << (s.name == "server_write_IV" ? "the key_block" : s.name) << ": "
+           << (same ? "the same as the client's" : "DIFFERENT from the client's") << "\n";
+  }
+
+  std::ostream& out_;
+  protocol::TraceLevel level_;
+  KeyExchange kx_;
+  std::shared_ptr<const x509::TrustStore> trust_;
+  int step_ = 0;
+  std::map<std::string, std::string> pending_;
+  std::map<std::string, Bytes> client_secrets_;
+};
+
+const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
+  if (a.kx == "dhe") not_supported_yet("--kx dhe", "finite-field DHE suites are not implemented");
+  if (a.kx != "rsa" && a.kx != "ecdhe") throw UsageError("--kx: unknown key exchange '" + a.kx + "' (rsa, ecdhe or dhe)");
+  KeyExchange kx = a.kx == "rsa" ? KeyExchange::rsa : KeyExchange::ecdhe;
+  if (a.suite.empty()) {
+    return handshake::find_cipher_suite(kx == KeyExchange::rsa ? handshake::suites::TLS_RSA_WITH_AES_128_GCM_SHA256
+                                                               : handshake::suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256);
+  }
+  auto ids = parse_cipher_suites(a.suite, "--suite");
+  if (ids.size() != 1) throw UsageError("--suite: name exactly one cipher suite");
+  return handshake::find_cipher_suite(ids.front());
+}
+
+void print_setup(std::ostream& out, const handshake::CipherSuiteInfo& suite, bool mutual, uint16_t port) {
+  out << "tls12 demo: the TLS 1.2 handshake of RFC 5246 §7.3, run on 127.0.0.1:" << port << "\n\n"
+      << "Set-up (the demo PKI, tools/demo-pki/, made by make-demo-pki.sh with openssl):\n";
+  auto show = [&](const char* role, const char* pem) {
+    auto cert = x509::parse_certificates_pem(pem).front();
+    out << "  " << role << cert.display_name() << "\n      issued by " << cert.issuer.to_string()
+        << ", valid " << date_of(cert.not_before) << " to " << date_of(cert.not_after);
+    for (const auto& dns : cert.san_dns_names) out << ", DNS:" << dns;
+    out << "\n";
+  };
+  show("CA:     ", demo_pki::ca_crt);
+  show("server: ", demo_pki::server_crt);
+  if (mutual) show("client: ", demo_pki::client_crt);
+  out << "  both sides trust the CA; the keys are 2048-bit RSA\n\n"
+      << "Cipher suite: " << suite.name << " (" << suite.openssl_name << ")\n"
+      << (mutual ? "Authentication: mutual (the server asks for the client's certificate)\n"
+                 : "Authentication: server only\n");
+}
+
+struct ServerResult {
+  std::string error;
+  std::string received;
+};
+
+// The server side: one connection, one message answered, close_notify answered.
+void run_server(protocol::ServerConfig config, int listener, ServerResult& result) {
+  try {
+    if (!wait_readable(listener, kDemoTimeout)) throw NetError("no client connected");
+    Fd fd(::accept(listener, nullptr, nullptr));
+    if (fd.get() < 0) throw NetError("accept failed");
+    protocol::Connection connection(std::move(config));
+    Pump pump(fd.get(), connection, kDemoTimeout);
+    pump.handshake();
+    result.received = pump.read_some();
+    pump.write(kServerMessage);
+    while (!pump.read_some().empty()) {
+    }
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  }
+}
+
+int run_demo(const DemoArgs& a) {
+  if (a.resume) not_supported_yet("--resume", "session resumption is not implemented");
+  const handshake::CipherSuiteInfo* suite = choose_suite(a);
+  protocol::TraceLevel level = parse_trace(a.trace);
+  bool mutual = !a.server_auth_only;
+
+  auto trust = std::make_shared<x509::TrustStore>();
+  trust->add_pem(demo_pki::ca_crt);
+  uint16_t port = 0;
+  Fd listener = listen_tcp("127.0.0.1", 0, port);
+
+  std::ostream& out = std::cout;
+  Narrator narrator(out, level, suite->key_exchange, trust);
+
+  protocol::ServerConfig server;
+  server.certificate = certified_key_from_pem(demo_pki::server_crt, demo_pki::server_key);
+  server.trust_store = trust;
+  server.client_authentication = mutual ? protocol::ClientAuthentication::required
+                                        : protocol::ClientAuthentication::none;
+  server.observer = narrator.observer("server");
+
+  protocol::ClientConfig client;
+  client.trust_store = trust;
+  client.server_name = "localhost";
+  client.cipher_suites = {suite->id};
+  if (mutual) client.client_certificate = certified_key_from_pem(demo_pki::client_crt, demo_pki::client_key);
+  client.observer = narrator.observer("client");
+
+  print_setup(out, *suite, mutual, port);
+  narrator.say("\nThe handshake, as it happens (" + std::string(protocol::trace_level_name(level)) +
+               " level; --trace=bytes shows every byte):\n");
+
+  ServerResult server_result;
+  std::thread server_thread(run_server, std::move(server), listener.get(), std::ref(server_result));
+  int status = kExitOk;
+  try {
+    Fd fd = connect_tcp("127.0.0.1", port, kDemoTimeout);
+    protocol::Connection connection(std::move(client));
+    Pump pump(fd.get(), connection, kDemoTimeout);
+    pump.handshake();
+
+    const auto& n = connection.negotiated();
+    narrator.say("\nNegotiated: " + version_name(n.version) + ", " + std::string(suite->name) +
+                 ", extended master secret " + (n.extended_master_secret ? "yes" : "no") +
+                 ", server chain " + (connection.peer_verified() ? "verified" : "NOT verified") + "\n");
+
+    // Application data: the plaintext, then the record the engine made of it.
+    connection.write(ByteView(reinterpret_cast<const uint8_t*>(kClientMessage.data()), kClientMessage.size()));
+    Bytes record(connection.pending_output().begin(), connection.pending_output().end());
+    narrator.say("\n[" + std::to_string(narrator.next_step()) +
+                 "] client -> server  application data (§6.2.3.3 GenericAEADCipher)\n      plaintext: \"" +
+                 std::string(kClientMessage) + "\"\n      on the wire (" + std::to_string(record.size()) +
+                 " bytes):\n" + protocol::TraceRenderer::render_protected_record(record, suite->record_iv_length, "      "));
+    pump.flush();
+    std::string reply = pump.read_some();
+    narrator.say("      server decrypts and reads: \"" + server_result.received + "\"\n\n[" +
+                 std::to_string(narrator.next_step()) + "] server -> client  application data\n      client reads: \"" +
+                 reply + "\"\n");
+
+    narrator.say("\n[" + std::to_string(narrator.next_step()) +
+                 "] client -> server  close_notify (§7.2.1), itself a protected alert record:\n");
+    connection.close();
+    Bytes alert(connection.pending_output().begin(), connection.pending_output().end());
+    narrator.say(protocol::TraceRenderer::render_protected_record(alert, suite->record_iv_length, "      "));
+    pump.flush();
+    while (!connection.peer_closed() && pump.fill()) {
+    }
+    narrator.say(std::string("      ") +
+                 (connection.peer_closed() ? "the server answered with its close_notify: a clean end, nothing truncated\n"
+                                           : "the server closed without close_notify\n"));
+  } catch (const std::exception& e) {
+    narrator.say(std::string("tls12 demo: the client failed: ") + e.what() + "\n");
+    status = kExitFailed;
+  }
+  server_thread.join();
+  if (!server_result.error.empty()) {
+    std::cerr << "tls12 demo: the server failed: " << server_result.error << "\n";
+    status = kExitFailed;
+  }
+  if (status == kExitOk) out << "\nDemo complete.\n";
+  return status;
+}
+
+}  // namespace
+
+void add_demo_command(CLI::App& app) {
+  auto args = std::make_shared<DemoArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "demo",
+      "Run the documented TLS 1.2 handshake between a server and a client on 127.0.0.1 with the\n"
+      "built-in demo PKI, printing every step (messages, certificates, secrets, records).");
+  cmd->add_option("--kx", args->kx, "Key exchange: rsa (RSA key transport, default), ecdhe, dhe");
+  cmd->add_option("--suite", args->suite, "Cipher suite (RFC or OpenSSL name); overrides --kx");
+  cmd->add_flag("--server-auth-only", args->server_auth_only, "Do not ask for the client's certificate");
+  cmd->add_flag("--resume", args->resume, "Run a second connection that resumes the session");
+  cmd->add_option("--trace", args->trace, "Detail: messages (default), bytes or secrets (both show every byte)")
+      ->expected(0, 1)
+      ->default_str("bytes");
+  cmd->callback([args] {
+    try {
+      exit_status() = run_demo(*args);
+    } catch (const UsageError& e) {
+      std::cerr << "tls12 demo: " << e.what() << "\n";
+      exit_status() = kExitUsage;
+    } catch (const std::exception& e) {
+      std::cerr << "tls12 demo: " << e.what() << "\n";
+      exit_status() = kExitFailed;
+    }
+  });
+}
+
+}  // namespace tls12::tools
