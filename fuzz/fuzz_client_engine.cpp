@@ -42,7 +42,7 @@ const Prefix& recorded_prefix(tls12::handshake::CipherSuite suite) {
   hello.extensions = ext.to_list();
   p.server_hello = record(hello.encode());
   Certificate certificate;
-  certificate.certificate_list = tls12::fuzz::fuzz_identity().certificate_chain;
+  certificate.certificate_list = tls12::fuzz::fuzz_client_config().client_certificate->certificate_chain;
   p.certificate = record(certificate.encode());
   return cache.emplace(suite, std::move(p)).first->second;
 }
@@ -57,7 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t mode = data[0];
   auto suite = (mode & 4) ? handshake::suites::TLS_RSA_WITH_AES_128_GCM_SHA256
                           : handshake::suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
-  protocol::Connection client(fuzz::fuzz_client_config());
+  static const protocol::ClientConfig config = fuzz::fuzz_client_config();  // parse the key once
+  protocol::Connection client(config);
   client.take_output();
   const Prefix& prefix = recorded_prefix(suite);
   if ((mode & 3) >= 1) client.feed(prefix.server_hello);
