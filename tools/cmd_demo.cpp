@@ -24,7 +24,7 @@
 // keys protect nothing, and seeing them is the point.
 #include <sys/socket.h>
 
-#include <atomic>
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 #include <map>
@@ -81,8 +81,9 @@ std::string_view purpose_of(const std::string& message) {
 
 std::string_view purpose_of_secret(const std::string& name, KeyExchange kx) {
   if (name == "pre_master_secret")
-    return kx == KeyExchange::rsa ? "§7.4.7.1: client_version (03 03) + 46 random bytes, chosen by the client"
-                                  : "§8.1.2 / RFC 8422 §5.10: the X25519 shared secret of the two ephemeral shares";
+    return kx == KeyExchange::rsa   ? "§7.4.7.1: client_version (03 03) + 46 random bytes, chosen by the client"
+           : kx == KeyExchange::dhe ? "§8.1.2: g^(ab) mod p of the two ephemeral shares, leading zeros stripped"
+                                    : "RFC 8422 §5.10: the X25519 shared secret of the two ephemeral shares";
   if (name == "master_secret")
     return "§8.1 / RFC 7627: PRF(pre_master_secret, label, randoms or session hash)[0..47]";
   if (name == "client_write_key") return "§6.3 key_block: the key of the client's records";
@@ -249,12 +250,14 @@ class Narrator {
 };
 
 const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
-  if (a.kx == "dhe") not_supported_yet("--kx dhe", "finite-field DHE suites are not implemented");
-  if (a.kx != "rsa" && a.kx != "ecdhe") throw UsageError("--kx: unknown key exchange '" + a.kx + "' (rsa, ecdhe or dhe)");
-  KeyExchange kx = a.kx == "rsa" ? KeyExchange::rsa : KeyExchange::ecdhe;
+  if (a.kx != "rsa" && a.kx != "ecdhe" && a.kx != "dhe")
+    throw UsageError("--kx: unknown key exchange '" + a.kx + "' (rsa, ecdhe or dhe)");
+  if (a.kx == "dhe" && !dhe_available()) not_supported_yet("--kx dhe", "finite-field DHE suites are not implemented");
   if (a.suite.empty()) {
-    return handshake::find_cipher_suite(kx == KeyExchange::rsa ? handshake::suites::TLS_RSA_WITH_AES_128_GCM_SHA256
-                                                               : handshake::suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256);
+    namespace s = handshake::suites;
+    return handshake::find_cipher_suite(a.kx == "rsa"     ? s::TLS_RSA_WITH_AES_128_GCM_SHA256
+                                        : a.kx == "ecdhe" ? s::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+                                                          : s::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256);
   }
   auto ids = parse_cipher_suites(a.suite, "--suite");
   if (ids.size() != 1) throw UsageError("--suite: name exactly one cipher suite");
@@ -323,6 +326,8 @@ int run_demo(const DemoArgs& a) {
   server.client_authentication = mutual ? protocol::ClientAuthentication::required
                                         : protocol::ClientAuthentication::none;
   server.observer = narrator.observer("server");
+  if (std::find(server.cipher_suites.begin(), server.cipher_suites.end(), suite->id) == server.cipher_suites.end())
+    server.cipher_suites.push_back(suite->id);
 
   protocol::ClientConfig client;
   client.trust_store = trust;

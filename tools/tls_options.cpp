@@ -36,6 +36,14 @@ bool looks_like_dhe(std::string_view name) {
 
 }  // namespace
 
+bool dhe_available() {
+  for (CipherSuite id : handshake::default_cipher_suites()) {
+    const auto* info = handshake::find_cipher_suite(id);
+    if (info != nullptr && info->key_exchange == KeyExchange::dhe) return true;
+  }
+  return false;
+}
+
 std::vector<CipherSuite> parse_cipher_suites(std::string_view text, std::string_view option) {
   const std::string opt(option);
   std::vector<CipherSuite> out;
@@ -43,12 +51,7 @@ std::vector<CipherSuite> parse_cipher_suites(std::string_view text, std::string_
     const auto* info = handshake::find_cipher_suite(std::string_view(name));
     if (info == nullptr && looks_like_dhe(name)) not_supported_yet(opt, "DHE suites: " + name);
     if (info == nullptr) throw UsageError(opt + ": unknown cipher suite '" + name + "'");
-    if (info->key_exchange == KeyExchange::dhe) {
-      // The table knows the suite; the handshake may not run it yet.
-      bool listed = false;
-      for (const auto& s : handshake::all_cipher_suites()) listed = listed || s.id == info->id;
-      if (!listed) not_supported_yet(opt, "DHE suites: " + name);
-    }
+    if (info->key_exchange == KeyExchange::dhe && !dhe_available()) not_supported_yet(opt, "DHE suites: " + name);
     out.push_back(info->id);
   }
   if (out.empty()) throw UsageError(opt + ": the list is empty");
