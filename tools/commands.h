@@ -21,5 +21,6 @@ inline constexpr int kExitUsage = 2;
 void add_verify_command(CLI::App& app);  // cmd_verify.cpp
 void add_show_command(CLI::App& app);    // cmd_show.cpp
 void add_demo_command(CLI::App& app);    // cmd_demo.cpp
+void add_server_command(CLI::App& app);  // cmd_server.cpp
 
 }  // namespace tls12::tools

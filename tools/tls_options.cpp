@@ -136,4 +136,44 @@ std::string version_name(uint16_t version) {
   return name + " (" + hex + ")";
 }
 
+std::string connection_summary(const protocol::Connection& connection, std::string_view indent) {
+  const auto& n = connection.negotiated();
+  std::string out;
+  auto line = [&](std::string_view name, const std::string& value) {
+    out += std::string(indent) + std::string(name) + ": " + value + "\n";
+  };
+  line("Protocol", version_name(n.version));
+  line("Cipher suite", n.cipher_suite != nullptr ? std::string(n.cipher_suite->name) + " (" +
+                                                       std::string(n.cipher_suite->openssl_name) + ")"
+                                                 : "none");
+  line("Group", n.group ? handshake::named_group_name(*n.group) : "none (RSA key exchange)");
+  auto scheme = connection.signature_scheme();
+  line("Signature scheme", scheme ? handshake::signature_scheme_name(*scheme) : "none (RSA key exchange)");
+  line("Extended master secret", n.extended_master_secret ? "yes (RFC 7627)" : "no");
+  line("Server name", n.server_name.empty() ? "none" : n.server_name);
+  line("ALPN", "none (not supported yet)");
+  line("Session reused", "no");
+  const auto& chain = connection.peer_certificate_chain();
+  std::string peer = connection.role() == protocol::Role::client ? "Server" : "Client";
+  if (chain.empty()) {
+    line(peer + " certificate", "none");
+  } else {
+    for (size_t i = 0; i < chain.size(); ++i) {
+      std::string name;
+      try {
+        name = x509::Certificate::parse(chain[i]).display_name();
+      } catch (const std::exception& e) {
+        name = std::string("(unparsable: ") + e.what() + ")";
+      }
+      line(peer + " certificate " + std::to_string(i), name);
+    }
+    const auto& check = n.peer;
+    line("Verification", !check.checked ? "not checked"
+                         : check.verified() ? "OK"
+                                            : std::string(x509::reason_name(check.verification)) + ": " +
+                                                  check.verification_message);
+  }
+  return out;
+}
+
 }  // namespace tls12::tools

@@ -16,6 +16,7 @@
 
 #include "handshake/cipher_suites.h"
 #include "handshake/config.h"
+#include "protocol/connection.h"
 #include "protocol/trace.h"
 #include "x509/path_validation.h"
 
@@ -54,5 +55,11 @@ std::string keylog_path(const std::string& option);
 
 // "TLS 1.2 (0x0303)".
 std::string version_name(uint16_t version);
+
+// What a completed handshake decided, one "name: value" line each (version,
+// suite, group, signature scheme, extended master secret, ALPN, session reuse,
+// the peer's chain and its verification with the reason), each line prefixed
+// by `indent`.
+std::string connection_summary(const protocol::Connection& connection, std::string_view indent);
 
 }  // namespace tls12::tools
