@@ -82,6 +82,22 @@ sign pss ca "$EXT" -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest
 csr sha1 server.key localhost
 sign sha1 ca "$EXT" -sha1
 
+# Version 1 certificates (no extensions at all): a v1 self-signed root, a
+# leaf under it, a v1 certificate used as an intermediate, and a v1 leaf.
+openssl req -new -key int.key -subj "/O=tls12 test/CN=tls12 v1 Root" -out v1-ca.csr
+openssl x509 -req -in v1-ca.csr -signkey int.key -days "$DAYS_CA" -sha256 -out v1-ca.pem 2>/dev/null
+cp int.key v1-ca.key
+csr v1-ca-leaf server.key localhost
+ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+sign v1-ca-leaf v1-ca "$EXT"
+csr v1-int int.key "tls12 v1 Intermediate"
+openssl x509 -req -in v1-int.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days "$DAYS" -sha256 -out v1-int.pem 2>/dev/null
+cp int.key v1-int.key
+csr v1-int-leaf server.key localhost
+sign v1-int-leaf v1-int "$EXT"
+csr v1-leaf server.key localhost
+openssl x509 -req -in v1-leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days "$DAYS" -sha256 -out v1-leaf.pem 2>/dev/null
+
 # --- one certificate per rule -------------------------------------------------
 # Untrusted root: a second CA nobody trusts, and a server it signed.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out other-ca.key 2>/dev/null

@@ -50,6 +50,10 @@ const Case kCases[] = {
     {"wildcard_case_insensitive", "wild-good.pem", "", "ca.pem", "WWW.Example.COM", "", Purpose::server, 0, Reason::ok},
     {"common_name_with_compat_option", "cn-only.pem", "", "ca.pem", "localhost", "", Purpose::server, 0, Reason::ok,
      nullptr, true},
+    {"v1_root_as_trust_anchor", "v1-ca-leaf.pem", "", "v1-ca.pem", "localhost", "", Purpose::server, 0, Reason::ok},
+    {"v1_leaf", "v1-leaf.pem", "", "ca.pem", "", "", Purpose::server, 0, Reason::ok},
+    {"v1_intermediate_is_not_a_ca", "v1-int-leaf.pem", "v1-int.pem", "ca.pem", "localhost", "", Purpose::server, 0,
+     Reason::not_a_ca},
     {"pinned_self_signed_leaf", "ed-ca.pem", "", "ed-ca.pem", "", "", Purpose::server, 0, Reason::ok},
     // One case per rule.
     {"ca_key_usage_unfit_for_tls", "ca.pem", "", "ca.pem", "", "", Purpose::server, 0, Reason::bad_key_usage},
@@ -178,6 +182,29 @@ TEST(Verify, ChainIsReturnedLeafToAnchor) {
   EXPECT_EQ(r.chain[0].subject.to_string(), "CN=localhost,O=tls12 test");
   EXPECT_EQ(r.chain[1].subject.to_string(), "CN=tls12 Test Intermediate CA,O=tls12 test");
   EXPECT_EQ(r.chain[2].subject.to_string(), "CN=tls12 Test Root CA,O=tls12 test");
+}
+
+TEST(Verify, VersionOneCertificatesParse) {
+  const Certificate v1 = load_certificates_file(test::test_pki_dir() / "v1-leaf.pem").front();
+  EXPECT_EQ(v1.version, 1);
+  EXPECT_TRUE(v1.extensions.empty());
+  EXPECT_FALSE(v1.has_subject_alt_name);
+  EXPECT_FALSE(v1.basic_constraints.has_value());
+  const Certificate v3 = load_certificates_file(test::test_pki_dir() / "server.pem").front();
+  EXPECT_EQ(v3.version, 3);
+  EXPECT_EQ(v3.san_dns_names, std::vector<std::string>{"localhost"});
+  ASSERT_EQ(v3.san_ip_addresses.size(), 1u);
+  EXPECT_EQ(format_ip_address(v3.san_ip_addresses[0]), "127.0.0.1");
+  ASSERT_TRUE(v3.ext_key_usage.has_value());
+  EXPECT_EQ(*v3.ext_key_usage, std::vector<std::string>{"1.3.6.1.5.5.7.3.1"});
+  ASSERT_TRUE(v3.authority_key_identifier.has_value());
+  const Certificate ca = load_certificates_file(test::test_pki_dir() / "ca.pem").front();
+  EXPECT_EQ(*v3.authority_key_identifier, *ca.subject_key_identifier);
+  const Certificate nc = load_certificates_file(test::test_pki_dir() / "nc-int.pem").front();
+  ASSERT_TRUE(nc.name_constraints.has_value());
+  ASSERT_EQ(nc.name_constraints->permitted.size(), 2u);
+  EXPECT_EQ(nc.name_constraints->permitted[0].dns_name, "allowed.example");
+  EXPECT_EQ(to_hex(nc.name_constraints->permitted[1].ip_and_mask), "0a000000ff000000");
 }
 
 TEST(Verify, TriesEveryCandidateIssuer) {
