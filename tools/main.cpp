@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   tls12::tools::add_show_command(app);
   tls12::tools::add_demo_command(app);
   tls12::tools::add_server_command(app);
+  tls12::tools::add_client_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
