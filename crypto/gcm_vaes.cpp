@@ -17,7 +17,9 @@
 // GCC 12's AVX-512 intrinsic headers start some results from
 // _mm512_undefined_*() on purpose (broadcasts, extracts); inlined, -Wextra
 // then reports "may be used uninitialized" inside the system header.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include "crypto/gcm.h"
 #include "crypto/gcm_x86.h"
