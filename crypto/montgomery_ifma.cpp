@@ -221,6 +221,8 @@ bool exp_secret_pair_1024(const Montgomery& mp, const Limb* base_p, const Limb* 
   secure_zero(acc, sizeof acc);
   secure_zero(pick, sizeof pick);
   secure_zero(b, sizeof b);
+  secure_zero(m, sizeof m);  // p and q
+  secure_zero(rr, sizeof rr);
   return true;
 }
 
