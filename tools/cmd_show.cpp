@@ -49,7 +49,8 @@ void show_block(const x509::PemBlock& block, const ShowArgs& a) {
     std::cout << "RSAPrivateKey (PKCS#1, RFC 8017 A.1.2):\n"
               << describe_private_key(x509::parse_pkcs1_rsa_private_key(block.der));
   } else if (block.label == "ENCRYPTED PRIVATE KEY") {
-    std::cout << "EncryptedPrivateKeyInfo (RFC 5958 §3, PBES2 of RFC 8018; --der shows the parameters)\n";
+    std::cout << "EncryptedPrivateKeyInfo (RFC 5958 §3, RFC 8018):\n  "
+              << x509::describe_encrypted_private_key_info(block.der) << "\n";
     if (a.passin.empty()) {
       std::cout << "  (give --passin pass:...|env:VAR|file:PATH|prompt to decrypt it)\n";
     } else {

@@ -62,6 +62,9 @@ PrivateKey parse_pkcs8_private_key(ByteView der);
 // std::runtime_error("wrong passphrase or corrupted key") when the CBC padding
 // or the decrypted structure is wrong, UnsupportedError for other schemes.
 SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase);
+// How an EncryptedPrivateKeyInfo is protected, without decrypting it:
+// "PBES2: PBKDF2 with HMAC-SHA-256, 2048 iterations, 8-byte salt; AES-256-CBC".
+std::string describe_encrypted_private_key_info(ByteView der);
 
 // Where a passphrase comes from, spelled like openssl's -passin:
 //   "pass:SECRET", "env:VARIABLE", "file:PATH" (first line), "prompt" (asks on

@@ -121,7 +121,14 @@ SecretBytes aes_cbc_decrypt(ByteView key, ByteView iv, ByteView ciphertext) {
 
 }  // namespace
 
-SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase) {
+namespace {
+
+struct EncryptedPrivateKeyInfo {
+  Pbes2Parameters parameters;
+  ByteView encrypted_data;
+};
+
+EncryptedPrivateKeyInfo read_encrypted_private_key_info(ByteView der) {
   DerReader outer(der);
   DerReader r = outer.read_sequence("EncryptedPrivateKeyInfo");
   outer.expect_end("EncryptedPrivateKeyInfo");
@@ -130,9 +137,25 @@ SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase
   if (scheme != oid::pbes2) throw UnsupportedError("encrypted key scheme " + scheme + " is not PBES2 (PBES1 is not supported)");
   DerReader params = alg.read_sequence("PBES2-params");
   alg.expect_end("encryptionAlgorithm");
-  const Pbes2Parameters p = read_pbes2_parameters(params);
-  const ByteView encrypted = r.read_octet_string("encryptedData");
+  EncryptedPrivateKeyInfo info;
+  info.parameters = read_pbes2_parameters(params);
+  info.encrypted_data = r.read_octet_string("encryptedData");
   r.expect_end("EncryptedPrivateKeyInfo");
+  return info;
+}
+
+}  // namespace
+
+std::string describe_encrypted_private_key_info(ByteView der) {
+  const Pbes2Parameters p = read_encrypted_private_key_info(der).parameters;
+  return "PBES2: PBKDF2 with HMAC-" + std::string(crypto::hash_name(p.prf)) + ", " + std::to_string(p.iterations) +
+         " iterations, " + std::to_string(p.salt.size()) + "-byte salt; AES-" + std::to_string(p.key_length * 8) + "-CBC";
+}
+
+SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase) {
+  const EncryptedPrivateKeyInfo parsed = read_encrypted_private_key_info(der);
+  const Pbes2Parameters& p = parsed.parameters;
+  const ByteView encrypted = parsed.encrypted_data;
 
   SecretBytes key(p.key_length);
   crypto::pbkdf2_hmac(p.prf, passphrase, p.salt, p.iterations, key);

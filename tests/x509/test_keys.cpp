@@ -94,6 +94,10 @@ TEST(Keys, EncryptedKeyWithEachPassphraseSource) {
   EXPECT_TRUE(same_public_key(public_key_of(k1), cert_key));
   EXPECT_EQ(rsa(k1).public_key().bits(), 4096u);
 
+  EXPECT_EQ(describe_encrypted_private_key_info(
+                pem_blocks_with_label(test::read_text(pki("client.key")), "ENCRYPTED PRIVATE KEY").front()),
+            "PBES2: PBKDF2 with HMAC-SHA-256, 2048 iterations, 8-byte salt; AES-256-CBC");
+
   ASSERT_EQ(setenv("TLS12_TEST_PASSPHRASE", kPass, 1), 0);
   const PrivateKey k2 = load_private_key_file(pki("client.key"), PassphraseSource::parse("env:TLS12_TEST_PASSPHRASE"));
   EXPECT_TRUE(same_public_key(public_key_of(k2), cert_key));
