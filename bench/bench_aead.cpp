@@ -280,9 +280,9 @@ void register_all() {
         add(name, dir, "sodium", [seal](benchmark::State& s) { BM_sodium_aes256gcm(s, seal); });
       }
     }
-    const AeadAlgorithm chacha = AeadAlgorithm::chacha20_poly1305;
-    add("CHACHA20-POLY1305", dir, "openssl", [chacha, seal](benchmark::State& s) { BM_openssl(s, chacha, seal); });
-    add("CHACHA20-POLY1305", dir, "sodium", [chacha, seal](benchmark::State& s) {
+    constexpr AeadAlgorithm chacha = AeadAlgorithm::chacha20_poly1305;
+    add("CHACHA20-POLY1305", dir, "openssl", [seal](benchmark::State& s) { BM_openssl(s, chacha, seal); });
+    add("CHACHA20-POLY1305", dir, "sodium", [seal](benchmark::State& s) {
       seal ? BM_ours_seal(s, chacha, AeadImplementation::best) : BM_ours_open(s, chacha, AeadImplementation::best);
     });
   }
