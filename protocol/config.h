@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "crypto/aead.h"
 #include "handshake/config.h"
 #include "protocol/events.h"
 #include "record/handshake_reassembler.h"
@@ -32,6 +33,9 @@ struct EngineConfig {
   // The largest handshake message accepted (certificate chains); larger is
   // a clean failure, not unbounded memory.
   size_t max_handshake_message_size = record::kDefaultMaxHandshakeMessageSize;
+  // Which AES-GCM implementation protects records; `best` picks the fastest
+  // the CPU has. Tests and benchmarks name one to compare them.
+  crypto::AeadImplementation aead_implementation = crypto::AeadImplementation::best;
 };
 
 struct ClientConfig : handshake::ClientConfig, EngineConfig {};

@@ -26,6 +26,7 @@ record::RecordLayerOptions record_options(Role role, const EngineConfig& engine)
   // (RFC 5246 Appendix E.1); a server accepts that on the first record only.
   options.accept_legacy_first_record_version = role == Role::server;
   options.max_handshake_message_size = engine.max_handshake_message_size;
+  options.aead_implementation = engine.aead_implementation;
   return options;
 }
 
