@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "crypto/bignum.h"
 #include "crypto/random.h"
 #include "tests/support/test_support.h"
 
@@ -444,6 +445,19 @@ TEST(RsaKeys, InconsistentComponentsAreRejected) {
   const Bytes msg = as_bytes_vec("same key, two constructions");
   EXPECT_EQ(rsassa_pkcs1_v15_sign(ned, HashAlgorithm::sha256, msg),
             rsassa_pkcs1_v15_sign(load(k), HashAlgorithm::sha256, msg));
+}
+
+TEST(RsaKeys, PrimesInEitherOrder) {
+  // RFC 8017 does not order p and q; with q > p the CRT recombination must
+  // reduce m2 modulo p first.
+  static const KeyFiles k = generate_key(2048);
+  const Bytes qinv_swapped =
+      mod_inverse(BigInt::from_bytes(k.p), BigInt::from_bytes(k.q)).to_bytes();
+  RsaPrivateKey swapped = RsaPrivateKey::from_components(k.n, k.e, k.d, k.q, k.p, k.dq, k.dp, qinv_swapped);
+  const Bytes msg = as_bytes_vec("either order");
+  for (HashAlgorithm h : kHashes) {
+    EXPECT_EQ(rsassa_pkcs1_v15_sign(swapped, h, msg), rsassa_pkcs1_v15_sign(load(k), h, msg));
+  }
 }
 
 TEST(RsaKeys, PrimitiveInputChecks) {
