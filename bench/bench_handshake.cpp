@@ -125,7 +125,7 @@ std::string pki(const char* name) { return (g_pki / name).string(); }
 // ---------------------------------------------------------------- ours
 struct Ours {
   std::shared_ptr<const protocol::ServerConfig> server[3];
-  protocol::ClientConfig client[3];
+  std::shared_ptr<const protocol::ClientConfig> client[3];
 };
 Ours* g_ours = nullptr;
 
@@ -145,7 +145,7 @@ void setup_ours() {
     if (kind == Kind::mutual) server.client_authentication = protocol::ClientAuthentication::required;
     server.aead_implementation = crypto::AeadImplementation::aesni;
     g_ours->server[i] = std::make_shared<const protocol::ServerConfig>(std::move(server));
-    protocol::ClientConfig& client = g_ours->client[i];
+    protocol::ClientConfig client;
     client.trust_store = trust;
     client.server_name = "localhost";
     client.cipher_suites = {suite};
@@ -155,6 +155,7 @@ void setup_ours() {
     // AES-NI protects the two Finished records, which keeps the numbers
     // independent of the wide-vector (VAES) AES-GCM path.
     client.aead_implementation = crypto::AeadImplementation::aesni;
+    g_ours->client[i] = std::make_shared<const protocol::ClientConfig>(std::move(client));
   }
 }
 

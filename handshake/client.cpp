@@ -30,15 +30,18 @@ void emit_secret(Actions& actions, std::string name, ByteView value) {
 
 }  // namespace
 
-Client::Client(ClientConfig config) : config_(std::move(config)) {
-  if (config_.cipher_suites.empty()) throw std::invalid_argument("no cipher suites configured");
-  for (CipherSuite id : config_.cipher_suites)
+Client::Client(ClientConfig config) : Client(std::make_shared<const ClientConfig>(std::move(config))) {}
+
+Client::Client(std::shared_ptr<const ClientConfig> config) : config_(std::move(config)) {
+  if (!config_) throw std::invalid_argument("no client configuration");
+  if (config_->cipher_suites.empty()) throw std::invalid_argument("no cipher suites configured");
+  for (CipherSuite id : config_->cipher_suites)
     if (find_cipher_suite(id) == nullptr)
       throw std::invalid_argument("cipher suite " + cipher_suite_name(id) + " is not implemented");
-  if (config_.verify_server_certificate) {
-    if (!config_.trust_store || config_.trust_store->empty())
+  if (config_->verify_server_certificate) {
+    if (!config_->trust_store || config_->trust_store->empty())
       throw std::invalid_argument("server verification is on but no trust anchors are configured");
-    if (config_.server_name.empty())
+    if (config_->server_name.empty())
       throw std::invalid_argument("server verification is on but no server name is configured");
   }
 }
@@ -51,23 +54,23 @@ Actions Client::start() {
   if (state_ != ClientState::start) throw std::logic_error("Client::start called twice");
   client_hello_.client_version = TLS1_2;
   crypto::random_bytes(client_hello_.random);
-  client_hello_.cipher_suites = config_.cipher_suites;
+  client_hello_.cipher_suites = config_->cipher_suites;
 
   ClientHelloExtensions ext;
-  bool name_is_ip = x509::parse_ip_address(config_.server_name).has_value();
+  bool name_is_ip = x509::parse_ip_address(config_->server_name).has_value();
   // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName".
-  if (!config_.server_name.empty() && !name_is_ip) ext.server_name = config_.server_name;
-  if (has_ecdhe_suite(config_.cipher_suites)) {
-    ext.supported_groups = config_.groups;
+  if (!config_->server_name.empty() && !name_is_ip) ext.server_name = config_->server_name;
+  if (has_ecdhe_suite(config_->cipher_suites)) {
+    ext.supported_groups = config_->groups;
     ext.ec_point_formats = Bytes{ec_point_format_uncompressed};
   }
-  ext.signature_algorithms = config_.signature_schemes;
+  ext.signature_algorithms = config_->signature_schemes;
   ext.extended_master_secret = true;
   ext.renegotiation_info = Bytes{};
   client_hello_.extensions = ext.to_list();
 
   negotiated_.client_random = client_hello_.random;
-  negotiated_.server_name = config_.server_name;
+  negotiated_.server_name = config_->server_name;
   Actions actions;
   send(client_hello_.encode(), actions);
   state_ = ClientState::wait_server_hello;
@@ -148,7 +151,7 @@ void Client::on_server_hello(ByteView body, ByteView raw, Actions&) {
   }
   // RFC 7627 §5.3: a client that requires the extended master secret aborts.
   negotiated_.extended_master_secret = ext.extended_master_secret;
-  if (!ext.extended_master_secret && config_.extended_master_secret == ExtendedMasterSecret::required)
+  if (!ext.extended_master_secret && config_->extended_master_secret == ExtendedMasterSecret::required)
     throw TlsError(AlertDescription::handshake_failure, "server does not support the extended master secret");
   // RFC 8422 §5.2: the only point format is uncompressed.
   if (ext.ec_point_formats &&
@@ -162,7 +165,7 @@ void Client::on_server_hello(ByteView body, ByteView raw, Actions&) {
   // The PRF hash is known now: the transcript starts hashing (§7.4.9).
   transcript_.set_hash(suite->prf_hash);
   transcript_.add(raw);
-  key_agreement_ = make_client_key_agreement(*suite, config_.groups, client_hello_.client_version);
+  key_agreement_ = make_client_key_agreement(*suite, config_->groups, client_hello_.client_version);
   state_ = ClientState::wait_certificate;
 }
 
@@ -172,12 +175,12 @@ void Client::on_certificate(ByteView body, ByteView raw) {
   Certificate certificate = Certificate::decode(body);
   x509::VerifyOptions options;
   options.purpose = x509::Purpose::server;
-  if (x509::parse_ip_address(config_.server_name))
-    options.ip_address = config_.server_name;
-  else if (!config_.server_name.empty())
-    options.hostname = config_.server_name;
-  options.time = config_.verification_time;
-  const x509::TrustStore* trust = config_.verify_server_certificate ? config_.trust_store.get() : nullptr;
+  if (x509::parse_ip_address(config_->server_name))
+    options.ip_address = config_->server_name;
+  else if (!config_->server_name.empty())
+    options.hostname = config_->server_name;
+  options.time = config_->verification_time;
+  const x509::TrustStore* trust = config_->verify_server_certificate ? config_->trust_store.get() : nullptr;
   negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), trust, options);
   // Every suite of tls12 authenticates the server with RSA.
   if (!std::holds_alternative<crypto::RsaPublicKey>(*negotiated_.peer.leaf_key))
@@ -196,8 +199,8 @@ void Client::on_certificate(ByteView body, ByteView raw) {
 void Client::on_server_key_exchange(ByteView body, ByteView raw) {
   ServerKeyExchange ske = ServerKeyExchange::decode(body, negotiated_.cipher_suite->key_exchange);
   const SignatureScheme scheme = ske.signed_params.algorithm;
-  if (std::find(config_.signature_schemes.begin(), config_.signature_schemes.end(), scheme) ==
-          config_.signature_schemes.end() ||
+  if (std::find(config_->signature_schemes.begin(), config_->signature_schemes.end(), scheme) ==
+          config_->signature_schemes.end() ||
       !is_rsa_scheme(scheme))
     throw TlsError(AlertDescription::illegal_parameter,
                    "ServerKeyExchange is signed with " + signature_scheme_name(scheme) +
@@ -300,12 +303,12 @@ void Client::send(Bytes message, Actions& actions) {
 void Client::send_client_certificate(Actions& actions) {
   Certificate certificate;
   const auto& request = *certificate_request_;
-  const auto& identity = config_.client_certificate;
+  const auto& identity = config_->client_certificate;
   bool rsa_sign_allowed = std::find(request.certificate_types.begin(), request.certificate_types.end(),
                                     ClientCertificateType::rsa_sign) != request.certificate_types.end();
   if (identity && identity->private_key && rsa_sign_allowed &&
       std::holds_alternative<crypto::RsaPrivateKey>(*identity->private_key)) {
-    auto scheme = choose_rsa_scheme(config_.signature_schemes, request.supported_signature_algorithms);
+    auto scheme = choose_rsa_scheme(config_->signature_schemes, request.supported_signature_algorithms);
     if (scheme) {
       certificate.certificate_list = identity->certificate_chain;
       negotiated_.client_signature_scheme = scheme;
@@ -330,7 +333,7 @@ void Client::derive_master_secret(ByteView pre_master_secret, Actions& actions) 
 // Step 4 (mutual authentication): CertificateVerify (§7.4.8) signs every
 // handshake message so far with our certificate's key, proving we hold it.
 void Client::send_certificate_verify(Actions& actions) {
-  const auto& key = std::get<crypto::RsaPrivateKey>(*config_.client_certificate->private_key);
+  const auto& key = std::get<crypto::RsaPrivateKey>(*config_->client_certificate->private_key);
   CertificateVerify verify;
   verify.signature.algorithm = *negotiated_.client_signature_scheme;
   verify.signature.signature = sign_with_scheme(verify.signature.algorithm, key, transcript_.messages());

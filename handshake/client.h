@@ -41,6 +41,8 @@ class Client {
   // Throws std::invalid_argument for a configuration that cannot work (no
   // suites, verification on without trust anchors).
   explicit Client(ClientConfig config);
+  // Shares one configuration between many clients (no copy per connection).
+  explicit Client(std::shared_ptr<const ClientConfig> config);
 
   // Step 1: the ClientHello.
   Actions start();
@@ -68,7 +70,7 @@ class Client {
   void send_certificate_verify(Actions& actions);
   void send_finished(Actions& actions);
 
-  ClientConfig config_;
+  std::shared_ptr<const ClientConfig> config_;
   ClientState state_ = ClientState::start;
   Negotiated negotiated_;
   ClientHello client_hello_;

@@ -39,8 +39,13 @@ Connection::Connection(Role role, EngineConfig engine)
   if (!engine_.keylog_file.empty()) keylog_ = std::make_shared<KeyLogFile>(engine_.keylog_file);
 }
 
-Connection::Connection(ClientConfig config) : Connection(Role::client, static_cast<EngineConfig&>(config)) {
-  handshake_.emplace<handshake::Client>(static_cast<handshake::ClientConfig&&>(std::move(config)));
+Connection::Connection(ClientConfig config)
+    : Connection(std::make_shared<const ClientConfig>(std::move(config))) {}
+
+Connection::Connection(std::shared_ptr<const ClientConfig> config)
+    : Connection(Role::client, static_cast<const EngineConfig&>(*config)) {
+  std::shared_ptr<const handshake::ClientConfig> shared(config, static_cast<const handshake::ClientConfig*>(config.get()));
+  handshake_.emplace<handshake::Client>(std::move(shared));
   start_client();
 }
 

@@ -57,7 +57,9 @@ class Connection {
   // handshake::Client / handshake::Server).
   explicit Connection(ClientConfig config);
   explicit Connection(ServerConfig config);
-  // Many server connections can share one configuration (and its key).
+  // Many connections can share one configuration (and its keys): nothing of
+  // it is copied per connection.
+  explicit Connection(std::shared_ptr<const ClientConfig> config);
   explicit Connection(std::shared_ptr<const ServerConfig> config);
   ~Connection();
   Connection(Connection&&) noexcept;
