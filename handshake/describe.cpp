@@ -66,6 +66,13 @@ void describe_extensions(FieldWalker& walk, std::vector<Field>& out) {
       value = join(decode_supported_groups(data), named_group_name);
     } else if (type == ExtensionType::signature_algorithms) {
       value = join(decode_signature_algorithms(data), signature_scheme_name);
+    } else if (type == ExtensionType::ec_point_formats) {
+      value = join(decode_ec_point_formats(data), [](uint8_t f) {
+        return f == ec_point_format_uncompressed ? std::string("uncompressed") : std::to_string(f);
+      });
+    } else if (type == ExtensionType::renegotiation_info) {
+      Bytes connection = decode_renegotiation_info(data);
+      value = connection.empty() ? "renegotiated_connection: (empty, initial handshake)" : to_hex(connection);
     } else if (data.empty()) {
       value = "(empty)";
     }
@@ -109,6 +116,7 @@ void describe_body(HandshakeType type, ByteView body, std::optional<KeyExchange>
     case HandshakeType::server_hello: return describe_hello(walk, out, false);
     case HandshakeType::certificate: {
       Certificate msg = Certificate::decode(body);
+      if (msg.certificate_list.empty()) out.push_back(Field{"certificate_list", "(empty: no certificate)", {}});
       for (size_t i = 0; i < msg.certificate_list.size(); ++i) {
         std::string value = std::to_string(msg.certificate_list[i].size()) + " bytes";
         try {
