@@ -283,6 +283,9 @@ int64_t unix_seconds_from_civil(int year, unsigned month, unsigned day, unsigned
 }
 
 std::string format_time(int64_t t) {
+  // Years 0000..9999 is all DER can encode; anything beyond is a caller's --at.
+  constexpr int64_t kLimit = 253402300800;  // 10000-01-01
+  if (t < -62167219200 || t >= kLimit) return std::to_string(t) + " (Unix seconds, outside years 0000-9999)";
   int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
   int64_t secs = t - days * 86400;
   // Inverse of unix_seconds_from_civil.

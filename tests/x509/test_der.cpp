@@ -126,6 +126,9 @@ TEST(Der, Times) {
   EXPECT_THROW(DerReader(as_bytes(std::string("\x18\x11") + "20000101000000.5Z")).read_time("t"), DerError);
   EXPECT_THROW(DerReader(as_bytes(std::string("\x17\x0d") + "001301000000Z")).read_time("t"), DerError);
   EXPECT_EQ(format_time(0), "1970-01-01 00:00:00 UTC");
+  EXPECT_EQ(format_time(-62167219200), "0000-01-01 00:00:00 UTC");
+  EXPECT_EQ(format_time(253402300799), "9999-12-31 23:59:59 UTC");
+  EXPECT_NE(format_time(INT64_MIN).find("outside years"), std::string::npos);
   EXPECT_EQ(format_time(951782400), "2000-02-29 00:00:00 UTC");
 }
 
