@@ -150,7 +150,8 @@ void serve(const ServerArgs& a, protocol::ServerConfig config, int fd, int id) {
       pump.close();
     } else {
       for (std::string data; !(data = pump.read_some()).empty();) {
-        if (a.echo) pump.write(data);
+        // After the client's close_notify nothing more may be sent (RFC 5246 §7.2.1).
+        if (a.echo && !connection.peer_closed()) pump.write(data);
         else log_line(who + ": received " + std::to_string(data.size()) + " bytes: " + data);
       }
       pump.close();
