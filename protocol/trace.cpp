@@ -45,7 +45,7 @@ std::string summary(const HandshakeMessage& message) {
     size_t count = std::count_if(fields.begin(), fields.end(),
                                  [](const auto& f) { return f.name.rfind("certificate_list[", 0) == 0; });
     out = std::to_string(count) + (count == 1 ? " certificate" : " certificates");
-    add(", first", find_field(fields, "certificate_list[0]"));
+    if (const auto* first = find_field(fields, "certificate_list[0]")) out += ", first " + shorten(first->value);
   } else if (message.name == "ServerKeyExchange") {
     add("named_curve", find_field(fields, "params.named_curve"));
     add("signed with", find_field(fields, "signed_params.algorithm"));
