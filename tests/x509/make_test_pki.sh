@@ -131,6 +131,29 @@ ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
 sign pathlen-leaf subint "$EXT"
 cat int.pem subint.pem > pathlen-untrusted.pem
 
+# A CA whose keyUsage lacks keyCertSign.
+csr noksign-int int.key "tls12 No keyCertSign CA"
+ext "basicConstraints=critical,CA:TRUE" "keyUsage=critical,digitalSignature"
+sign noksign-int ca "$EXT"
+cp int.key noksign-int.key
+csr noksign-leaf server.key localhost
+ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+sign noksign-leaf noksign-int "$EXT"
+
+# Two CAs that issued each other (a loop for chain building), a leaf under one.
+openssl req -x509 -new -key other-ca.key -sha256 -days "$DAYS_CA" -subj "/O=tls12 test/CN=tls12 Loop B" -out loop-b0.pem
+cp other-ca.key loop-b0.key
+csr loop-a int.key "tls12 Loop A"
+ext "basicConstraints=critical,CA:TRUE"
+sign loop-a loop-b0 "$EXT"
+cp int.key loop-a.key
+csr loop-b other-ca.key "tls12 Loop B"
+sign loop-b loop-a "$EXT"
+csr loop-leaf server.key localhost
+ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+sign loop-leaf loop-a "$EXT"
+cat loop-a.pem loop-b.pem > loop-untrusted.pem
+
 # Unknown critical extension.
 csr critical server.key localhost
 ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost" "1.2.3.4=critical,ASN1:NULL"
