@@ -372,7 +372,7 @@ VerifyResult verify_chain(const Certificate& leaf, std::span<const Certificate> 
   VerifyResult r = builder.run(leaf);
   if (r.reason == Reason::unknown_issuer && r.message.empty())
     r.message = quoted(leaf) + ": no trusted issuer found for '" + leaf.issuer.to_string() +
-                "' (the chain does not lead to a certificate in the trust store)";
+                "' (no chain from it reaches a certificate in the trust store)";
   return r;
 }
 
