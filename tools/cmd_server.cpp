@@ -18,6 +18,7 @@
 // reads. Otherwise what a client sends is printed.
 #include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
@@ -182,6 +183,7 @@ void reap(std::list<Worker>& workers) {
   for (auto it = workers.begin(); it != workers.end();) {
     if (it->done->load()) {
       it->thread.join();
+      ::close(it->fd);  // closed here, not by the thread, so a stop never shuts down a reused number
       it = workers.erase(it);
     } else {
       ++it;
