@@ -67,6 +67,7 @@ Actions Client::start() {
   ext.signature_algorithms = config_->signature_schemes;
   ext.extended_master_secret = true;
   ext.renegotiation_info = Bytes{};
+  offer_session(ext);
   client_hello_.extensions = ext.to_list();
 
   negotiated_.client_random = client_hello_.random;
@@ -82,6 +83,10 @@ Actions Client::handle(ByteView message) {
   Actions actions;
   using T = HandshakeType;
   const T type = parts.type;
+  // RFC 5077 §3.3: NewSessionTicket comes after our Finished (full handshake)
+  // or after ServerHello (resumption), before the server's ChangeCipherSpec.
+  if (type == T::new_session_ticket && expect_new_session_ticket_ && state_ == ClientState::wait_change_cipher_spec)
+    return on_new_session_ticket(parts.body, message), actions;
   switch (state_) {
     case ClientState::wait_server_hello:
       if (type == T::server_hello) return on_server_hello(parts.body, message, actions), actions;
@@ -117,6 +122,7 @@ Actions Client::handle(ByteView message) {
 Actions Client::handle_change_cipher_spec() {
   if (state_ != ClientState::wait_change_cipher_spec)
     unexpected("ChangeCipherSpec", state_name(state_));
+  if (expect_new_session_ticket_) unexpected("ChangeCipherSpec", "wait_new_session_ticket");
   // Step 6 (client): the server's ChangeCipherSpec (§7.1): its next record,
   // the Finished, is protected with server_write_key.
   Actions actions;
@@ -127,7 +133,7 @@ Actions Client::handle_change_cipher_spec() {
 
 // Step 2: the server's answer (§7.4.1.3). It must pick TLS 1.2, a suite and
 // compression we offered, and only extensions we offered (§7.4.1.4).
-void Client::on_server_hello(ByteView body, ByteView raw, Actions&) {
+void Client::on_server_hello(ByteView body, ByteView raw, Actions& actions) {
   ServerHello hello = ServerHello::decode(body);
   if (hello.server_version != TLS1_2)
     throw TlsError(AlertDescription::protocol_version, "server chose a version other than TLS 1.2");
@@ -165,6 +171,9 @@ void Client::on_server_hello(ByteView body, ByteView raw, Actions&) {
   // The PRF hash is known now: the transcript starts hashing (§7.4.9).
   transcript_.set_hash(suite->prf_hash);
   transcript_.add(raw);
+  server_session_id_ = hello.session_id;
+  expect_new_session_ticket_ = ext.session_ticket;
+  if (accepts_resumption(hello, ext)) return resume_session(actions);
   key_agreement_ = make_client_key_agreement(*suite, config_->groups, client_hello_.client_version);
   state_ = ClientState::wait_certificate;
 }
@@ -273,6 +282,8 @@ void Client::on_finished(ByteView body, ByteView raw, Actions& actions) {
     throw TlsError(AlertDescription::decrypt_error, "server's Finished verify_data does not match the handshake");
   transcript_.add(raw);
   negotiated_.server_verify_data = finished.verify_data;
+  if (negotiated_.resumed) finish_abbreviated_handshake(actions);
+  remember_session();
   add_action(actions, HandshakeComplete{});
   state_ = ClientState::connected;
   // What only the handshake needed goes now.

@@ -31,6 +31,7 @@
 #include "handshake/key_schedule.h"
 #include "handshake/messages.h"
 #include "handshake/negotiated.h"
+#include "handshake/session.h"
 #include "handshake/state.h"
 #include "handshake/transcript.h"
 
@@ -70,6 +71,14 @@ class Client {
   void send_certificate_verify(Actions& actions);
   void send_finished(Actions& actions);
 
+  // Resumption (handshake/client_resume.cpp, docs/resumption.md).
+  void offer_session(ClientHelloExtensions& ext);
+  bool accepts_resumption(const ServerHello& hello, const ServerHelloExtensions& ext) const;
+  void resume_session(Actions& actions);
+  void on_new_session_ticket(ByteView body, ByteView raw);
+  void finish_abbreviated_handshake(Actions& actions);
+  void remember_session();
+
   std::shared_ptr<const ClientConfig> config_;
   ClientState state_ = ClientState::start;
   Negotiated negotiated_;
@@ -80,6 +89,10 @@ class Client {
   bool sent_client_certificate_with_key_ = false;
   SecretBytes master_secret_;
   std::optional<KeyBlock> key_block_;
+  std::optional<Session> offered_session_;  // the session our ClientHello offers
+  Bytes server_session_id_;                 // ServerHello.session_id
+  bool expect_new_session_ticket_ = false;  // ServerHello had session_ticket (RFC 5077 §3.3)
+  std::optional<NewSessionTicket> new_session_ticket_;
 };
 
 }  // namespace tls12::handshake

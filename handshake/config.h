@@ -20,6 +20,9 @@
 
 #include "crypto/bytes.h"
 #include "handshake/cipher_suites.h"
+#include "handshake/client_session_store.h"
+#include "handshake/session_cache.h"
+#include "handshake/session_ticket.h"
 #include "x509/keys.h"
 #include "x509/path_validation.h"
 
@@ -77,6 +80,14 @@ struct ClientConfig : CommonConfig {
   // Sent when the server asks for a certificate (CertificateRequest); when
   // unset, an empty Certificate is sent (§7.4.6).
   std::optional<CertifiedKey> client_certificate;
+  // Session resumption (RFC 5246 §7.3, RFC 5077; docs/resumption.md): when set,
+  // the session of each full handshake is kept here under
+  // session_store_key(server_name, server_port) and offered by the next
+  // connection to that server. Unset: every handshake is a full one.
+  std::shared_ptr<ClientSessionStore> session_store;
+  uint16_t server_port = 443;
+  // With a store: ask for session tickets (an empty session_ticket extension).
+  bool session_tickets = true;
 };
 
 struct ServerConfig : CommonConfig {
@@ -85,6 +96,11 @@ struct ServerConfig : CommonConfig {
   // own most preferred suite the client offers.
   bool prefer_server_cipher_order = true;
   ClientAuthentication client_authentication = ClientAuthentication::none;
+  // Session resumption (docs/resumption.md). A cache enables session IDs, ticket
+  // keys enable session tickets (RFC 5077); both may be shared by many servers
+  // and threads. Neither: sessions are not resumable.
+  std::shared_ptr<SessionCache> session_cache;
+  std::shared_ptr<SessionTicketKeys> ticket_keys;
 };
 
 }  // namespace tls12::handshake

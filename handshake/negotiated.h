@@ -54,6 +54,7 @@ struct Negotiated {
   PeerCertificates peer;                                   // the other side's chain
   bool client_certificate_requested = false;
   bool client_authenticated = false;                       // server: CertificateVerify checked
+  bool resumed = false;                                    // abbreviated handshake (session reused)
   std::array<uint8_t, verify_data_length> client_verify_data{};  // kept for RFC 5746
   std::array<uint8_t, verify_data_length> server_verify_data{};
 };

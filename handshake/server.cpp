@@ -107,6 +107,7 @@ void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
   if (!ext.extended_master_secret && config_->extended_master_secret == ExtendedMasterSecret::required)
     throw TlsError(AlertDescription::handshake_failure, "client does not offer the extended master secret");
 
+  if (try_resume(hello, ext, raw, actions)) return;
   const CipherSuiteInfo* suite = choose_cipher_suite(hello, ext);
   client_version_ = hello.client_version;
   negotiated_.version = TLS1_2;
@@ -125,11 +126,14 @@ void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
   crypto::random_bytes(reply.random);
   negotiated_.server_random = reply.random;
   reply.cipher_suite = suite->id;
+  reply.session_id = session_id_ = new_session_id();
   ServerHelloExtensions reply_ext;
   if (negotiated_.secure_renegotiation) reply_ext.renegotiation_info = Bytes{};
   reply_ext.extended_master_secret = negotiated_.extended_master_secret;
   if (suite->key_exchange == KeyExchange::ecdhe && ext.ec_point_formats)
     reply_ext.ec_point_formats = Bytes{ec_point_format_uncompressed};
+  // RFC 5077 §3.2: a server that will send NewSessionTicket says so here.
+  issue_ticket_ = reply_ext.session_ticket = config_->ticket_keys && ext.session_ticket.has_value();
   reply.extensions = reply_ext.to_list();
   send(reply.encode(), actions);
 
@@ -293,6 +297,14 @@ void Server::on_finished(ByteView body, ByteView raw, Actions& actions) {
     throw TlsError(AlertDescription::decrypt_error, "client's Finished verify_data does not match the handshake");
   negotiated_.client_verify_data = finished.verify_data;
   transcript_.add(raw);
+  if (negotiated_.resumed) {  // abbreviated handshake: our Finished went first
+    add_action(actions, HandshakeComplete{});
+    state_ = ServerState::connected;
+    key_block_.reset();
+    return;
+  }
+  if (issue_ticket_) send_new_session_ticket(actions);
+  remember_session();
 
   Finished ours;
   ours.verify_data = compute_verify_data(suite.prf_hash, master_secret_, Sender::server, transcript_.current_hash());

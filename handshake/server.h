@@ -30,6 +30,7 @@
 #include "handshake/key_schedule.h"
 #include "handshake/messages.h"
 #include "handshake/negotiated.h"
+#include "handshake/session.h"
 #include "handshake/state.h"
 #include "handshake/transcript.h"
 
@@ -63,6 +64,15 @@ class Server {
   void send_server_key_exchange(Actions& actions);
   void send_certificate_request(Actions& actions);
 
+  // Resumption (handshake/server_resume.cpp, docs/resumption.md).
+  std::optional<Session> find_session(const ClientHello& hello, const ClientHelloExtensions& ext);
+  bool can_resume(const Session& session, const ClientHello& hello, const ClientHelloExtensions& ext) const;
+  bool try_resume(const ClientHello& hello, const ClientHelloExtensions& ext, ByteView raw, Actions& actions);
+  Bytes new_session_id();
+  void send_new_session_ticket(Actions& actions);
+  Session current_session() const;
+  void remember_session();
+
   std::shared_ptr<const ServerConfig> config_;
   ServerState state_ = ServerState::wait_client_hello;
   Negotiated negotiated_;
@@ -72,6 +82,10 @@ class Server {
   std::unique_ptr<ServerKeyAgreement> key_agreement_;
   SecretBytes master_secret_;
   std::optional<KeyBlock> key_block_;
+  Bytes session_id_;                 // ServerHello.session_id (empty: not cached)
+  bool issue_ticket_ = false;        // NewSessionTicket promised in ServerHello
+  std::optional<Session> resumed_session_;
+  bool renew_ticket_ = false;        // the ticket opened with a retired key
 };
 
 }  // namespace tls12::handshake

@@ -1,0 +1,157 @@
+// The client's side of session resumption (RFC 5246 §7.3 Figure 2, §7.4.1.2;
+// RFC 5077 §3; RFC 7627 §5.3): offering a kept session, recognising the
+// abbreviated handshake, and keeping the session a handshake made.
+//
+//   Client                                   Server
+//   ClientHello (session_id / ticket) -------->
+//                                            ServerHello (same session_id)
+//                                            [NewSessionTicket]
+//                                            [ChangeCipherSpec]
+//                                 <--------  Finished
+//   [ChangeCipherSpec]
+//   Finished                      -------->
+//
+// The server speaks first with its Finished: both sides already share the
+// master_secret, so only new keys (from the new randoms, §6.3) and the two
+// Finished messages are needed.
+#include "handshake/client.h"
+
+#include <algorithm>
+
+#include "crypto/random.h"
+
+namespace tls12::handshake {
+
+using record::AlertDescription;
+using record::TlsError;
+
+namespace {
+
+void emit_secret(Actions& actions, std::string name, ByteView value) {
+  add_action(actions, SecretDerived{std::move(name), SecretBytes(value.begin(), value.end())});
+}
+
+constexpr uint32_t default_session_id_lifetime = SessionCache::default_lifetime;
+
+}  // namespace
+
+// Step 1 (resumption): offer the session kept for this server, if it is one
+// this configuration would still negotiate. A ticket goes in session_ticket
+// with a session ID (the server's or a random one) that the server echoes
+// when it accepts the ticket (RFC 5077 §3.4); that echo is how the client
+// recognises the abbreviated handshake.
+void Client::offer_session(ClientHelloExtensions& ext) {
+  if (!config_->session_store) return;
+  if (config_->session_tickets) ext.session_ticket = Bytes{};
+  std::optional<Session> session =
+      config_->session_store->find(session_store_key(config_->server_name, config_->server_port));
+  if (!session || session->version != TLS1_2 || session->server_name != config_->server_name ||
+      std::find(config_->cipher_suites.begin(), config_->cipher_suites.end(), session->cipher_suite) ==
+          config_->cipher_suites.end())
+    return;
+  // RFC 7627 §5.3: "the client SHOULD NOT offer an abbreviated handshake to
+  // resume a session that does not use an extended master secret".
+  if (!session->extended_master_secret) return;
+  if (!session->ticket.empty() && config_->session_tickets) {
+    ext.session_ticket = session->ticket;
+    if (session->session_id.empty()) {
+      session->session_id.resize(32);
+      crypto::random_bytes(session->session_id);
+    }
+  } else if (session->session_id.empty()) {
+    return;
+  }
+  client_hello_.session_id = session->session_id;
+  offered_session_ = std::move(session);
+}
+
+// Step 2 (resumption): the server resumes by echoing the session ID we sent
+// (§7.4.1.3). It must then keep the session's suite and version, and, RFC 7627
+// §5.3, its extended-master-secret state: "If the server's extended master
+// secret state differs, the client MUST abort with handshake_failure."
+bool Client::accepts_resumption(const ServerHello& hello, const ServerHelloExtensions& ext) const {
+  if (!offered_session_ || hello.session_id.empty() || hello.session_id != client_hello_.session_id) return false;
+  if (hello.cipher_suite != offered_session_->cipher_suite)
+    throw TlsError(AlertDescription::illegal_parameter,
+                   "server resumed the session with a cipher suite other than the session's");
+  if (ext.extended_master_secret != offered_session_->extended_master_secret)
+    throw TlsError(AlertDescription::handshake_failure,
+                   "server resumed a session whose extended master secret state differs");
+  return true;
+}
+
+// Step 2 (resumption, continued): the master_secret is the session's; the
+// key_block comes from it and the two new randoms (§6.3), so the keys are new.
+// The peer is the one the original handshake authenticated.
+void Client::resume_session(Actions& actions) {
+  negotiated_.resumed = true;
+  negotiated_.peer.chain = offered_session_->peer_certificate_chain;
+  negotiated_.peer.checked = offered_session_->peer_verified;
+  negotiated_.peer.verification = x509::Reason::ok;
+  master_secret_.assign(offered_session_->master_secret.begin(), offered_session_->master_secret.end());
+  emit_secret(actions, "master_secret", master_secret_);
+  key_block_ = derive_key_block(*negotiated_.cipher_suite, master_secret_, negotiated_.client_random,
+                                negotiated_.server_random);
+  emit_secret(actions, "client_write_key", key_block_->client_write_key);
+  emit_secret(actions, "server_write_key", key_block_->server_write_key);
+  emit_secret(actions, "client_write_IV", key_block_->client_write_IV);
+  emit_secret(actions, "server_write_IV", key_block_->server_write_IV);
+  transcript_.release_messages();  // no CertificateVerify in this handshake
+  state_ = ClientState::wait_change_cipher_spec;
+}
+
+// NewSessionTicket (RFC 5077 §3.3): kept until the handshake completes; an
+// empty ticket means the server will not issue one after all.
+void Client::on_new_session_ticket(ByteView body, ByteView raw) {
+  NewSessionTicket ticket = NewSessionTicket::decode(body);
+  transcript_.add(raw);
+  expect_new_session_ticket_ = false;
+  if (!ticket.ticket.empty()) new_session_ticket_ = std::move(ticket);
+}
+
+// Step 3 (resumption): after the server's Finished, our ChangeCipherSpec and
+// Finished, which covers the server's Finished too.
+void Client::finish_abbreviated_handshake(Actions& actions) {
+  add_action(actions, SendChangeCipherSpec{});
+  add_action(actions, InstallWriteKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_)});
+  send_finished(actions);
+}
+
+// Keeps the session for the next connection to this server: after a full
+// handshake a new one (if the server gave it an ID or a ticket), after a
+// resumption the same session with the newest ticket.
+void Client::remember_session() {
+  if (!config_->session_store) return;
+  const std::string key = session_store_key(config_->server_name, config_->server_port);
+  Session session;
+  if (negotiated_.resumed) {
+    session = *offered_session_;
+  } else {
+    session.version = negotiated_.version;
+    session.cipher_suite = negotiated_.cipher_suite->id;
+    session.master_secret = master_secret_;
+    session.extended_master_secret = negotiated_.extended_master_secret;
+    session.server_name = config_->server_name;
+    session.peer_certificate_chain = negotiated_.peer.chain;
+    session.peer_verified = negotiated_.peer.verified();
+    session.creation_time = config_->session_store->now();
+    session.lifetime = default_session_id_lifetime;
+    session.session_id = server_session_id_;
+  }
+  if (new_session_ticket_) {
+    session.ticket = std::move(new_session_ticket_->ticket);
+    // RFC 5077 §3.3: a hint of 0 says nothing about the lifetime.
+    if (new_session_ticket_->ticket_lifetime_hint != 0) {
+      session.creation_time = config_->session_store->now();
+      session.lifetime = new_session_ticket_->ticket_lifetime_hint;
+    }
+    new_session_ticket_.reset();
+  }
+  if (session.session_id.empty() && session.ticket.empty()) {
+    config_->session_store->erase(key);  // the server keeps no session for us
+    return;
+  }
+  config_->session_store->store(key, std::move(session));
+}
+
+}  // namespace tls12::handshake

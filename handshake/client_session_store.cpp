@@ -1,0 +1,101 @@
+// The client's session store and session files (see client_session_store.h).
+#include "handshake/client_session_store.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace tls12::handshake {
+
+namespace {
+
+constexpr const char* begin_line = "-----BEGIN TLS12 SESSION-----";
+constexpr const char* end_line = "-----END TLS12 SESSION-----";
+
+}  // namespace
+
+std::string session_store_key(const std::string& server_name, uint16_t port) {
+  return server_name + ":" + std::to_string(port);
+}
+
+ClientSessionStore::ClientSessionStore(size_t capacity, Clock clock) : capacity_(capacity), clock_(std::move(clock)) {
+  if (capacity_ == 0) throw std::invalid_argument("a session store needs room for at least one session");
+  if (!clock_) throw std::invalid_argument("a session store needs a clock");
+}
+
+void ClientSessionStore::store(const std::string& key, Session session) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(sessions_, [&](const auto& entry) { return entry.first == key; });
+  if (sessions_.size() >= capacity_) sessions_.pop_back();
+  sessions_.emplace_front(key, std::move(session));
+}
+
+std::optional<Session> ClientSessionStore::find(const std::string& key) {
+  const int64_t now = clock_();
+  std::lock_guard lock(mutex_);
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    if (it->first != key) continue;
+    if (it->second.expired(now)) {
+      sessions_.erase(it);
+      return std::nullopt;
+    }
+    return it->second;
+  }
+  return std::nullopt;
+}
+
+void ClientSessionStore::erase(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(sessions_, [&](const auto& entry) { return entry.first == key; });
+}
+
+size_t ClientSessionStore::size() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+void save_client_session(const std::string& path, const Session& session) {
+  Bytes data = encode_session(session);
+  std::string hex = to_hex(data);
+  std::fill(data.begin(), data.end(), uint8_t{0});
+  // Owner-only from the start: the file holds the master secret.
+  mode_t old_mask = ::umask(077);
+  std::ofstream out(path, std::ios::trunc);
+  ::umask(old_mask);
+  if (!out) throw std::runtime_error("cannot write the session file " + path);
+  out << begin_line << '\n';
+  for (size_t i = 0; i < hex.size(); i += 64) out << hex.substr(i, 64) << '\n';
+  out << end_line << '\n';
+  std::fill(hex.begin(), hex.end(), '0');
+  if (!out.flush()) throw std::runtime_error("cannot write the session file " + path);
+}
+
+Session load_client_session(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read the session file " + path);
+  std::string line, hex;
+  bool inside = false, ended = false;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line == begin_line && !inside && !ended) {
+      inside = true;
+    } else if (line == end_line && inside) {
+      inside = false;
+      ended = true;
+    } else if (inside) {
+      hex += line;
+    }
+  }
+  if (!ended) throw std::invalid_argument(path + " holds no TLS12 SESSION block");
+  SecretBytes data;
+  {
+    Bytes raw = from_hex(hex);
+    data.assign(raw.begin(), raw.end());
+    std::fill(raw.begin(), raw.end(), uint8_t{0});
+  }
+  return decode_session(data);
+}
+
+}  // namespace tls12::handshake

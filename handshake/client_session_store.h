@@ -1,0 +1,56 @@
+// The client's memory of sessions (RFC 5246 §7.4.1.2, RFC 5077 §3.4): one
+// session per server, keyed by server name and port, offered again by the
+// next connection to the same server, by ticket if it has one, otherwise by
+// session ID.
+//
+// Share one store between connections through ClientConfig::session_store;
+// it is thread-safe and bounded (least recently stored goes first). A session
+// past its lifetime (the ticket's lifetime hint, or a default for session IDs)
+// is never offered.
+//
+// save_client_session / load_client_session write and read one session as a
+// file (the binary form of session.h, wrapped in PEM-like text so it can be
+// looked at), for `tls12 client --sess-out/--sess-in` as `openssl s_client
+// -sess_out/-sess_in` do. The file holds the master secret: it is written
+// with owner-only permissions.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "handshake/session.h"
+
+namespace tls12::handshake {
+
+// The store's key for a server: "name:port".
+std::string session_store_key(const std::string& server_name, uint16_t port);
+
+class ClientSessionStore {
+ public:
+  static constexpr size_t default_capacity = 1000;
+  explicit ClientSessionStore(size_t capacity = default_capacity, Clock clock = system_time_now);
+
+  // Replaces the session kept for `key`.
+  void store(const std::string& key, Session session);
+  // The session for `key` unless it expired (an expired one is dropped).
+  std::optional<Session> find(const std::string& key);
+  void erase(const std::string& key);
+  size_t size() const;
+  int64_t now() const { return clock_(); }
+
+ private:
+  mutable std::mutex mutex_;
+  std::list<std::pair<std::string, Session>> sessions_;  // most recent first
+  size_t capacity_;
+  Clock clock_;
+};
+
+// Throws std::runtime_error if the file cannot be written or read, and
+// std::invalid_argument if its content is not a session.
+void save_client_session(const std::string& path, const Session& session);
+Session load_client_session(const std::string& path);
+
+}  // namespace tls12::handshake

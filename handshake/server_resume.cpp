@@ -1,0 +1,170 @@
+// The server's side of session resumption (RFC 5246 §7.3 Figure 2,
+// §7.4.1.2-3; RFC 5077 §3; RFC 7627 §5.3): finding the session a ClientHello
+// offers, deciding whether resuming it is safe, the abbreviated reply, and
+// keeping the session of a full handshake (cache and/or ticket).
+//
+//   ClientHello (session_id / ticket) -------->
+//                                            ServerHello (echoes session_id)
+//                                            [NewSessionTicket]   (renewal)
+//                                            [ChangeCipherSpec]
+//                                 <--------  Finished
+//   [ChangeCipherSpec]
+//   Finished                      -------->
+#include "handshake/server.h"
+
+#include <algorithm>
+
+#include "crypto/random.h"
+
+namespace tls12::handshake {
+
+using record::AlertDescription;
+using record::TlsError;
+
+namespace {
+
+void emit_secret(Actions& actions, std::string name, ByteView value) {
+  add_action(actions, SecretDerived{std::move(name), SecretBytes(value.begin(), value.end())});
+}
+
+}  // namespace
+
+// A ticket in session_ticket is looked at first (RFC 5077 §3.4); without one,
+// the session ID in our cache (§7.4.1.2). Anything that does not open, is
+// unknown or expired gives nullopt: a full handshake, never an error.
+std::optional<Session> Server::find_session(const ClientHello& hello, const ClientHelloExtensions& ext) {
+  if (ext.session_ticket && !ext.session_ticket->empty()) {
+    if (!config_->ticket_keys) return std::nullopt;
+    auto opened = config_->ticket_keys->open(*ext.session_ticket);
+    if (!opened) return std::nullopt;
+    renew_ticket_ = opened->renew;
+    return std::move(opened->session);
+  }
+  if (config_->session_cache && !hello.session_id.empty()) return config_->session_cache->find(hello.session_id);
+  return std::nullopt;
+}
+
+// Whether resuming `session` now is as safe as the full handshake it stands
+// for: the same version and a suite the client offers again and we still
+// allow (§7.4.1.2: the client "MUST include at least the cipher_suite from
+// that session"), the same server name (RFC 6066 §3), the same client
+// certificate policy (a server that now requires certificates must not let an
+// unauthenticated session in). The extended master secret rules come after.
+bool Server::can_resume(const Session& session, const ClientHello& hello, const ClientHelloExtensions& ext) const {
+  const auto& ours = config_->cipher_suites;
+  return session.version == TLS1_2 && find_cipher_suite(session.cipher_suite) != nullptr &&
+         hello.offers(session.cipher_suite) &&
+         std::find(ours.begin(), ours.end(), session.cipher_suite) != ours.end() &&
+         session.server_name == ext.server_name.value_or("") &&
+         session.client_authentication_policy == static_cast<uint8_t>(config_->client_authentication);
+}
+
+// Step 2 (resumption): the abbreviated handshake, or false for a full one.
+bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& ext, ByteView raw, Actions& actions) {
+  std::optional<Session> session = find_session(hello, ext);
+  if (!session || !can_resume(*session, hello, ext)) return false;
+  // RFC 7627 §5.3: a session made with the extended master secret is resumed
+  // only by a client that still offers it ("the server MUST abort the
+  // abbreviated handshake" with handshake_failure); a session made without
+  // it is never resumed by one that offers it (full handshake instead): the
+  // old master secret is not bound to its handshake, which is what the
+  // triple-handshake attack exploits.
+  if (session->extended_master_secret && !ext.extended_master_secret)
+    throw TlsError(AlertDescription::handshake_failure,
+                   "client resumes a session with the extended master secret but does not offer it");
+  if (!session->extended_master_secret && ext.extended_master_secret) return false;
+
+  const CipherSuiteInfo* suite = find_cipher_suite(session->cipher_suite);
+  client_version_ = hello.client_version;
+  negotiated_.version = TLS1_2;
+  negotiated_.cipher_suite = suite;
+  negotiated_.client_random = hello.random;
+  negotiated_.server_name = session->server_name;
+  negotiated_.resumed = true;
+  negotiated_.peer.chain = session->peer_certificate_chain;
+  negotiated_.peer.checked = session->peer_verified;
+  negotiated_.peer.verification = x509::Reason::ok;
+  negotiated_.client_certificate_requested = session->client_authentication_policy != 0;
+  negotiated_.client_authenticated = session->client_authenticated;
+  transcript_.set_hash(suite->prf_hash);
+  transcript_.add(raw);
+
+  ServerHello reply;
+  crypto::random_bytes(reply.random);
+  negotiated_.server_random = reply.random;
+  reply.cipher_suite = suite->id;
+  // §7.4.1.3: the same session_id says "resumed"; RFC 5077 §3.4: with a
+  // ticket, the client's session ID is echoed for the same purpose.
+  reply.session_id = session_id_ = hello.session_id;
+  ServerHelloExtensions reply_ext;
+  if (negotiated_.secure_renegotiation) reply_ext.renegotiation_info = Bytes{};
+  reply_ext.extended_master_secret = negotiated_.extended_master_secret;
+  issue_ticket_ = reply_ext.session_ticket = renew_ticket_ && ext.session_ticket.has_value();
+  reply.extensions = reply_ext.to_list();
+  send(reply.encode(), actions);
+
+  master_secret_.assign(session->master_secret.begin(), session->master_secret.end());
+  resumed_session_ = std::move(session);
+  if (issue_ticket_) send_new_session_ticket(actions);
+  emit_secret(actions, "master_secret", master_secret_);
+  key_block_ = derive_key_block(*suite, master_secret_, negotiated_.client_random, negotiated_.server_random);
+  emit_secret(actions, "client_write_key", key_block_->client_write_key);
+  emit_secret(actions, "server_write_key", key_block_->server_write_key);
+  emit_secret(actions, "client_write_IV", key_block_->client_write_IV);
+  emit_secret(actions, "server_write_IV", key_block_->server_write_IV);
+  transcript_.release_messages();
+
+  // Step 3 (resumption): the server's ChangeCipherSpec and Finished come first.
+  Finished ours;
+  ours.verify_data = compute_verify_data(suite->prf_hash, master_secret_, Sender::server, transcript_.current_hash());
+  negotiated_.server_verify_data = ours.verify_data;
+  add_action(actions, SendChangeCipherSpec{});
+  add_action(actions, InstallWriteKeys{server_write_keys(*suite, *key_block_)});
+  send(ours.encode(), actions);
+  state_ = ServerState::wait_change_cipher_spec;
+  return true;
+}
+
+// 32 random bytes when a cache will remember the session; otherwise an empty
+// ID, which tells the client the session cannot be resumed by ID (§7.4.1.3).
+Bytes Server::new_session_id() {
+  if (!config_->session_cache) return {};
+  Bytes id(32);
+  crypto::random_bytes(id);
+  return id;
+}
+
+// The session as a ticket or the cache keeps it (session.h).
+Session Server::current_session() const {
+  if (resumed_session_) return *resumed_session_;
+  Session session;
+  session.version = negotiated_.version;
+  session.cipher_suite = negotiated_.cipher_suite->id;
+  session.master_secret = master_secret_;
+  session.extended_master_secret = negotiated_.extended_master_secret;
+  session.server_name = negotiated_.server_name;
+  session.peer_certificate_chain = negotiated_.peer.chain;
+  session.peer_verified = negotiated_.peer.verified();
+  session.client_authenticated = negotiated_.client_authenticated;
+  session.client_authentication_policy = static_cast<uint8_t>(config_->client_authentication);
+  session.creation_time = config_->session_cache ? config_->session_cache->now() : config_->ticket_keys->now();
+  return session;
+}
+
+// NewSessionTicket (RFC 5077 §3.3): the sealed session and its lifetime. A
+// renewed ticket keeps the session's creation time, so renewing never
+// stretches a session's life.
+void Server::send_new_session_ticket(Actions& actions) {
+  NewSessionTicket ticket;
+  ticket.ticket = config_->ticket_keys->seal(current_session());
+  ticket.ticket_lifetime_hint = config_->ticket_keys->options().ticket_lifetime;
+  send(ticket.encode(), actions);
+}
+
+// After a full handshake whose Finished checked out: the cache keeps the
+// session under the ID ServerHello gave it.
+void Server::remember_session() {
+  if (config_->session_cache && !session_id_.empty()) config_->session_cache->store(session_id_, current_session());
+}
+
+}  // namespace tls12::handshake

@@ -1,0 +1,677 @@
+// Session resumption through Connection and the handshake state machines
+// (RFC 5246 §7.3 abbreviated handshake, RFC 5077 session tickets, RFC 7627
+// §5.3 extended master secret rules): by session ID and by ticket for every
+// suite, with and without client certificates; ticket key rotation and grace
+// period; expired sessions; cache eviction; tampered tickets; EMS mismatches
+// with their alerts; server name and client-certificate policy changes; the
+// cache, ticket keys and client store shared between threads; session files.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <tuple>
+
+#include "handshake/client.h"
+#include "handshake/client_session_store.h"
+#include "handshake/server.h"
+#include "handshake/session_cache.h"
+#include "handshake/session_ticket.h"
+#include "protocol/connection.h"
+#include "tests/protocol/handshake_test_support.h"
+
+namespace tls12::protocol {
+namespace {
+
+using handshake::CipherSuite;
+using handshake::ClientSessionStore;
+using handshake::Session;
+using handshake::SessionCache;
+using handshake::SessionTicketKeys;
+using handshake::TicketKeyOptions;
+namespace suites = handshake::suites;
+using record::AlertDescription;
+using test::pump;
+using test::test_pki;
+
+enum class Mode { session_id, ticket };
+
+// A clock the test moves by hand.
+struct TestClock {
+  std::shared_ptr<std::atomic<int64_t>> time = std::make_shared<std::atomic<int64_t>>(1'700'000'000);
+  handshake::Clock clock() const {
+    return [t = time] { return t->load(); };
+  }
+  void advance(int64_t seconds) { *time += seconds; }
+};
+
+// One client configuration (with its store) and one shared server
+// configuration, wired for resumption in `mode`.
+struct Pair {
+  TestClock clock;
+  ClientConfig client = test::test_client_config();
+  ServerConfig server = test::test_server_config();
+
+  explicit Pair(Mode mode, TicketKeyOptions ticket_options = {}) {
+    client.session_store = std::make_shared<ClientSessionStore>(ClientSessionStore::default_capacity, clock.clock());
+    if (mode == Mode::session_id) {
+      server.session_cache = std::make_shared<SessionCache>(100, SessionCache::default_lifetime, clock.clock());
+      client.session_tickets = false;
+    } else {
+      server.ticket_keys = std::make_shared<SessionTicketKeys>(ticket_options, clock.clock());
+    }
+  }
+  std::string key() const { return handshake::session_store_key(client.server_name, client.server_port); }
+};
+
+struct Outcome {
+  bool client_resumed = false;
+  bool server_resumed = false;
+  std::vector<Bytes> client_peer_chain, server_peer_chain;
+  bool client_peer_verified = false, server_peer_verified = false;
+  bool server_client_authenticated = false;
+  CipherSuite suite = 0;
+};
+
+// A whole connection: handshake, data both ways, close.
+Outcome connect(const ClientConfig& client_config, const ServerConfig& server_config) {
+  Connection client(client_config);
+  Connection server(server_config);
+  pump(client, server);
+  EXPECT_TRUE(client.handshake_complete()) << client.error() << " / " << server.error();
+  EXPECT_TRUE(server.handshake_complete()) << server.error() << " / " << client.error();
+  const Bytes ping{'p', 'i', 'n', 'g'}, pong{'p', 'o', 'n', 'g'};
+  client.write(ping);
+  server.write(pong);
+  pump(client, server);
+  EXPECT_EQ(server.read_all(), ping);
+  EXPECT_EQ(client.read_all(), pong);
+  client.close();
+  pump(client, server);
+  EXPECT_TRUE(server.peer_closed());
+  Outcome out;
+  out.client_resumed = client.negotiated().resumed;
+  out.server_resumed = server.negotiated().resumed;
+  out.client_peer_chain = client.peer_certificate_chain();
+  out.server_peer_chain = server.peer_certificate_chain();
+  out.client_peer_verified = client.peer_verified();
+  out.server_peer_verified = server.peer_verified();
+  out.server_client_authenticated = server.negotiated().client_authenticated;
+  out.suite = client.cipher_suite() ? client.cipher_suite()->id : 0;
+  EXPECT_EQ(out.suite, server.cipher_suite() ? server.cipher_suite()->id : 1);
+  return out;
+}
+
+// ------------------------------------------------------------ each suite, each mode
+
+class Resumption : public ::testing::TestWithParam<std::tuple<CipherSuite, bool, Mode>> {};
+
+TEST_P(Resumption, SecondConnectionIsAbbreviatedWithTheOriginalPeer) {
+  auto [suite, mutual, mode] = GetParam();
+  Pair pair(mode);
+  pair.client.cipher_suites = {suite};
+  if (mutual) {
+    pair.server.client_authentication = ClientAuthentication::required;
+    pair.client.client_certificate = test_pki().client2048;
+  }
+  Outcome first = connect(pair.client, pair.server);
+  EXPECT_FALSE(first.client_resumed);
+  EXPECT_FALSE(first.server_resumed);
+  auto kept = pair.client.session_store->find(pair.key());
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->cipher_suite, suite);
+  EXPECT_TRUE(kept->extended_master_secret);
+  EXPECT_EQ(kept->ticket.empty(), mode == Mode::session_id);
+  EXPECT_EQ(kept->session_id.empty(), mode == Mode::ticket);
+
+  Outcome second = connect(pair.client, pair.server);
+  EXPECT_TRUE(second.client_resumed);
+  EXPECT_TRUE(second.server_resumed);
+  EXPECT_EQ(second.suite, suite);
+  EXPECT_EQ(second.client_peer_chain, first.client_peer_chain);
+  EXPECT_TRUE(second.client_peer_verified);
+  EXPECT_EQ(second.server_peer_chain, first.server_peer_chain);
+  EXPECT_EQ(second.server_peer_chain.empty(), !mutual);
+  EXPECT_EQ(second.server_peer_verified, mutual);
+  EXPECT_EQ(second.server_client_authenticated, mutual);
+
+  // And again: a session stays resumable.
+  EXPECT_TRUE(connect(pair.client, pair.server).server_resumed);
+}
+
+std::string resumption_name(const ::testing::TestParamInfo<std::tuple<CipherSuite, bool, Mode>>& info) {
+  auto [suite, mutual, mode] = info.param;
+  return std::string(handshake::find_cipher_suite(suite)->name) + (mutual ? "_mutual" : "_server_auth") +
+         (mode == Mode::ticket ? "_ticket" : "_session_id");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllSuites, Resumption,
+    ::testing::Combine(::testing::Values(suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                                         suites::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+                                         suites::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+                                         suites::TLS_RSA_WITH_AES_128_GCM_SHA256,
+                                         suites::TLS_RSA_WITH_AES_256_GCM_SHA384),
+                       ::testing::Bool(), ::testing::Values(Mode::session_id, Mode::ticket)),
+    resumption_name);
+
+// ------------------------------------------------------------ fallbacks
+
+TEST(ResumptionFallback, UnknownSessionIdGivesAFullHandshakeAndANewSession) {
+  Pair pair(Mode::session_id);
+  connect(pair.client, pair.server);
+  Bytes old_id = pair.client.session_store->find(pair.key())->session_id;
+  pair.server.session_cache = std::make_shared<SessionCache>(100, 3600, pair.clock.clock());  // server restarted
+  Outcome second = connect(pair.client, pair.server);
+  EXPECT_FALSE(second.client_resumed);
+  EXPECT_FALSE(second.server_resumed);
+  Bytes new_id = pair.client.session_store->find(pair.key())->session_id;
+  EXPECT_NE(new_id, old_id);
+  EXPECT_TRUE(connect(pair.client, pair.server).server_resumed);
+}
+
+TEST(ResumptionFallback, ServerWithoutCacheOrTicketsGivesNoSession) {
+  Pair pair(Mode::session_id);
+  pair.server.session_cache.reset();
+  Outcome out = connect(pair.client, pair.server);
+  EXPECT_FALSE(out.client_resumed);
+  EXPECT_EQ(pair.client.session_store->size(), 0u);
+}
+
+TEST(ResumptionFallback, ExpiredCacheEntryGivesAFullHandshake) {
+  Pair pair(Mode::session_id);
+  pair.server.session_cache = std::make_shared<SessionCache>(100, 600, pair.clock.clock());
+  connect(pair.client, pair.server);
+  pair.clock.advance(599);
+  EXPECT_TRUE(connect(pair.client, pair.server).server_resumed);
+  pair.clock.advance(2);  // 601 s after the session was made
+  EXPECT_EQ(pair.server.session_cache->find(pair.client.session_store->find(pair.key())->session_id), std::nullopt);
+  EXPECT_FALSE(connect(pair.client, pair.server).server_resumed);
+}
+
+TEST(ResumptionFallback, ExpiredTicketGivesAFullHandshake) {
+  TicketKeyOptions options;
+  options.ticket_lifetime = 300;
+  Pair pair(Mode::ticket, options);
+  connect(pair.client, pair.server);
+  EXPECT_EQ(pair.client.session_store->find(pair.key())->lifetime, 300u);  // the lifetime hint
+  Bytes ticket = pair.client.session_store->find(pair.key())->ticket;
+  pair.clock.advance(301);
+  EXPECT_EQ(pair.server.ticket_keys->open(ticket), std::nullopt);
+  // The client drops it too: the lifetime hint has passed.
+  EXPECT_EQ(pair.client.session_store->find(pair.key()), std::nullopt);
+  EXPECT_FALSE(connect(pair.client, pair.server).server_resumed);
+}
+
+TEST(ResumptionFallback, ClientOffersExpiredTicketAnywayAndGetsAFullHandshake) {
+  TicketKeyOptions options;
+  options.ticket_lifetime = 300;
+  Pair pair(Mode::ticket, options);
+  connect(pair.client, pair.server);
+  Session kept = *pair.client.session_store->find(pair.key());
+  kept.lifetime = 100000;  // a client that ignores the hint
+  pair.client.session_store->store(pair.key(), kept);
+  pair.clock.advance(301);
+  Outcome out = connect(pair.client, pair.server);
+  EXPECT_FALSE(out.server_resumed);
+  EXPECT_FALSE(out.client_resumed);
+  EXPECT_NE(pair.client.session_store->find(pair.key())->ticket, kept.ticket);  // a new ticket
+}
+
+TEST(ResumptionFallback, TamperedTicketGivesAFullHandshakeNotAnError) {
+  Pair pair(Mode::ticket);
+  connect(pair.client, pair.server);
+  Session kept = *pair.client.session_store->find(pair.key());
+  for (size_t position : {size_t{0}, size_t{20}, kept.ticket.size() / 2, kept.ticket.size() - 1}) {
+    Session tampered = kept;
+    tampered.ticket[position] ^= 0x01;
+    pair.client.session_store->store(pair.key(), tampered);
+    Outcome out = connect(pair.client, pair.server);
+    EXPECT_FALSE(out.server_resumed) << "bit flipped at " << position;
+    EXPECT_FALSE(out.client_resumed);
+  }
+}
+
+TEST(ResumptionFallback, TicketOpensOnlyIntactAndWhole) {
+  TestClock clock;
+  SessionTicketKeys keys({}, clock.clock());
+  Session session;
+  session.cipher_suite = suites::TLS_RSA_WITH_AES_128_GCM_SHA256;
+  session.master_secret.assign(48, 0x42);
+  session.creation_time = clock.time->load();
+  Bytes ticket = keys.seal(session);
+  auto opened = keys.open(ticket);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->session.master_secret, session.master_secret);
+  EXPECT_FALSE(opened->renew);
+  // The master secret does not appear in the clear.
+  EXPECT_EQ(std::search(ticket.begin(), ticket.end(), session.master_secret.begin(), session.master_secret.end()),
+            ticket.end());
+  for (size_t i = 0; i < ticket.size(); ++i) {
+    Bytes bad = ticket;
+    bad[i] ^= 0x80;
+    EXPECT_EQ(keys.open(bad), std::nullopt) << "byte " << i;
+  }
+  for (size_t n : {size_t{0}, size_t{16}, SessionTicketKeys::overhead, ticket.size() - 1})
+    EXPECT_EQ(keys.open(ByteView(ticket).first(n)), std::nullopt) << "length " << n;
+  SessionTicketKeys other({}, clock.clock());
+  EXPECT_EQ(other.open(ticket), std::nullopt);
+}
+
+// ------------------------------------------------------------ ticket key rotation
+
+TEST(TicketKeyRotation, RetiredKeyStillOpensDuringGraceAndTheTicketIsRenewed) {
+  TicketKeyOptions options;
+  options.rotation_interval = 1000;
+  options.grace_period = 500;
+  options.ticket_lifetime = 5000;
+  Pair pair(Mode::ticket, options);
+  connect(pair.client, pair.server);
+  Bytes first_ticket = pair.client.session_store->find(pair.key())->ticket;
+  EXPECT_EQ(pair.server.ticket_keys->key_count(), 1u);
+
+  pair.clock.advance(1000);  // the key that sealed it retires now
+  EXPECT_EQ(pair.server.ticket_keys->key_count(), 2u);
+  Outcome out = connect(pair.client, pair.server);
+  EXPECT_TRUE(out.server_resumed);
+  EXPECT_TRUE(out.client_resumed);
+  Bytes renewed = pair.client.session_store->find(pair.key())->ticket;
+  EXPECT_NE(renewed, first_ticket);
+  EXPECT_NE(pair.server.ticket_keys->open(first_ticket), std::nullopt);
+  EXPECT_FALSE(pair.server.ticket_keys->open(renewed)->renew);
+
+  pair.clock.advance(500);  // grace period over: the old key is gone
+  EXPECT_EQ(pair.server.ticket_keys->key_count(), 1u);
+  EXPECT_EQ(pair.server.ticket_keys->open(first_ticket), std::nullopt);
+  EXPECT_TRUE(connect(pair.client, pair.server).server_resumed);  // with the renewed ticket
+}
+
+TEST(TicketKeyRotation, ManualRotationAndOldTicketAfterGrace) {
+  TicketKeyOptions options;
+  options.grace_period = 100;
+  Pair pair(Mode::ticket, options);
+  connect(pair.client, pair.server);
+  Session kept = *pair.client.session_store->find(pair.key());
+  pair.server.ticket_keys->rotate();
+  EXPECT_EQ(pair.server.ticket_keys->key_count(), 2u);
+  auto opened = pair.server.ticket_keys->open(kept.ticket);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_TRUE(opened->renew);
+  pair.clock.advance(100);
+  EXPECT_EQ(pair.server.ticket_keys->open(kept.ticket), std::nullopt);
+  Outcome out = connect(pair.client, pair.server);
+  EXPECT_FALSE(out.server_resumed);
+}
+
+// ------------------------------------------------------------ cache eviction
+
+TEST(SessionCacheEviction, LeastRecentlyUsedGoesFirst) {
+  TestClock clock;
+  SessionCache cache(2, 3600, clock.clock());
+  auto session = [&](uint8_t tag) {
+    Session s;
+    s.master_secret.assign(48, tag);
+    s.creation_time = clock.time->load();
+    return s;
+  };
+  const Bytes a(32, 'a'), b(32, 'b'), c(32, 'c');
+  cache.store(a, session(1));
+  cache.store(b, session(2));
+  ASSERT_TRUE(cache.find(a).has_value());  // a is now the most recent
+  cache.store(c, session(3));              // evicts b
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.find(b), std::nullopt);
+  EXPECT_EQ(cache.find(a)->master_secret, SecretBytes(48, 1));
+  EXPECT_EQ(cache.find(c)->master_secret, SecretBytes(48, 3));
+  cache.erase(a);
+  EXPECT_EQ(cache.find(a), std::nullopt);
+  EXPECT_THROW(cache.store(Bytes{}, session(4)), std::invalid_argument);
+}
+
+TEST(SessionCacheEviction, EvictedSessionGivesAFullHandshake) {
+  Pair first(Mode::session_id);
+  first.server.session_cache = std::make_shared<SessionCache>(2, 3600, first.clock.clock());
+  // Three clients (three ports, so three store entries) against one server.
+  std::vector<ClientConfig> clients;
+  for (uint16_t port : {1001, 1002, 1003}) {
+    ClientConfig c = first.client;
+    c.server_port = port;
+    clients.push_back(c);
+  }
+  for (auto& c : clients) connect(c, first.server);
+  EXPECT_EQ(first.server.session_cache->size(), 2u);
+  EXPECT_FALSE(connect(clients[0], first.server).server_resumed);  // evicted; now cached again, evicting [1]
+  EXPECT_TRUE(connect(clients[2], first.server).server_resumed);
+  EXPECT_FALSE(connect(clients[1], first.server).server_resumed);
+}
+
+// ------------------------------------------------------------ safety rules
+
+// Builds the ClientHello a client would send for `session`, then sets the
+// extended_master_secret extension as the test needs.
+Bytes client_hello_offering(const Bytes& session_id, bool ems, const Bytes* ticket = nullptr) {
+  handshake::ClientHello hello;
+  hello.random.fill(7);
+  hello.session_id = session_id;
+  hello.cipher_suites = handshake::default_cipher_suites();
+  handshake::ClientHelloExtensions ext;
+  ext.server_name = "localhost";
+  ext.supported_groups = std::vector<handshake::NamedGroup>{handshake::NamedGroup::x25519};
+  ext.signature_algorithms = handshake::default_signature_schemes();
+  ext.extended_master_secret = ems;
+  ext.renegotiation_info = Bytes{};
+  if (ticket) ext.session_ticket = *ticket;
+  hello.extensions = ext.to_list();
+  return hello.encode();
+}
+
+Session cached_session(bool ems, int64_t now) {
+  Session s;
+  s.cipher_suite = suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+  s.master_secret.assign(48, 0x33);
+  s.extended_master_secret = ems;
+  s.server_name = "localhost";
+  s.creation_time = now;
+  return s;
+}
+
+handshake::ServerHello first_server_hello(const handshake::Actions& actions) {
+  const auto& send = std::get<handshake::SendHandshake>(actions.at(0));
+  auto parts = handshake::split_handshake(send.message);
+  EXPECT_EQ(parts.type, handshake::HandshakeType::server_hello);
+  return handshake::ServerHello::decode(parts.body);
+}
+
+TEST(ExtendedMasterSecretRules, SessionWithoutEmsIsNotResumedByAHelloWithEms) {
+  TestClock clock;
+  handshake::ServerConfig config = test::test_server_config();
+  config.session_cache = std::make_shared<SessionCache>(10, 3600, clock.clock());
+  const Bytes id(32, 0x11);
+  config.session_cache->store(id, cached_session(false, clock.time->load()));
+  handshake::Server server(config);
+  handshake::Actions actions = server.handle(client_hello_offering(id, true));
+  handshake::ServerHello hello = first_server_hello(actions);
+  EXPECT_NE(hello.session_id, id);  // a full handshake with a new session
+  EXPECT_FALSE(server.negotiated().resumed);
+  auto second = std::get<handshake::SendHandshake>(actions.at(1)).message;
+  EXPECT_EQ(handshake::split_handshake(second).type, handshake::HandshakeType::certificate);
+}
+
+TEST(ExtendedMasterSecretRules, SessionWithEmsAndHelloWithoutEmsIsHandshakeFailure) {
+  TestClock clock;
+  handshake::ServerConfig config = test::test_server_config();
+  config.session_cache = std::make_shared<SessionCache>(10, 3600, clock.clock());
+  const Bytes id(32, 0x12);
+  config.session_cache->store(id, cached_session(true, clock.time->load()));
+  handshake::Server server(config);
+  try {
+    server.handle(client_hello_offering(id, false));
+    FAIL() << "resumed a session with EMS for a hello without it";
+  } catch (const record::TlsError& error) {
+    EXPECT_EQ(error.alert(), AlertDescription::handshake_failure);
+  }
+}
+
+TEST(ExtendedMasterSecretRules, SameRulesForTickets) {
+  TestClock clock;
+  handshake::ServerConfig config = test::test_server_config();
+  config.ticket_keys = std::make_shared<SessionTicketKeys>(TicketKeyOptions{}, clock.clock());
+  const Bytes with_ems = config.ticket_keys->seal(cached_session(true, clock.time->load()));
+  const Bytes without_ems = config.ticket_keys->seal(cached_session(false, clock.time->load()));
+  const Bytes id(32, 0x13);
+  {
+    handshake::Server server(config);
+    EXPECT_EQ(first_server_hello(server.handle(client_hello_offering(id, true, &with_ems))).session_id, id);
+    EXPECT_TRUE(server.negotiated().resumed);
+  }
+  {
+    handshake::Server server(config);
+    EXPECT_TRUE(first_server_hello(server.handle(client_hello_offering(id, true, &without_ems))).session_id.empty());
+    EXPECT_FALSE(server.negotiated().resumed);
+  }
+  {
+    handshake::Server server(config);
+    try {
+      server.handle(client_hello_offering(id, false, &with_ems));
+      FAIL() << "resumed an EMS ticket without EMS";
+    } catch (const record::TlsError& error) {
+      EXPECT_EQ(error.alert(), AlertDescription::handshake_failure);
+    }
+  }
+}
+
+// A client that offered a session and gets a ServerHello resuming it.
+struct ClientResumeCase {
+  TestClock clock;
+  handshake::ClientConfig config = test::test_client_config();
+  Bytes offered_id;
+  std::optional<handshake::Client> client;
+
+  explicit ClientResumeCase(bool session_ems) {
+    config.session_store = std::make_shared<ClientSessionStore>(10, clock.clock());
+    config.session_tickets = false;
+    Session s = cached_session(session_ems, clock.time->load());
+    s.lifetime = 3600;
+    s.session_id = Bytes(32, 0x21);
+    config.session_store->store(handshake::session_store_key("localhost", 443), s);
+    client.emplace(config);
+    auto actions = client->start();
+    auto parts = handshake::split_handshake(std::get<handshake::SendHandshake>(actions.at(0)).message);
+    offered_id = handshake::ClientHello::decode(parts.body).session_id;
+  }
+  handshake::Actions answer(bool ems, CipherSuite suite = suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) {
+    handshake::ServerHello hello;
+    hello.random.fill(9);
+    hello.session_id = offered_id;
+    hello.cipher_suite = suite;
+    handshake::ServerHelloExtensions ext;
+    ext.extended_master_secret = ems;
+    ext.renegotiation_info = Bytes{};
+    hello.extensions = ext.to_list();
+    return client->handle(hello.encode());
+  }
+};
+
+TEST(ExtendedMasterSecretRules, ClientAbortsWhenResumedHelloDropsEms) {
+  ClientResumeCase c(true);
+  ASSERT_EQ(c.offered_id, Bytes(32, 0x21));
+  try {
+    c.answer(false);
+    FAIL() << "accepted a resumption without EMS";
+  } catch (const record::TlsError& error) {
+    EXPECT_EQ(error.alert(), AlertDescription::handshake_failure);
+  }
+}
+
+TEST(ExtendedMasterSecretRules, ClientAcceptsMatchingResumptionAndRejectsAnotherSuite) {
+  {
+    ClientResumeCase c(true);
+    c.answer(true);
+    EXPECT_TRUE(c.client->negotiated().resumed);
+    EXPECT_EQ(c.client->state(), handshake::ClientState::wait_change_cipher_spec);
+  }
+  {
+    ClientResumeCase c(true);
+    try {
+      c.answer(true, suites::TLS_RSA_WITH_AES_128_GCM_SHA256);
+      FAIL() << "accepted a resumption with another suite";
+    } catch (const record::TlsError& error) {
+      EXPECT_EQ(error.alert(), AlertDescription::illegal_parameter);
+    }
+  }
+}
+
+TEST(ExtendedMasterSecretRules, ClientDoesNotOfferASessionWithoutEms) {
+  ClientResumeCase c(false);
+  EXPECT_TRUE(c.offered_id.empty());
+}
+
+TEST(ResumptionSafety, OtherServerNameGivesAFullHandshake) {
+  TestClock clock;
+  handshake::ServerConfig config = test::test_server_config();
+  config.session_cache = std::make_shared<SessionCache>(10, 3600, clock.clock());
+  const Bytes id(32, 0x14);
+  Session s = cached_session(true, clock.time->load());
+  s.server_name = "other.example";
+  config.session_cache->store(id, s);
+  handshake::Server server(config);
+  EXPECT_NE(first_server_hello(server.handle(client_hello_offering(id, true))).session_id, id);
+  EXPECT_FALSE(server.negotiated().resumed);
+}
+
+TEST(ResumptionSafety, StricterClientCertificatePolicyGivesAFullHandshake) {
+  Pair pair(Mode::ticket);
+  connect(pair.client, pair.server);  // made without client authentication
+  pair.server.client_authentication = ClientAuthentication::required;
+  pair.client.client_certificate = test_pki().client2048;
+  Outcome out = connect(pair.client, pair.server);
+  EXPECT_FALSE(out.server_resumed);
+  EXPECT_TRUE(out.server_client_authenticated);
+  EXPECT_TRUE(connect(pair.client, pair.server).server_resumed);  // now under the new policy
+}
+
+TEST(ResumptionSafety, MissingNewSessionTicketIsUnexpectedMessage) {
+  // A server that announces a ticket (RFC 5077 §3.2) must send NewSessionTicket
+  // before ChangeCipherSpec.
+  ClientResumeCase c(true);
+  handshake::ServerHello hello;
+  hello.session_id = c.offered_id;
+  hello.cipher_suite = suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+  // Offered tickets are needed for the extension to be allowed.
+  handshake::ClientConfig config = c.config;
+  config.session_tickets = true;
+  handshake::Client client(config);
+  auto actions = client.start();
+  auto parts = handshake::split_handshake(std::get<handshake::SendHandshake>(actions.at(0)).message);
+  hello.session_id = handshake::ClientHello::decode(parts.body).session_id;
+  handshake::ServerHelloExtensions ext;
+  ext.extended_master_secret = true;
+  ext.session_ticket = true;
+  hello.extensions = ext.to_list();
+  client.handle(hello.encode());
+  ASSERT_TRUE(client.negotiated().resumed);
+  try {
+    client.handle_change_cipher_spec();
+    FAIL() << "ChangeCipherSpec accepted before the promised NewSessionTicket";
+  } catch (const record::TlsError& error) {
+    EXPECT_EQ(error.alert(), AlertDescription::unexpected_message);
+  }
+}
+
+// ------------------------------------------------------------ threads
+
+TEST(ResumptionThreads, CacheTicketKeysAndStoreSharedByThreads) {
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr int rounds = 200;
+#else
+  constexpr int rounds = 2000;
+#endif
+  TestClock clock;
+  SessionCache cache(64, 3600, clock.clock());
+  TicketKeyOptions options;
+  options.rotation_interval = 5;
+  options.grace_period = 5;
+  SessionTicketKeys keys(options, clock.clock());
+  ClientSessionStore store(16, clock.clock());
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < rounds; ++i) {
+        Session s;
+        s.master_secret.assign(48, static_cast<uint8_t>(t));
+        s.creation_time = clock.time->load();
+        s.lifetime = 3600;
+        Bytes id(32, static_cast<uint8_t>(i % 100));
+        id[0] = static_cast<uint8_t>(t);
+        cache.store(id, s);
+        auto found = cache.find(id);  // may have been evicted by another thread, never torn
+        if (found && found->master_secret != SecretBytes(48, static_cast<uint8_t>(t))) ++failures;
+        Bytes ticket = keys.seal(s);
+        auto opened = keys.open(ticket);  // rotation every 5 s, grace 5 s: always still open
+        if (!opened || opened->session.master_secret != s.master_secret) ++failures;
+        store.store("host:" + std::to_string(i % 32), s);
+        store.find("host:" + std::to_string((i + t) % 32));
+        if (t == 0 && i % 100 == 0) clock.advance(1);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_LE(cache.size(), 64u);
+  EXPECT_LE(store.size(), 16u);
+}
+
+TEST(ResumptionThreads, ConnectionsOnSeveralThreadsShareOneServerConfiguration) {
+  Pair pair(Mode::session_id);
+  pair.server.ticket_keys = std::make_shared<SessionTicketKeys>(TicketKeyOptions{}, pair.clock.clock());
+  auto server = std::make_shared<const ServerConfig>(pair.server);
+  std::atomic<int> resumed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      ClientConfig client = pair.client;
+      client.session_tickets = t % 2 == 0;
+      client.server_port = static_cast<uint16_t>(2000 + t);
+      for (int i = 0; i < 4; ++i) {
+        Connection c(client), s(server);
+        pump(c, s);
+        if (c.handshake_complete() && s.negotiated().resumed && c.negotiated().resumed) ++resumed;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(resumed.load(), 3 * 3);  // all but each thread's first
+}
+
+// ------------------------------------------------------------ session files
+
+TEST(SessionFile, SaveAndLoadRoundTripAndResume) {
+  Pair pair(Mode::ticket);
+  connect(pair.client, pair.server);
+  Session kept = *pair.client.session_store->find(pair.key());
+  auto path = std::filesystem::temp_directory_path() / ("tls12-session-" + std::to_string(::getpid()) + ".pem");
+  handshake::save_client_session(path.string(), kept);
+  EXPECT_EQ(std::filesystem::status(path).permissions() &
+                (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  Session loaded = handshake::load_client_session(path.string());
+  EXPECT_EQ(handshake::encode_session(loaded), handshake::encode_session(kept));
+
+  // A fresh store (a new process) resumes with the loaded session.
+  pair.client.session_store = std::make_shared<ClientSessionStore>(10, pair.clock.clock());
+  pair.client.session_store->store(pair.key(), loaded);
+  EXPECT_TRUE(connect(pair.client, pair.server).client_resumed);
+
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << "-----BEGIN TLS12 SESSION-----\n0102\n-----END TLS12 SESSION-----\n";
+  }
+  EXPECT_THROW(handshake::load_client_session(path.string()), std::invalid_argument);
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << "not a session\n";
+  }
+  EXPECT_THROW(handshake::load_client_session(path.string()), std::invalid_argument);
+  std::filesystem::remove(path);
+  EXPECT_THROW(handshake::load_client_session(path.string()), std::runtime_error);
+}
+
+TEST(SessionFile, DecodeRejectsTrailingBytesAndBadSecretLength) {
+  Session s = cached_session(true, 5);
+  s.peer_certificate_chain = {Bytes{1, 2, 3}};
+  Bytes encoded = handshake::encode_session(s);
+  Session back = handshake::decode_session(encoded);
+  EXPECT_EQ(back.peer_certificate_chain, s.peer_certificate_chain);
+  EXPECT_EQ(back.creation_time, 5);
+  Bytes longer = encoded;
+  longer.push_back(0);
+  EXPECT_THROW(handshake::decode_session(longer), std::invalid_argument);
+  EXPECT_THROW(handshake::decode_session(ByteView(encoded).first(encoded.size() - 1)), std::invalid_argument);
+  s.master_secret.resize(47);
+  EXPECT_THROW(handshake::encode_session(s), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tls12::protocol
