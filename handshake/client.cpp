@@ -6,6 +6,8 @@
 #include <stdexcept>
 
 #include "crypto/random.h"
+#include "handshake/alpn.h"
+#include "handshake/dhe.h"
 #include "handshake/key_schedule.h"
 #include "handshake/signing.h"
 #include "x509/hostname.h"
@@ -17,10 +19,10 @@ using record::TlsError;
 
 namespace {
 
-bool has_ecdhe_suite(const std::vector<CipherSuite>& suites) {
-  return std::any_of(suites.begin(), suites.end(), [](CipherSuite id) {
+bool has_suite_with(const std::vector<CipherSuite>& suites, KeyExchange key_exchange) {
+  return std::any_of(suites.begin(), suites.end(), [&](CipherSuite id) {
     const CipherSuiteInfo* info = find_cipher_suite(id);
-    return info != nullptr && info->key_exchange == KeyExchange::ecdhe;
+    return info != nullptr && info->key_exchange == key_exchange;
   });
 }
 
@@ -38,6 +40,7 @@ Client::Client(std::shared_ptr<const ClientConfig> config) : config_(std::move(c
   for (CipherSuite id : config_->cipher_suites)
     if (find_cipher_suite(id) == nullptr)
       throw std::invalid_argument("cipher suite " + cipher_suite_name(id) + " is not implemented");
+  check_application_protocols(config_->alpn_protocols);
   if (config_->verify_server_certificate) {
     if (!config_->trust_store || config_->trust_store->empty())
       throw std::invalid_argument("server verification is on but no trust anchors are configured");
@@ -60,10 +63,12 @@ Actions Client::start() {
   bool name_is_ip = x509::parse_ip_address(config_->server_name).has_value();
   // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName".
   if (!config_->server_name.empty() && !name_is_ip) ext.server_name = config_->server_name;
-  if (has_ecdhe_suite(config_->cipher_suites)) {
-    ext.supported_groups = config_->groups;
-    ext.ec_point_formats = Bytes{ec_point_format_uncompressed};
-  }
+  // supported_groups names curves for ECDHE and, since RFC 7919 §3, ffdhe
+  // groups for DHE; point formats concern curves only.
+  const bool ecdhe = has_suite_with(config_->cipher_suites, KeyExchange::ecdhe);
+  if (ecdhe || has_suite_with(config_->cipher_suites, KeyExchange::dhe)) ext.supported_groups = config_->groups;
+  if (ecdhe) ext.ec_point_formats = Bytes{ec_point_format_uncompressed};
+  if (!config_->alpn_protocols.empty()) ext.alpn_protocols = config_->alpn_protocols;
   ext.signature_algorithms = config_->signature_schemes;
   ext.extended_master_secret = true;
   ext.renegotiation_info = Bytes{};
@@ -145,6 +150,8 @@ void Client::on_server_hello(ByteView body, ByteView raw, Actions& actions) {
     throw TlsError(AlertDescription::illegal_parameter, "server chose a compression method the client did not offer");
   check_server_extensions_offered(client_hello_.extensions, false, hello.extensions);
   ServerHelloExtensions ext = ServerHelloExtensions::parse(hello.extensions);
+  check_selected_application_protocol(config_->alpn_protocols, ext.alpn_protocol);  // RFC 7301 §3.1
+  negotiated_.alpn_protocol = ext.alpn_protocol.value_or("");
 
   // RFC 5746 §3.4: on an initial handshake the server's renegotiation_info
   // must be empty; without it the server does not support secure renegotiation
@@ -182,6 +189,7 @@ void Client::on_server_hello(ByteView body, ByteView raw, Actions& actions) {
 // checks it for purpose "server" and the name it asked for (RFC 6125).
 void Client::on_certificate(ByteView body, ByteView raw) {
   Certificate certificate = Certificate::decode(body);
+  check_certificate_chain_limits(certificate.certificate_list, config_->limits);
   x509::VerifyOptions options;
   options.purpose = x509::Purpose::server;
   if (x509::parse_ip_address(config_->server_name))
@@ -191,36 +199,38 @@ void Client::on_certificate(ByteView body, ByteView raw) {
   options.time = config_->verification_time;
   const x509::TrustStore* trust = config_->verify_server_certificate ? config_->trust_store.get() : nullptr;
   negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), trust, options);
-  // Every suite of tls12 authenticates the server with RSA.
-  if (!std::holds_alternative<crypto::RsaPublicKey>(*negotiated_.peer.leaf_key))
+  // *_RSA_* suites need an RSA key, ECDHE_ECDSA suites an Ed25519 key
+  // (RFC 8422 §5.1.3; tls12 has no ECDSA keys).
+  if (!key_fits_authentication(negotiated_.cipher_suite->authentication, *negotiated_.peer.leaf_key))
     throw TlsError(AlertDescription::unsupported_certificate,
-                   "the server's certificate key is not RSA, which " +
-                       std::string(negotiated_.cipher_suite->name) + " needs");
+                   "the server's certificate key is " + x509::describe(*negotiated_.peer.leaf_key) +
+                       ", which " + std::string(negotiated_.cipher_suite->name) + " cannot use");
   transcript_.add(raw);
   state_ = negotiated_.cipher_suite->key_exchange == KeyExchange::rsa ? ClientState::wait_certificate_request
                                                                        : ClientState::wait_server_key_exchange;
 }
 
-// Step 3 (client): the server's ephemeral ECDH key, signed with its
+// Step 3 (client): the server's ephemeral ECDH key or DH group and value, signed with its
 // certificate key over client_random + server_random + params (§7.4.3,
 // RFC 8422 §5.4). The signature is what ties the ephemeral key to the
 // certificate; without checking it, anyone could sit in the middle.
 void Client::on_server_key_exchange(ByteView body, ByteView raw) {
   ServerKeyExchange ske = ServerKeyExchange::decode(body, negotiated_.cipher_suite->key_exchange);
   const SignatureScheme scheme = ske.signed_params.algorithm;
+  const x509::PublicKey& key = *negotiated_.peer.leaf_key;
   if (std::find(config_->signature_schemes.begin(), config_->signature_schemes.end(), scheme) ==
           config_->signature_schemes.end() ||
-      !is_rsa_scheme(scheme))
+      !scheme_fits_key(scheme, key))
     throw TlsError(AlertDescription::illegal_parameter,
                    "ServerKeyExchange is signed with " + signature_scheme_name(scheme) +
-                       ", which the client did not offer");
-  const auto& key = std::get<crypto::RsaPublicKey>(*negotiated_.peer.leaf_key);
+                       ", which the client did not offer for the certificate's key");
   if (!verify_with_scheme(scheme, key, ske.signed_content(negotiated_.client_random, negotiated_.server_random),
                           ske.signed_params.signature))
     throw TlsError(AlertDescription::decrypt_error,
                    "ServerKeyExchange signature does not verify with the certificate's key");
   key_agreement_->process_server_params(ske.params);
   if (const auto* ecdh = std::get_if<ServerEcdhParams>(&ske.params)) negotiated_.group = ecdh->named_curve;
+  if (const auto* dh = std::get_if<ServerDhParams>(&ske.params)) negotiated_.group = named_ffdhe_group(dh->dh_p);
   negotiated_.server_signature_scheme = scheme;
   transcript_.add(raw);
   state_ = ClientState::wait_certificate_request;
@@ -307,19 +317,24 @@ void Client::send(Bytes message, Actions& actions) {
   add_action(actions, SendHandshake{std::move(message)});
 }
 
-// Step 4 (mutual authentication): our chain if the server accepts RSA
-// signatures and a scheme we can make, else an empty Certificate (§7.4.6:
+// Step 4 (mutual authentication): our chain if the server accepts its key
+// type (rsa_sign for RSA, ecdsa_sign for Ed25519, RFC 8422 §5.5) and a scheme
+// we can make with it, else an empty Certificate (§7.4.6:
 // "If no suitable certificate is available, the client MUST send a
 // certificate message containing no certificates").
 void Client::send_client_certificate(Actions& actions) {
   Certificate certificate;
   const auto& request = *certificate_request_;
   const auto& identity = config_->client_certificate;
-  bool rsa_sign_allowed = std::find(request.certificate_types.begin(), request.certificate_types.end(),
-                                    ClientCertificateType::rsa_sign) != request.certificate_types.end();
-  if (identity && identity->private_key && rsa_sign_allowed &&
-      std::holds_alternative<crypto::RsaPrivateKey>(*identity->private_key)) {
-    auto scheme = choose_rsa_scheme(config_->signature_schemes, request.supported_signature_algorithms);
+  if (identity && identity->private_key) {
+    const ClientCertificateType type = std::holds_alternative<crypto::RsaPrivateKey>(*identity->private_key)
+                                           ? ClientCertificateType::rsa_sign
+                                           : ClientCertificateType::ecdsa_sign;
+    bool type_allowed = std::find(request.certificate_types.begin(), request.certificate_types.end(), type) !=
+                        request.certificate_types.end();
+    auto scheme = choose_scheme(config_->signature_schemes, request.supported_signature_algorithms,
+                                *identity->private_key);
+    if (!type_allowed) scheme.reset();
     if (scheme) {
       certificate.certificate_list = identity->certificate_chain;
       negotiated_.client_signature_scheme = scheme;
@@ -344,7 +359,7 @@ void Client::derive_master_secret(ByteView pre_master_secret, Actions& actions) 
 // Step 4 (mutual authentication): CertificateVerify (§7.4.8) signs every
 // handshake message so far with our certificate's key, proving we hold it.
 void Client::send_certificate_verify(Actions& actions) {
-  const auto& key = std::get<crypto::RsaPrivateKey>(*config_->client_certificate->private_key);
+  const x509::PrivateKey& key = *config_->client_certificate->private_key;
   CertificateVerify verify;
   verify.signature.algorithm = *negotiated_.client_signature_scheme;
   verify.signature.signature = sign_with_scheme(verify.signature.algorithm, key, transcript_.messages());

@@ -9,15 +9,19 @@
 namespace tls12::handshake {
 
 std::vector<CipherSuite> default_cipher_suites() {
-  return {suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, suites::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-          suites::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, suites::TLS_RSA_WITH_AES_128_GCM_SHA256,
+  return {suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,  suites::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+          suites::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+          suites::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,      suites::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+          suites::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,        suites::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,
+          suites::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,  suites::TLS_RSA_WITH_AES_128_GCM_SHA256,
           suites::TLS_RSA_WITH_AES_256_GCM_SHA384};
 }
 
 std::vector<SignatureScheme> default_signature_schemes() {
   return {SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
           SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pkcs1_sha256,
-          SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512};
+          SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512,
+          SignatureScheme::ed25519};
 }
 
 CertifiedKey CertifiedKey::load(const std::string& chain_file, const std::string& key_file,

@@ -3,10 +3,10 @@
 // The defaults are the safe choices of RFC 5246 and its updates, so that a
 // program that sets only a certificate (server) or only trust anchors and a
 // host name (client) gets a careful TLS 1.2 endpoint:
-//   - only AEAD suites (RFC 5288, RFC 7905), forward-secret ECDHE first;
+//   - only AEAD suites (RFC 5288, RFC 7905), forward-secret ECDHE and DHE first;
 //   - x25519 as the only ECDHE group (RFC 8422 §5.1.1);
-//   - RSA-PSS, then PKCS#1 v1.5 signatures with SHA-256/384/512, never SHA-1
-//     (RFC 5246 §7.4.1.4.1 as updated by RFC 8446 §4.2.3);
+//   - RSA-PSS, then PKCS#1 v1.5 signatures with SHA-256/384/512, then Ed25519,
+//     never SHA-1 (RFC 5246 §7.4.1.4.1 as updated by RFC 8446 §4.2.3);
 //   - the extended master secret (RFC 7627) offered and used whenever the peer
 //     supports it; `required` refuses peers that do not;
 //   - the client verifies the server's chain and name (RFC 5280 §6, RFC 6125).
@@ -21,6 +21,7 @@
 #include "crypto/bytes.h"
 #include "handshake/cipher_suites.h"
 #include "handshake/client_session_store.h"
+#include "handshake/limits.h"
 #include "handshake/session_cache.h"
 #include "handshake/session_ticket.h"
 #include "x509/keys.h"
@@ -39,11 +40,14 @@ enum class ClientAuthentication {
   required,  // CertificateRequest; an empty Certificate is handshake_failure (§7.4.6)
 };
 
-// The five suites of tls12 in the server's default order of preference:
-// forward secrecy first (ECDHE before RSA key exchange), then AES-128-GCM
-// (fast with AES-NI), AES-256-GCM, ChaCha20-Poly1305.
+// The eleven suites of tls12 in the server's default order of preference:
+// forward secrecy first (ECDHE, then the slower DHE, before RSA key
+// exchange; ECDHE_ECDSA runs only for a server with an Ed25519 certificate),
+// and within each AES-128-GCM (fast with AES-NI), AES-256-GCM,
+// ChaCha20-Poly1305.
 std::vector<CipherSuite> default_cipher_suites();
-// rsa_pss_rsae_sha256/384/512, rsa_pkcs1_sha256/384/512.
+// rsa_pss_rsae_sha256/384/512, rsa_pkcs1_sha256/384/512, ed25519 (RFC 8422
+// §5.1.3: Ed25519 certificates with the ECDHE_ECDSA suites).
 std::vector<SignatureScheme> default_signature_schemes();
 
 // A certificate chain (DER, leaf first) and the private key of its leaf.
@@ -68,6 +72,9 @@ struct CommonConfig {
   std::shared_ptr<const x509::TrustStore> trust_store;
   // Unix seconds at which certificates are checked; now when unset.
   std::optional<int64_t> verification_time;
+  // Bounds on what the peer may send (handshake/limits.h); the ClientHello
+  // limits apply to servers, the chain limits to both sides.
+  HandshakeLimits limits;
 };
 
 struct ClientConfig : CommonConfig {
@@ -80,6 +87,9 @@ struct ClientConfig : CommonConfig {
   // Sent when the server asks for a certificate (CertificateRequest); when
   // unset, an empty Certificate is sent (§7.4.6).
   std::optional<CertifiedKey> client_certificate;
+  // ALPN (RFC 7301): the protocols to offer, most preferred first; empty: no
+  // ALPN extension. Negotiated::alpn_protocol says what the server chose.
+  std::vector<std::string> alpn_protocols;
   // Session resumption (RFC 5246 §7.3, RFC 5077; docs/resumption.md): when set,
   // the session of each full handshake is kept here under
   // session_store_key(server_name, server_port) and offered by the next
@@ -92,6 +102,17 @@ struct ClientConfig : CommonConfig {
 
 struct ServerConfig : CommonConfig {
   CertifiedKey certificate;  // required: the server's chain and key
+  // More chains, chosen per handshake by the client's server_name and by the
+  // key types its suites and signature_algorithms accept (RFC 6066 §3,
+  // handshake/certificate_selection.h). `certificate` is the default.
+  std::vector<CertifiedKey> additional_certificates;
+  // A server_name that no chain carries: unrecognized_name instead of the default.
+  bool reject_unknown_server_name = false;
+  // ALPN (RFC 7301): the protocols this server speaks, most preferred first;
+  // empty: ALPN ignored. With alpn_required a client offering none of them,
+  // or no ALPN at all, gets no_application_protocol.
+  std::vector<std::string> alpn_protocols;
+  bool alpn_required = false;
   // RFC 5246 §7.4.1.2 leaves the choice to the server: by default it picks its
   // own most preferred suite the client offers.
   bool prefer_server_cipher_order = true;

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "handshake/dhe.h"
 #include "handshake/messages.h"
 #include "record/codec.h"
 #include "x509/certificate.h"
@@ -134,6 +135,12 @@ void describe_body(HandshakeType type, ByteView body, std::optional<KeyExchange>
         out.push_back(Field{"params.named_curve", named_group_name(ecdh->named_curve), {}});
         out.push_back(Field{"params.public", to_hex(ecdh->public_key), ecdh->public_key});
       }
+      if (const auto* dh = std::get_if<ServerDhParams>(&msg.params)) {
+        auto group = named_ffdhe_group(dh->dh_p);
+        out.push_back(Field{"params.dh_p", group ? named_group_name(*group) : to_hex(dh->dh_p), dh->dh_p});
+        out.push_back(Field{"params.dh_g", to_hex(dh->dh_g), dh->dh_g});
+        out.push_back(Field{"params.dh_Ys", to_hex(dh->dh_Ys), dh->dh_Ys});
+      }
       out.push_back(Field{"signed_params.algorithm", signature_scheme_name(msg.signed_params.algorithm), {}});
       out.push_back(Field{"signed_params.signature", std::to_string(msg.signed_params.signature.size()) + " bytes",
                           msg.signed_params.signature});
@@ -142,8 +149,9 @@ void describe_body(HandshakeType type, ByteView body, std::optional<KeyExchange>
     case HandshakeType::certificate_request: {
       CertificateRequest msg = CertificateRequest::decode(body);
       out.push_back(Field{"certificate_types", join(msg.certificate_types, [](ClientCertificateType t) {
-                            return t == ClientCertificateType::rsa_sign ? std::string("rsa_sign")
-                                                                         : std::to_string(static_cast<int>(t));
+                            return t == ClientCertificateType::rsa_sign     ? std::string("rsa_sign")
+                                   : t == ClientCertificateType::ecdsa_sign ? std::string("ecdsa_sign")
+                                                                            : std::to_string(static_cast<int>(t));
                           }), {}});
       out.push_back(Field{"supported_signature_algorithms",
                           join(msg.supported_signature_algorithms, signature_scheme_name), {}});
@@ -167,7 +175,9 @@ void describe_body(HandshakeType type, ByteView body, std::optional<KeyExchange>
     case HandshakeType::client_key_exchange: {
       if (!kex) return;
       ClientKeyExchange msg = ClientKeyExchange::decode(body, *kex);
-      out.push_back(Field{*kex == KeyExchange::rsa ? "exchange_keys.EncryptedPreMasterSecret" : "exchange_keys.ecdh_Yc",
+      out.push_back(Field{*kex == KeyExchange::rsa   ? "exchange_keys.EncryptedPreMasterSecret"
+                          : *kex == KeyExchange::dhe ? "exchange_keys.dh_Yc"
+                                                     : "exchange_keys.ecdh_Yc",
                           to_hex(msg.exchange_keys), msg.exchange_keys});
       return;
     }

@@ -7,6 +7,7 @@
 #include "crypto/random.h"
 #include "crypto/rsa.h"
 #include "crypto/x25519.h"
+#include "handshake/dhe.h"
 #include "record/alert.h"
 
 namespace tls12::handshake {
@@ -157,7 +158,7 @@ std::unique_ptr<ServerKeyAgreement> make_server_key_agreement(
     case KeyExchange::ecdhe:
       if (group != NamedGroup::x25519) break;
       return std::make_unique<EcdheServer>();
-    case KeyExchange::dhe: break;
+    case KeyExchange::dhe: return make_dhe_server_key_agreement(group);  // handshake/dhe.h
   }
   throw TlsError(AlertDescription::internal_error,
                  "no key exchange implemented for " + std::string(suite.name));
@@ -168,7 +169,7 @@ std::unique_ptr<ClientKeyAgreement> make_client_key_agreement(
   switch (suite.key_exchange) {
     case KeyExchange::rsa: return std::make_unique<RsaClient>(client_version);
     case KeyExchange::ecdhe: return std::make_unique<EcdheClient>(groups);
-    case KeyExchange::dhe: break;
+    case KeyExchange::dhe: return make_dhe_client_key_agreement();  // handshake/dhe.h
   }
   throw TlsError(AlertDescription::internal_error,
                  "no key exchange implemented for " + std::string(suite.name));

@@ -43,12 +43,13 @@ PeerCertificates check_peer_certificates(std::vector<Bytes> chain, const x509::T
 struct Negotiated {
   ProtocolVersion version = 0;
   const CipherSuiteInfo* cipher_suite = nullptr;
-  std::optional<NamedGroup> group;                         // ECDHE only
+  std::optional<NamedGroup> group;                         // ECDHE, DHE (a known ffdhe prime)
   std::optional<SignatureScheme> server_signature_scheme;  // ServerKeyExchange
   std::optional<SignatureScheme> client_signature_scheme;  // CertificateVerify
   bool extended_master_secret = false;                     // RFC 7627
   bool secure_renegotiation = false;                       // RFC 5746 supported by the peer
   std::string server_name;                                 // SNI sent / received
+  std::string alpn_protocol;                               // RFC 7301; empty when none
   Random client_random{};
   Random server_random{};
   PeerCertificates peer;                                   // the other side's chain

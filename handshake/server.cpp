@@ -6,6 +6,9 @@
 #include <stdexcept>
 
 #include "crypto/random.h"
+#include "handshake/alpn.h"
+#include "handshake/certificate_selection.h"
+#include "handshake/limits.h"
 #include "handshake/signing.h"
 
 namespace tls12::handshake {
@@ -29,6 +32,10 @@ std::shared_ptr<const ServerConfig> checked(std::shared_ptr<const ServerConfig> 
   if (config->certificate.certificate_chain.empty() || !config->certificate.private_key)
     throw std::invalid_argument("a server needs a certificate chain and its private key");
   if (config->cipher_suites.empty()) throw std::invalid_argument("no cipher suites configured");
+  for (const CertifiedKey& extra : config->additional_certificates)
+    if (extra.certificate_chain.empty() || !extra.private_key)
+      throw std::invalid_argument("each additional certificate needs a chain and its private key");
+  check_application_protocols(config->alpn_protocols);
   for (CipherSuite id : config->cipher_suites)
     if (find_cipher_suite(id) == nullptr)
       throw std::invalid_argument("cipher suite " + cipher_suite_name(id) + " is not implemented");
@@ -87,7 +94,14 @@ Actions Server::handle_change_cipher_spec() {
 // first flight: ServerHello, Certificate, ServerKeyExchange (ECDHE),
 // CertificateRequest (mutual authentication), ServerHelloDone.
 void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
+  // The limits of a public server first, before any work on the contents
+  // (handshake/limits.h).
+  check_client_hello_size(raw.size(), config_->limits);
   ClientHello hello = ClientHello::decode(body);
+  check_client_hello_lists(hello, config_->limits);
+  // RFC 7507 §3: before the version check, so a TLS 1.1 retry carrying the
+  // SCSV learns it was a downgrade (inappropriate_fallback).
+  check_fallback_scsv(hello, TLS1_2);
   // TLS 1.2 only. A TLS 1.3 client says 0x0303 here and lists 0x0304 in
   // supported_versions, which we ignore: it gets TLS 1.2 (RFC 8446 §4.2.1).
   if (hello.client_version < TLS1_2)
@@ -108,17 +122,22 @@ void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
     throw TlsError(AlertDescription::handshake_failure, "client does not offer the extended master secret");
 
   if (try_resume(hello, ext, raw, actions)) return;
-  const CipherSuiteInfo* suite = choose_cipher_suite(hello, ext);
+  // The suite and the certificate chain together (SNI, key types):
+  // handshake/certificate_selection.h.
+  ServerChoice choice = choose_suite_and_certificate(*config_, hello, ext);
+  const CipherSuiteInfo* suite = choice.suite;
+  certificate_ = choice.certificate;
+  std::optional<std::string> alpn =
+      select_application_protocol(config_->alpn_protocols, ext.alpn_protocols, config_->alpn_required);
   client_version_ = hello.client_version;
   negotiated_.version = TLS1_2;
   negotiated_.cipher_suite = suite;
   negotiated_.client_random = hello.random;
   negotiated_.server_name = ext.server_name.value_or("");
-  if (suite->key_exchange == KeyExchange::ecdhe) {
-    negotiated_.group = NamedGroup::x25519;
-    server_scheme_ = choose_rsa_scheme(config_->signature_schemes, *ext.signature_algorithms);
-    negotiated_.server_signature_scheme = server_scheme_;
-  }
+  negotiated_.alpn_protocol = alpn.value_or("");
+  negotiated_.group = choice.group;
+  server_scheme_ = choice.scheme;
+  negotiated_.server_signature_scheme = server_scheme_;
   transcript_.set_hash(suite->prf_hash);
   transcript_.add(raw);
 
@@ -130,6 +149,8 @@ void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
   ServerHelloExtensions reply_ext;
   if (negotiated_.secure_renegotiation) reply_ext.renegotiation_info = Bytes{};
   reply_ext.extended_master_secret = negotiated_.extended_master_secret;
+  reply_ext.server_name = choice.server_name_matched;  // RFC 6066 §3: the name was used
+  reply_ext.alpn_protocol = alpn;
   if (suite->key_exchange == KeyExchange::ecdhe && ext.ec_point_formats)
     reply_ext.ec_point_formats = Bytes{ec_point_format_uncompressed};
   // RFC 5077 §3.2: a server that will send NewSessionTicket says so here.
@@ -138,11 +159,11 @@ void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
   send(reply.encode(), actions);
 
   Certificate certificate;
-  certificate.certificate_list = config_->certificate.certificate_chain;
+  certificate.certificate_list = certificate_->certificate_chain;
   send(certificate.encode(), actions);
 
   key_agreement_ = make_server_key_agreement(*suite, negotiated_.group.value_or(NamedGroup::x25519),
-                                             config_->certificate.private_key, client_version_);
+                                             certificate_->private_key, client_version_);
   if (suite->key_exchange != KeyExchange::rsa) send_server_key_exchange(actions);
   if (config_->client_authentication != ClientAuthentication::none) send_certificate_request(actions);
   send(ServerHelloDone{}.encode(), actions);
@@ -150,67 +171,32 @@ void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
                                                     : ServerState::wait_client_key_exchange;
 }
 
-// Whether this server can run `suite` with what the client sent.
-bool Server::can_use(const CipherSuiteInfo& suite, const ClientHelloExtensions& ext) const {
-  if (suite.authentication != Authentication::rsa ||
-      !std::holds_alternative<crypto::RsaPrivateKey>(*config_->certificate.private_key))
-    return false;
-  if (suite.key_exchange == KeyExchange::rsa) return true;  // signs nothing (§7.4.7.1)
-  if (suite.key_exchange != KeyExchange::ecdhe) return false;
-  // ECDHE needs a common group (RFC 8422 §5.1.1) ...
-  if (!contains(config_->groups, NamedGroup::x25519) || !ext.supported_groups ||
-      !contains(*ext.supported_groups, NamedGroup::x25519))
-    return false;
-  // ... and a signature the client accepts. Without signature_algorithms the
-  // client could only take rsa_pkcs1_sha1 (§7.4.1.4.1), which we refuse.
-  return ext.signature_algorithms &&
-         choose_rsa_scheme(config_->signature_schemes, *ext.signature_algorithms).has_value();
-}
-
-// The suite (§7.4.1.3): by default the first of the server's list that the
-// client offers and that can run; with prefer_server_cipher_order off, the
-// client's order. None: handshake_failure.
-const CipherSuiteInfo* Server::choose_cipher_suite(const ClientHello& hello, const ClientHelloExtensions& ext) {
-  const auto& ours = config_->cipher_suites;
-  auto usable = [&](CipherSuite id) {
-    const CipherSuiteInfo* info = find_cipher_suite(id);
-    return info != nullptr && contains(ours, id) && hello.offers(id) && can_use(*info, ext) ? info : nullptr;
-  };
-  const auto& first = config_->prefer_server_cipher_order ? ours : hello.cipher_suites;
-  for (CipherSuite id : first)
-    if (const CipherSuiteInfo* info = usable(id)) return info;
-
-  bool any_common = std::any_of(ours.begin(), ours.end(), [&](CipherSuite id) { return hello.offers(id); });
-  if (!any_common) throw TlsError(AlertDescription::handshake_failure, "no cipher suite in common with the client");
-  if (!ext.signature_algorithms)
-    throw TlsError(AlertDescription::handshake_failure,
-                   "client sent no signature_algorithms: it could only accept SHA-1 signatures");
-  if (!ext.supported_groups || !contains(*ext.supported_groups, NamedGroup::x25519))
-    throw TlsError(AlertDescription::handshake_failure, "no ECDHE group in common with the client");
-  throw TlsError(AlertDescription::handshake_failure, "no signature scheme in common with the client");
-}
-
-// Step 3 (server, ECDHE): ServerKeyExchange (§7.4.3, RFC 8422 §5.4): our
-// ephemeral x25519 key, signed with the certificate key over
+// Step 3 (server, ECDHE and DHE): ServerKeyExchange (§7.4.3, RFC 8422 §5.4):
+// our ephemeral x25519 key or ServerDHParams (handshake/dhe.h), signed with
+// the chosen certificate's key (RSA or Ed25519) over
 // client_random + server_random + params.
 void Server::send_server_key_exchange(Actions& actions) {
   ServerKeyExchange ske;
   ske.params = *key_agreement_->server_params();
   ske.signed_params.algorithm = *server_scheme_;
-  const auto& key = std::get<crypto::RsaPrivateKey>(*config_->certificate.private_key);
-  ske.signed_params.signature = sign_with_scheme(
-      *server_scheme_, key, ske.signed_content(negotiated_.client_random, negotiated_.server_random));
+  ske.signed_params.signature =
+      sign_with_scheme(*server_scheme_, *certificate_->private_key,
+                       ske.signed_content(negotiated_.client_random, negotiated_.server_random));
   send(ske.encode(), actions);
 }
 
 // Step 3 (mutual authentication): CertificateRequest (§7.4.4): RSA
-// certificates, our signature schemes, and the names of our trust anchors so
-// the client can pick a certificate they issued.
+// certificates, and Ed25519 ones (ecdsa_sign, RFC 8422 §5.5) when ed25519 is
+// among our schemes; our signature schemes; and the names of our trust
+// anchors so the client can pick a certificate they issued.
 void Server::send_certificate_request(Actions& actions) {
   CertificateRequest request;
   request.certificate_types = {ClientCertificateType::rsa_sign};
+  if (contains(config_->signature_schemes, SignatureScheme::ed25519))
+    request.certificate_types.push_back(ClientCertificateType::ecdsa_sign);
   for (SignatureScheme scheme : config_->signature_schemes)
-    if (is_rsa_scheme(scheme)) request.supported_signature_algorithms.push_back(scheme);
+    if (is_rsa_scheme(scheme) || scheme == SignatureScheme::ed25519)
+      request.supported_signature_algorithms.push_back(scheme);
   request.certificate_authorities = config_->trust_store->subject_names();
   negotiated_.client_certificate_requested = true;
   send(request.encode(), actions);
@@ -222,6 +208,7 @@ void Server::send_certificate_request(Actions& actions) {
 // purpose "client".
 void Server::on_certificate(ByteView body, ByteView raw) {
   Certificate certificate = Certificate::decode(body);
+  check_certificate_chain_limits(certificate.certificate_list, config_->limits);
   transcript_.add(raw);
   if (certificate.certificate_list.empty()) {
     if (config_->client_authentication == ClientAuthentication::required)
@@ -234,8 +221,8 @@ void Server::on_certificate(ByteView body, ByteView raw) {
   options.time = config_->verification_time;
   negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), config_->trust_store.get(),
                                              options);
-  if (!std::holds_alternative<crypto::RsaPublicKey>(*negotiated_.peer.leaf_key))
-    throw TlsError(AlertDescription::unsupported_certificate, "the client's certificate key is not RSA");
+  // Every key x509 reads (RSA, Ed25519) can sign CertificateVerify; which
+  // scheme is checked there.
   state_ = ServerState::wait_client_key_exchange;
 }
 
@@ -273,10 +260,11 @@ void Server::on_client_key_exchange(ByteView body, ByteView raw, Actions& action
 void Server::on_certificate_verify(ByteView body, ByteView raw) {
   CertificateVerify verify = CertificateVerify::decode(body);
   const SignatureScheme scheme = verify.signature.algorithm;
-  if (!is_rsa_scheme(scheme) || !contains(config_->signature_schemes, scheme))
+  const x509::PublicKey& key = *negotiated_.peer.leaf_key;
+  if (!scheme_fits_key(scheme, key) || !contains(config_->signature_schemes, scheme))
     throw TlsError(AlertDescription::illegal_parameter,
-                   "CertificateVerify uses " + signature_scheme_name(scheme) + ", which the server did not offer");
-  const auto& key = std::get<crypto::RsaPublicKey>(*negotiated_.peer.leaf_key);
+                   "CertificateVerify uses " + signature_scheme_name(scheme) +
+                       ", which the server did not offer for the client certificate's key");
   if (!verify_with_scheme(scheme, key, transcript_.messages(), verify.signature.signature))
     throw TlsError(AlertDescription::decrypt_error,
                    "CertificateVerify signature does not verify with the client certificate's key");

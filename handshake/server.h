@@ -58,8 +58,6 @@ class Server {
   void on_finished(ByteView body, ByteView raw, Actions& actions);
   void on_renegotiation_attempt(ByteView body, Actions& actions);
 
-  const CipherSuiteInfo* choose_cipher_suite(const ClientHello& hello, const ClientHelloExtensions& ext);
-  bool can_use(const CipherSuiteInfo& suite, const ClientHelloExtensions& ext) const;
   void send(Bytes message, Actions& actions);
   void send_server_key_exchange(Actions& actions);
   void send_certificate_request(Actions& actions);
@@ -78,6 +76,7 @@ class Server {
   Negotiated negotiated_;
   ProtocolVersion client_version_ = 0;
   std::optional<SignatureScheme> server_scheme_;  // for ServerKeyExchange
+  const CertifiedKey* certificate_ = nullptr;     // the chain chosen for this client (in config_)
   Transcript transcript_;
   std::unique_ptr<ServerKeyAgreement> key_agreement_;
   SecretBytes master_secret_;

@@ -7,6 +7,10 @@
 //                                long as the hash (RFC 8446 §4.2.3), usable in
 //                                TLS 1.2 with an ordinary RSA certificate key
 //
+//   ed25519                      PureEdDSA (RFC 8032 §5.1) with an Ed25519
+//                                certificate key (RFC 8422 §5.1.3): the
+//                                signed content goes in unhashed
+//
 // and the choice of a scheme: the first of our preferences that the peer
 // offered and our key can make. SHA-1 schemes are never chosen.
 #pragma once
@@ -17,6 +21,7 @@
 #include "crypto/bytes.h"
 #include "crypto/rsa.h"
 #include "handshake/cipher_suites.h"
+#include "x509/keys.h"
 
 namespace tls12::handshake {
 
@@ -36,5 +41,31 @@ bool is_rsa_scheme(SignatureScheme scheme);
 // nullopt when there is none.
 std::optional<SignatureScheme> choose_rsa_scheme(std::span<const SignatureScheme> ours,
                                                  std::span<const SignatureScheme> peer);
+
+// ---- any certificate key (RSA or Ed25519) ----------------------------------
+
+// Whether `scheme` is one tls12 makes and checks with this kind of key:
+// the RSA schemes above for an RSA key, ed25519 for an Ed25519 key.
+bool scheme_fits_key(SignatureScheme scheme, const x509::PublicKey& key);
+bool scheme_fits_key(SignatureScheme scheme, const x509::PrivateKey& key);
+
+// The first scheme of `ours` that `peer` also lists and `key` can make.
+std::optional<SignatureScheme> choose_scheme(std::span<const SignatureScheme> ours,
+                                             std::span<const SignatureScheme> peer, const x509::PrivateKey& key);
+
+// Signs with whichever key the certificate holds. Throws
+// TlsError(internal_error) when the scheme does not fit the key.
+Bytes sign_with_scheme(SignatureScheme scheme, const x509::PrivateKey& key, ByteView message);
+
+// Whether `signature` verifies; false when the scheme does not fit the key.
+bool verify_with_scheme(SignatureScheme scheme, const x509::PublicKey& key, ByteView message,
+                        ByteView signature);
+
+// Whether a certificate with this key can authenticate a suite of this kind:
+// RSA keys for *_RSA_* (and RSA key transport) suites, Ed25519 keys for
+// ECDHE_ECDSA suites (RFC 8422 §5.1.3: EdDSA certificates use the ECDSA
+// suites). tls12 has no ECDSA (P-256) keys.
+bool key_fits_authentication(Authentication authentication, const x509::PublicKey& key);
+bool key_fits_authentication(Authentication authentication, const x509::PrivateKey& key);
 
 }  // namespace tls12::handshake

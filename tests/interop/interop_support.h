@@ -1,0 +1,140 @@
+// Helpers for the interop tests against OpenSSL's command-line peers: a
+// child process (openssl s_server / s_client) whose stdin we hold and whose
+// output goes to a log file, killed at the end; loopback sockets on free
+// ports; and bounded connect retries while a child starts.
+#pragma once
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "protocol/socket.h"
+#include "tests/support/test_support.h"
+
+namespace tls12::test {
+
+// A child process with its stdin a pipe we hold and stdout+stderr in a file.
+class Child {
+ public:
+  Child(const std::vector<std::string>& argv, const std::string& log) : log_(log) {
+    int in[2];
+    if (pipe(in) != 0) throw std::runtime_error("pipe failed");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(in[0], 0);
+      int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(out, 1);
+      dup2(out, 2);
+      ::close(in[1]);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execvp(args[0], args.data());
+      _exit(127);
+    }
+    ::close(in[0]);
+    stdin_ = in[1];
+  }
+  ~Child() {
+    close_stdin();
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  void write_stdin(const std::string& s) { (void)!::write(stdin_, s.data(), s.size()); }
+  void close_stdin() {
+    if (stdin_ >= 0) ::close(stdin_);
+    stdin_ = -1;
+  }
+  // Waits up to `seconds` for the child to exit; kills it otherwise. Returns its exit code (-1 if killed).
+  int wait(int seconds) {
+    for (int i = 0; i < seconds * 20; ++i) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    exited_ = true;
+    return -1;
+  }
+  std::string output() const { return read_text(log_); }
+
+ private:
+  std::string log_;
+  pid_t pid_ = -1;
+  int stdin_ = -1;
+  bool exited_ = false;
+};
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() { if (fd_ >= 0) ::close(fd_); }
+  Fd(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+inline sockaddr_in loopback(uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+// A listening socket on a free port chosen by the kernel.
+inline int listen_on_free_port(uint16_t& port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr = loopback(0);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 4) != 0)
+    throw std::runtime_error("cannot listen");
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
+inline uint16_t free_port() {
+  uint16_t port = 0;
+  Fd fd(listen_on_free_port(port));
+  return port;
+}
+
+// Connects, retrying while the server starts (bounded).
+inline int connect_with_retry(uint16_t port, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr = loopback(port);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+    ::close(fd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("cannot connect to port " + std::to_string(port));
+}
+
+inline protocol::SocketOptions short_timeout() {
+  protocol::SocketOptions options;
+  options.timeout = std::chrono::milliseconds(10000);
+  return options;
+}
+
+}  // namespace tls12::test
