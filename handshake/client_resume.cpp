@@ -52,6 +52,9 @@ void Client::offer_session(ClientHelloExtensions& ext) {
   // RFC 7627 §5.3: "the client SHOULD NOT offer an abbreviated handshake to
   // resume a session that does not use an extended master secret".
   if (!session->extended_master_secret) return;
+  // A session whose server certificate was never checked (verification was
+  // off) must not stand in for a check this configuration requires.
+  if (config_->verify_server_certificate && !session->peer_verified) return;
   if (!session->ticket.empty() && config_->session_tickets) {
     ext.session_ticket = session->ticket;
     if (session->session_id.empty()) {

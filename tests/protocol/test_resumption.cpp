@@ -454,6 +454,7 @@ struct ClientResumeCase {
     Session s = cached_session(session_ems, clock.time->load());
     s.lifetime = 3600;
     s.session_id = Bytes(32, 0x21);
+    s.peer_verified = true;
     config.session_store->store(handshake::session_store_key("localhost", 443), s);
     client.emplace(config);
     auto actions = client->start();
@@ -529,6 +530,20 @@ TEST(ResumptionSafety, StricterClientCertificatePolicyGivesAFullHandshake) {
   EXPECT_FALSE(out.server_resumed);
   EXPECT_TRUE(out.server_client_authenticated);
   EXPECT_TRUE(connect(pair.client, pair.server).server_resumed);  // now under the new policy
+}
+
+TEST(ResumptionSafety, UnverifiedSessionIsNotOfferedWhenVerificationIsOn) {
+  Pair pair(Mode::session_id);
+  pair.client.verify_server_certificate = false;
+  pair.client.trust_store.reset();
+  EXPECT_FALSE(connect(pair.client, pair.server).client_peer_verified);
+  EXPECT_TRUE(connect(pair.client, pair.server).client_resumed);  // still unverified: may resume
+  pair.client.verify_server_certificate = true;
+  pair.client.trust_store = test_pki().ca;
+  Outcome out = connect(pair.client, pair.server);
+  EXPECT_FALSE(out.client_resumed);
+  EXPECT_TRUE(out.client_peer_verified);
+  EXPECT_TRUE(connect(pair.client, pair.server).client_resumed);
 }
 
 TEST(ResumptionSafety, MissingNewSessionTicketIsUnexpectedMessage) {
