@@ -134,7 +134,7 @@ class Montgomery {
   void to_mont(Limb* r, const Limb* a) const;    // a*R mod m
   void from_mont(Limb* r, const Limb* a) const;  // a/R mod m
   // r = a mod m for an a of `n` limbs, in time that depends only on n and
-  // limbs() (bit by bit, with a masked subtraction each step).
+  // limbs() (Horner's rule on limbs()-wide chunks, no branch on values).
   void reduce(Limb* r, const Limb* a, size_t n) const;
   // r = a - b mod m, r = a + b mod m, for a, b < m.
   void sub_mod(Limb* r, const Limb* a, const Limb* b) const;
@@ -155,6 +155,9 @@ class Montgomery {
   std::vector<std::span<const uint8_t>> memory() const;
 
  private:
+  // R^2 mod m from m_ and m0inv_ (see montgomery.cpp), in constant time.
+  LimbVector square_of_r() const;
+
   size_t k_;
   LimbVector m_;      // the modulus, k_ limbs
   Limb m0inv_;        // -m^-1 mod 2^64
