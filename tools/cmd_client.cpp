@@ -23,6 +23,7 @@
 #include <iostream>
 #include <memory>
 
+#include "handshake/client_session_store.h"
 #include "protocol/connection.h"
 #include "protocol/trace.h"
 #include "tools/commands.h"
@@ -53,11 +54,11 @@ struct ClientArgs {
   int timeout_seconds = 10;
 };
 
+std::string session_key(const protocol::ClientConfig& config) {
+  return handshake::session_store_key(config.server_name, config.server_port);
+}
+
 protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) {
-  if (!a.alpn.empty()) not_supported_yet("--alpn", "ALPN is not implemented");
-  if (a.reconnect) not_supported_yet("--reconnect", "session resumption is not implemented");
-  if (!a.sess_out.empty()) not_supported_yet("--sess-out", "session resumption is not implemented");
-  if (!a.sess_in.empty()) not_supported_yet("--sess-in", "session resumption is not implemented");
   if (a.cert.empty() != a.key.empty()) throw UsageError("--cert and --key go together");
   if (a.ca.empty() && !a.insecure)
     throw UsageError("--ca is required to verify the server (or --insecure to skip verification)");
@@ -71,6 +72,20 @@ protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) 
   if (!a.ciphers.empty()) config.cipher_suites = parse_cipher_suites(a.ciphers);
   if (!a.groups.empty()) config.groups = parse_groups(a.groups);
   if (!a.sigalgs.empty()) config.signature_schemes = parse_signature_schemes(a.sigalgs);
+  config.alpn_protocols = split_list(a.alpn);
+  // Sessions are kept in memory for --reconnect, and go to / come from a file
+  // for --sess-out / --sess-in.
+  if (a.reconnect || !a.sess_in.empty() || !a.sess_out.empty()) {
+    config.session_store = std::make_shared<handshake::ClientSessionStore>();
+    config.server_port = target.port;
+    if (!a.sess_in.empty()) {
+      try {
+        config.session_store->store(session_key(config), handshake::load_client_session(a.sess_in));
+      } catch (const std::exception& e) {
+        throw UsageError("--sess-in " + a.sess_in + ": " + e.what());
+      }
+    }
+  }
   config.keylog_file = keylog_path(a.keylog);
   auto level = parse_trace(a.trace);
   if (level != protocol::TraceLevel::off) config.observer = protocol::trace_observer(std::cerr, level, "client");
@@ -125,18 +140,13 @@ bool copy_loop(int fd, protocol::Connection& connection, Pump& pump, std::chrono
   }
 }
 
-int run_client(const ClientArgs& a) {
-  HostPort target;
-  try {
-    target = parse_host_port(a.address);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  protocol::ClientConfig config = make_config(a, target);
-  if (a.insecure) std::cerr << "tls12 client: WARNING: --insecure: the server's certificate is not verified\n";
+// One connection: handshake and summary; with `interactive`, then the copy
+// loop, otherwise an immediate close (the first connection of --reconnect).
+int connect_once(const ClientArgs& a, const HostPort& target, const protocol::ClientConfig& config,
+                 bool interactive) {
   std::chrono::milliseconds timeout = std::chrono::seconds(a.timeout_seconds);
   Fd fd = connect_tcp(target.host, target.port, timeout);
-  protocol::Connection connection(std::move(config));
+  protocol::Connection connection(config);
   Pump pump(fd.get(), connection, timeout);
   try {
     pump.handshake();
@@ -146,11 +156,37 @@ int run_client(const ClientArgs& a) {
   }
   std::cerr << "Connected to " << target.host << ":" << target.port << "\n" << connection_summary(connection, "  ")
             << "---\n";
-  if (!copy_loop(fd.get(), connection, pump, timeout)) {
+  if (!interactive) {
+    pump.close();
+  } else if (!copy_loop(fd.get(), connection, pump, timeout)) {
     std::cerr << "tls12 client: " << connection.error() << "\n";
     return kExitFailed;
   }
+  if (!a.sess_out.empty()) {
+    auto session = config.session_store->find(session_key(config));
+    if (!session) {
+      std::cerr << "tls12 client: --sess-out: the server gave no resumable session\n";
+      return kExitFailed;
+    }
+    handshake::save_client_session(a.sess_out, *session);
+  }
   return kExitOk;
+}
+
+int run_client(const ClientArgs& a) {
+  HostPort target;
+  try {
+    target = parse_host_port(a.address);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  protocol::ClientConfig config = make_config(a, target);
+  if (a.insecure) std::cerr << "tls12 client: WARNING: --insecure: the server's certificate is not verified\n";
+  if (a.reconnect) {
+    if (int status = connect_once(a, target, config, false); status != kExitOk) return status;
+    std::cerr << "Reconnecting to resume the session\n";
+  }
+  return connect_once(a, target, config, true);
 }
 
 }  // namespace

@@ -25,14 +25,19 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
+#include "handshake/client_session_store.h"
+#include "handshake/session_cache.h"
+#include "handshake/session_ticket.h"
 #include "protocol/connection.h"
 #include "protocol/trace.h"
 #include "tools/commands.h"
@@ -68,12 +73,13 @@ std::string_view purpose_of(const std::string& message) {
       {"ClientHello", "§7.4.1.2: the client's version, its random, and the suites it offers"},
       {"ServerHello", "§7.4.1.3: the server's random, the session ID and the suite it chose"},
       {"Certificate", "§7.4.2/§7.4.6: the sender's certificate chain, leaf first"},
-      {"ServerKeyExchange", "§7.4.3: the server's ephemeral ECDH share, signed with its certificate key"},
+      {"ServerKeyExchange", "§7.4.3: the server's ephemeral (EC)DH share, signed with its certificate key"},
       {"CertificateRequest", "§7.4.4: the server asks for a client certificate from these CAs"},
       {"ServerHelloDone", "§7.4.5: the server's first flight is complete"},
       {"ClientKeyExchange", "§7.4.7: what the premaster secret is made from"},
       {"CertificateVerify", "§7.4.8: the client signs the handshake so far with its certificate key"},
       {"Finished", "§7.4.9: PRF(master_secret, label, hash of every handshake message)"},
+      {"NewSessionTicket", "RFC 5077 §3.3: the session sealed under the server's ticket key, for the client to keep"},
   };
   auto it = purposes.find(message);
   return it == purposes.end() ? std::string_view{} : it->second;
@@ -125,6 +131,25 @@ class Narrator {
   }
   int next_step() { return ++step_; }
 
+  // Waits (bounded) until `who` has completed its handshake, so that the
+  // client's next lines follow the server's in an abbreviated handshake, where
+  // the client finishes first.
+  void wait_for_handshake(const std::string& who) {
+    std::unique_lock<std::mutex> lock(complete_mutex_);
+    complete_changed_.wait_for(lock, kDemoTimeout, [&] { return complete_.count(who) > 0; });
+  }
+
+  // A new connection: nothing pending, nothing derived yet.
+  void start_connection(const std::string& title) {
+    std::lock_guard<std::mutex> lock(protocol::trace_output_mutex());
+    pending_.clear();
+    secrets_.clear();
+    resuming_ = false;
+    std::lock_guard<std::mutex> complete_lock(complete_mutex_);
+    complete_.clear();
+    out_ << title << std::flush;
+  }
+
  private:
   static std::string peer_of(const std::string& who) { return who == "client" ? "server" : "client"; }
 
@@ -149,6 +174,9 @@ class Narrator {
       pending_.erase(who);
     } else if (const auto* h = std::get_if<protocol::HandshakeComplete>(&event)) {
       out_ << "      " << who << ": handshake complete (" << h->cipher_suite << ")\n";
+      std::lock_guard<std::mutex> lock(complete_mutex_);
+      complete_.insert(who);
+      complete_changed_.notify_all();
     }
   }
 
@@ -165,8 +193,12 @@ class Narrator {
       std::string value = field.value.size() > 100 ? field.value.substr(0, 97) + "..." : field.value;
       out_ << "      " << field.name << ": " << value;
       if (field.name == "random") out_ << "   (" << who << "_random)";
-      if (field.name == "session_id" && m.name == "ServerHello" && field.value == "(empty)")
-        out_ << "   (no ID: this server does not offer resumption)";
+      if (field.name == "session_id" && m.name == "ClientHello") offered_session_id_ = field.value;
+      if (field.name == "session_id" && m.name == "ServerHello")
+        out_ << (field.value == "(empty)"               ? "   (no ID: the session can be resumed only by ticket, if any)"
+                 : (resuming_ = field.value == offered_session_id_)
+                     ? "   (the ID the client offered: the server resumes the session)"
+                                                       : "   (a new session, resumable under this ID)");
       if (field.name == "exchange_keys.EncryptedPreMasterSecret")
         out_ << "\n      = the pre_master_secret encrypted with the server's RSA public key (PKCS#1 v1.5)";
       out_ << "\n";
@@ -220,24 +252,34 @@ class Narrator {
     if (who == "client") out_ << "        the leaf names DNS:localhost, the name the client asked for (RFC 6125)\n";
   }
 
+  // Secrets are printed as the client computes them; whichever side derives a
+  // secret second is compared with the first (in an abbreviated handshake the
+  // server derives its keys first).
   void secret(const std::string& who, const protocol::SecretDerived& s) {
     Bytes value(s.value.begin(), s.value.end());
+    secrets_[who][s.name] = value;
     if (who == "client") {
-      client_secrets_[s.name] = value;
       out_ << "      SECRET " << s.name << " (" << value.size()
            << " bytes, shown because this is a demo), computed by the client\n";
-      if (auto purpose = purpose_of_secret(s.name, kx_); !purpose.empty()) out_ << "        " << purpose << "\n";
+      if (resuming_ && s.name == "master_secret")
+        out_ << "        §7.3: the master_secret of the resumed session; no key exchange this time\n";
+      else if (auto purpose = purpose_of_secret(s.name, kx_); !purpose.empty())
+        out_ << "        " << purpose << "\n";
       out_ << protocol::hex_lines(value, "        ", 24);
-      return;
-    }
-    auto it = client_secrets_.find(s.name);
-    bool same = it != client_secrets_.end() && it->second == value;
-    if (s.name == "pre_master_secret" && kx_ == KeyExchange::rsa)
+    } else if (s.name == "pre_master_secret" && kx_ == KeyExchange::rsa) {
       out_ << "      server decrypts EncryptedPreMasterSecret with its private key (§7.4.7.1, with the "
               "Bleichenbacher countermeasure)\n";
+    }
+    const std::string other = peer_of(who);
+    auto it = secrets_[other].find(s.name);
+    if (it == secrets_[other].end()) {
+      if (who == "server" && (s.name.find("write") == std::string::npos || s.name == "server_write_IV"))
+        out_ << "      server computes " << (s.name == "server_write_IV" ? "the key_block" : s.name) << "\n";
+      return;
+    }
     if (s.name.find("write") == std::string::npos || s.name == "server_write_IV")
-      out_ << "      server computes " << (s.name == "server_write_IV" ? "the key_block" : s.name) << ": "
-           << (same ? "the same as the client's" : "DIFFERENT from the client's") << "\n";
+      out_ << "      " << who << " computes " << (s.name == "server_write_IV" ? "the key_block" : s.name) << ": "
+           << (it->second == value ? "the same as the " + other + "'s" : "DIFFERENT from the " + other + "'s") << "\n";
   }
 
   std::ostream& out_;
@@ -246,13 +288,17 @@ class Narrator {
   std::shared_ptr<const x509::TrustStore> trust_;
   int step_ = 0;
   std::map<std::string, std::string> pending_;
-  std::map<std::string, Bytes> client_secrets_;
+  std::string offered_session_id_;
+  bool resuming_ = false;  // the ServerHello took the offered session ID
+  std::mutex complete_mutex_;
+  std::condition_variable complete_changed_;
+  std::set<std::string> complete_;  // sides whose handshake is complete
+  std::map<std::string, std::map<std::string, Bytes>> secrets_;  // side -> name -> value
 };
 
 const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
   if (a.kx != "rsa" && a.kx != "ecdhe" && a.kx != "dhe")
     throw UsageError("--kx: unknown key exchange '" + a.kx + "' (rsa, ecdhe or dhe)");
-  if (a.kx == "dhe" && !dhe_available()) not_supported_yet("--kx dhe", "finite-field DHE suites are not implemented");
   if (a.suite.empty()) {
     namespace s = handshake::suites;
     return handshake::find_cipher_suite(a.kx == "rsa"     ? s::TLS_RSA_WITH_AES_128_GCM_SHA256
@@ -288,26 +334,71 @@ struct ServerResult {
   std::string received;
 };
 
-// The server side: one connection, one message answered, close_notify answered.
-void run_server(protocol::ServerConfig config, int listener, ServerResult& result) {
+// The server side: `connections` connections, each answering one message and
+// the client's close_notify.
+void run_server(protocol::ServerConfig config, int listener, int connections, ServerResult& result) {
+  auto shared = std::make_shared<const protocol::ServerConfig>(std::move(config));
   try {
-    if (!wait_readable(listener, kDemoTimeout)) throw NetError("no client connected");
-    Fd fd(::accept(listener, nullptr, nullptr));
-    if (fd.get() < 0) throw NetError("accept failed");
-    protocol::Connection connection(std::move(config));
-    Pump pump(fd.get(), connection, kDemoTimeout);
-    pump.handshake();
-    result.received = pump.read_some();
-    pump.write(kServerMessage);
-    while (!pump.read_some().empty()) {
+    for (int i = 0; i < connections; ++i) {
+      if (!wait_readable(listener, kDemoTimeout)) throw NetError("no client connected");
+      Fd fd(::accept(listener, nullptr, nullptr));
+      if (fd.get() < 0) throw NetError("accept failed");
+      protocol::Connection connection(shared);
+      Pump pump(fd.get(), connection, kDemoTimeout);
+      pump.handshake();
+      result.received = pump.read_some();
+      pump.write(kServerMessage);
+      while (!pump.read_some().empty()) {
+      }
     }
   } catch (const std::exception& e) {
     result.error = e.what();
   }
 }
 
+// The client side of one connection: handshake, one message each way as
+// plaintext and as a record, close_notify. Throws on failure.
+void run_client(const protocol::ClientConfig& config, uint16_t port, const handshake::CipherSuiteInfo& suite,
+                Narrator& narrator, const ServerResult& server_result) {
+  Fd fd = connect_tcp("127.0.0.1", port, kDemoTimeout);
+  protocol::Connection connection(config);
+  Pump pump(fd.get(), connection, kDemoTimeout);
+  pump.handshake();
+  narrator.wait_for_handshake("server");
+
+  const auto& n = connection.negotiated();
+  narrator.say("\nNegotiated: " + version_name(n.version) + ", " + std::string(suite.name) +
+               ", extended master secret " + (n.extended_master_secret ? "yes" : "no") + ", session " +
+               (n.resumed ? "resumed" : "new") + ", server chain " +
+               (connection.peer_verified() ? "verified" : "NOT verified") + "\n");
+
+  // Application data: the plaintext, then the record the engine made of it.
+  connection.write(ByteView(reinterpret_cast<const uint8_t*>(kClientMessage.data()), kClientMessage.size()));
+  Bytes record(connection.pending_output().begin(), connection.pending_output().end());
+  narrator.say("\n[" + std::to_string(narrator.next_step()) +
+               "] client -> server  application data (§6.2.3.3 GenericAEADCipher)\n      plaintext: \"" +
+               std::string(kClientMessage) + "\"\n      on the wire (" + std::to_string(record.size()) +
+               " bytes):\n" + protocol::TraceRenderer::render_protected_record(record, suite.record_iv_length, "      "));
+  pump.flush();
+  std::string reply = pump.read_some();
+  narrator.say("      server decrypts and reads: \"" + server_result.received + "\"\n\n[" +
+               std::to_string(narrator.next_step()) + "] server -> client  application data\n      client reads: \"" +
+               reply + "\"\n");
+
+  narrator.say("\n[" + std::to_string(narrator.next_step()) +
+               "] client -> server  close_notify (§7.2.1), itself a protected alert record:\n");
+  connection.close();
+  Bytes alert(connection.pending_output().begin(), connection.pending_output().end());
+  narrator.say(protocol::TraceRenderer::render_protected_record(alert, suite.record_iv_length, "      "));
+  pump.flush();
+  while (!connection.peer_closed() && pump.fill()) {
+  }
+  narrator.say(std::string("      ") +
+               (connection.peer_closed() ? "the server answered with its close_notify: a clean end, nothing truncated\n"
+                                         : "the server closed without close_notify\n"));
+}
+
 int run_demo(const DemoArgs& a) {
-  if (a.resume) not_supported_yet("--resume", "session resumption is not implemented");
   const handshake::CipherSuiteInfo* suite = choose_suite(a);
   protocol::TraceLevel level = parse_trace(a.trace);
   bool mutual = !a.server_auth_only;
@@ -335,49 +426,31 @@ int run_demo(const DemoArgs& a) {
   client.cipher_suites = {suite->id};
   if (mutual) client.client_certificate = certified_key_from_pem(demo_pki::client_crt, demo_pki::client_key);
   client.observer = narrator.observer("client");
+  if (a.resume) {
+    // The client keeps the session; the server can find it by session ID
+    // (its cache) or open it from a ticket (RFC 5077).
+    client.session_store = std::make_shared<handshake::ClientSessionStore>();
+    client.server_port = port;
+    server.session_cache = std::make_shared<handshake::SessionCache>();
+    server.ticket_keys = std::make_shared<handshake::SessionTicketKeys>();
+  }
 
   print_setup(out, *suite, mutual, port);
-  narrator.say("\nThe handshake, as it happens (" + std::string(protocol::trace_level_name(level)) +
-               " level; --trace=bytes shows every byte):\n");
-
+  const int connections = a.resume ? 2 : 1;
   ServerResult server_result;
-  std::thread server_thread(run_server, std::move(server), listener.get(), std::ref(server_result));
+  std::thread server_thread(run_server, std::move(server), listener.get(), connections, std::ref(server_result));
   int status = kExitOk;
   try {
-    Fd fd = connect_tcp("127.0.0.1", port, kDemoTimeout);
-    protocol::Connection connection(std::move(client));
-    Pump pump(fd.get(), connection, kDemoTimeout);
-    pump.handshake();
-
-    const auto& n = connection.negotiated();
-    narrator.say("\nNegotiated: " + version_name(n.version) + ", " + std::string(suite->name) +
-                 ", extended master secret " + (n.extended_master_secret ? "yes" : "no") +
-                 ", server chain " + (connection.peer_verified() ? "verified" : "NOT verified") + "\n");
-
-    // Application data: the plaintext, then the record the engine made of it.
-    connection.write(ByteView(reinterpret_cast<const uint8_t*>(kClientMessage.data()), kClientMessage.size()));
-    Bytes record(connection.pending_output().begin(), connection.pending_output().end());
-    narrator.say("\n[" + std::to_string(narrator.next_step()) +
-                 "] client -> server  application data (§6.2.3.3 GenericAEADCipher)\n      plaintext: \"" +
-                 std::string(kClientMessage) + "\"\n      on the wire (" + std::to_string(record.size()) +
-                 " bytes):\n" + protocol::TraceRenderer::render_protected_record(record, suite->record_iv_length, "      "));
-    pump.flush();
-    std::string reply = pump.read_some();
-    narrator.say("      server decrypts and reads: \"" + server_result.received + "\"\n\n[" +
-                 std::to_string(narrator.next_step()) + "] server -> client  application data\n      client reads: \"" +
-                 reply + "\"\n");
-
-    narrator.say("\n[" + std::to_string(narrator.next_step()) +
-                 "] client -> server  close_notify (§7.2.1), itself a protected alert record:\n");
-    connection.close();
-    Bytes alert(connection.pending_output().begin(), connection.pending_output().end());
-    narrator.say(protocol::TraceRenderer::render_protected_record(alert, suite->record_iv_length, "      "));
-    pump.flush();
-    while (!connection.peer_closed() && pump.fill()) {
+    narrator.start_connection("\nThe handshake, as it happens (" + std::string(protocol::trace_level_name(level)) +
+                              " level; --trace=bytes shows every byte):\n");
+    run_client(client, port, *suite, narrator, server_result);
+    if (a.resume) {
+      narrator.start_connection(
+          "\n\nSecond connection: the client offers the session back, and both sides resume it with an\n"
+          "abbreviated handshake (RFC 5246 §7.3, Figure 2): no certificates, no key exchange, the\n"
+          "master_secret of the first connection with the new randoms.\n");
+      run_client(client, port, *suite, narrator, server_result);
     }
-    narrator.say(std::string("      ") +
-                 (connection.peer_closed() ? "the server answered with its close_notify: a clean end, nothing truncated\n"
-                                           : "the server closed without close_notify\n"));
   } catch (const std::exception& e) {
     narrator.say(std::string("tls12 demo: the client failed: ") + e.what() + "\n");
     status = kExitFailed;
@@ -399,7 +472,7 @@ void add_demo_command(CLI::App& app) {
       "demo",
       "Run the documented TLS 1.2 handshake between a server and a client on 127.0.0.1 with the\n"
       "built-in demo PKI, printing every step (messages, certificates, secrets, records).");
-  cmd->add_option("--kx", args->kx, "Key exchange: rsa (RSA key transport, default), ecdhe, dhe");
+  cmd->add_option("--kx", args->kx, "Key exchange: rsa (RSA key transport, default), ecdhe, dhe (RFC 7919 ffdhe2048)");
   cmd->add_option("--suite", args->suite, "Cipher suite (RFC or OpenSSL name); overrides --kx");
   cmd->add_flag("--server-auth-only", args->server_auth_only, "Do not ask for the client's certificate");
   cmd->add_flag("--resume", args->resume, "Run a second connection that resumes the session");

@@ -28,6 +28,8 @@
 #include <mutex>
 #include <thread>
 
+#include "handshake/session_cache.h"
+#include "handshake/session_ticket.h"
 #include "protocol/connection.h"
 #include "protocol/trace.h"
 #include "tools/commands.h"
@@ -57,7 +59,7 @@ struct ServerArgs {
   bool echo = false;
   std::string keylog;
   std::string trace = "off";
-  std::string tickets;
+  std::string tickets = "on";
   int max_clients = 32;
   int timeout_seconds = 10;
   int accept_count = 0;  // 0: serve until stopped
@@ -72,16 +74,22 @@ void log_line(const std::string& text) {
 protocol::ServerConfig make_config(const ServerArgs& a) {
   if (a.certs.empty() || a.keys.empty()) throw UsageError("--cert and --key are required");
   if (a.certs.size() != a.keys.size()) throw UsageError("give one --key for each --cert");
-  if (a.certs.size() > 1) not_supported_yet("--cert", "several --cert/--key pairs chosen by SNI");
-  if (!a.alpn.empty()) not_supported_yet("--alpn", "ALPN is not implemented");
-  if (a.tickets == "on") not_supported_yet("--tickets on", "session tickets are not implemented");
-  if (!a.tickets.empty() && a.tickets != "off") throw UsageError("--tickets: expected on or off");
+  if (a.tickets != "on" && a.tickets != "off") throw UsageError("--tickets: expected on or off");
   if (a.www && a.echo) throw UsageError("--www and --echo exclude each other");
   if (a.max_clients < 1) throw UsageError("--max-clients: must be at least 1");
   if (a.timeout_seconds < 1) throw UsageError("--timeout: must be at least 1 second");
 
   protocol::ServerConfig config;
-  config.certificate = load_certified_key(a.certs.front(), a.keys.front(), parse_passphrase(a.pass));
+  // The first pair is the default; the others are chosen by the client's
+  // server_name and the key types it accepts (RFC 6066 §3).
+  auto passphrase = parse_passphrase(a.pass);
+  config.certificate = load_certified_key(a.certs.front(), a.keys.front(), passphrase);
+  for (size_t i = 1; i < a.certs.size(); ++i)
+    config.additional_certificates.push_back(load_certified_key(a.certs[i], a.keys[i], passphrase));
+  config.alpn_protocols = split_list(a.alpn);
+  // Resumption: session IDs always, session tickets (RFC 5077) unless turned off.
+  config.session_cache = std::make_shared<handshake::SessionCache>();
+  if (a.tickets == "on") config.ticket_keys = std::make_shared<handshake::SessionTicketKeys>();
   if (!a.ciphers.empty()) config.cipher_suites = parse_cipher_suites(a.ciphers);
   if (!a.verify_client.empty()) {
     if (a.verify_client == "optional") config.client_authentication = protocol::ClientAuthentication::optional;
@@ -262,7 +270,7 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--trace", args->trace, "Trace level: messages, bytes or secrets")
       ->expected(0, 1)
       ->default_str("messages");
-  cmd->add_option("--tickets", args->tickets, "Session tickets: on or off");
+  cmd->add_option("--tickets", args->tickets, "Session tickets (RFC 5077): on or off")->default_str("on");
   cmd->add_option("--max-clients", args->max_clients, "Connections served at once")->default_val(32);
   cmd->add_option("--timeout", args->timeout_seconds, "Seconds to wait for a client before dropping it")
       ->default_val(10);

@@ -28,30 +28,12 @@ std::vector<std::string> split_list(std::string_view text) {
   return out;
 }
 
-namespace {
-
-bool looks_like_dhe(std::string_view name) {
-  return name.rfind("TLS_DHE_", 0) == 0 || name.rfind("DHE-", 0) == 0;
-}
-
-}  // namespace
-
-bool dhe_available() {
-  for (CipherSuite id : handshake::default_cipher_suites()) {
-    const auto* info = handshake::find_cipher_suite(id);
-    if (info != nullptr && info->key_exchange == KeyExchange::dhe) return true;
-  }
-  return false;
-}
-
 std::vector<CipherSuite> parse_cipher_suites(std::string_view text, std::string_view option) {
   const std::string opt(option);
   std::vector<CipherSuite> out;
   for (const auto& name : split_list(text)) {
     const auto* info = handshake::find_cipher_suite(std::string_view(name));
-    if (info == nullptr && looks_like_dhe(name)) not_supported_yet(opt, "DHE suites: " + name);
     if (info == nullptr) throw UsageError(opt + ": unknown cipher suite '" + name + "'");
-    if (info->key_exchange == KeyExchange::dhe && !dhe_available()) not_supported_yet(opt, "DHE suites: " + name);
     out.push_back(info->id);
   }
   if (out.empty()) throw UsageError(opt + ": the list is empty");
@@ -151,8 +133,8 @@ std::string connection_summary(const protocol::Connection& connection, std::stri
   line("Signature scheme", scheme ? handshake::signature_scheme_name(*scheme) : "none (RSA key exchange)");
   line("Extended master secret", n.extended_master_secret ? "yes (RFC 7627)" : "no");
   line("Server name", n.server_name.empty() ? "none" : n.server_name);
-  line("ALPN", "none (not supported yet)");
-  line("Session reused", "no");
+  line("ALPN", n.alpn_protocol.empty() ? "none" : n.alpn_protocol);
+  line("Session reused", n.resumed ? "yes (abbreviated handshake, §7.3)" : "no");
   const auto& chain = connection.peer_certificate_chain();
   std::string peer = connection.role() == protocol::Role::client ? "Server" : "Client";
   if (chain.empty()) {

@@ -38,9 +38,6 @@ std::vector<handshake::CipherSuite> parse_cipher_suites(std::string_view text,
 std::vector<handshake::NamedGroup> parse_groups(std::string_view text);
 std::vector<handshake::SignatureScheme> parse_signature_schemes(std::string_view text);
 protocol::TraceLevel parse_trace(std::string_view text);
-// Whether the handshake runs finite-field DHE suites yet (the suite table
-// names them before the key exchange exists; a default list with one means it does).
-bool dhe_available();
 
 x509::PassphraseSource parse_passphrase(std::string_view text);
 std::shared_ptr<const x509::TrustStore> load_trust_store(const std::string& file);

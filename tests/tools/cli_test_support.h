@@ -155,7 +155,8 @@ class OurServer {
     std::vector<std::string> argv{tls12_program(), "server", "--port", "0", "--cert",
                                   demo_pki("server.bundle.crt"), "--key", demo_pki("server.key")};
     argv.insert(argv.end(), options.begin(), options.end());
-    child_.emplace(argv, dir / "server.log");
+    static int instances = 0;  // a log of its own, so no server reads another's port
+    child_.emplace(argv, dir / ("server" + std::to_string(++instances) + ".log"));
     if (!child_->wait_for_log("listening on 127.0.0.1:", 20)) throw std::runtime_error("server did not start");
     std::string log = child_->log();
     size_t at = log.find("listening on 127.0.0.1:") + std::string("listening on 127.0.0.1:").size();

@@ -151,6 +151,59 @@ TEST_F(CliClientServer, OurClientTracesEveryByteOnStderr) {
   EXPECT_TRUE(contains(s.output, "client: SECRET master_secret (48 bytes)")) << s.output;
 }
 
+TEST_F(CliClientServer, AlpnWithOpensslBothWays) {
+  test::OurServer server({"--echo", "--alpn", "h2,http/1.1"}, dir);
+  auto r = s_client(server.port(), "-alpn http/1.1", "x");
+  EXPECT_TRUE(contains(r.output, "ALPN protocol: http/1.1")) << r.output;
+  ASSERT_TRUE(server.child().wait_for_log("ALPN: http/1.1", 20)) << server.child().log();
+
+  uint16_t port = test::free_port();
+  test::Child openssl({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert",
+                       demo_pki("server.crt"), "-key", demo_pki("server.key"), "-alpn", "http/1.1", "-rev"},
+                      dir / "s_server.log");
+  ASSERT_TRUE(test::wait_for_port(port, 20)) << openssl.log();
+  auto ours = tls12("client 127.0.0.1:" + std::to_string(port) + " --servername localhost --ca " +
+                    q(demo_pki("ca.crt")) + " --alpn h2,http/1.1 </dev/null");
+  EXPECT_EQ(ours.exit_code, 0) << ours.output;
+  EXPECT_TRUE(contains(ours.output, "ALPN: http/1.1")) << ours.output;
+}
+
+TEST_F(CliClientServer, OpensslResumesWithOurServerByTicketAndById) {
+  for (std::string tickets : {"on", "off"}) {
+    test::OurServer server({"--echo", "--tickets", tickets}, dir);
+    auto r = s_client(server.port(), "-reconnect" + std::string(tickets == "off" ? " -no_ticket" : ""), "");
+    EXPECT_TRUE(contains(r.output, "Reused, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256")) << tickets << "\n"
+                                                                                               << r.output;
+    EXPECT_TRUE(server.child().wait_for_log("Session reused: yes", 20)) << server.child().log();
+  }
+}
+
+TEST_F(CliClientServer, OurClientResumesWithOpensslServer) {
+  uint16_t port = test::free_port();
+  test::Child openssl({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert",
+                       demo_pki("server.crt"), "-key", demo_pki("server.key"), "-rev"},
+                      dir / "s_server.log");
+  ASSERT_TRUE(test::wait_for_port(port, 20)) << openssl.log();
+  auto r = tls12("client 127.0.0.1:" + std::to_string(port) + " --servername localhost --ca " +
+                 q(demo_pki("ca.crt")) + " --reconnect </dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::string second = r.output.substr(r.output.find("Reconnecting"));
+  EXPECT_TRUE(contains(r.output, "Session reused: no")) << r.output;
+  EXPECT_TRUE(contains(second, "Session reused: yes")) << r.output;
+}
+
+TEST_F(CliClientServer, SessionFileCarriesASessionToTheNextRun) {
+  test::OurServer server({"--echo"}, dir);
+  std::string session = (dir / "session.bin").string();
+  std::string client = "client 127.0.0.1:" + std::to_string(server.port()) + " --ca " + q(demo_pki("ca.crt"));
+  auto first = tls12(client + " --sess-out " + q(session) + " </dev/null");
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_TRUE(contains(first.output, "Session reused: no")) << first.output;
+  auto second = tls12(client + " --sess-in " + q(session) + " </dev/null");
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_TRUE(contains(second.output, "Session reused: yes")) << second.output;
+}
+
 TEST_F(CliClientServer, ServerSurvivesAClientThatVanishesMidHandshake) {
   test::OurServer server({"--echo", "--timeout", "1"}, dir);
   // One client sends half a record header and goes silent; another connects and leaves.
@@ -235,6 +288,9 @@ TEST(CliArguments, BadArgumentsExitTwoWithOneLine) {
       {"server" + cert + " --verify-client always --ca " + ca, "--verify-client: expected optional or required"},
       {"server" + cert + " --verify-client required", "--verify-client needs --ca"},
       {"server" + cert + " --www --echo", "--www and --echo exclude each other"},
+      {"server" + cert + " --tickets maybe", "--tickets: expected on or off"},
+      {"server" + cert + " --cert " + q(demo_pki("client.crt")), "give one --key for each --cert"},
+      {"client localhost:443 --ca " + ca + " --sess-in /nonexistent.sess", "--sess-in /nonexistent.sess"},
       {"server --cert " + q(demo_pki("server.crt")) + " --key " + q(demo_pki("client.key")), "does not belong"},
       {"demo --kx quantum", "--kx: unknown key exchange 'quantum'"},
       {"demo --suite NOPE", "--suite: unknown cipher suite 'NOPE'"},
@@ -244,27 +300,6 @@ TEST(CliArguments, BadArgumentsExitTwoWithOneLine) {
     auto r = tls12(c.args + " </dev/null");
     EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.output;
     EXPECT_TRUE(contains(test::first_line(r.output), c.message)) << c.args << "\n" << r.output;
-  }
-}
-
-// Options whose feature is not in tls12 yet say so instead of being ignored.
-TEST(CliArguments, MissingFeaturesSayNotSupportedYet) {
-  const std::string ca = q(demo_pki("ca.crt"));
-  const std::string cert = " --cert " + q(demo_pki("server.crt")) + " --key " + q(demo_pki("server.key"));
-  const std::vector<std::string> cases{
-      "client localhost:443 --ca " + ca + " --alpn h2",
-      "client localhost:443 --ca " + ca + " --reconnect",
-      "client localhost:443 --ca " + ca + " --sess-out s.pem",
-      "client localhost:443 --ca " + ca + " --sess-in s.pem",
-      "server" + cert + " --alpn h2,http/1.1",
-      "server" + cert + " --tickets on",
-      "server" + cert + cert,
-      "demo --resume",
-  };
-  for (const auto& args : cases) {
-    auto r = tls12(args + " </dev/null");
-    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
-    EXPECT_TRUE(contains(test::first_line(r.output), "not supported yet")) << args << "\n" << r.output;
   }
 }
 

@@ -126,14 +126,33 @@ TEST(Demo, TraceBytesAnnotatesEveryField) {
       << r.output;
 }
 
-TEST(Demo, OptionsForMissingFeaturesOrBadValues) {
-  auto resume = demo("--resume");
-  EXPECT_EQ(resume.exit_code, 2) << resume.output;
-  EXPECT_TRUE(contains(resume.output, "--resume: not supported yet")) << resume.output;
-  auto dhe = demo("--kx dhe");
-  // Until the handshake runs DHE the option says so; once it does, the demo runs it.
-  if (dhe.exit_code == 0) EXPECT_TRUE(contains(dhe.output, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256")) << dhe.output;
-  else EXPECT_TRUE(contains(dhe.output, "--kx dhe: not supported yet")) << dhe.output;
+TEST(Demo, ResumeRunsAnAbbreviatedHandshake) {
+  auto r = demo("--resume");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  size_t second = r.output.find("Second connection");
+  ASSERT_NE(second, std::string::npos) << r.output;
+  std::string first_part = r.output.substr(0, second), resumed = r.output.substr(second);
+  expect_in_order(first_part, {"server -> client  NewSessionTicket", "session new"});
+  expect_in_order(resumed, {"client -> server  ClientHello", "session_id: ", "extensions.session_ticket",
+                            "server -> client  ServerHello", "the server resumes the session",
+                            "server -> client  ChangeCipherSpec", "server -> client  Finished",
+                            "master_secret of the resumed session",
+                            "client computes master_secret: the same as the server's",
+                            "client -> server  ChangeCipherSpec", "client -> server  Finished",
+                            "Finished verified", "session resumed", "close_notify", "Demo complete."});
+  for (const char* absent : {"Certificate (", "ClientKeyExchange", "ServerKeyExchange", "pre_master_secret"})
+    EXPECT_FALSE(contains(resumed, absent)) << absent << " in the abbreviated handshake\n" << resumed;
+}
+
+TEST(Demo, DheUsesAnRfc7919Group) {
+  auto r = demo("--kx dhe --server-auth-only");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  expect_in_order(r.output, {"Cipher suite: TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "server -> client  ServerKeyExchange",
+                             "params.dh_p: ffdhe2048", "client -> server  ClientKeyExchange",
+                             "SECRET pre_master_secret", "Finished verified", "Demo complete."});
+}
+
+TEST(Demo, Help) {
   auto help = test::run_command(test::tls12_program() + " demo --help");
   EXPECT_EQ(help.exit_code, 0);
   for (const char* option : {"--kx", "--suite", "--server-auth-only", "--resume", "--trace"})
