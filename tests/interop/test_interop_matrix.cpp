@@ -121,18 +121,48 @@ std::string line_starting(const std::string& text, const std::string& prefix) {
   return "";
 }
 
-// What OpenSSL said, condensed for the table: "Reused, TLSv1.2, Cipher is X; verify 0 (ok)".
+// What OpenSSL said, condensed for the table: "Reused, TLSv1.2, Cipher is X;
+// verify 0 (ok)" (s_client: its check of our server's chain; s_server: its
+// check of our client certificate, "0 (ok)" also when none was asked for).
 std::string openssl_summary(const std::string& report) {
   std::string said = line_starting(report, "Reused,");
   if (said.empty()) said = line_starting(report, "New,");
   std::string verify = line_starting(report, "Verify return code:");
-  if (!verify.empty()) said += "; " + verify.substr(std::string("Verify return code: ").size());
+  if (!verify.empty()) said += "; verify " + verify.substr(std::string("Verify return code: ").size());
   return said.empty() ? "(no summary)" : said;
 }
 
+// gtest (and so the CTest case list) shows a case by this, not by its bytes.
+void PrintTo(const MatrixCase& c, std::ostream* os) {
+  *os << side_name(c.side) << ", " << openssl_name(c.suite) << ", " << auth_name(c.auth) << ", " << mode_name(c.mode);
+}
+
+// The table: each case prints its own row (under ctest every case is its own
+// process, so a row is all one process has); a run of the whole program also
+// gets the complete table at the end, from this environment.
+class MatrixTable : public ::testing::Environment {
+ public:
+  static std::vector<std::string>& rows() {
+    static std::vector<std::string> all;
+    return all;
+  }
+  void TearDown() override {
+    if (rows().size() < 2) return;
+    std::cout << "\nOpenSSL interop matrix (" << rows().size() << " cases)\n"
+              << "| side | suite | authentication | handshake | OpenSSL said | result |\n"
+              << "|---|---|---|---|---|---|\n";
+    for (const auto& row : rows()) std::cout << row << "\n";
+    std::cout << std::flush;
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kMatrixTable = ::testing::AddGlobalTestEnvironment(new MatrixTable);
+
 void print_row(const MatrixCase& c, const std::string& said, bool passed) {
-  std::cout << "| " << side_name(c.side) << " | " << openssl_name(c.suite) << " | " << auth_name(c.auth) << " | "
-            << mode_name(c.mode) << " | " << said << " | " << (passed ? "pass" : "FAIL") << " |" << std::endl;
+  std::ostringstream row;
+  row << "| " << side_name(c.side) << " | " << openssl_name(c.suite) << " | " << auth_name(c.auth) << " | "
+      << mode_name(c.mode) << " | " << said << " | " << (passed ? "pass" : "FAIL") << " |";
+  std::cout << row.str() << std::endl;
+  MatrixTable::rows().push_back(row.str());
 }
 
 // The certificates of a case: Ed25519 chains for the ECDHE_ECDSA suites
