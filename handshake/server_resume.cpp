@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include "crypto/random.h"
+#include "handshake/alpn.h"
 
 namespace tls12::handshake {
 
@@ -74,7 +75,11 @@ bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& e
                    "client resumes a session with the extended master secret but does not offer it");
   if (!session->extended_master_secret && ext.extended_master_secret) return false;
 
+  // ALPN is negotiated on every handshake, resumed or not (RFC 7301 §3.1).
+  std::optional<std::string> alpn =
+      select_application_protocol(config_->alpn_protocols, ext.alpn_protocols, config_->alpn_required);
   const CipherSuiteInfo* suite = find_cipher_suite(session->cipher_suite);
+  negotiated_.alpn_protocol = alpn.value_or("");
   client_version_ = hello.client_version;
   negotiated_.version = TLS1_2;
   negotiated_.cipher_suite = suite;
@@ -99,6 +104,7 @@ bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& e
   ServerHelloExtensions reply_ext;
   if (negotiated_.secure_renegotiation) reply_ext.renegotiation_info = Bytes{};
   reply_ext.extended_master_secret = negotiated_.extended_master_secret;
+  reply_ext.alpn_protocol = alpn;
   issue_ticket_ = reply_ext.session_ticket = renew_ticket_ && ext.session_ticket.has_value();
   reply.extensions = reply_ext.to_list();
   send(reply.encode(), actions);

@@ -19,6 +19,7 @@
 #include "handshake/session_cache.h"
 #include "handshake/session_ticket.h"
 #include "protocol/connection.h"
+#include "tests/handshake/breadth_test_support.h"
 #include "tests/protocol/handshake_test_support.h"
 
 namespace tls12::protocol {
@@ -111,9 +112,11 @@ TEST_P(Resumption, SecondConnectionIsAbbreviatedWithTheOriginalPeer) {
   auto [suite, mutual, mode] = GetParam();
   Pair pair(mode);
   pair.client.cipher_suites = {suite};
+  const bool ed25519 = handshake::find_cipher_suite(suite)->authentication == handshake::Authentication::ecdsa;
+  if (ed25519) pair.server.certificate = test::breadth_pki().ed_server;
   if (mutual) {
     pair.server.client_authentication = ClientAuthentication::required;
-    pair.client.client_certificate = test_pki().client2048;
+    pair.client.client_certificate = ed25519 ? test::breadth_pki().ed_client : test_pki().client2048;
   }
   Outcome first = connect(pair.client, pair.server);
   EXPECT_FALSE(first.client_resumed);
@@ -152,7 +155,11 @@ INSTANTIATE_TEST_SUITE_P(
                                          suites::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
                                          suites::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
                                          suites::TLS_RSA_WITH_AES_128_GCM_SHA256,
-                                         suites::TLS_RSA_WITH_AES_256_GCM_SHA384),
+                                         suites::TLS_RSA_WITH_AES_256_GCM_SHA384,
+                                         suites::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
+                                         suites::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+                                         suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                                         suites::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384),
                        ::testing::Bool(), ::testing::Values(Mode::session_id, Mode::ticket)),
     resumption_name);
 
@@ -544,6 +551,20 @@ TEST(ResumptionSafety, UnverifiedSessionIsNotOfferedWhenVerificationIsOn) {
   EXPECT_FALSE(out.client_resumed);
   EXPECT_TRUE(out.client_peer_verified);
   EXPECT_TRUE(connect(pair.client, pair.server).client_resumed);
+}
+
+TEST(ResumptionSafety, AlpnIsNegotiatedAgainOnResumption) {
+  Pair pair(Mode::ticket);
+  pair.server.alpn_protocols = {"h2", "http/1.1"};
+  pair.client.alpn_protocols = {"http/1.1"};
+  connect(pair.client, pair.server);
+  pair.client.alpn_protocols = {"h2"};
+  Connection client(pair.client), server(pair.server);
+  pump(client, server);
+  ASSERT_TRUE(client.handshake_complete()) << client.error();
+  EXPECT_TRUE(server.negotiated().resumed);
+  EXPECT_EQ(server.negotiated().alpn_protocol, "h2");
+  EXPECT_EQ(client.negotiated().alpn_protocol, "h2");
 }
 
 TEST(ResumptionSafety, MissingNewSessionTicketIsUnexpectedMessage) {
