@@ -48,6 +48,7 @@ std::string summary(const HandshakeMessage& message) {
     if (const auto* first = find_field(fields, "certificate_list[0]")) out += ", first " + shorten(first->value);
   } else if (message.name == "ServerKeyExchange") {
     add("named_curve", find_field(fields, "params.named_curve"));
+    add("dh_p", find_field(fields, "params.dh_p"));
     add("signed with", find_field(fields, "signed_params.algorithm"));
   } else if (message.name == "CertificateVerify") {
     add("signed with", find_field(fields, "algorithm"));

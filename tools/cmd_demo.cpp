@@ -195,7 +195,7 @@ class Narrator {
       if (field.name == "random") out_ << "   (" << who << "_random)";
       if (field.name == "session_id" && m.name == "ClientHello") offered_session_id_ = field.value;
       if (field.name == "session_id" && m.name == "ServerHello")
-        out_ << (field.value == "(empty)"               ? "   (no ID: the session can be resumed only by ticket, if any)"
+        out_ << (field.value == "(empty)"               ? "   (empty: the server will not resume this session by ID)"
                  : (resuming_ = field.value == offered_session_id_)
                      ? "   (the ID the client offered: the server resumes the session)"
                                                        : "   (a new session, resumable under this ID)");
