@@ -182,6 +182,13 @@ TLS12_VAES_GCM void decrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, 
 }
 
 TLS12_VAES_GCM void prepare_wide(const KeySchedule& ks, WideSchedule& ws) {
+  // Nr indexes ws.rk here and in every later call. KeySchedule is filled in
+  // crypto/gcm_aesni.cpp: an object file built against an older layout of
+  // it (a stale build) reads Nr from the wrong offset, and a garbage Nr
+  // would write far past ws. Refuse it instead of corrupting memory.
+  if (ks.nr != 10 && ks.nr != 14) {
+    throw std::logic_error("AES-GCM key schedule has Nr other than 10 or 14 (mismatched build?)");
+  }
   for (int r = 0; r <= ks.nr; ++r) ws.rk[r] = _mm512_broadcast_i32x4(ks.rk[r]);
   #pragma GCC unroll 16
   for (int j = 0; j < 4; ++j) ws.h_desc16[j] = _mm512_loadu_si512(&ks.h_desc[4 * j]);
