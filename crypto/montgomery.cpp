@@ -14,7 +14,6 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3", "unroll-loops")
 #endif
-#include <bit>
 #include <stdexcept>
 
 #include "crypto/bignum.h"
@@ -216,32 +215,30 @@ Montgomery::Montgomery(const BigInt& modulus) {
 // R^2 mod m, the constant that to_mont multiplies by. Doubling 1 all the way
 // (2*64*k doublings of k limbs each) cost as much as a dozen RSA verifications
 // and dominated public-key set-up; instead this takes
-//   1. R mod m: 2^(64(k-1)) is already below m (m has k limbs and is odd, so it
-//      is not 2^(64(k-1)) itself), and 64 doublings take it to 2^(64k) = R;
-//   2. then it works in Montgomery form, where x is kept as x*R mod m. R mod m
-//      is the form of 1 = 2^0, a squaring turns the form of 2^s into that of
-//      2^(2s), and an addition to itself into that of 2^(s+1). Walking the bits
-//      of 64k from the top reaches the form of 2^(64k) = R, which is
-//      R*R mod m: about log2(64k) squarings instead of 128k doublings.
-// Every loop bound and the bit walk depend only on k, and each doubling
-// reduces with a masked subtraction, so the secret CRT primes p and q get the
-// same branch-free, address-independent set-up as before.
+//   1. 2^(64k + k) mod m by doubling: 2^(64(k-1)) is already below m (m has k
+//      limbs and is odd, so it is not 2^(64(k-1)) itself), and 64 + k
+//      doublings, each reduced, take it there;
+//   2. then it works in Montgomery form, where x is kept as x*R mod m with
+//      R = 2^(64k): the number above is the form of 2^k, and a squaring turns
+//      the form of 2^s into that of 2^(2s). Six squarings give the form of
+//      2^(64k) = R, which is R*R mod m.
+// k extra doublings cost far less than the six squarings they replace (a
+// doubling is linear in k, a squaring quadratic). Every loop bound depends
+// only on k and each doubling reduces with a masked subtraction, so the secret
+// CRT primes p and q get the same branch-free, address-independent set-up as
+// before.
 LimbVector Montgomery::square_of_r() const {
   const size_t k = k_;
   LimbVector x(k, 0), d(k);
   x[k - 1] = 1;  // 2^(64(k-1)) < m
-  for (int i = 0; i < 64; ++i) {
+  for (size_t i = 0; i < 64 + k; ++i) {
     const Limb carry = x[k - 1] >> 63;
     for (size_t j = k; j-- > 1;) x[j] = (x[j] << 1) | (x[j - 1] >> 63);
     x[0] <<= 1;
     const Limb borrow = sub_limbs(d.data(), x.data(), m_.data(), k);
     ct_select(ct_mask_nonzero(carry) | ct_mask_zero(borrow), x.data(), d.data(), x.data(), k);
   }
-  const size_t log2_r = 64 * k;  // public: the exponent walked below
-  for (size_t bit = std::bit_width(log2_r); bit-- > 0;) {
-    sqr(x.data(), x.data());
-    if ((log2_r >> bit) & 1) add_mod(x.data(), x.data(), x.data());
-  }
+  for (int i = 0; i < 6; ++i) sqr(x.data(), x.data());  // 2^k -> 2^(64k), in form
   return x;
 }
 

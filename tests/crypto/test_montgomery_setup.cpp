@@ -1,8 +1,9 @@
 // Tests of the Montgomery context set-up (crypto/montgomery.cpp): the constant
 // R^2 mod m, with R = 2^(64k) for a k-limb modulus, that takes values into
-// Montgomery form. It is computed from R mod m by squarings in Montgomery form,
-// so a wrong bit walk or a missed reduction gives a wrong R^2 and with it every
-// RSA and DH result; OpenSSL's BN computes the same constant by long division.
+// Montgomery form. It is computed by 64 + k reduced doublings and six squarings
+// in Montgomery form, so a miscounted step or a missed reduction gives a wrong
+// R^2 and with it every RSA and DH result; OpenSSL's BN computes the same
+// constant by long division.
 #include <gtest/gtest.h>
 #include <openssl/bn.h>
 
@@ -69,8 +70,7 @@ std::vector<BigInt> moduli_of_width(size_t k, std::mt19937_64& rng) {
 }
 
 // Every width from 1 to 70 limbs: the fixed instantiations (16, 24, 32, 48,
-// 64 limbs), the run-time loops, and widths whose 64k has one bit set (k a
-// power of two) or several (k = 3, 47, 70).
+// 64 limbs) and the run-time loops of every other width.
 TEST(MontgomerySetUp, RSquaredAgainstOpenSSL) {
   std::mt19937_64 rng(20261123);
   for (size_t k = 1; k <= 70; ++k) {
