@@ -92,7 +92,9 @@ std::vector<MatrixCase> matrix_cases() {
   return cases;
 }
 
-const char* side_name(Side side) { return side == Side::our_client ? "our client -> s_server" : "s_client -> our server"; }
+const char* side_name(Side side) {
+  return side == Side::our_client ? "our client -> s_server" : "s_client -> our server";
+}
 const char* auth_name(Auth auth) { return auth == Auth::mutual ? "mutual" : "server-only"; }
 const char* mode_name(Mode mode) {
   switch (mode) {
@@ -167,10 +169,18 @@ void print_row(const MatrixCase& c, const std::string& said, bool passed) {
 
 // The certificates of a case: Ed25519 chains for the ECDHE_ECDSA suites
 // (RFC 8422 §5.1.3), RSA ones otherwise; both signed by the test CA.
-std::string server_cert_file(CipherSuite s) { return is_ed25519(s) ? breadth_file("ed-server.pem") : pki_file("server.pem"); }
-std::string server_key_file(CipherSuite s) { return is_ed25519(s) ? breadth_file("ed-server.key") : pki_file("server.key"); }
-std::string client_cert_file(CipherSuite s) { return is_ed25519(s) ? breadth_file("ed-client.pem") : pki_file("client2048.pem"); }
-std::string client_key_file(CipherSuite s) { return is_ed25519(s) ? breadth_file("ed-client.key") : pki_file("client2048.key"); }
+std::string server_cert_file(CipherSuite s) {
+  return is_ed25519(s) ? breadth_file("ed-server.pem") : pki_file("server.pem");
+}
+std::string server_key_file(CipherSuite s) {
+  return is_ed25519(s) ? breadth_file("ed-server.key") : pki_file("server.key");
+}
+std::string client_cert_file(CipherSuite s) {
+  return is_ed25519(s) ? breadth_file("ed-client.pem") : pki_file("client2048.pem");
+}
+std::string client_key_file(CipherSuite s) {
+  return is_ed25519(s) ? breadth_file("ed-client.key") : pki_file("client2048.key");
+}
 const handshake::CertifiedKey& server_identity(CipherSuite s) {
   return is_ed25519(s) ? test::breadth_pki().ed_server : test::test_pki().server2048;
 }
@@ -205,7 +215,6 @@ void add(std::vector<std::string>& argv, std::initializer_list<std::string> more
 std::vector<std::string> s_server_args(uint16_t port, int connections) {
   return {"openssl", "s_server", "-accept", std::to_string(port), "-naccept", std::to_string(connections), "-tls1_2"};
 }
-
 
 struct PageFetch {
   std::string page;  // s_server -www's description of the connection
@@ -244,7 +253,8 @@ void expect_page(const PageFetch& fetch, const MatrixCase& c, bool resumed) {
     // a resumed session keeps that result.
     EXPECT_EQ(line_starting(page, "Verify return code:"), "Verify return code: 0 (ok)") << page;
     EXPECT_TRUE(contains(page, "Client certificate")) << page;
-    EXPECT_TRUE(contains(page, is_ed25519(c.suite) ? "ED25519" : "rsaEncryption")) << page;
+    const std::string key_algorithm = is_ed25519(c.suite) ? "ED25519" : "rsaEncryption";
+    EXPECT_TRUE(contains(page, "Public Key Algorithm: " + key_algorithm)) << page;
   } else {
     EXPECT_TRUE(contains(page, "no client certificate available")) << page;
   }
