@@ -458,7 +458,14 @@ bool holds_der(ByteView b) {
   }
 }
 
+// The dump opens constructed elements by recursion, one stack frame a level.
+// Each level costs the input only two octets, so a bound is what keeps a
+// hostile file from overflowing the stack; real certificates and keys nest
+// fewer than a dozen levels.
+constexpr int kMaxDumpDepth = 64;
+
 void dump_into(std::string& out, ByteView data, size_t base, int depth) {
+  if (depth > kMaxDumpDepth) fail("DER", "nested more than 64 levels deep", base);
   DerReader r(data, base);
   while (!r.empty()) {
     Element e = r.read_any();

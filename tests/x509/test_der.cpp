@@ -149,6 +149,36 @@ TEST(Der, DumpNamesTypesAndOids) {
   EXPECT_EQ(dump.rfind("     0: hl=4", 0), 0u) << dump.substr(0, 80);
 }
 
+// `depth` SEQUENCEs, each holding the next; the innermost is empty.
+Bytes nested_sequences(size_t depth) {
+  std::vector<Bytes> headers;
+  size_t inner = 0;  // encoded size of what the next header wraps
+  for (size_t i = 0; i < depth; ++i) {
+    Bytes h = {0x30};
+    if (inner < 0x80) {
+      h.push_back(static_cast<uint8_t>(inner));
+    } else {
+      Bytes len;
+      for (size_t v = inner; v != 0; v >>= 8) len.insert(len.begin(), static_cast<uint8_t>(v));
+      h.push_back(static_cast<uint8_t>(0x80 | len.size()));
+      h.insert(h.end(), len.begin(), len.end());
+    }
+    inner += h.size();
+    headers.push_back(std::move(h));
+  }
+  Bytes out;
+  for (size_t i = headers.size(); i-- > 0;) out.insert(out.end(), headers[i].begin(), headers[i].end());
+  return out;
+}
+
+TEST(Der, DumpRefusesNestingTooDeepToBeAStructure) {
+  // The dump opens constructed elements recursively; without a bound, input
+  // nested a few hundred thousand levels deep would overflow the stack.
+  const std::string shallow = der_dump(nested_sequences(20));
+  EXPECT_NE(shallow.find(std::string(19 * 2, ' ') + "SEQUENCE"), std::string::npos) << shallow;
+  EXPECT_THROW(der_dump(nested_sequences(200000)), DerError);
+}
+
 TEST(Pem, SeveralBlocksWithTextAround) {
   const Bytes a{1, 2, 3}, b{4, 5, 6, 7};
   const std::string text = "Certificate:\n  text openssl puts first\n" + encode_pem("CERTIFICATE", a) +
