@@ -374,11 +374,17 @@ std::string decode_string(uint32_t n, ByteView c, size_t offset) {
         if (!ok) fail("PrintableString", "character outside the PrintableString set", offset);
       }
       return std::string(c.begin(), c.end());
-    case asn1::ia5_string:
-    case asn1::visible_string:
-    case asn1::numeric_string:
+    case asn1::ia5_string:  // International Alphabet No. 5: all of 7-bit ASCII
       for (uint8_t b : c)
         if (b >= 0x80) fail("IA5String", "non-ASCII character", offset);
+      return std::string(c.begin(), c.end());
+    case asn1::visible_string:  // X.680 §41.1: ASCII without control characters
+      for (uint8_t b : c)
+        if (b < 0x20 || b > 0x7e) fail("VisibleString", "character outside the VisibleString set", offset);
+      return std::string(c.begin(), c.end());
+    case asn1::numeric_string:  // X.680 §41.2: digits and space only
+      for (uint8_t b : c)
+        if ((b < '0' || b > '9') && b != ' ') fail("NumericString", "character outside the NumericString set", offset);
       return std::string(c.begin(), c.end());
     case asn1::teletex_string:
       // In practice T61String holds Latin-1; map each octet to its code point.

@@ -138,6 +138,10 @@ TEST(Der, Strings) {
   EXPECT_EQ(DerReader(from_hex("1e0420ac0041")).read_string("s"), "\xe2\x82\xac" "A");  // BMPString
   EXPECT_THROW(DerReader(from_hex("130140")).read_string("s"), DerError);          // '@' not printable
   EXPECT_THROW(DerReader(from_hex("160180")).read_string("s"), DerError);          // IA5 is 7-bit
+  EXPECT_EQ(DerReader(from_hex("1203312030")).read_string("s"), "1 0");            // NumericString
+  EXPECT_THROW(DerReader(from_hex("120141")).read_string("s"), DerError);          // 'A' is not numeric
+  EXPECT_EQ(DerReader(from_hex("1a027e20")).read_string("s"), "~ ");               // VisibleString
+  EXPECT_THROW(DerReader(from_hex("1a0109")).read_string("s"), DerError);          // TAB is a control
 }
 
 TEST(Der, DumpNamesTypesAndOids) {
