@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <utility>
 
 #include "x509/der.h"
 #include "x509/hostname.h"
@@ -263,7 +265,18 @@ class PathBuilder {
     return true;
   }
 
+  // The search below may reach the same (issuer, subject) pair along many
+  // paths; each signature is verified once and the answer remembered.
   bool signature_ok(const Certificate& issuer, const Certificate& c) {
+    const auto pair = std::make_pair(&issuer, &c);
+    const auto known = signatures_.find(pair);
+    if (known != signatures_.end()) return known->second;
+    const bool ok = verify_issuer_signature(issuer, c);
+    signatures_.emplace(pair, ok);
+    return ok;
+  }
+
+  bool verify_issuer_signature(const Certificate& issuer, const Certificate& c) {
     if (!c.signature_algorithm) {
       note(2, Reason::unsupported_algorithm,
            quoted(c) + " is signed with " + c.signature_algorithm_oid + ": " + c.signature_algorithm_problem);
@@ -289,14 +302,25 @@ class PathBuilder {
   }
 
   // Depth-first search for an issuer of path_.back().
+  //
+  // The search is bounded in work as well as in depth: a peer may send
+  // several CA certificates with one name and one key, each able to issue
+  // every other, and then the partial paths number in the factorial of the
+  // chain length (the path-building denial of service that hit several X.509
+  // libraries). Real chains need a handful of steps.
   bool extend() {
+    if (++steps_ > kMaxSearchSteps) {
+      note(3, Reason::chain_too_long, "path building from " + quoted(*path_.front()) + " gave up after trying " +
+                                          std::to_string(kMaxSearchSteps) + " partial paths");
+      return false;
+    }
     const Certificate& current = *path_.back();
     for (const auto& anchor : trust_.anchors()) {
       if (!may_have_issued(anchor, current) || !signature_ok(anchor, current)) continue;
       std::vector<const Certificate*> full = path_;
       full.push_back(&anchor);
       if (auto f = check_path(full, options_, now_, ip_)) {
-        note(3, f->reason, f->message);
+        note(4, f->reason, f->message);
         continue;
       }
       found_ = full;
@@ -317,9 +341,10 @@ class PathBuilder {
     return false;
   }
 
-  // Keeps the most informative failure: a complete path that broke a rule (3)
-  // beats a signature that did not verify (2), which beats running out of
-  // depth (1), which beats finding no issuer at all (0).
+  // Keeps the most informative failure: a complete path that broke a rule (4)
+  // beats a search that ran out of work (3, it was not finished), which beats
+  // a signature that did not verify (2), which beats running out of depth (1),
+  // which beats finding no issuer at all (0).
   void note(int rank, Reason reason, std::string message) {
     if (rank > best_rank_) {
       best_rank_ = rank;
@@ -352,6 +377,9 @@ class PathBuilder {
   std::vector<const Certificate*> path_;
   std::vector<const Certificate*> found_;
   int best_rank_ = -1;
+  static constexpr size_t kMaxSearchSteps = 1000;
+  size_t steps_ = 0;
+  std::map<std::pair<const Certificate*, const Certificate*>, bool> signatures_;
   Failure best_{Reason::unknown_issuer, ""};
 };
 

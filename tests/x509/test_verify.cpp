@@ -254,6 +254,40 @@ TEST(Verify, DepthLimitStopsLongChains) {
   EXPECT_EQ(r.reason, Reason::chain_too_long) << r.message;
 }
 
+TEST(Verify, PathSearchIsBoundedWhenEveryCaCanIssueEveryOther) {
+  // Nine CA certificates with one name and one key (only the serial differs):
+  // each verifies as the issuer of every other, so an unbounded depth-first
+  // search would try about 9! orderings, each with its signature checks.
+  const auto dir = test::make_temp_dir("x509-loop");
+  const std::string d = "'" + dir.string() + "'";
+  std::string script = "set -e; cd " + d +
+                       "; openssl genpkey -algorithm ed25519 -out k.pem"
+                       "; openssl genpkey -algorithm ed25519 -out other.key"
+                       "; openssl req -x509 -new -key other.key -subj '/CN=Unrelated Root' -days 30 -out root.pem";
+  for (int i = 1; i <= 9; ++i)
+    script += "; openssl req -x509 -new -key k.pem -subj '/CN=Loop CA' -set_serial " + std::to_string(i) +
+              " -days 30 -addext basicConstraints=critical,CA:TRUE -out ca" + std::to_string(i) + ".pem";
+  script += "; openssl req -new -key k.pem -subj '/CN=loop leaf' -out leaf.csr"
+            "; openssl x509 -req -in leaf.csr -CA ca1.pem -CAkey k.pem -set_serial 100 -days 30 -out leaf.pem";
+  const test::CommandResult made = test::run_command("sh -c \"" + script + "\" 2>&1");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+
+  std::vector<Certificate> untrusted;
+  for (int i = 1; i <= 9; ++i) untrusted.push_back(load_certificates_file(dir / ("ca" + std::to_string(i) + ".pem")).front());
+  const Certificate leaf = load_certificates_file(dir / "leaf.pem").front();
+  // The loop is real: a CA in it verifies as the issuer of another.
+  VerifyOptions options;
+  options.time = leaf.not_before + 60;
+  TrustStore loop_root;
+  loop_root.add(untrusted[4]);
+  EXPECT_EQ(verify_chain(untrusted[0], {}, loop_root, options).reason, Reason::ok);
+
+  const VerifyResult r = verify_chain(leaf, untrusted, TrustStore::from_pem_file(dir / "root.pem"), options);
+  EXPECT_EQ(r.reason, Reason::chain_too_long) << r.message;
+  EXPECT_NE(r.message.find("gave up after trying 1000 partial paths"), std::string::npos) << r.message;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Verify, BadIpArgumentIsAnError) {
   const auto pki = test::test_pki_dir();
   VerifyOptions options;
