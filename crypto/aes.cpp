@@ -143,8 +143,8 @@ int key_expansion(ByteView key, uint8_t* w) {
   const int nr = nk + 6;                              // Nr: 10 or 14
   std::memcpy(w, key.data(), key.size());
   uint8_t rcon = 0x01;  // Rcon[i/Nk] = [x^(i/Nk - 1), {00}, {00}, {00}]
+  uint8_t temp[4];       // a word of the key schedule: wiped like the state
   for (int i = nk; i < 4 * (nr + 1); ++i) {
-    uint8_t temp[4];
     std::memcpy(temp, w + 4 * (i - 1), 4);
     if (i % nk == 0) {
       // temp = SubWord(RotWord(temp)) xor Rcon[i/Nk]
@@ -159,7 +159,7 @@ int key_expansion(ByteView key, uint8_t* w) {
     }
     for (int j = 0; j < 4; ++j) w[4 * i + j] = static_cast<uint8_t>(w[4 * (i - nk) + j] ^ temp[j]);
   }
-  secure_zero(&rcon, sizeof rcon);
+  secure_zero(temp, sizeof temp);
   return nr;
 }
 

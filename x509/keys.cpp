@@ -166,8 +166,22 @@ PrivateKey parse_pkcs8_private_key(ByteView der) {
   throw UnsupportedError("unsupported private key algorithm " + alg.oid);
 }
 
+namespace {
+
+// The decoded blocks of a key file hold the private key in the clear; they are
+// wiped however the parse ends (returned key, error or exception).
+struct WipedPemBlocks {
+  std::vector<PemBlock> blocks;
+  ~WipedPemBlocks() {
+    for (PemBlock& b : blocks) secure_zero(b.der.data(), b.der.size());
+  }
+};
+
+}  // namespace
+
 PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSource& passphrase) {
-  for (const PemBlock& block : parse_pem(pem_text)) {
+  const WipedPemBlocks parsed{parse_pem(pem_text)};
+  for (const PemBlock& block : parsed.blocks) {
     if (block.label == "PRIVATE KEY") return parse_pkcs8_private_key(block.der);
     if (block.label == "RSA PRIVATE KEY") return parse_pkcs1_rsa_private_key(block.der);
     if (block.label == "ENCRYPTED PRIVATE KEY") {
@@ -181,7 +195,11 @@ PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSourc
 }
 
 PrivateKey load_private_key_file(const std::filesystem::path& path, const PassphraseSource& passphrase) {
-  const std::string text = read_text_file(path);
+  std::string text = read_text_file(path);
+  struct Wipe {
+    std::string& s;
+    ~Wipe() { secure_zero(s.data(), s.size()); }
+  } wipe{text};
   try {
     return load_private_key_pem(text, passphrase);
   } catch (const UnsupportedError& e) {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <system_error>
 
 namespace tls12::x509 {
 
@@ -38,6 +39,9 @@ bool boundary_label(std::string_view line, std::string_view kind, std::string& l
 
 Bytes base64_decode(std::string_view text) {
   Bytes out;
+  // One allocation up front: a vector that grows leaves copies of what it held
+  // (perhaps a private key) in the memory it frees.
+  out.reserve(text.size() / 4 * 3 + 3);
   uint32_t acc = 0;
   int bits = 0;
   size_t count = 0, padding = 0;
@@ -91,6 +95,11 @@ std::vector<PemBlock> parse_pem(std::string_view text) {
   std::vector<PemBlock> blocks;
   std::optional<std::string> open_label;
   std::string body;
+  body.reserve(text.size());  // never reallocated, so wiping it below wipes every copy
+  auto wipe_body = [&body] {
+    secure_zero(body.data(), body.size());
+    body.clear();
+  };
   size_t line_no = 0;
   while (!text.empty()) {
     const size_t nl = text.find('\n');
@@ -101,7 +110,7 @@ std::vector<PemBlock> parse_pem(std::string_view text) {
     if (!open_label) {
       if (boundary_label(line, "BEGIN", label)) {
         open_label = label;
-        body.clear();
+        wipe_body();
       }
       continue;  // text outside blocks is commentary
     }
@@ -110,6 +119,7 @@ std::vector<PemBlock> parse_pem(std::string_view text) {
         throw std::runtime_error("PEM: END " + label + " does not match BEGIN " + *open_label + " (line " +
                                  std::to_string(line_no) + ")");
       blocks.push_back(PemBlock{label, base64_decode(body)});
+      wipe_body();  // the base64 of a private key is as secret as the key
       open_label.reset();
       continue;
     }
@@ -120,6 +130,7 @@ std::vector<PemBlock> parse_pem(std::string_view text) {
       throw std::runtime_error("PEM: BEGIN " + label + " inside an open " + *open_label + " block");
     body.append(line);
   }
+  wipe_body();
   if (open_label) throw std::runtime_error("PEM: BEGIN " + *open_label + " without a matching END");
   return blocks;
 }
@@ -142,9 +153,21 @@ std::string encode_pem(std::string_view label, ByteView der) {
 std::string read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {  // a pipe or a device: size unknown
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  // A regular file is read straight into a string of its size: a growing
+  // buffer would leave copies of a key file's text in memory it frees
+  // without wiping.
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) throw std::runtime_error("cannot read " + path.string());
+  std::string text(static_cast<size_t>(size), '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(size)))
+    throw std::runtime_error("cannot read " + path.string() + " (it changed while being read)");
+  return text;
 }
 
 }  // namespace tls12::x509
