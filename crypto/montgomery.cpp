@@ -222,11 +222,11 @@ Montgomery::Montgomery(const BigInt& modulus) {
 //      R = 2^(64k): the number above is the form of 2^k, and a squaring turns
 //      the form of 2^s into that of 2^(2s). Six squarings give the form of
 //      2^(64k) = R, which is R*R mod m.
-// k extra doublings cost far less than the six squarings they replace (a
-// doubling is linear in k, a squaring quadratic). Every loop bound depends
-// only on k and each doubling reduces with a masked subtraction, so the secret
-// CRT primes p and q get the same branch-free, address-independent set-up as
-// before.
+// Starting the squarings from 2^k rather than from 2 saves about log2(k) of them
+// for k more doublings, which are far cheaper (a doubling is linear in k, a
+// squaring quadratic). Every loop bound depends only on k and each doubling
+// reduces with a masked subtraction, so the secret CRT primes p and q get the
+// same branch-free, address-independent set-up as before.
 LimbVector Montgomery::square_of_r() const {
   const size_t k = k_;
   LimbVector x(k, 0), d(k);
