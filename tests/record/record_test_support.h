@@ -1,4 +1,4 @@
-// Helpers shared by the record-layer tests: catching the alert a call throws,
+// Shared by the record-layer tests: catching the alert a call throws,
 // and deterministic traffic keys for each AEAD.
 #pragma once
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "record/handshake_reassembler.h"
-#include "record_test_helpers.h"
+#include "record_test_support.h"
 
 namespace tls12::record {
 namespace {

@@ -11,7 +11,7 @@
 #include <new>
 
 #include "record/record_layer.h"
-#include "record_test_helpers.h"
+#include "record_test_support.h"
 
 // Our operator new/delete pair malloc with free consistently; GCC cannot see
 // that once they are inlined into library code, hence the pragma.

@@ -9,7 +9,7 @@
 
 #include "record/codec.h"
 #include "record/record_layer.h"
-#include "record_test_helpers.h"
+#include "record_test_support.h"
 
 namespace tls12::record {
 namespace {

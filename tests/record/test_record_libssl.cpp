@@ -25,7 +25,7 @@
 
 #include "crypto/prf.h"
 #include "record/record_layer.h"
-#include "record_test_helpers.h"
+#include "record_test_support.h"
 
 namespace tls12::record {
 namespace {

@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "record/protection.h"
-#include "record_test_helpers.h"
+#include "record_test_support.h"
 
 namespace tls12::record {
 namespace {
