@@ -1,4 +1,4 @@
-// Byte-string helpers shared by every layer: wiping, constant-time compare, hex.
+// Byte-string functions shared by every layer: wiping, constant-time compare, hex.
 #include "crypto/bytes.h"
 
 #include <sodium.h>

@@ -80,7 +80,7 @@ class Hash {
   std::variant<Sha256, Sha384, Sha512> state_;
 };
 
-// One-shot helpers.
+// One-shot functions: the whole message in one call.
 std::array<uint8_t, 32> sha256(ByteView data);
 std::array<uint8_t, 48> sha384(ByteView data);
 std::array<uint8_t, 64> sha512(ByteView data);

@@ -141,7 +141,7 @@ std::string decode_string(uint32_t tag_number, ByteView content, size_t offset);
 // Parses exactly one element covering all of `data` (nothing after it).
 Element parse_single(ByteView data, std::string_view what);
 
-// Days/seconds helpers for times (proleptic Gregorian calendar, UTC).
+// Conversions between calendar dates and Unix seconds (proleptic Gregorian calendar, UTC).
 int64_t unix_seconds_from_civil(int year, unsigned month, unsigned day, unsigned hour,
                                 unsigned minute, unsigned second);
 // "2026-11-23 04:33:44 UTC"

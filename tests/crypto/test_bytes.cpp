@@ -1,4 +1,4 @@
-// Byte helpers: hex round trips and the constant-time comparison's answers.
+// Byte strings: hex round trips and the constant-time comparison's answers.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
