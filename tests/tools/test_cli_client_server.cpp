@@ -127,6 +127,19 @@ TEST_F(CliClientServer, OurClientAgainstOpensslServerWithClientCertificate) {
       << test::read_text(keylog);
 }
 
+TEST_F(CliClientServer, KeyLogFromSslkeylogfileOnBothSides) {
+  std::string server_log = (dir / "server-keys.txt").string(), client_log = (dir / "client-keys.txt").string();
+  test::OurServer server({"--echo", "--keylog", server_log}, dir);
+  auto r = test::run_command("SSLKEYLOGFILE=" + q(client_log) + " timeout 30 " + test::tls12_program() +
+                             " client 127.0.0.1:" + std::to_string(server.port()) + " --ca " + q(demo_pki("ca.crt")) +
+                             " </dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_TRUE(server.child().wait_for_log("closed", 20)) << server.child().log();
+  std::string line = test::read_text(client_log);
+  EXPECT_TRUE(std::regex_match(line, std::regex("CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n"))) << line;
+  EXPECT_EQ(test::read_text(server_log), line) << "both sides log the same client_random and master_secret";
+}
+
 TEST_F(CliClientServer, OurClientRefusesAServerNameTheCertificateDoesNotHold) {
   test::OurServer server({"--echo"}, dir);
   auto r = tls12("client 127.0.0.1:" + std::to_string(server.port()) + " --servername other.example --ca " +
