@@ -16,6 +16,9 @@
 //                     pre_master_secret = X25519(own private, peer public).
 //                     An all-zero result (a low-order point, RFC 7748 §6.1)
 //                     is refused with illegal_parameter.
+//   DHE (§8.1.2)      the same shape over a finite field: ServerDHParams
+//                     {p, g, Ys} from an RFC 7919 group, Z = Y^x mod p with
+//                     leading zeros stripped; see handshake/dhe.h.
 #pragma once
 
 #include <memory>
