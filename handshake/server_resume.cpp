@@ -164,6 +164,13 @@ void Server::send_new_session_ticket(Actions& actions) {
   NewSessionTicket ticket;
   ticket.ticket = config_->ticket_keys->seal(current_session());
   ticket.ticket_lifetime_hint = config_->ticket_keys->options().ticket_lifetime;
+  // A client chain can make the state too big for ticket<0..2^16-1>. RFC 5077
+  // §3.3: a server that no longer wants to issue the promised ticket sends a
+  // zero-length one.
+  if (ticket.ticket.size() > 0xffff) {
+    ticket.ticket.clear();
+    ticket.ticket_lifetime_hint = 0;
+  }
   send(ticket.encode(), actions);
 }
 
