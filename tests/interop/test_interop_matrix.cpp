@@ -784,7 +784,7 @@ TEST(InteropRenegotiation, OurClientRefusesOpensslServersHelloRequest) {
 
 // ---------------------------- required client certificate missing (§7.4.6)
 
-TEST(InteropClientCertificate, MissingRequiredCertificateIsAHandshakeFailureOpensslSees) {
+TEST(InteropClientCertificate, OpensslClientWithoutCertificateSeesOurHandshakeFailure) {
   OpensslClient client({"-servername", "localhost"});
   Fd fd(client.accept_connection());
   ServerConfig config = test::test_server_config();
@@ -795,6 +795,20 @@ TEST(InteropClientCertificate, MissingRequiredCertificateIsAHandshakeFailureOpen
   EXPECT_EQ(tls.connection().alert_sent()->description, AlertDescription::handshake_failure);
   EXPECT_NE(client.child->wait(10), 0);
   EXPECT_TRUE(contains(client.output(), "SSL alert number 40")) << client.output();
+}
+
+TEST(InteropClientCertificate, OurClientWithoutCertificateIsRefusedByOpensslServer) {
+  // -Verify (capital): s_server requires a client certificate; ours has none
+  // and sends an empty Certificate (§7.4.6).
+  OpensslServer server({"-Verify", "1", "-CAfile", pki_file("ca.pem")});
+  Fd fd(test::connect_with_retry(server.port, 10));
+  SocketConnection tls(fd.get(), Connection(test::test_client_config()), test::short_timeout());
+  EXPECT_THROW(tls.handshake(), ConnectionFailed);
+  EXPECT_TRUE(tls.connection().negotiated().client_certificate_requested);
+  ASSERT_TRUE(tls.connection().alert_received().has_value()) << server.output();
+  EXPECT_EQ(tls.connection().alert_received()->description, AlertDescription::handshake_failure);
+  server.child->wait(5);
+  EXPECT_TRUE(contains(server.output(), "peer did not return a certificate")) << server.output();
 }
 
 }  // namespace
