@@ -10,6 +10,7 @@ BUILD_ASAN   ?= build-asan
 BUILD_FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 20
 CTEST_ARGS   ?=
+DEMO_ARGS    ?=
 
 .PHONY: all deps build test test-sanitize fuzz bench demo clean
 
@@ -42,9 +43,10 @@ fuzz: deps
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
 
-demo: build
-	@if [ -x $(BUILD)/tls12 ] && $(BUILD)/tls12 demo --help >/dev/null 2>&1; then $(BUILD)/tls12 demo; \
-	 else echo "make demo: the tls12 demo is not built yet (see README: what works today)"; exit 1; fi
+demo: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS) --target tls12
+	$(BUILD)/tls12 demo $(DEMO_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
