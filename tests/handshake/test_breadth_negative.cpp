@@ -19,58 +19,17 @@
 #include "handshake/server.h"
 #include "handshake/signing.h"
 #include "tests/handshake/breadth_test_support.h"
+#include "tests/handshake/state_machine_support.h"
 
 namespace tls12::handshake {
 namespace {
 
 using record::AlertDescription;
 using record::TlsError;
-
-struct Msg {
-  bool ccs = false;
-  Bytes bytes;
-  HandshakeType type() const { return static_cast<HandshakeType>(bytes.at(0)); }
-  ByteView body() const { return ByteView(bytes).subspan(handshake_header_size); }
-};
-
-void collect(const Actions& actions, std::deque<Msg>& out) {
-  for (const auto& action : actions) {
-    if (const auto* send = std::get_if<SendHandshake>(&action)) out.push_back(Msg{false, send->message});
-    if (std::holds_alternative<SendChangeCipherSpec>(action)) out.push_back(Msg{true, {}});
-  }
-}
-
-struct Outcome {
-  std::optional<AlertDescription> client_alert, server_alert;
-  std::string message;
-  bool completed = false;
-};
-
-using Tamper = std::function<void(bool to_server, Msg& msg)>;
-Outcome run(Client& client, Server& server, const Tamper& tamper = {}) {
-  Outcome outcome;
-  std::deque<Msg> to_server, to_client;
-  collect(client.start(), to_server);
-  while (!to_server.empty() || !to_client.empty()) {
-    bool towards_server = !to_server.empty();
-    auto& queue = towards_server ? to_server : to_client;
-    Msg msg = queue.front();
-    queue.pop_front();
-    if (tamper) tamper(towards_server, msg);
-    try {
-      if (towards_server)
-        collect(msg.ccs ? server.handle_change_cipher_spec() : server.handle(msg.bytes), to_client);
-      else
-        collect(msg.ccs ? client.handle_change_cipher_spec() : client.handle(msg.bytes), to_server);
-    } catch (const TlsError& e) {
-      (towards_server ? outcome.server_alert : outcome.client_alert) = e.alert();
-      outcome.message = e.what();
-      return outcome;
-    }
-  }
-  outcome.completed = client.state() == ClientState::connected && server.state() == ServerState::connected;
-  return outcome;
-}
+using test_support::Msg;
+using test_support::Outcome;
+using test_support::run;
+using test_support::Tamper;
 
 ClientConfig client_config(CipherSuite suite, bool mutual = false) {
   ClientConfig config;

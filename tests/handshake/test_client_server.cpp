@@ -16,6 +16,7 @@
 #include "handshake/messages.h"
 #include "handshake/server.h"
 #include "handshake/signing.h"
+#include "tests/handshake/state_machine_support.h"
 #include "tests/protocol/handshake_test_support.h"
 
 namespace tls12::handshake {
@@ -23,25 +24,12 @@ namespace {
 
 using record::AlertDescription;
 using record::TlsError;
-
-// One thing on the wire between the two state machines.
-struct Msg {
-  bool ccs = false;
-  Bytes bytes;  // a handshake message, header included
-  HandshakeType type() const { return static_cast<HandshakeType>(bytes.at(0)); }
-};
-
-void collect(const Actions& actions, std::deque<Msg>& out) {
-  for (const auto& action : actions) {
-    if (const auto* send = std::get_if<SendHandshake>(&action)) out.push_back(Msg{false, send->message});
-    if (std::holds_alternative<SendChangeCipherSpec>(action)) out.push_back(Msg{true, {}});
-  }
-}
-
-template <class Machine>
-Actions deliver(Machine& machine, const Msg& msg) {
-  return msg.ccs ? machine.handle_change_cipher_spec() : machine.handle(msg.bytes);
-}
+using test_support::collect;
+using test_support::deliver;
+using test_support::Msg;
+using test_support::Outcome;
+using test_support::run;
+using test_support::Tamper;
 
 ClientConfig client_config(bool mutual) {
   ClientConfig config;
@@ -57,40 +45,6 @@ ServerConfig server_config(bool mutual) {
   config.trust_store = test::test_pki().ca;
   if (mutual) config.client_authentication = ClientAuthentication::required;
   return config;
-}
-
-struct Outcome {
-  std::optional<AlertDescription> client_alert;  // raised by the client
-  std::optional<AlertDescription> server_alert;  // raised by the server
-  std::string message;
-  bool completed = false;
-};
-
-// Runs a handshake, letting `tamper` change each message in flight.
-using Tamper = std::function<void(bool to_server, Msg& msg)>;
-Outcome run(Client& client, Server& server, const Tamper& tamper = {}) {
-  Outcome outcome;
-  std::deque<Msg> to_server, to_client;
-  collect(client.start(), to_server);
-  while (!to_server.empty() || !to_client.empty()) {
-    bool towards_server = !to_server.empty();
-    auto& queue = towards_server ? to_server : to_client;
-    Msg msg = queue.front();
-    queue.pop_front();
-    if (tamper) tamper(towards_server, msg);
-    try {
-      if (towards_server)
-        collect(deliver(server, msg), to_client);
-      else
-        collect(deliver(client, msg), to_server);
-    } catch (const TlsError& e) {
-      (towards_server ? outcome.server_alert : outcome.client_alert) = e.alert();
-      outcome.message = e.what();
-      return outcome;
-    }
-  }
-  outcome.completed = client.state() == ClientState::connected && server.state() == ServerState::connected;
-  return outcome;
 }
 
 std::optional<AlertDescription> alert_of(const std::function<void()>& f) {
