@@ -19,22 +19,13 @@
 #include "crypto/hmac.h"
 #include "crypto/prf.h"
 #include "crypto/random.h"
+#include "tests/support/sanitizer.h"
 #include "tests/support/test_support.h"
 
 namespace tls12::crypto {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using test::kSanitized;
 
 constexpr HashAlgorithm kAll[] = {HashAlgorithm::sha256, HashAlgorithm::sha384,
                                   HashAlgorithm::sha512};

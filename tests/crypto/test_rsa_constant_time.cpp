@@ -28,22 +28,13 @@
 #include "crypto/dh.h"
 #include "crypto/random.h"
 #include "crypto/rsa.h"
+#include "tests/support/sanitizer.h"
 #include "tests/support/test_support.h"
 
 namespace tls12::crypto {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;  // valgrind cannot run AddressSanitizer binaries
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using test::kSanitized;
 
 bool under_valgrind() { return RUNNING_ON_VALGRIND != 0; }
 

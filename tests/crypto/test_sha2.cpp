@@ -13,21 +13,12 @@
 #include "crypto/cpu.h"
 #include "crypto/random.h"
 #include "crypto/sha2.h"
+#include "tests/support/sanitizer.h"
 
 namespace tls12::crypto {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using test::kSanitized;
 
 template <size_t N>
 std::string hex(const std::array<uint8_t, N>& a) {
