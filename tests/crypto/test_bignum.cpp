@@ -10,27 +10,15 @@
 #include <random>
 #include <stdexcept>
 
+#include "tests/crypto/bignum_oracle.h"
+
 namespace tls12::crypto {
 namespace {
 
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
-struct CtxFree {
-  void operator()(BN_CTX* c) const { BN_CTX_free(c); }
-};
-
-Bn to_bn(const BigInt& x) {
-  Bytes b = x.to_bytes();
-  return Bn(BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr));
-}
-
-BigInt from_bn(const BIGNUM* b) {
-  Bytes out(static_cast<size_t>(BN_num_bytes(b)));
-  BN_bn2bin(b, out.data());
-  return BigInt::from_bytes(out);
-}
+using test_support::Bn;
+using test_support::CtxFree;
+using test_support::from_bn;
+using test_support::to_bn;
 
 class Operands {
  public:
