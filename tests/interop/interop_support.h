@@ -1,7 +1,8 @@
 // Helpers for the interop tests against OpenSSL's command-line peers: a
 // child process (openssl s_server / s_client) whose stdin we hold and whose
 // output goes to a log file, killed at the end; loopback sockets on free
-// ports; and bounded connect retries while a child starts.
+// ports; bounded connect retries while a child starts; and the small pieces
+// the interop tests share (suite names, reading a line, test names).
 #pragma once
 
 #include <arpa/inet.h>
@@ -13,12 +14,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
+#include <array>
 #include <chrono>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
+#include "handshake/cipher_suites.h"
 #include "protocol/socket.h"
 #include "tests/support/test_support.h"
 
@@ -135,6 +141,39 @@ inline protocol::SocketOptions short_timeout() {
   protocol::SocketOptions options;
   options.timeout = std::chrono::milliseconds(10000);
   return options;
+}
+
+// OpenSSL's name for one of our cipher suites, as `-cipher` takes it.
+inline std::string openssl_name(handshake::CipherSuite suite) {
+  return std::string(handshake::find_cipher_suite(suite)->openssl_name);
+}
+
+// Our ECDHE_ECDSA suites are served with the Ed25519 certificates (RFC 8422).
+inline bool is_ed25519(handshake::CipherSuite suite) {
+  return handshake::find_cipher_suite(suite)->authentication == handshake::Authentication::ecdsa;
+}
+
+// Reads application data up to and including the first '\n' (or to the end
+// of the stream): the line-based exchanges the OpenSSL peers take part in.
+inline std::string read_line(protocol::SocketConnection& tls) {
+  std::string line;
+  std::array<uint8_t, 256> buffer;
+  while (line.find('\n') == std::string::npos) {
+    size_t n = tls.read(buffer);
+    if (n == 0) break;
+    line.append(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  return line;
+}
+
+// The GoogleTest name of a (cipher suite, client certificate or not) case:
+// OpenSSL's suite name with '-' made '_', which test names cannot hold.
+inline std::string suite_param_name(const ::testing::TestParamInfo<std::tuple<handshake::CipherSuite, bool>>& info) {
+  auto [suite, client_cert] = info.param;
+  std::string name = openssl_name(suite);
+  for (char& c : name)
+    if (c == '-') c = '_';
+  return name + (client_cert ? "_client_cert" : "_no_client_cert");
 }
 
 }  // namespace tls12::test

@@ -5,7 +5,6 @@
 // (and `-servername_fatal`, `-cert2`) on both sides.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <string>
 #include <vector>
 
@@ -21,26 +20,11 @@ using record::AlertDescription;
 using test::breadth_file;
 using test::Child;
 using test::Fd;
+using test::is_ed25519;
+using test::openssl_name;
 using test::pki_file;
+using test::read_line;
 namespace suites = handshake::suites;
-
-std::string openssl_name(CipherSuite suite) { return std::string(handshake::find_cipher_suite(suite)->openssl_name); }
-
-bool is_ed25519(CipherSuite suite) {
-  return handshake::find_cipher_suite(suite)->authentication == handshake::Authentication::ecdsa;
-}
-
-// Reads one line (up to '\n') of application data.
-std::string read_line(SocketConnection& tls) {
-  std::string line;
-  std::array<uint8_t, 256> buffer;
-  while (line.find('\n') == std::string::npos) {
-    size_t n = tls.read(buffer);
-    if (n == 0) break;
-    line.append(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-  }
-  return line;
-}
 
 // `openssl s_server` on a free port, answering each line reversed (-rev).
 struct OpensslServer {
@@ -152,14 +136,6 @@ TEST_P(BreadthInterop, OpensslClientAgainstOurServer) {
   EXPECT_NE(client.child->output().find("pong"), std::string::npos) << client.child->output();
 }
 
-std::string param_name(const ::testing::TestParamInfo<Param>& info) {
-  auto [suite, client_cert] = info.param;
-  std::string name = openssl_name(suite);
-  for (char& c : name)
-    if (c == '-') c = '_';
-  return name + (client_cert ? "_client_cert" : "_no_client_cert");
-}
-
 INSTANTIATE_TEST_SUITE_P(NewSuites, BreadthInterop,
                          ::testing::Combine(::testing::Values(suites::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
                                                               suites::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,
@@ -168,7 +144,7 @@ INSTANTIATE_TEST_SUITE_P(NewSuites, BreadthInterop,
                                                               suites::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
                                                               suites::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256),
                                             ::testing::Bool()),
-                         param_name);
+                         test::suite_param_name);
 
 // ------------------------------------------------------------------------ ALPN
 

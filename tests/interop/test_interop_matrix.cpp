@@ -58,7 +58,10 @@ using record::AlertDescription;
 using test::breadth_file;
 using test::Child;
 using test::Fd;
+using test::is_ed25519;
+using test::openssl_name;
 using test::pki_file;
+using test::read_line;
 
 // A child that dies early must fail the test, not kill it: writing to its
 // stdin pipe would otherwise raise SIGPIPE in this process.
@@ -103,12 +106,6 @@ const char* mode_name(Mode mode) {
     case Mode::ticket: return "ticket";
   }
   return "?";
-}
-
-std::string openssl_name(CipherSuite suite) { return std::string(handshake::find_cipher_suite(suite)->openssl_name); }
-
-bool is_ed25519(CipherSuite suite) {
-  return handshake::find_cipher_suite(suite)->authentication == handshake::Authentication::ecdsa;
 }
 
 bool contains(const std::string& text, const std::string& word) { return text.find(word) != std::string::npos; }
@@ -195,17 +192,6 @@ std::string read_to_end(SocketConnection& tls) {
   for (size_t n; (n = tls.read(buffer)) != 0;)
     text.append(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
   return text;
-}
-
-std::string read_line(SocketConnection& tls) {
-  std::string line;
-  std::array<uint8_t, 256> buffer;
-  while (!contains(line, "\n")) {
-    size_t n = tls.read(buffer);
-    if (n == 0) break;
-    line.append(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-  }
-  return line;
 }
 
 // ------------------------------------------------- our client vs openssl s_server

@@ -37,10 +37,9 @@ using test::connect_with_retry;
 using test::Fd;
 using test::free_port;
 using test::listen_on_free_port;
+using test::openssl_name;
+using test::read_line;
 using test::short_timeout;
-
-std::string openssl_name(CipherSuite suite) { return std::string(handshake::find_cipher_suite(suite)->openssl_name); }
-
 
 using Param = std::tuple<CipherSuite, bool>;
 class Interop : public ::testing::TestWithParam<Param> {};
@@ -69,14 +68,7 @@ TEST_P(Interop, OurClientAgainstOpensslServer) {
   EXPECT_EQ(tls.connection().negotiated().client_certificate_requested, client_cert);
 
   tls.write(as_bytes("hello openssl\n"));
-  std::string reply;
-  std::array<uint8_t, 256> buffer;
-  while (reply.find('\n') == std::string::npos) {
-    size_t n = tls.read(buffer);
-    if (n == 0) break;
-    reply.append(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-  }
-  EXPECT_EQ(reply, "lssnepo olleh\n") << server.output();
+  EXPECT_EQ(read_line(tls), "lssnepo olleh\n") << server.output();
   tls.close();
   server.wait(5);
 }
@@ -112,28 +104,13 @@ TEST_P(Interop, OpensslClientAgainstOurServer) {
   EXPECT_EQ(tls.connection().peer_verified(), client_cert);
   EXPECT_TRUE(tls.connection().extended_master_secret());
 
-  std::string request;
-  std::array<uint8_t, 256> buffer;
-  while (request.find('\n') == std::string::npos) {
-    size_t n = tls.read(buffer);
-    if (n == 0) break;
-    request.append(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-  }
-  EXPECT_EQ(request, "ping\n");
+  EXPECT_EQ(read_line(tls), "ping\n");
   tls.write(as_bytes("pong\n"));
   tls.close();
   shutdown(fd.get(), SHUT_WR);
   int code = client.wait(10);
   EXPECT_EQ(code, 0) << client.output();
   EXPECT_NE(client.output().find("pong"), std::string::npos) << client.output();
-}
-
-std::string param_name(const ::testing::TestParamInfo<Param>& info) {
-  auto [suite, client_cert] = info.param;
-  std::string name = openssl_name(suite);
-  for (char& c : name)
-    if (c == '-') c = '_';
-  return name + (client_cert ? "_client_cert" : "_no_client_cert");
 }
 
 INSTANTIATE_TEST_SUITE_P(EverySuite, Interop,
@@ -143,7 +120,7 @@ INSTANTIATE_TEST_SUITE_P(EverySuite, Interop,
                                                               suites::TLS_RSA_WITH_AES_128_GCM_SHA256,
                                                               suites::TLS_RSA_WITH_AES_256_GCM_SHA384),
                                             ::testing::Bool()),
-                         param_name);
+                         test::suite_param_name);
 
 }  // namespace
 }  // namespace tls12::protocol
