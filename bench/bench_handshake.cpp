@@ -27,6 +27,7 @@
 #include <new>
 #include <string>
 
+#include "bench/bench_support.h"
 #include "crypto/aead.h"
 #include "crypto/cpu.h"
 #include "protocol/connection.h"
@@ -92,35 +93,15 @@ static void openssl_free(void* p, const char*, int) {
 namespace {
 
 using namespace tls12;
+using bench::check;
+using bench::pki;
+using bench::SslPair;
 namespace suites = handshake::suites;
 
 enum class Kind { ecdhe, rsa, mutual };
 const char* kind_name(Kind kind) {
   return kind == Kind::ecdhe ? "ECDHE-x25519" : kind == Kind::rsa ? "RSA-kx" : "ECDHE-mutual";
 }
-
-// ---------------------------------------------------------------- test PKI
-std::filesystem::path g_pki;
-
-void make_pki() {
-  g_pki = std::filesystem::temp_directory_path() / ("tls12-bench-pki-" + std::to_string(getpid()));
-  std::filesystem::create_directories(g_pki);
-  std::string script =
-      "cd '" + g_pki.string() + "' && "
-      "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ca.key 2>/dev/null && "
-      "openssl req -x509 -new -key ca.key -sha256 -days 30 -subj '/CN=bench CA' -out ca.pem && "
-      "printf 'basicConstraints=CA:FALSE\\nsubjectAltName=DNS:localhost\\n' > leaf.cnf && "
-      "for n in server client; do "
-      "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out $n.key 2>/dev/null && "
-      "openssl req -new -key $n.key -subj \"/CN=localhost\" -out $n.csr && "
-      "openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -sha256 "
-      "-extfile leaf.cnf -out $n.pem 2>/dev/null; done";
-  if (std::system(script.c_str()) != 0) {
-    std::fprintf(stderr, "making the benchmark PKI failed\n");
-    std::exit(1);
-  }
-}
-std::string pki(const char* name) { return (g_pki / name).string(); }
 
 // ---------------------------------------------------------------- ours
 struct Ours {
@@ -164,17 +145,7 @@ std::pair<protocol::Connection, protocol::Connection> our_handshake(Kind kind) {
   int i = static_cast<int>(kind);
   protocol::Connection client(g_ours->client[i]);
   protocol::Connection server(g_ours->server[i]);
-  for (int round = 0; round < 10; ++round) {
-    Bytes to_server = client.take_output();
-    Bytes to_client = server.take_output();
-    if (to_server.empty() && to_client.empty()) break;
-    server.feed(to_server);
-    client.feed(to_client);
-  }
-  if (!client.handshake_complete() || !server.handshake_complete()) {
-    std::fprintf(stderr, "our handshake failed: %s / %s\n", client.error().c_str(), server.error().c_str());
-    std::exit(1);
-  }
+  bench::complete_handshake(client, server);
   return {std::move(client), std::move(server)};
 }
 
@@ -183,7 +154,7 @@ void BM_ours(benchmark::State& state, Kind kind) {
     auto pair = our_handshake(kind);
     benchmark::DoNotOptimize(pair);
   }
-  state.counters["handshakes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  bench::count_handshakes(state);
 }
 
 // ---------------------------------------------------------------- OpenSSL
@@ -192,14 +163,6 @@ struct OpensslCtx {
   SSL_CTX* client = nullptr;
 };
 OpensslCtx g_openssl[3];
-
-void check(int ok, const char* what) {
-  if (ok != 1) {
-    std::fprintf(stderr, "OpenSSL: %s failed\n", what);
-    ERR_print_errors_fp(stderr);
-    std::exit(1);
-  }
-}
 
 void setup_openssl() {
   for (Kind kind : {Kind::ecdhe, Kind::rsa, Kind::mutual}) {
@@ -228,34 +191,9 @@ void setup_openssl() {
   }
 }
 
-struct SslPair {
-  SSL* client;
-  SSL* server;
-};
-
 SslPair openssl_handshake(Kind kind) {
   const OpensslCtx& ctx = g_openssl[static_cast<int>(kind)];
-  SslPair pair{SSL_new(ctx.client), SSL_new(ctx.server)};
-  BIO* client_bio = nullptr;
-  BIO* server_bio = nullptr;
-  BIO_new_bio_pair(&client_bio, 0, &server_bio, 0);
-  SSL_set_bio(pair.client, client_bio, client_bio);
-  SSL_set_bio(pair.server, server_bio, server_bio);
-  SSL_set_tlsext_host_name(pair.client, "localhost");
-  SSL_set1_host(pair.client, "localhost");
-  SSL_set_connect_state(pair.client);
-  SSL_set_accept_state(pair.server);
-  bool client_done = false, server_done = false;
-  for (int round = 0; round < 20 && !(client_done && server_done); ++round) {
-    if (!client_done) client_done = SSL_do_handshake(pair.client) == 1;
-    if (!server_done) server_done = SSL_do_handshake(pair.server) == 1;
-  }
-  if (!client_done || !server_done) {
-    std::fprintf(stderr, "OpenSSL handshake failed\n");
-    ERR_print_errors_fp(stderr);
-    std::exit(1);
-  }
-  return pair;
+  return bench::openssl_handshake(ctx.client, ctx.server);
 }
 
 void BM_openssl(benchmark::State& state, Kind kind) {
@@ -264,27 +202,10 @@ void BM_openssl(benchmark::State& state, Kind kind) {
     SSL_free(pair.client);
     SSL_free(pair.server);
   }
-  state.counters["handshakes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  bench::count_handshakes(state);
 }
 
 // ---------------------------------------------------------------- ratio table
-std::map<std::string, std::map<std::string, double>> g_rates;  // kind -> stack -> handshakes/s
-
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred || run.run_type == Run::RT_Aggregate) continue;
-      const std::string& name = run.run_name.function_name;  // "handshake/KIND/STACK"
-      auto first = name.find('/'), second = name.rfind('/');
-      auto rate = run.counters.find("handshakes/s");
-      if (first == std::string::npos || rate == run.counters.end()) continue;
-      g_rates[name.substr(first + 1, second - first - 1)][name.substr(second + 1)] = rate->second.value;
-    }
-  }
-};
-
 // Heap held by one established, idle connection on each side: allocate a
 // pair, then free each side and see how much memory goes.
 void print_heap() {
@@ -317,14 +238,14 @@ void print_heap() {
               static_cast<double>(ours_server) / static_cast<double>(ossl_server));
 }
 
-void print_ratios() {
+void print_ratios(std::map<std::string, std::map<std::string, double>>& rates) {
   const auto& cpu = crypto::cpu_features();
   std::printf("\nFull handshakes per second, ours / OpenSSL libssl in this run (above 1: tls12 faster).\n"
               "CPU paths: sha_ni=%d aesni=%d bmi2=%d adx=%d; records sealed with AES-NI AES-128-GCM\n",
               cpu.sha_ni, cpu.aesni, cpu.bmi2, cpu.adx);
   std::printf("%-14s %12s %12s %8s\n", "handshake", "tls12", "OpenSSL", "ratio");
   for (Kind kind : {Kind::ecdhe, Kind::rsa, Kind::mutual}) {
-    auto& row = g_rates[kind_name(kind)];
+    auto& row = rates[kind_name(kind)];
     if (!row.count("tls12") || !row.count("openssl")) continue;
     std::printf("%-14s %12.0f %12.0f %8.2f\n", kind_name(kind), row["tls12"], row["openssl"],
                 row["tls12"] / row["openssl"]);
@@ -336,7 +257,7 @@ void print_ratios() {
 int main(int argc, char** argv) {
   // Before OpenSSL allocates anything.
   CRYPTO_set_mem_functions(openssl_malloc, openssl_realloc, openssl_free);
-  make_pki();
+  bench::make_pki("tls12-bench-pki-", "server client");
   setup_ours();
   setup_openssl();
   for (Kind kind : {Kind::ecdhe, Kind::rsa, Kind::mutual}) {
@@ -348,11 +269,11 @@ int main(int argc, char** argv) {
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
-  print_ratios();
+  print_ratios(reporter.rates);
   print_heap();
-  std::filesystem::remove_all(g_pki);
+  std::filesystem::remove_all(bench::g_pki);
   return 0;
 }

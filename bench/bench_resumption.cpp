@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/bench_support.h"
 #include "crypto/cpu.h"
 #include "protocol/connection.h"
 #include "x509/path_validation.h"
@@ -31,34 +32,12 @@
 namespace {
 
 using namespace tls12;
+using bench::check;
+using bench::pki;
 namespace suites = handshake::suites;
 
 enum class Kind { session_id, ticket };
 const char* kind_name(Kind kind) { return kind == Kind::session_id ? "session_id" : "ticket"; }
-
-// ---------------------------------------------------------------- test PKI
-
-std::filesystem::path g_pki;
-
-void make_pki() {
-  g_pki = std::filesystem::temp_directory_path() / ("tls12-bench-resume-pki-" + std::to_string(getpid()));
-  std::filesystem::create_directories(g_pki);
-  std::string script =
-      "cd '" + g_pki.string() + "' && "
-      "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ca.key 2>/dev/null && "
-      "openssl req -x509 -new -key ca.key -sha256 -days 30 -subj '/CN=bench CA' -out ca.pem && "
-      "printf 'basicConstraints=CA:FALSE\\nsubjectAltName=DNS:localhost\\n' > leaf.cnf && "
-      "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server.key 2>/dev/null && "
-      "openssl req -new -key server.key -subj '/CN=localhost' -out server.csr && "
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -sha256 "
-      "-extfile leaf.cnf -out server.pem 2>/dev/null";
-  if (std::system(script.c_str()) != 0) {
-    std::fprintf(stderr, "making the benchmark PKI failed\n");
-    std::exit(1);
-  }
-}
-
-std::string pki(const char* name) { return (g_pki / name).string(); }
 
 // ---------------------------------------------------------------- ours
 
@@ -72,17 +51,7 @@ bool our_handshake(Kind kind) {
   int i = static_cast<int>(kind);
   protocol::Connection client(g_ours->client[i]);
   protocol::Connection server(g_ours->server[i]);
-  for (int round = 0; round < 10; ++round) {
-    Bytes to_server = client.take_output();
-    Bytes to_client = server.take_output();
-    if (to_server.empty() && to_client.empty()) break;
-    server.feed(to_server);
-    client.feed(to_client);
-  }
-  if (!client.handshake_complete() || !server.handshake_complete()) {
-    std::fprintf(stderr, "our handshake failed: %s / %s\n", client.error().c_str(), server.error().c_str());
-    std::exit(1);
-  }
+  bench::complete_handshake(client, server);
   return client.negotiated().resumed && server.negotiated().resumed;
 }
 
@@ -125,7 +94,7 @@ void BM_ours(benchmark::State& state, Kind kind) {
       break;
     }
   }
-  state.counters["handshakes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  bench::count_handshakes(state);
 }
 
 // ---------------------------------------------------------------- OpenSSL
@@ -137,38 +106,9 @@ struct OpensslCtx {
 };
 OpensslCtx g_openssl[2];
 
-void check(int ok, const char* what) {
-  if (ok != 1) {
-    std::fprintf(stderr, "OpenSSL: %s failed\n", what);
-    ERR_print_errors_fp(stderr);
-    std::exit(1);
-  }
-}
-
 // One handshake offering ctx.session (if any); returns whether it resumed.
 bool openssl_handshake(OpensslCtx& ctx, bool keep_session) {
-  SSL* client = SSL_new(ctx.client);
-  SSL* server = SSL_new(ctx.server);
-  BIO* client_bio = nullptr;
-  BIO* server_bio = nullptr;
-  BIO_new_bio_pair(&client_bio, 0, &server_bio, 0);
-  SSL_set_bio(client, client_bio, client_bio);
-  SSL_set_bio(server, server_bio, server_bio);
-  SSL_set_tlsext_host_name(client, "localhost");
-  SSL_set1_host(client, "localhost");
-  if (ctx.session != nullptr) SSL_set_session(client, ctx.session);
-  SSL_set_connect_state(client);
-  SSL_set_accept_state(server);
-  bool client_done = false, server_done = false;
-  for (int round = 0; round < 20 && !(client_done && server_done); ++round) {
-    if (!client_done) client_done = SSL_do_handshake(client) == 1;
-    if (!server_done) server_done = SSL_do_handshake(server) == 1;
-  }
-  if (!client_done || !server_done) {
-    std::fprintf(stderr, "OpenSSL handshake failed\n");
-    ERR_print_errors_fp(stderr);
-    std::exit(1);
-  }
+  auto [client, server] = bench::openssl_handshake(ctx.client, ctx.server, ctx.session);
   bool resumed = SSL_session_reused(client) == 1 && SSL_session_reused(server) == 1;
   if (keep_session) ctx.session = SSL_get1_session(client);
   // Freeing a connection that did not shut down marks its session as not
@@ -216,36 +156,19 @@ void BM_openssl(benchmark::State& state, Kind kind) {
       break;
     }
   }
-  state.counters["handshakes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  bench::count_handshakes(state);
 }
 
 // ---------------------------------------------------------------- ratio table
 
-std::map<std::string, std::map<std::string, double>> g_rates;  // kind -> stack -> handshakes/s
-
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred || run.run_type == Run::RT_Aggregate) continue;
-      const std::string& name = run.run_name.function_name;  // "resumption/KIND/STACK"
-      auto first = name.find('/'), second = name.rfind('/');
-      auto rate = run.counters.find("handshakes/s");
-      if (first == std::string::npos || rate == run.counters.end()) continue;
-      g_rates[name.substr(first + 1, second - first - 1)][name.substr(second + 1)] = rate->second.value;
-    }
-  }
-};
-
-void print_ratios() {
+void print_ratios(std::map<std::string, std::map<std::string, double>>& rates) {
   const auto& cpu = crypto::cpu_features();
   std::printf("\nResumed handshakes per second, ours / OpenSSL libssl in this run (above 1: tls12 faster).\n"
               "CPU paths: sha_ni=%d aesni=%d; records and tickets sealed with AES-NI\n",
               cpu.sha_ni, cpu.aesni);
   std::printf("%-12s %12s %12s %8s\n", "resumption", "tls12", "OpenSSL", "ratio");
   for (Kind kind : {Kind::session_id, Kind::ticket}) {
-    auto& row = g_rates[kind_name(kind)];
+    auto& row = rates[kind_name(kind)];
     if (!row.count("tls12") || !row.count("openssl")) continue;
     std::printf("%-12s %12.0f %12.0f %8.2f\n", kind_name(kind), row["tls12"], row["openssl"],
                 row["tls12"] / row["openssl"]);
@@ -255,7 +178,7 @@ void print_ratios() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  make_pki();
+  bench::make_pki("tls12-bench-resume-pki-", "server");
   setup_ours();
   setup_openssl();
   for (Kind kind : {Kind::session_id, Kind::ticket}) {
@@ -267,10 +190,10 @@ int main(int argc, char** argv) {
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
-  print_ratios();
-  std::filesystem::remove_all(g_pki);
+  print_ratios(reporter.rates);
+  std::filesystem::remove_all(bench::g_pki);
   return 0;
 }
