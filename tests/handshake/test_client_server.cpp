@@ -16,6 +16,7 @@
 #include "handshake/messages.h"
 #include "handshake/server.h"
 #include "handshake/signing.h"
+#include "tests/handshake/alert_support.h"
 #include "tests/handshake/state_machine_support.h"
 #include "tests/protocol/handshake_test_support.h"
 
@@ -47,14 +48,7 @@ ServerConfig server_config(bool mutual) {
   return config;
 }
 
-std::optional<AlertDescription> alert_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const TlsError& e) {
-    return e.alert();
-  }
-  return std::nullopt;
-}
+using test_support::alert_of;
 
 const std::vector<HandshakeType> all_types = {
     HandshakeType::hello_request,      HandshakeType::client_hello,        HandshakeType::server_hello,

@@ -7,6 +7,7 @@
 
 #include "handshake/extensions.h"
 #include "handshake/messages.h"
+#include "tests/handshake/alert_support.h"
 #include "tests/handshake/illustrated_connection.h"
 
 namespace tls12::handshake {
@@ -17,14 +18,7 @@ using record::Reader;
 using record::TlsError;
 using record::Writer;
 
-std::optional<AlertDescription> alert_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const TlsError& e) {
-    return e.alert();
-  }
-  return std::nullopt;
-}
+using test_support::alert_of;
 
 constexpr auto decode_error = AlertDescription::decode_error;
 

@@ -13,6 +13,7 @@
 #include <functional>
 
 #include "handshake/messages.h"
+#include "tests/handshake/alert_support.h"
 #include "tests/handshake/illustrated_connection.h"
 
 namespace tls12::handshake {
@@ -22,14 +23,7 @@ using record::AlertDescription;
 using record::TlsError;
 namespace ill = test::illustrated;
 
-std::optional<AlertDescription> alert_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const TlsError& e) {
-    return e.alert();
-  }
-  return std::nullopt;
-}
+using test_support::alert_of;
 
 Random sequence_random(uint8_t first) {
   Random r;
