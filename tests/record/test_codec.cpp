@@ -3,18 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "record/codec.h"
+#include "tests/record/record_test_support.h"
 
 namespace tls12::record {
 
-static AlertDescription alert_of(auto&& f) {
-  try {
-    f();
-  } catch (const TlsError& e) {
-    return e.alert();
-  }
-  ADD_FAILURE() << "no TlsError thrown";
-  return AlertDescription::close_notify;
-}
+using testing::alert_of;
 
 TEST(Codec, IntegersAreBigEndian) {
   Writer w;
