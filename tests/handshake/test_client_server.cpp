@@ -26,7 +26,6 @@ namespace {
 using record::AlertDescription;
 using record::TlsError;
 using test_support::collect;
-using test_support::deliver;
 using test_support::Msg;
 using test_support::Outcome;
 using test_support::run;
@@ -118,25 +117,19 @@ TEST_P(OutOfOrder, EveryStateRefusesEveryUnexpectedMessageOnBothSides) {
   cc.cipher_suites = {suite};
   Client client(cc);
   Server server(server_config(mutual));
-  std::deque<Msg> to_server, to_client;
   std::set<std::string> client_states, server_states;
   int refused = 0;
-  collect(client.start(), to_server);
-  while (!to_server.empty() || !to_client.empty()) {
-    bool towards_server = !to_server.empty();
-    auto& queue = towards_server ? to_server : to_client;
-    Msg msg = queue.front();
-    queue.pop_front();
-    if (towards_server) {
+  // Before each message is delivered, the receiving side, in the state it is
+  // in, must refuse every message that state does not allow.
+  run(client, server, [&](bool to_server, Msg&) {
+    if (to_server) {
       server_states.insert(std::string(state_name(server.state())));
       refused += refuse_everything_unexpected(server, ServerState::wait_change_cipher_spec);
-      collect(deliver(server, msg), to_client);
     } else {
       client_states.insert(std::string(state_name(client.state())));
       refused += refuse_everything_unexpected(client, ClientState::wait_change_cipher_spec);
-      collect(deliver(client, msg), to_server);
     }
-  }
+  });
   ASSERT_EQ(client.state(), ClientState::connected);
   ASSERT_EQ(server.state(), ServerState::connected);
   refused += refuse_everything_unexpected(client, ClientState::wait_change_cipher_spec);
