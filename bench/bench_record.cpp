@@ -33,6 +33,7 @@
 
 #include "crypto/aead.h"
 #include "record/record_layer.h"
+#include "tests/support/libssl_identity.h"
 
 using namespace tls12;
 using namespace tls12::record;
@@ -143,39 +144,8 @@ void openssl_raw_seal(benchmark::State& state, crypto::AeadAlgorithm alg, size_t
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * size));
 }
 
-struct SslFree {
-  void operator()(SSL* s) const { SSL_free(s); }
-  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-  void operator()(X509* x) const { X509_free(x); }
-};
 template <class T>
-using Ptr = std::unique_ptr<T, SslFree>;
-
-struct Credentials {
-  Ptr<EVP_PKEY> key;
-  Ptr<X509> cert;
-};
-
-const Credentials& credentials() {
-  static const Credentials creds = [] {
-    Credentials c;
-    c.key.reset(EVP_RSA_gen(2048));
-    c.cert.reset(X509_new());
-    X509* x = c.cert.get();
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-    X509_NAME* name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("bench"), -1, -1, 0);
-    X509_set_issuer_name(x, name);
-    X509_set_pubkey(x, c.key.get());
-    X509_sign(x, c.key.get(), EVP_sha256());
-    return c;
-  }();
-  return creds;
-}
+using Ptr = tls12::test::SslPtr<T>;
 
 // A connected client/server pair over a BIO pair. The client's half is
 // `client_bio`: what the client writes is read from the server's half.
@@ -193,8 +163,8 @@ struct OpenSslPair {
       SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
       if (SSL_CTX_set_cipher_list(ctx, suite) != 1) throw std::runtime_error("OpenSSL lacks the suite");
     }
-    SSL_CTX_use_certificate(server_ctx.get(), credentials().cert.get());
-    SSL_CTX_use_PrivateKey(server_ctx.get(), credentials().key.get());
+    SSL_CTX_use_certificate(server_ctx.get(), tls12::test::libssl_identity().cert.get());
+    SSL_CTX_use_PrivateKey(server_ctx.get(), tls12::test::libssl_identity().key.get());
     client.reset(SSL_new(client_ctx.get()));
     server.reset(SSL_new(server_ctx.get()));
     BIO_new_bio_pair(&client_bio, 65536, &server_bio, 65536);

@@ -26,45 +26,13 @@
 #include "crypto/prf.h"
 #include "record/record_layer.h"
 #include "record_test_support.h"
+#include "tests/support/libssl_identity.h"
 
 namespace tls12::record {
 namespace {
 
-struct SslFree {
-  void operator()(SSL* s) const { SSL_free(s); }
-  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-  void operator()(X509* x) const { X509_free(x); }
-};
 template <class T>
-using Ptr = std::unique_ptr<T, SslFree>;
-
-// A throwaway RSA key and self-signed certificate for the server.
-struct Credentials {
-  Ptr<EVP_PKEY> key;
-  Ptr<X509> cert;
-};
-
-const Credentials& credentials() {
-  static const Credentials creds = [] {
-    Credentials c;
-    c.key.reset(EVP_RSA_gen(2048));
-    c.cert.reset(X509_new());
-    X509* x = c.cert.get();
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-    X509_NAME* name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("record.test"),
-                               -1, -1, 0);
-    X509_set_issuer_name(x, name);
-    X509_set_pubkey(x, c.key.get());
-    X509_sign(x, c.key.get(), EVP_sha256());
-    return c;
-  }();
-  return creds;
-}
+using Ptr = tls12::test::SslPtr<T>;
 
 struct Suite {
   const char* openssl_name;
@@ -108,8 +76,8 @@ class LibsslSession {
       SSL_CTX_set_cipher_list(ctx, suite.openssl_name);
       SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     }
-    SSL_CTX_use_certificate(server_ctx_.get(), credentials().cert.get());
-    SSL_CTX_use_PrivateKey(server_ctx_.get(), credentials().key.get());
+    SSL_CTX_use_certificate(server_ctx_.get(), tls12::test::libssl_identity().cert.get());
+    SSL_CTX_use_PrivateKey(server_ctx_.get(), tls12::test::libssl_identity().key.get());
     client_.reset(SSL_new(client_ctx_.get()));
     server_.reset(SSL_new(server_ctx_.get()));
     SSL_set_bio(client_.get(), BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
