@@ -25,6 +25,7 @@ build: deps
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	@scripts/interop-summary.sh $(BUILD)
 
 test-sanitize: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DTLS12_SANITIZE=ON -DTLS12_BENCH=OFF
