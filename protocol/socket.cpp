@@ -1,11 +1,9 @@
-// The blocking socket adapter (see socket.h): poll(), send() and recv()
-// around Connection's feed()/pending_output().
+// The blocking socket adapter (see socket.h): poll() between the send and
+// receive steps of protocol/transport.h.
 #include "protocol/socket.h"
 
 #include <poll.h>
-#include <sys/socket.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -28,37 +26,16 @@ void SocketConnection::wait(short events) {
   }
 }
 
-// Sends everything the engine has queued (records, alerts).
 void SocketConnection::flush() {
-  while (connection_.wants_write()) {
-    ByteView out = connection_.pending_output();
-    ssize_t n = ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        wait(POLLOUT);
-        continue;
-      }
-      throw SocketError(std::string("send: ") + std::strerror(errno));
-    }
-    connection_.consume_output(static_cast<size_t>(n));
-  }
+  while (send_pending(fd_, connection_) == Step::would_block) wait(POLLOUT);
 }
 
-// Waits for bytes from the peer and gives them to the engine.
-void SocketConnection::fill() {
-  wait(POLLIN);
-  std::array<uint8_t, 16384 + 2048 + 5> buffer;
-  ssize_t n;
-  do {
-    n = ::recv(fd_, buffer.data(), buffer.size(), 0);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) throw SocketError(std::string("recv: ") + std::strerror(errno));
-  if (n == 0) {
-    connection_.feed_eof();
-    return;
+bool SocketConnection::fill() {
+  for (;;) {
+    wait(POLLIN);
+    Step step = receive_available(fd_, connection_);
+    if (step != Step::would_block) return step == Step::done;
   }
-  connection_.feed(ByteView(buffer.data(), static_cast<size_t>(n)));
 }
 
 void SocketConnection::throw_if_failed() {
@@ -98,6 +75,15 @@ size_t SocketConnection::read(MutableByteView out) {
   return connection_.read(out);
 }
 
+Bytes SocketConnection::read_some() {
+  uint8_t first = 0;
+  if (read(MutableByteView(&first, 1)) == 0) return {};
+  Bytes data{first};
+  Bytes rest = connection_.read_all();
+  data.insert(data.end(), rest.begin(), rest.end());
+  return data;
+}
+
 void SocketConnection::write(ByteView data) {
   if (!connection_.handshake_complete()) handshake();
   connection_.write(data);
@@ -108,6 +94,15 @@ void SocketConnection::write(ByteView data) {
 void SocketConnection::close() {
   connection_.close();
   flush();
+}
+
+void SocketConnection::close_and_await_peer() {
+  close();
+  try {
+    while (!connection_.peer_closed() && !connection_.is_closed() && fill()) connection_.read_all();
+  } catch (const SocketError&) {
+    // The peer went away or did not answer in time: we are closing anyway.
+  }
 }
 
 }  // namespace tls12::protocol

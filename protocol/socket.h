@@ -1,6 +1,8 @@
 // A blocking adapter that runs a Connection over a connected socket: the thin
-// shell around the sans-I/O engine (DESIGN.md) that the command-line tools and
-// the interop tests use.
+// shell around the sans-I/O engine (docs/ARCHITECTURE.md) that the `tls12`
+// client and demo and the interop tests use. (The server waits for many
+// sockets at once instead: tools/event_server.h. Both move bytes with the
+// same steps, protocol/transport.h.)
 //
 // It only moves bytes: everything TLS is in Connection. Each wait for the
 // network is bounded by a timeout; when it expires the `on_timeout` hook may
@@ -16,14 +18,9 @@
 
 #include "crypto/bytes.h"
 #include "protocol/connection.h"
+#include "protocol/transport.h"
 
 namespace tls12::protocol {
-
-// The transport failed (system call error, timeout, peer gone mid-handshake).
-class SocketError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // The TLS connection failed; `connection().alert_sent()` / `alert_received()` say how.
 class ConnectionFailed : public std::runtime_error {
@@ -48,19 +45,32 @@ class SocketConnection {
   // 0 at a clean end (close_notify). A truncated stream (end without
   // close_notify) is a ConnectionFailed.
   size_t read(MutableByteView out);
+  // Everything that is or becomes readable next, at least one byte; empty at
+  // a clean end. Same failures as read().
+  Bytes read_some();
   // Sends all of `data`.
   void write(ByteView data);
   // Sends close_notify and flushes it; does not wait for the peer's.
   void close();
+  // Sends close_notify and waits (bounded by the timeout) for the peer's, so
+  // that it is seen rather than cut off; data still arriving is dropped.
+  void close_and_await_peer();
+
+  // The two steps the calls above are made of, for a caller that waits on
+  // more than this socket (the client's stdin loop):
+  // sends everything the engine has queued, waiting while the socket is full;
+  void flush();
+  // waits for bytes from the peer and gives them to the engine; false at the
+  // end of the stream (the engine has seen feed_eof()).
+  bool fill();
+  // Throws ConnectionFailed if the engine failed, after its alert went out.
+  void throw_if_failed();
 
   Connection& connection() { return connection_; }
   const Connection& connection() const { return connection_; }
 
  private:
-  void flush();
-  void fill();
   void wait(short events);
-  void throw_if_failed();
 
   int fd_;
   Connection connection_;

@@ -25,6 +25,7 @@
 
 #include "handshake/client_session_store.h"
 #include "protocol/connection.h"
+#include "protocol/socket.h"
 #include "protocol/trace.h"
 #include "tools/commands.h"
 #include "tools/net.h"
@@ -104,7 +105,8 @@ void write_stdout(const std::string& data) {
 
 // Copies stdin -> connection and connection -> stdout until the connection
 // ends. Returns false if it ended without close_notify.
-bool copy_loop(int fd, protocol::Connection& connection, Pump& pump, std::chrono::milliseconds timeout) {
+bool copy_loop(int fd, protocol::SocketConnection& tls, std::chrono::milliseconds timeout) {
+  protocol::Connection& connection = tls.connection();
   bool stdin_open = true;
   std::array<char, 16384> buffer;
   for (;;) {
@@ -112,9 +114,9 @@ bool copy_loop(int fd, protocol::Connection& connection, Pump& pump, std::chrono
       Bytes data = connection.read_all();
       write_stdout(std::string(data.begin(), data.end()));
     }
-    pump.throw_if_failed();
+    tls.throw_if_failed();
     if (connection.peer_closed() || connection.is_closed()) {
-      pump.flush();  // our close_notify in reply
+      tls.flush();  // our close_notify in reply
       return !connection.truncated();
     }
     pollfd fds[2] = {{fd, POLLIN, 0}, {0, POLLIN, 0}};
@@ -126,16 +128,15 @@ bool copy_loop(int fd, protocol::Connection& connection, Pump& pump, std::chrono
     if (stdin_open && (fds[1].revents & (POLLIN | POLLHUP)) != 0) {
       ssize_t got = ::read(0, buffer.data(), buffer.size());
       if (got > 0) {
-        pump.write(std::string_view(buffer.data(), static_cast<size_t>(got)));
+        tls.write(ByteView(reinterpret_cast<const uint8_t*>(buffer.data()), static_cast<size_t>(got)));
       } else if (got == 0 || errno != EINTR) {
         stdin_open = false;
-        connection.close();
-        pump.flush();
+        tls.close();
       }
     }
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-      pump.fill();
-      pump.flush();
+      tls.fill();
+      tls.flush();
     }
   }
 }
@@ -146,10 +147,10 @@ int connect_once(const ClientArgs& a, const HostPort& target, const protocol::Cl
                  bool interactive) {
   std::chrono::milliseconds timeout = std::chrono::seconds(a.timeout_seconds);
   Fd fd = connect_tcp(target.host, target.port, timeout);
-  protocol::Connection connection(config);
-  Pump pump(fd.get(), connection, timeout);
+  protocol::SocketConnection tls(fd.get(), protocol::Connection(config), {timeout, {}});
+  const protocol::Connection& connection = tls.connection();
   try {
-    pump.handshake();
+    tls.handshake();
   } catch (const std::exception& e) {
     std::cerr << "tls12 client: handshake failed: " << e.what() << "\n";
     return kExitFailed;
@@ -157,8 +158,8 @@ int connect_once(const ClientArgs& a, const HostPort& target, const protocol::Cl
   std::cerr << "Connected to " << target.host << ":" << target.port << "\n" << connection_summary(connection, "  ")
             << "---\n";
   if (!interactive) {
-    pump.close();
-  } else if (!copy_loop(fd.get(), connection, pump, timeout)) {
+    tls.close_and_await_peer();
+  } else if (!copy_loop(fd.get(), tls, timeout)) {
     std::cerr << "tls12 client: " << connection.error() << "\n";
     return kExitFailed;
   }

@@ -39,6 +39,7 @@
 #include "handshake/session_cache.h"
 #include "handshake/session_ticket.h"
 #include "protocol/connection.h"
+#include "protocol/socket.h"
 #include "protocol/trace.h"
 #include "tools/commands.h"
 #include "tools/demo_pki.h"
@@ -343,12 +344,11 @@ void run_server(protocol::ServerConfig config, int listener, int connections, Se
       if (!wait_readable(listener, kDemoTimeout)) throw NetError("no client connected");
       Fd fd(::accept(listener, nullptr, nullptr));
       if (fd.get() < 0) throw NetError("accept failed");
-      protocol::Connection connection(shared);
-      Pump pump(fd.get(), connection, kDemoTimeout);
-      pump.handshake();
-      result.received = pump.read_some();
-      pump.write(kServerMessage);
-      while (!pump.read_some().empty()) {
+      protocol::SocketConnection tls(fd.get(), protocol::Connection(shared), {kDemoTimeout, {}});
+      tls.handshake();
+      result.received = as_text(tls.read_some());
+      tls.write(as_bytes(kServerMessage));
+      while (!tls.read_some().empty()) {
       }
     }
   } catch (const std::exception& e) {
@@ -361,9 +361,9 @@ void run_server(protocol::ServerConfig config, int listener, int connections, Se
 void run_client(const protocol::ClientConfig& config, uint16_t port, const handshake::CipherSuiteInfo& suite,
                 Narrator& narrator, const ServerResult& server_result) {
   Fd fd = connect_tcp("127.0.0.1", port, kDemoTimeout);
-  protocol::Connection connection(config);
-  Pump pump(fd.get(), connection, kDemoTimeout);
-  pump.handshake();
+  protocol::SocketConnection tls(fd.get(), protocol::Connection(config), {kDemoTimeout, {}});
+  protocol::Connection& connection = tls.connection();
+  tls.handshake();
   narrator.wait_for_handshake("server");
 
   const auto& n = connection.negotiated();
@@ -373,14 +373,14 @@ void run_client(const protocol::ClientConfig& config, uint16_t port, const hands
                (connection.peer_verified() ? "verified" : "NOT verified") + "\n");
 
   // Application data: the plaintext, then the record the engine made of it.
-  connection.write(ByteView(reinterpret_cast<const uint8_t*>(kClientMessage.data()), kClientMessage.size()));
+  connection.write(as_bytes(kClientMessage));
   Bytes record(connection.pending_output().begin(), connection.pending_output().end());
   narrator.say("\n[" + std::to_string(narrator.next_step()) +
                "] client -> server  application data (§6.2.3.3 GenericAEADCipher)\n      plaintext: \"" +
                std::string(kClientMessage) + "\"\n      on the wire (" + std::to_string(record.size()) +
                " bytes):\n" + protocol::TraceRenderer::render_protected_record(record, suite.record_iv_length, "      "));
-  pump.flush();
-  std::string reply = pump.read_some();
+  tls.flush();
+  std::string reply = as_text(tls.read_some());
   narrator.say("      server decrypts and reads: \"" + server_result.received + "\"\n\n[" +
                std::to_string(narrator.next_step()) + "] server -> client  application data\n      client reads: \"" +
                reply + "\"\n");
@@ -390,8 +390,8 @@ void run_client(const protocol::ClientConfig& config, uint16_t port, const hands
   connection.close();
   Bytes alert(connection.pending_output().begin(), connection.pending_output().end());
   narrator.say(protocol::TraceRenderer::render_protected_record(alert, suite.record_iv_length, "      "));
-  pump.flush();
-  while (!connection.peer_closed() && pump.fill()) {
+  tls.flush();
+  while (!connection.peer_closed() && tls.fill()) {
   }
   narrator.say(std::string("      ") +
                (connection.peer_closed() ? "the server answered with its close_notify: a clean end, nothing truncated\n"

@@ -1,38 +1,40 @@
 // `tls12 server`: a TLS 1.2 server on a TCP port, like `openssl s_server`,
 // for trying the server side of RFC 5246 against real clients (openssl
-// s_client, curl, browsers).
+// s_client, curl, browsers, conformance suites).
 //
 //   tls12 server --cert server.bundle.crt --key server.key [--port 4433] [--bind 127.0.0.1]
 //                [--ca ca.crt --verify-client optional|required] [--ciphers LIST]
 //                [--www | --echo] [--keylog FILE] [--trace[=messages|bytes|secrets]]
 //
-// Concurrency: one thread per connection, at most --max-clients at once (a
-// connection beyond the bound is closed at once). Every wait for a client is
-// bounded by --timeout, so a client that vanishes mid-handshake costs one
-// thread for that long and no more. SIGINT/SIGTERM stop accepting, wake every
-// connection (shutdown of its socket) and join the threads before exiting.
+// Concurrency: an event loop per worker thread (tools/event_server.h), so
+// thousands of connections cost no thread each. Time is bounded by
+// deadlines, not idle timers: the whole handshake has --handshake-timeout,
+// an established connection --timeout without data. --max-clients bounds
+// memory; a client over it gets an internal_error alert and a clean close.
+// SIGINT/SIGTERM close every connection and end the program.
 //
 // --www reads one whole HTTP/1.0 or 1.1 request (up to its empty line, CRLF or
 // bare LF) and answers with a small page describing the connection, written
 // in one piece so that it travels in one record. --echo sends back what it
 // reads. Otherwise what a client sends is printed.
+#include <fcntl.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <iostream>
-#include <list>
 #include <memory>
 #include <mutex>
-#include <thread>
+#include <optional>
 
 #include "handshake/session_cache.h"
 #include "handshake/session_ticket.h"
 #include "protocol/connection.h"
 #include "protocol/trace.h"
 #include "tools/commands.h"
+#include "tools/event_server.h"
 #include "tools/net.h"
 #include "tools/tls_options.h"
 
@@ -41,9 +43,6 @@ namespace tls12::tools {
 namespace {
 
 constexpr size_t kMaxHttpRequest = 16384;
-
-volatile std::sig_atomic_t g_stop = 0;
-extern "C" void on_stop_signal(int) { g_stop = 1; }
 
 struct ServerArgs {
   std::string port = "4433";
@@ -57,11 +56,14 @@ struct ServerArgs {
   std::string ciphers;
   bool www = false;
   bool echo = false;
+  bool quiet = false;
   std::string keylog;
   std::string trace = "off";
   std::string tickets = "on";
-  int max_clients = 32;
-  int timeout_seconds = 10;
+  int workers = 0;  // 0: one per core
+  int max_clients = 10000;
+  int handshake_timeout_seconds = 10;
+  int timeout_seconds = 60;
   int accept_count = 0;  // 0: serve until stopped
 };
 
@@ -71,13 +73,29 @@ void log_line(const std::string& text) {
   std::cout << text << "\n" << std::flush;
 }
 
+// Start-up finds what every connection would otherwise find one by one: the
+// key log file must be writable now, not at the first handshake.
+void check_keylog_file(const std::string& path) {
+  if (path.empty()) return;
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("--keylog: cannot open " + path + ": " + std::strerror(errno));
+  ::close(fd);
+}
+
+void check_numbers(const ServerArgs& a) {
+  if (a.max_clients < 1) throw UsageError("--max-clients: must be at least 1");
+  if (a.workers < 0) throw UsageError("--workers: must be 0 (one per core) or more");
+  if (a.handshake_timeout_seconds < 1) throw UsageError("--handshake-timeout: must be at least 1 second");
+  if (a.timeout_seconds < 1) throw UsageError("--timeout: must be at least 1 second");
+  if (a.accept_count < 0) throw UsageError("--accept: must be 0 (run until stopped) or more");
+}
+
 protocol::ServerConfig make_config(const ServerArgs& a) {
   if (a.certs.empty() || a.keys.empty()) throw UsageError("--cert and --key are required");
   if (a.certs.size() != a.keys.size()) throw UsageError("give one --key for each --cert");
   if (a.tickets != "on" && a.tickets != "off") throw UsageError("--tickets: expected on or off");
   if (a.www && a.echo) throw UsageError("--www and --echo exclude each other");
-  if (a.max_clients < 1) throw UsageError("--max-clients: must be at least 1");
-  if (a.timeout_seconds < 1) throw UsageError("--timeout: must be at least 1 second");
+  check_numbers(a);
 
   protocol::ServerConfig config;
   // The first pair is the default; the others are chosen by the client's
@@ -98,23 +116,18 @@ protocol::ServerConfig make_config(const ServerArgs& a) {
     if (a.ca.empty()) throw UsageError("--verify-client needs --ca (the CAs client certificates must chain to)");
   }
   if (!a.ca.empty()) config.trust_store = load_trust_store(a.ca);
-  config.keylog_file = keylog_path(a.keylog);
+  // Only when asked: a server does not pick up SSLKEYLOGFILE by itself.
+  check_keylog_file(a.keylog);
+  config.keylog_file = a.keylog;
   return config;
 }
 
-// Reads up to the end of the request's header block (an empty line, CRLF or
-// bare LF); returns the request line, or "" if the client closed first.
-std::string read_http_request(Pump& pump) {
-  std::string request;
-  for (;;) {
-    size_t end = request.find("\n\r\n");
-    if (end == std::string::npos) end = request.find("\n\n");
-    if (end != std::string::npos || request.rfind("\r\n", 0) == 0 || request.rfind("\n", 0) == 0) break;
-    if (request.size() > kMaxHttpRequest) throw std::runtime_error("HTTP request header too large");
-    std::string more = pump.read_some();
-    if (more.empty()) return {};
-    request += more;
-  }
+// The request line once the header block is complete (an empty line, CRLF
+// or bare LF), nullopt while more is needed.
+std::optional<std::string> http_request_line(const std::string& request) {
+  bool complete = request.find("\n\r\n") != std::string::npos || request.find("\n\n") != std::string::npos ||
+                  request.rfind("\r\n", 0) == 0 || request.rfind("\n", 0) == 0;
+  if (!complete) return std::nullopt;
   std::string line = request.substr(0, request.find('\n'));
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
@@ -141,66 +154,113 @@ std::string http_response(const std::string& request_line, const protocol::Conne
          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
-void serve(const ServerArgs& a, protocol::ServerConfig config, int fd, int id) {
-  std::string who = "server[" + std::to_string(id) + "]";
-  auto level = parse_trace(a.trace);
-  if (level != protocol::TraceLevel::off) config.observer = protocol::trace_observer(std::cout, level, who);
-  try {
-    protocol::Connection connection(std::move(config));
-    Pump pump(fd, connection, std::chrono::seconds(a.timeout_seconds));
-    pump.handshake();
-    log_line(who + ": handshake complete\n" + connection_summary(connection, "  "));
-    if (a.www) {
-      std::string request_line = read_http_request(pump);
-      if (!request_line.empty()) {
-        pump.write(http_response(request_line, connection));
-        log_line(who + ": answered \"" + request_line + "\"");
-      }
-      pump.close();
-    } else {
-      for (std::string data; !(data = pump.read_some()).empty();) {
-        // After the client's close_notify nothing more may be sent (RFC 5246 §7.2.1).
-        if (a.echo && !connection.peer_closed()) pump.write(data);
-        else log_line(who + ": received " + std::to_string(data.size()) + " bytes: " + data);
-      }
-      pump.close();
-    }
-    log_line(who + ": closed");
-  } catch (const std::exception& e) {
-    log_line(who + ": failed: " + e.what());
-  }
-}
+// Per-connection log lines are named "server[N]".
+std::string connection_name(uint64_t id) { return "server[" + std::to_string(id) + "]"; }
 
-struct Worker {
-  std::thread thread;
-  std::shared_ptr<std::atomic<bool>> done;
-  int fd;
+// What every connection does, whatever it serves: log its handshake and end.
+class LoggedConnection : public ServerApplication {
+ public:
+  LoggedConnection(uint64_t id, bool quiet) : who_(connection_name(id)), quiet_(quiet) {}
+  void on_handshake(protocol::Connection& connection) override {
+    if (!quiet_) log_line(who_ + ": handshake complete\n" + connection_summary(connection, "  "));
+  }
+  void on_end(const protocol::Connection& connection, std::string_view transport) override {
+    if (connection.failed() && !connection.error().empty()) log_line(who_ + ": failed: " + connection.error());
+    else if (!transport.empty()) log_line(who_ + ": closed: " + std::string(transport));
+    else if (!quiet_) log_line(who_ + ": closed");
+  }
+
+ protected:
+  void log(const std::string& text) const {
+    if (!quiet_) log_line(who_ + ": " + text);
+  }
+
+ private:
+  std::string who_;
+  bool quiet_;
 };
+
+// --www: one HTTP request, one page, then close_notify.
+class WwwConnection : public LoggedConnection {
+ public:
+  using LoggedConnection::LoggedConnection;
+  bool on_data(protocol::Connection& connection, std::string_view data) override {
+    request_.append(data);
+    std::optional<std::string> line = http_request_line(request_);
+    if (!line) {
+      if (request_.size() > kMaxHttpRequest) throw std::runtime_error("HTTP request header too large");
+      return true;
+    }
+    if (connection.peer_closed()) return false;
+    connection.write(as_bytes(http_response(*line, connection)));
+    log("answered \"" + *line + "\"");
+    return false;
+  }
+
+ private:
+  std::string request_;
+};
+
+// --echo: what arrives goes back; otherwise it is printed.
+class EchoOrPrintConnection : public LoggedConnection {
+ public:
+  EchoOrPrintConnection(uint64_t id, bool quiet, bool echo) : LoggedConnection(id, quiet), echo_(echo) {}
+  bool on_data(protocol::Connection& connection, std::string_view data) override {
+    // After the client's close_notify nothing more may be sent (RFC 5246 §7.2.1).
+    if (echo_ && !connection.peer_closed()) connection.write(as_bytes(data));
+    else log("received " + std::to_string(data.size()) + " bytes: " + std::string(data));
+    return true;
+  }
+
+ private:
+  bool echo_;
+};
+
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_stop_signal(int) { g_stop = 1; }
 
 void install_stop_handlers() {
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR and the loop sees g_stop
+  action.sa_flags = SA_RESTART;  // the loop looks at g_stop every 100 ms
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-void reap(std::list<Worker>& workers) {
-  for (auto it = workers.begin(); it != workers.end();) {
-    if (it->done->load()) {
-      it->thread.join();
-      ::close(it->fd);  // closed here, not by the thread, so a stop never shuts down a reused number
-      it = workers.erase(it);
-    } else {
-      ++it;
-    }
-  }
+EventServerLimits make_limits(const ServerArgs& a) {
+  EventServerLimits limits;
+  limits.workers = static_cast<unsigned>(a.workers);
+  limits.max_clients = static_cast<size_t>(a.max_clients);
+  limits.handshake_deadline = std::chrono::seconds(a.handshake_timeout_seconds);
+  limits.idle_timeout = std::chrono::seconds(a.timeout_seconds);
+  limits.accept_count = static_cast<uint64_t>(a.accept_count);
+  return limits;
+}
+
+EventServerCallbacks make_callbacks(const ServerArgs& a, std::shared_ptr<const protocol::ServerConfig> config) {
+  EventServerCallbacks callbacks;
+  auto level = parse_trace(a.trace);
+  callbacks.make_connection = [config, level](uint64_t id) {
+    if (level == protocol::TraceLevel::off) return protocol::Connection(config);
+    protocol::ServerConfig traced = *config;  // an observer of its own, named for this connection
+    traced.observer = protocol::trace_observer(std::cout, level, connection_name(id));
+    return protocol::Connection(std::move(traced));
+  };
+  callbacks.make_application = [&a](uint64_t id) -> std::unique_ptr<ServerApplication> {
+    if (a.www) return std::make_unique<WwwConnection>(id, a.quiet);
+    return std::make_unique<EchoOrPrintConnection>(id, a.quiet, a.echo);
+  };
+  callbacks.stopping = [] { return g_stop != 0; };
+  callbacks.on_refused = [max = a.max_clients] {
+    log_line("tls12 server: " + std::to_string(max) + " connections already open, refusing one");
+  };
+  return callbacks;
 }
 
 int run_server(const ServerArgs& a) {
-  protocol::ServerConfig config = make_config(a);
+  auto config = std::make_shared<const protocol::ServerConfig>(make_config(a));
   parse_trace(a.trace);
   uint16_t port = 0;
   uint16_t requested_port;
@@ -209,43 +269,14 @@ int run_server(const ServerArgs& a) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--port: ") + e.what());
   }
+  uint64_t files = raise_open_file_limit(static_cast<size_t>(a.max_clients));
+  if (files < static_cast<uint64_t>(a.max_clients) + 64)
+    std::cerr << "tls12 server: warning: the open-file limit (" << files << ") is below --max-clients\n";
   Fd listener = listen_tcp(a.bind, requested_port, port);
   install_stop_handlers();
   log_line("tls12 server: listening on " + a.bind + ":" + std::to_string(port) +
            (a.www ? " (--www)" : a.echo ? " (--echo)" : ""));
-
-  std::list<Worker> workers;
-  int accepted = 0;
-  while (g_stop == 0 && (a.accept_count == 0 || accepted < a.accept_count)) {
-    reap(workers);
-    try {
-      if (!wait_readable(listener.get(), std::chrono::milliseconds(200))) continue;
-    } catch (const NetError&) {
-      continue;  // interrupted by a signal
-    }
-    Fd client(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    if (client.get() < 0) continue;
-    ++accepted;
-    if (static_cast<int>(workers.size()) >= a.max_clients) {
-      log_line("tls12 server: " + std::to_string(a.max_clients) + " connections already open, refusing one");
-      continue;
-    }
-    auto done = std::make_shared<std::atomic<bool>>(false);
-    int fd = client.release();
-    workers.push_back(Worker{std::thread([&a, config, fd, accepted, done]() mutable {
-                                serve(a, std::move(config), fd, accepted);
-                                done->store(true);
-                              }),
-                              done, fd});
-  }
-  // Stopping: wake every connection still waiting for its client, then join.
-  if (g_stop != 0)
-    for (auto& w : workers)
-      if (!w.done->load()) ::shutdown(w.fd, SHUT_RDWR);
-  for (auto& w : workers) {
-    w.thread.join();
-    ::close(w.fd);
-  }
+  run_event_server(listener.get(), make_limits(a), make_callbacks(a, config));
   log_line(g_stop != 0 ? "tls12 server: stopped by signal" : "tls12 server: done");
   return kExitOk;
 }
@@ -266,14 +297,22 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--ciphers", args->ciphers, "Cipher suites (RFC or OpenSSL names, ':' or ',' separated)");
   cmd->add_flag("--www", args->www, "Answer an HTTP request with a page describing the connection");
   cmd->add_flag("--echo", args->echo, "Send back what each client sends");
-  cmd->add_option("--keylog", args->keylog, "Append NSS key log lines here (default: $SSLKEYLOGFILE)");
+  cmd->add_flag("--quiet", args->quiet, "Log only failures, not each connection's summary");
+  cmd->add_option("--keylog", args->keylog,
+                  "Append NSS key log lines here (the server never reads $SSLKEYLOGFILE by itself)");
   cmd->add_option("--trace", args->trace, "Trace level: messages, bytes or secrets")
       ->expected(0, 1)
       ->default_str("messages");
   cmd->add_option("--tickets", args->tickets, "Session tickets (RFC 5077): on or off")->default_str("on");
-  cmd->add_option("--max-clients", args->max_clients, "Connections served at once")->default_val(32);
-  cmd->add_option("--timeout", args->timeout_seconds, "Seconds to wait for a client before dropping it")
+  cmd->add_option("--workers", args->workers, "Event-loop threads (0: one per core)")->default_val(0);
+  cmd->add_option("--max-clients", args->max_clients,
+                  "Connections held at once (the memory bound; more get an internal_error alert)")
+      ->default_val(10000);
+  cmd->add_option("--handshake-timeout", args->handshake_timeout_seconds,
+                  "Seconds the whole handshake may take (a deadline, whatever the client sends)")
       ->default_val(10);
+  cmd->add_option("--timeout", args->timeout_seconds, "Seconds an established connection may stay idle")
+      ->default_val(60);
   cmd->add_option("--accept", args->accept_count, "Exit after this many connections (0: run until stopped)");
   cmd->callback([args] {
     try {

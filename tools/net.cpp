@@ -1,5 +1,5 @@
-// TCP plumbing for the tls12 program (see net.h): sockets, poll() with
-// timeouts, and the loop that carries a sans-I/O Connection's records.
+// TCP plumbing for the tls12 program (see net.h): resolving, connecting with
+// a bounded wait, listening.
 #include "tools/net.h"
 
 #include <arpa/inet.h>
@@ -142,108 +142,13 @@ Fd listen_tcp(const std::string& address, uint16_t port, uint16_t& bound_port) {
   int rc = ::bind(fd.get(), list->ai_addr, list->ai_addrlen);
   ::freeaddrinfo(list);
   if (rc != 0) throw NetError(system_error("cannot listen on " + address + ":" + service));
-  if (::listen(fd.get(), 64) != 0) throw NetError(system_error("listen"));
+  if (::listen(fd.get(), SOMAXCONN) != 0) throw NetError(system_error("listen"));
   sockaddr_storage bound{};
   socklen_t length = sizeof bound;
   ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &length);
   bound_port = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
                                            : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   return fd;
-}
-
-// ------------------------------------------------------------------- Pump
-
-void Pump::flush() {
-  while (connection_.wants_write()) {
-    ByteView out = connection_.pending_output();
-    ssize_t n = ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (!wait_for(fd_, POLLOUT, timeout_)) throw NetError("timed out sending to the peer");
-        continue;
-      }
-      throw NetError(system_error("send"));
-    }
-    connection_.consume_output(static_cast<size_t>(n));
-  }
-}
-
-bool Pump::fill() {
-  if (!wait_for(fd_, POLLIN, timeout_)) throw NetError("timed out waiting for the peer");
-  std::array<uint8_t, 16384 + 2048 + 5> buffer;
-  ssize_t n;
-  do {
-    n = ::recv(fd_, buffer.data(), buffer.size(), 0);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    if (errno == ECONNRESET) {
-      connection_.feed_eof();
-      return false;
-    }
-    throw NetError(system_error("recv"));
-  }
-  if (n == 0) {
-    connection_.feed_eof();
-    return false;
-  }
-  connection_.feed(ByteView(buffer.data(), static_cast<size_t>(n)));
-  return true;
-}
-
-void Pump::throw_if_failed() {
-  if (!connection_.failed()) return;
-  try {
-    flush();  // our alert, if any, still goes out
-  } catch (const NetError&) {
-  }
-  throw std::runtime_error(connection_.error());
-}
-
-void Pump::handshake() {
-  flush();
-  while (!connection_.handshake_complete()) {
-    throw_if_failed();
-    if (connection_.is_closed()) throw NetError("the peer closed the connection during the handshake");
-    fill();
-    flush();
-  }
-  throw_if_failed();
-}
-
-std::string Pump::read_some() {
-  for (;;) {
-    if (connection_.readable() > 0) {
-      Bytes data = connection_.read_all();
-      return std::string(data.begin(), data.end());
-    }
-    throw_if_failed();
-    if (connection_.peer_closed() || connection_.is_closed()) {
-      flush();  // our close_notify in reply
-      return {};
-    }
-    fill();
-    flush();
-  }
-}
-
-void Pump::write(std::string_view data) {
-  connection_.write(ByteView(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
-  flush();
-  throw_if_failed();
-}
-
-void Pump::close() {
-  connection_.close();
-  flush();
-  // Wait (bounded) for the peer's close_notify so that it is seen, not cut off.
-  try {
-    while (!connection_.peer_closed() && !connection_.is_closed()) {
-      if (!fill()) break;
-      connection_.read_all();  // data still in flight is dropped: we are closing
-    }
-  } catch (const NetError&) {
-  }
 }
 
 }  // namespace tls12::tools

@@ -1,8 +1,8 @@
 // TCP plumbing shared by `tls12 client`, `tls12 server` and `tls12 demo`:
-// parsing HOST:PORT, connecting, listening, and moving a Connection's bytes
-// over a socket (the sans-I/O engine's feed()/pending_output(), see
-// protocol/connection.h). Everything TLS stays in Connection; this file only
-// waits for sockets, with a timeout on every wait.
+// parsing HOST:PORT, connecting and listening. Moving a Connection's bytes
+// over a socket is protocol/transport.h's job (protocol/socket.h blocks on
+// one socket, tools/event_server.h waits on many); everything TLS stays in
+// Connection.
 #pragma once
 
 #include <chrono>
@@ -12,7 +12,6 @@
 #include <string_view>
 
 #include "crypto/bytes.h"
-#include "protocol/connection.h"
 
 namespace tls12::tools {
 
@@ -54,35 +53,8 @@ Fd connect_tcp(const std::string& host, uint16_t port, std::chrono::milliseconds
 // and sets `bound_port` to the port actually bound.
 Fd listen_tcp(const std::string& address, uint16_t port, uint16_t& bound_port);
 
-// Moves a Connection's bytes over a connected socket. Each wait is bounded by
-// `timeout`; a wait that expires is a NetError.
-class Pump {
- public:
-  Pump(int fd, protocol::Connection& connection, std::chrono::milliseconds timeout)
-      : fd_(fd), connection_(connection), timeout_(timeout) {}
-
-  // Sends everything the engine has queued.
-  void flush();
-  // Waits for bytes and feeds them to the engine (feed_eof() at end of stream).
-  // Returns false at end of stream.
-  bool fill();
-  // Runs the handshake; throws NetError (transport) or std::runtime_error
-  // carrying Connection::error() (TLS failure, after the alert went out).
-  void handshake();
-  // Reads application data until some is available or the stream ends;
-  // returns "" at the end (close_notify, or any closure).
-  std::string read_some();
-  void write(std::string_view data);
-  // Sends close_notify, and waits (bounded) for the peer's.
-  void close();
-  // Throws if the connection failed (after sending our alert).
-  void throw_if_failed();
-
- private:
-  int fd_;
-  protocol::Connection& connection_;
-  std::chrono::milliseconds timeout_;
-};
+// Application data as text, for the tools that print or compare it.
+inline std::string as_text(ByteView data) { return std::string(data.begin(), data.end()); }
 
 // Waits until `fd` is readable, at most `timeout`; false on timeout.
 bool wait_readable(int fd, std::chrono::milliseconds timeout);

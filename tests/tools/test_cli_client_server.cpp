@@ -239,7 +239,7 @@ TEST_F(CliClientServer, SessionFileCarriesASessionToTheNextRun) {
 }
 
 TEST_F(CliClientServer, ServerSurvivesAClientThatVanishesMidHandshake) {
-  test::OurServer server({"--echo", "--timeout", "1"}, dir);
+  test::OurServer server({"--echo", "--handshake-timeout", "1"}, dir);
   // One client sends half a record header and goes silent; another connects and leaves.
   int silent = test::connect_raw(server.port());
   ASSERT_GE(silent, 0);
@@ -247,38 +247,22 @@ TEST_F(CliClientServer, ServerSurvivesAClientThatVanishesMidHandshake) {
   int gone = test::connect_raw(server.port());
   ASSERT_GE(gone, 0);
   ::close(gone);
-  EXPECT_TRUE(server.child().wait_for_log("timed out waiting for the peer", 20)) << server.child().log();
+  EXPECT_TRUE(server.child().wait_for_log("closed: handshake deadline passed", 20)) << server.child().log();
   ::close(silent);
   auto r = test::run_command("(printf 'still here'; sleep 1) | timeout 30 " + test::tls12_program() + " client 127.0.0.1:" +
                              std::to_string(server.port()) + " --ca " + q(demo_pki("ca.crt")) + " 2>/dev/null");
   EXPECT_EQ(r.output, "still here");
 }
 
-TEST_F(CliClientServer, ServerServesClientsConcurrentlyUpToItsBound) {
-  test::OurServer server({"--echo", "--max-clients", "3"}, dir);
+TEST_F(CliClientServer, ServerServesClientsConcurrently) {
+  test::OurServer server({"--echo", "--workers", "1"}, dir);
   std::string client = test::tls12_program() + " client 127.0.0.1:" + std::to_string(server.port()) + " --ca " +
                        q(demo_pki("ca.crt")) + " 2>/dev/null";
-  // Three clients at once, each holding its connection open for a second.
+  // Three clients at once on one worker thread, each holding its connection open for a second.
   auto r = test::run_command("for i in 1 2 3; do ((printf c$i; sleep 1) | timeout 30 " + client + " > " +
                              q(dir.string()) + "/out$i) & done; wait");
   for (int i = 1; i <= 3; ++i)
     EXPECT_EQ(test::read_text(dir / ("out" + std::to_string(i))), "c" + std::to_string(i)) << server.child().log();
-  // Once those three are over, three idle connections fill the bound: the next
-  // one is refused at once.
-  auto closed = [&] {
-    std::string log = server.child().log();
-    size_t n = 0;
-    for (size_t at = log.find(": closed"); at != std::string::npos; at = log.find(": closed", at + 1)) ++n;
-    return n;
-  };
-  for (int i = 0; i < 200 && closed() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  std::vector<int> idle;
-  for (int i = 0; i < 3; ++i) idle.push_back(test::connect_raw(server.port()));
-  auto refused = test::run_command("timeout 30 " + client + " </dev/null");
-  EXPECT_NE(refused.exit_code, 0);
-  EXPECT_TRUE(server.child().wait_for_log("3 connections already open, refusing one", 20)) << server.child().log();
-  for (int fd : idle) ::close(fd);
 }
 
 TEST_F(CliClientServer, ServerStopsCleanlyOnSigtermEvenWithAnIdleClient) {
