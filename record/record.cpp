@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 namespace tls12::record {
 
@@ -79,6 +80,19 @@ void RecordReader::commit_input(size_t n) {
   end_ += n;
 }
 
+// A peer that sends plain HTTP to a TLS port ("GET / HTTP/1.1") makes its
+// first "record" start with a letter: say what it most likely is, as OpenSSL
+// does, instead of only a content type number.
+std::string RecordReader::plaintext_protocol_hint(const uint8_t* header, size_t have) const {
+  if (!legacy_client_hello_) return "";
+  static constexpr std::string_view kMethods[] = {"GET ", "POST", "HEAD", "PUT ", "OPTI", "DELE", "CONN", "PATC", "TRAC"};
+  std::string_view start(reinterpret_cast<const char*>(header), std::min<size_t>(have, 4));
+  for (std::string_view method : kMethods)
+    if (method.substr(0, start.size()) == start)
+      return " (it looks like plain HTTP: the peer speaks HTTP to a TLS port; use https://)";
+  return "";
+}
+
 // Checks whatever part of the header at start_ has arrived.
 void RecordReader::check_header() const {
   const size_t have = end_ - start_;
@@ -86,7 +100,8 @@ void RecordReader::check_header() const {
   if (have >= 1 && !is_known_content_type(h[0]))
     throw TlsError(AlertDescription::unexpected_message,
                    "record has content type " + std::to_string(h[0]) +
-                       ", which is none of change_cipher_spec, alert, handshake, application_data");
+                       ", which is none of change_cipher_spec, alert, handshake, application_data" +
+                       plaintext_protocol_hint(h, have));
   if (have >= 3) {
     const uint16_t version = static_cast<uint16_t>(h[1] << 8 | h[2]);
     // RFC 5246 Appendix E.1: a client may put an older version in the record

@@ -109,6 +109,7 @@ class RecordReader {
 
  private:
   void check_header() const;
+  std::string plaintext_protocol_hint(const uint8_t* header, size_t have) const;
   void make_room(size_t n);
 
   Bytes buffer_;

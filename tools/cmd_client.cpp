@@ -1,25 +1,19 @@
 // `tls12 client HOST:PORT`: a TLS 1.2 client, like `openssl s_client`, for
 // trying the client side of RFC 5246 against real servers.
 //
-//   tls12 client HOST:PORT --ca ca.crt [--cert client.crt --key client.key [--pass SPEC]]
+//   tls12 client HOST:PORT [--ca ca.crt | --capath DIR] [--cert client.crt --key client.key [--pass SPEC]]
 //                [--servername NAME] [--ciphers LIST] [--groups LIST] [--sigalgs LIST]
 //                [--keylog FILE] [--trace[=messages|bytes|secrets]] [--insecure]
 //
 // It handshakes, prints a summary of what was negotiated and how the server's
 // chain was verified (on standard error, so that standard output carries only
 // the server's data), then copies standard input to the connection and the
-// connection to standard output until either side closes. At the end of
-// standard input it sends close_notify (RFC 5246 §7.2.1) and waits, bounded
-// by --timeout, for the server's.
+// connection to standard output until either side closes (stdio_copy.h says
+// what happens at the end of standard input). Without --ca or --capath the
+// server is checked against the system's roots, as curl does.
 //
 // Exit status: 0 clean end; 1 handshake failure or a connection that ended
 // without close_notify; 2 usage errors.
-#include <poll.h>
-#include <unistd.h>
-
-#include <array>
-#include <cerrno>
-#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -29,6 +23,8 @@
 #include "protocol/trace.h"
 #include "tools/commands.h"
 #include "tools/net.h"
+#include "tools/stdio_copy.h"
+#include "x509/pem.h"
 #include "tools/tls_options.h"
 
 namespace tls12::tools {
@@ -38,6 +34,7 @@ namespace {
 struct ClientArgs {
   std::string address;
   std::string ca;
+  std::string capath;
   std::string cert;
   std::string key;
   std::string pass;
@@ -53,27 +50,55 @@ struct ClientArgs {
   std::string trace = "off";
   bool insecure = false;
   int timeout_seconds = 10;
+  bool showcerts = false;
+  bool quiet = false;
+  bool brief = false;
+  bool ign_eof = false;
+  bool close_at_eof = false;
+  bool no_ticket = false;
+  bool crlf = false;
+  bool ciphers_given = false;  // --ciphers '' is an error, not the default list
 };
 
 std::string session_key(const protocol::ClientConfig& config) {
   return handshake::session_store_key(config.server_name, config.server_port);
 }
 
-protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) {
-  if (a.cert.empty() != a.key.empty()) throw UsageError("--cert and --key go together");
-  if (a.ca.empty() && !a.insecure)
-    throw UsageError("--ca is required to verify the server (or --insecure to skip verification)");
-  if (a.timeout_seconds < 1) throw UsageError("--timeout: must be at least 1 second");
+// --ca and --capath, or the system's roots when neither is given.
+std::shared_ptr<const x509::TrustStore> client_trust_store(const ClientArgs& a) {
+  auto store = std::make_shared<x509::TrustStore>();
+  if (!a.ca.empty()) add_trust_file(*store, a.ca, "--ca");
+  if (!a.capath.empty()) add_trust_directory(*store, a.capath);
+  if (a.ca.empty() && a.capath.empty()) {
+    try {
+      add_trust_file(*store, std::string(kSystemTrustStore), "the system trust store");
+    } catch (const UsageError& e) {
+      throw UsageError(std::string(e.what()) +
+                       " (install Debian's ca-certificates, or give the server's CA with --ca)");
+    }
+  }
+  return store;
+}
 
+void check_client_args(const ClientArgs& a) {
+  if (a.cert.empty() != a.key.empty()) throw UsageError("--cert and --key go together");
+  if (a.timeout_seconds < 1) throw UsageError("--timeout: must be at least 1 second");
+  if (a.ign_eof && a.close_at_eof) throw UsageError("--ign-eof and --close-at-eof exclude each other");
+  if (a.quiet && a.brief) throw UsageError("--quiet and --brief exclude each other");
+}
+
+protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) {
+  check_client_args(a);
   protocol::ClientConfig config;
   config.server_name = a.servername.empty() ? target.host : a.servername;
-  if (!a.ca.empty()) config.trust_store = load_trust_store(a.ca);
+  if (!a.insecure || !a.ca.empty() || !a.capath.empty()) config.trust_store = client_trust_store(a);
   if (a.insecure) config.verify_server_certificate = false;
   if (!a.cert.empty()) config.client_certificate = load_certified_key(a.cert, a.key, parse_passphrase(a.pass));
-  if (!a.ciphers.empty()) config.cipher_suites = parse_cipher_suites(a.ciphers);
+  if (a.ciphers_given) config.cipher_suites = parse_cipher_suites(a.ciphers);
   if (!a.groups.empty()) config.groups = parse_groups(a.groups);
   if (!a.sigalgs.empty()) config.signature_schemes = parse_signature_schemes(a.sigalgs);
-  config.alpn_protocols = split_list(a.alpn);
+  config.alpn_protocols = parse_alpn(a.alpn);
+  config.session_tickets = !a.no_ticket;
   // Sessions are kept in memory for --reconnect, and go to / come from a file
   // for --sess-out / --sess-in.
   if (a.reconnect || !a.sess_in.empty() || !a.sess_out.empty()) {
@@ -93,52 +118,40 @@ protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) 
   return config;
 }
 
-void write_stdout(const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(1, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error(std::string("writing standard output: ") + std::strerror(errno));
-    done += static_cast<size_t>(n);
-  }
+CopyOptions copy_options(const ClientArgs& a) {
+  CopyOptions options;
+  options.at_end_of_input = a.ign_eof        ? AtEndOfInput::wait_for_server
+                            : a.close_at_eof ? AtEndOfInput::close
+                                             : AtEndOfInput::wait_for_quiet;
+  options.timeout = std::chrono::seconds(a.timeout_seconds);
+  options.crlf = a.crlf;
+  return options;
 }
 
-// Copies stdin -> connection and connection -> stdout until the connection
-// ends. Returns false if it ended without close_notify.
-bool copy_loop(int fd, protocol::SocketConnection& tls, std::chrono::milliseconds timeout) {
-  protocol::Connection& connection = tls.connection();
-  bool stdin_open = true;
-  std::array<char, 16384> buffer;
-  for (;;) {
-    if (connection.readable() > 0) {
-      Bytes data = connection.read_all();
-      write_stdout(std::string(data.begin(), data.end()));
-    }
-    tls.throw_if_failed();
-    if (connection.peer_closed() || connection.is_closed()) {
-      tls.flush();  // our close_notify in reply
-      return !connection.truncated();
-    }
-    pollfd fds[2] = {{fd, POLLIN, 0}, {0, POLLIN, 0}};
-    // Once stdin is done, only the server's close_notify is awaited, and not forever.
-    int n = ::poll(fds, stdin_open ? 2 : 1, stdin_open ? -1 : static_cast<int>(timeout.count()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw NetError(std::string("poll: ") + std::strerror(errno));
-    if (n == 0) return true;  // we closed cleanly; the server did not answer in time
-    if (stdin_open && (fds[1].revents & (POLLIN | POLLHUP)) != 0) {
-      ssize_t got = ::read(0, buffer.data(), buffer.size());
-      if (got > 0) {
-        tls.write(ByteView(reinterpret_cast<const uint8_t*>(buffer.data()), static_cast<size_t>(got)));
-      } else if (got == 0 || errno != EINTR) {
-        stdin_open = false;
-        tls.close();
-      }
-    }
-    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-      tls.fill();
-      tls.flush();
-    }
+// What the user sees once the handshake is done, on standard error.
+void print_connected(const ClientArgs& a, const HostPort& target, const protocol::Connection& connection) {
+  if (a.quiet) return;
+  if (a.brief) {
+    const auto& n = connection.negotiated();
+    std::cerr << "Connected to " << target.host << ":" << target.port << ": " << version_name(n.version) << ", "
+              << (n.cipher_suite != nullptr ? std::string(n.cipher_suite->name) : "?") << ", verification "
+              << (connection.peer_verified() ? "OK" : "not done") << "\n";
+    return;
   }
+  std::cerr << "Connected to " << target.host << ":" << target.port << "\n" << connection_summary(connection, "  ");
+  if (a.showcerts)
+    for (const Bytes& der : connection.peer_certificate_chain()) std::cerr << x509::encode_pem("CERTIFICATE", der);
+  std::cerr << "---\n";
+}
+
+// A failed handshake, with what the alert most likely means when the reason
+// is not in the alert itself.
+std::string handshake_failure_hint(const protocol::Connection& connection, const ClientArgs& a) {
+  const auto& received = connection.alert_received();
+  if (received && received->description == record::AlertDescription::handshake_failure &&
+      connection.negotiated().client_certificate_requested && a.cert.empty())
+    return " (the server asked for a client certificate and none was sent: give --cert and --key)";
+  return "";
 }
 
 // One connection: handshake and summary; with `interactive`, then the copy
@@ -152,14 +165,13 @@ int connect_once(const ClientArgs& a, const HostPort& target, const protocol::Cl
   try {
     tls.handshake();
   } catch (const std::exception& e) {
-    std::cerr << "tls12 client: handshake failed: " << e.what() << "\n";
+    std::cerr << "tls12 client: handshake failed: " << e.what() << handshake_failure_hint(connection, a) << "\n";
     return kExitFailed;
   }
-  std::cerr << "Connected to " << target.host << ":" << target.port << "\n" << connection_summary(connection, "  ")
-            << "---\n";
+  print_connected(a, target, connection);
   if (!interactive) {
     tls.close_and_await_peer();
-  } else if (!copy_loop(fd.get(), tls, timeout)) {
+  } else if (!copy_stdio(fd.get(), tls, copy_options(a))) {
     std::cerr << "tls12 client: " << connection.error() << "\n";
     return kExitFailed;
   }
@@ -197,25 +209,41 @@ void add_client_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("client", "A TLS 1.2 client (like openssl s_client): stdin to the server, "
                                                "the server to stdout.");
   cmd->add_option("address", args->address, "HOST:PORT of the server")->required();
-  cmd->add_option("--ca", args->ca, "PEM CA certificates that the server's chain must lead to");
+  cmd->add_option("--ca", args->ca,
+                  "PEM CA certificates that the server's chain must lead to (default, without --capath: "
+                  "the system's, " + std::string(kSystemTrustStore) + ")");
+  cmd->add_option("--capath", args->capath, "A directory of PEM CA certificate files (added to --ca)");
   cmd->add_option("--cert", args->cert, "PEM client certificate chain (leaf first), sent if the server asks");
   cmd->add_option("--key", args->key, "PEM private key of --cert");
   cmd->add_option("--pass", args->pass, "Passphrase of an encrypted key: pass:TEXT, env:VAR, file:PATH or prompt");
   cmd->add_option("--servername", args->servername, "Name sent in SNI and checked in the certificate (default HOST)");
   cmd->add_option("--alpn", args->alpn, "ALPN protocols to offer, comma-separated");
-  cmd->add_option("--ciphers", args->ciphers, "Cipher suites to offer (RFC or OpenSSL names, ':' or ',' separated)");
+  auto* ciphers =
+      cmd->add_option("--ciphers", args->ciphers, "Cipher suites to offer (RFC or OpenSSL names, ':' or ',' separated)");
   cmd->add_option("--groups", args->groups, "Groups to offer (e.g. x25519)");
   cmd->add_option("--sigalgs", args->sigalgs, "Signature schemes to offer (e.g. rsa_pss_rsae_sha256)");
   cmd->add_flag("--reconnect", args->reconnect, "Connect a second time, resuming the session");
   cmd->add_option("--sess-out", args->sess_out, "Save the session to this file");
   cmd->add_option("--sess-in", args->sess_in, "Resume the session saved in this file");
   cmd->add_option("--keylog", args->keylog, "Append NSS key log lines here (default: $SSLKEYLOGFILE)");
-  cmd->add_option("--trace", args->trace, "Trace level on stderr: messages, bytes or secrets (use --trace=LEVEL)")
+  cmd->add_option("--trace", args->trace,
+                  "Trace on stderr: messages, bytes or secrets (off by default; a bare --trace means messages)")
       ->expected(0, 1)
-      ->default_str("messages");
+      ->default_str("messages")
+      ->option_text("[=LEVEL]");
   cmd->add_flag("--insecure", args->insecure, "Do not verify the server's certificate (prints a warning)");
   cmd->add_option("--timeout", args->timeout_seconds, "Seconds to wait for the server")->default_val(10);
-  cmd->callback([args] {
+  cmd->add_flag("--showcerts", args->showcerts, "Print the server's certificates as PEM after the summary");
+  cmd->add_flag("--quiet", args->quiet, "No summary: only the server's data (and errors)");
+  cmd->add_flag("--brief", args->brief, "A one-line summary instead of the full one");
+  cmd->add_flag("--ign-eof", args->ign_eof,
+                "At the end of input, wait for the server to close (at most --timeout without data)");
+  cmd->add_flag("--close-at-eof", args->close_at_eof,
+                "At the end of input, send close_notify at once (default: once the server is quiet for 2 s)");
+  cmd->add_flag("--no-ticket", args->no_ticket, "Do not ask for a session ticket (RFC 5077)");
+  cmd->add_flag("--crlf", args->crlf, "Send each line feed of the input as CR LF");
+  cmd->callback([args, ciphers] {
+    args->ciphers_given = ciphers->count() > 0;
     try {
       exit_status() = run_client(*args);
     } catch (const UsageError& e) {

@@ -476,9 +476,12 @@ void add_demo_command(CLI::App& app) {
   cmd->add_option("--suite", args->suite, "Cipher suite (RFC or OpenSSL name); overrides --kx");
   cmd->add_flag("--server-auth-only", args->server_auth_only, "Do not ask for the client's certificate");
   cmd->add_flag("--resume", args->resume, "Run a second connection that resumes the session");
-  cmd->add_option("--trace", args->trace, "Detail: messages (default), bytes or secrets (both show every byte)")
+  cmd->add_option("--trace", args->trace,
+                  "Detail: messages (the default), bytes or secrets (both show every byte); "
+                  "a bare --trace means bytes")
       ->expected(0, 1)
-      ->default_str("bytes");
+      ->default_str("bytes")
+      ->option_text("[=LEVEL]");
   cmd->callback([args] {
     try {
       exit_status() = run_demo(*args);

@@ -16,7 +16,8 @@
 // --www reads one whole HTTP/1.0 or 1.1 request (up to its empty line, CRLF or
 // bare LF) and answers with a small page describing the connection, written
 // in one piece so that it travels in one record. --echo sends back what it
-// reads. Otherwise what a client sends is printed.
+// reads. Otherwise what a client sends is copied to standard output; the
+// log (listening, each connection's summary and end) goes to standard error.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -37,6 +39,9 @@
 #include "tools/event_server.h"
 #include "tools/net.h"
 #include "tools/tls_options.h"
+#include "x509/certificate.h"
+#include "x509/der.h"
+#include "x509/pem.h"
 
 namespace tls12::tools {
 
@@ -54,6 +59,10 @@ struct ServerArgs {
   std::string verify_client;
   std::string alpn;
   std::string ciphers;
+  bool ciphers_given = false;  // --ciphers '' is an error, not the default list
+  std::string groups;
+  std::string sigalgs;
+  std::string chain;
   bool www = false;
   bool echo = false;
   bool quiet = false;
@@ -67,10 +76,16 @@ struct ServerArgs {
   int accept_count = 0;  // 0: serve until stopped
 };
 
-// Writes whole lines to stdout from any thread.
+// Writes whole lines of the server's log to stderr from any thread; stdout
+// carries only what clients send (without --www or --echo).
 void log_line(const std::string& text) {
   std::lock_guard<std::mutex> lock(protocol::trace_output_mutex());
-  std::cout << text << "\n" << std::flush;
+  std::cerr << text << "\n" << std::flush;
+}
+
+void print_data(const std::string& text) {
+  std::lock_guard<std::mutex> lock(protocol::trace_output_mutex());
+  std::cout << text << std::flush;
 }
 
 // Start-up finds what every connection would otherwise find one by one: the
@@ -90,6 +105,45 @@ void check_numbers(const ServerArgs& a) {
   if (a.accept_count < 0) throw UsageError("--accept: must be 0 (run until stopped) or more");
 }
 
+// --chain: intermediates sent after the first --cert's own chain.
+void add_chain(handshake::CertifiedKey& key, const std::string& file) {
+  try {
+    auto extra = x509::parse_certificates_pem(x509::read_text_file(file));
+    if (extra.empty()) throw std::runtime_error("no certificate in the file");
+    for (const auto& cert : extra) key.certificate_chain.push_back(cert.der());
+  } catch (const std::exception& e) {
+    throw UsageError("--chain " + file + ": " + e.what());
+  }
+}
+
+// --www speaks HTTP/1.x only, so it offers only the ALPN names of HTTP/1.x:
+// selecting h2 and then answering in HTTP/1.1 leaves browsers with nothing.
+std::vector<std::string> server_alpn(const ServerArgs& a) {
+  std::vector<std::string> protocols = parse_alpn(a.alpn);
+  if (!a.www || protocols.empty()) return protocols;
+  std::vector<std::string> served;
+  for (const auto& p : protocols)
+    if (p == "http/1.1" || p == "http/1.0") served.push_back(p);
+  if (served.empty())
+    throw UsageError("--alpn: --www serves HTTP/1.x only; give http/1.1 (or leave out --alpn)");
+  if (served.size() != protocols.size())
+    std::cerr << "tls12 server: note: --www serves HTTP/1.x only; offering only the http/1.x names of --alpn\n";
+  return served;
+}
+
+// A server whose certificate expired starts (a test may want exactly that),
+// but says so: every verifying client will refuse it.
+void warn_if_expired(const handshake::CertifiedKey& key, const std::string& file) {
+  auto leaf = x509::Certificate::parse(key.certificate_chain.front());
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  if (leaf.not_after < now)
+    std::cerr << "tls12 server: warning: the certificate in " << file << " expired on "
+              << x509::format_time(leaf.not_after) << "; clients that verify it will refuse it\n";
+  else if (leaf.not_before > now)
+    std::cerr << "tls12 server: warning: the certificate in " << file << " is not valid before "
+              << x509::format_time(leaf.not_before) << "\n";
+}
+
 protocol::ServerConfig make_config(const ServerArgs& a) {
   if (a.certs.empty() || a.keys.empty()) throw UsageError("--cert and --key are required");
   if (a.certs.size() != a.keys.size()) throw UsageError("give one --key for each --cert");
@@ -104,11 +158,14 @@ protocol::ServerConfig make_config(const ServerArgs& a) {
   config.certificate = load_certified_key(a.certs.front(), a.keys.front(), passphrase);
   for (size_t i = 1; i < a.certs.size(); ++i)
     config.additional_certificates.push_back(load_certified_key(a.certs[i], a.keys[i], passphrase));
-  config.alpn_protocols = split_list(a.alpn);
+  if (!a.chain.empty()) add_chain(config.certificate, a.chain);
+  config.alpn_protocols = server_alpn(a);
+  if (!a.groups.empty()) config.groups = parse_groups(a.groups);
+  if (!a.sigalgs.empty()) config.signature_schemes = parse_signature_schemes(a.sigalgs);
   // Resumption: session IDs always, session tickets (RFC 5077) unless turned off.
   config.session_cache = std::make_shared<handshake::SessionCache>();
   if (a.tickets == "on") config.ticket_keys = std::make_shared<handshake::SessionTicketKeys>();
-  if (!a.ciphers.empty()) config.cipher_suites = parse_cipher_suites(a.ciphers);
+  if (a.ciphers_given) config.cipher_suites = parse_cipher_suites(a.ciphers);
   if (!a.verify_client.empty()) {
     if (a.verify_client == "optional") config.client_authentication = protocol::ClientAuthentication::optional;
     else if (a.verify_client == "required") config.client_authentication = protocol::ClientAuthentication::required;
@@ -116,6 +173,10 @@ protocol::ServerConfig make_config(const ServerArgs& a) {
     if (a.ca.empty()) throw UsageError("--verify-client needs --ca (the CAs client certificates must chain to)");
   }
   if (!a.ca.empty()) config.trust_store = load_trust_store(a.ca);
+  if (!a.ca.empty() && a.verify_client.empty())
+    std::cerr << "tls12 server: note: --ca is used only with --verify-client optional|required; "
+                 "client certificates are not requested\n";
+  warn_if_expired(config.certificate, a.certs.front());
   // Only when asked: a server does not pick up SSLKEYLOGFILE by itself.
   check_keylog_file(a.keylog);
   config.keylog_file = a.keylog;
@@ -208,7 +269,7 @@ class EchoOrPrintConnection : public LoggedConnection {
   bool on_data(protocol::Connection& connection, std::string_view data) override {
     // After the client's close_notify nothing more may be sent (RFC 5246 §7.2.1).
     if (echo_ && !connection.peer_closed()) connection.write(as_bytes(data));
-    else log("received " + std::to_string(data.size()) + " bytes: " + std::string(data));
+    else print_data(std::string(data));
     return true;
   }
 
@@ -245,7 +306,7 @@ EventServerCallbacks make_callbacks(const ServerArgs& a, std::shared_ptr<const p
   callbacks.make_connection = [config, level](uint64_t id) {
     if (level == protocol::TraceLevel::off) return protocol::Connection(config);
     protocol::ServerConfig traced = *config;  // an observer of its own, named for this connection
-    traced.observer = protocol::trace_observer(std::cout, level, connection_name(id));
+    traced.observer = protocol::trace_observer(std::cerr, level, connection_name(id));
     return protocol::Connection(std::move(traced));
   };
   callbacks.make_application = [&a](uint64_t id) -> std::unique_ptr<ServerApplication> {
@@ -293,16 +354,22 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--pass", args->pass, "Passphrase of an encrypted key: pass:TEXT, env:VAR, file:PATH or prompt");
   cmd->add_option("--ca", args->ca, "PEM CA certificates for checking client certificates");
   cmd->add_option("--verify-client", args->verify_client, "Ask for a client certificate: optional or required");
-  cmd->add_option("--alpn", args->alpn, "ALPN protocols, comma-separated (e.g. h2,http/1.1)");
-  cmd->add_option("--ciphers", args->ciphers, "Cipher suites (RFC or OpenSSL names, ':' or ',' separated)");
+  cmd->add_option("--alpn", args->alpn, "ALPN protocols, comma-separated, most preferred first "
+                                        "(with --www, only http/1.1 and http/1.0 are offered)");
+  auto* ciphers = cmd->add_option("--ciphers", args->ciphers, "Cipher suites (RFC or OpenSSL names, ':' or ',' separated)");
+  cmd->add_option("--groups", args->groups, "Groups for ECDHE and DHE, most preferred first (e.g. x25519,ffdhe2048)");
+  cmd->add_option("--sigalgs", args->sigalgs, "Signature schemes accepted from clients (e.g. rsa_pss_rsae_sha256)");
+  cmd->add_option("--chain", args->chain, "PEM intermediates sent after the first --cert's certificates");
   cmd->add_flag("--www", args->www, "Answer an HTTP request with a page describing the connection");
   cmd->add_flag("--echo", args->echo, "Send back what each client sends");
   cmd->add_flag("--quiet", args->quiet, "Log only failures, not each connection's summary");
   cmd->add_option("--keylog", args->keylog,
                   "Append NSS key log lines here (the server never reads $SSLKEYLOGFILE by itself)");
-  cmd->add_option("--trace", args->trace, "Trace level: messages, bytes or secrets")
+  cmd->add_option("--trace", args->trace,
+                  "Trace on stderr: messages, bytes or secrets (off by default; a bare --trace means messages)")
       ->expected(0, 1)
-      ->default_str("messages");
+      ->default_str("messages")
+      ->option_text("[=LEVEL]");
   cmd->add_option("--tickets", args->tickets, "Session tickets (RFC 5077): on or off")->default_str("on");
   cmd->add_option("--workers", args->workers, "Event-loop threads (0: one per core)")->default_val(0);
   cmd->add_option("--max-clients", args->max_clients,
@@ -314,7 +381,8 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--timeout", args->timeout_seconds, "Seconds an established connection may stay idle")
       ->default_val(60);
   cmd->add_option("--accept", args->accept_count, "Exit after this many connections (0: run until stopped)");
-  cmd->callback([args] {
+  cmd->callback([args, ciphers] {
+    args->ciphers_given = ciphers->count() > 0;
     try {
       exit_status() = run_server(*args);
     } catch (const UsageError& e) {

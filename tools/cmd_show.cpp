@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tools/commands.h"
+#include "tools/tls_options.h"
 #include "x509/certificate.h"
 #include "x509/der.h"
 #include "x509/keys.h"
@@ -43,6 +44,7 @@ void show_block(const x509::PemBlock& block, const ShowArgs& a) {
   std::cout << "== " << block.label << " (" << block.der.size() << " bytes of DER) ==\n";
   if (block.label == "CERTIFICATE") {
     std::cout << x509::describe(x509::Certificate::parse(block.der));
+    std::cout << "SHA-256 fingerprint: " << sha256_fingerprint(block.der) << "\n";
   } else if (block.label == "PRIVATE KEY") {
     std::cout << "PrivateKeyInfo (PKCS#8, RFC 5208):\n" << describe_private_key(x509::parse_pkcs8_private_key(block.der));
   } else if (block.label == "RSA PRIVATE KEY") {
@@ -52,7 +54,7 @@ void show_block(const x509::PemBlock& block, const ShowArgs& a) {
     std::cout << "EncryptedPrivateKeyInfo (RFC 5958 §3, RFC 8018):\n  "
               << x509::describe_encrypted_private_key_info(block.der) << "\n";
     if (a.passin.empty()) {
-      std::cout << "  (give --passin pass:...|env:VAR|file:PATH|prompt to decrypt it)\n";
+      std::cout << "  (give --pass pass:...|env:VAR|file:PATH|prompt to decrypt it)\n";
     } else {
       const SecretBytes pass = x509::read_passphrase(x509::PassphraseSource::parse(a.passin));
       const SecretBytes info = x509::decrypt_encrypted_private_key_info(block.der, pass);
@@ -97,8 +99,9 @@ void add_show_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_flag("--der", args->der, "also print an annotated dump of each DER encoding (offset, length, type, value)");
-  cmd->add_option("--passin", args->passin,
-                  "passphrase for an ENCRYPTED PRIVATE KEY: pass:TEXT, env:VAR, file:PATH or prompt");
+  cmd->add_option("--pass,--passin", args->passin,
+                  "passphrase for an ENCRYPTED PRIVATE KEY: pass:TEXT, env:VAR, file:PATH or prompt "
+                  "(--pass as in client and server; --passin as in openssl)");
   cmd->callback([args] { exit_status() = run_show(*args); });
 }
 

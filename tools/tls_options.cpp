@@ -1,10 +1,17 @@
 // Command-line spellings of the handshake settings (see tls_options.h).
 #include "tools/tls_options.h"
 
+#include <unistd.h>
+
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
+#include "crypto/sha2.h"
 #include "x509/certificate.h"
+#include "x509/der.h"
+#include "x509/pem.h"
 #include "x509/keys.h"
 
 namespace tls12::tools {
@@ -70,6 +77,21 @@ protocol::TraceLevel parse_trace(std::string_view text) {
   return *level;
 }
 
+std::vector<std::string> parse_alpn(std::string_view text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  size_t start = 0;
+  for (;;) {
+    size_t end = text.find(',', start);
+    std::string_view name = text.substr(start, end == std::string_view::npos ? end : end - start);
+    if (name.empty() || name.size() > 255)
+      throw UsageError("--alpn: each protocol name must be 1 to 255 bytes ('" + std::string(text) + "')");
+    out.emplace_back(name);
+    if (end == std::string_view::npos) return out;
+    start = end + 1;
+  }
+}
+
 x509::PassphraseSource parse_passphrase(std::string_view text) {
   if (text.empty()) return {};
   try {
@@ -89,12 +111,77 @@ std::shared_ptr<const x509::TrustStore> load_trust_store(const std::string& file
   }
 }
 
+void add_trust_file(x509::TrustStore& store, const std::string& file, std::string_view option) {
+  try {
+    size_t before = store.anchors().size();
+    store.add_pem(x509::read_text_file(file));
+    if (store.anchors().size() == before) throw std::runtime_error("no certificate in the file");
+  } catch (const std::exception& e) {
+    throw UsageError(std::string(option) + " " + file + ": " + e.what());
+  }
+}
+
+size_t add_trust_directory(x509::TrustStore& store, const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(directory, ec);
+  if (ec) throw UsageError("--capath " + directory + ": " + ec.message());
+  size_t files = 0;
+  for (const auto& entry : it) {
+    if (!entry.is_regular_file(ec)) continue;
+    try {
+      size_t before = store.anchors().size();
+      store.add_pem(x509::read_text_file(entry.path()));
+      if (store.anchors().size() > before) ++files;
+    } catch (const std::exception&) {
+      // Not a certificate file (a hash link's target is read once as itself).
+    }
+  }
+  if (files == 0) throw UsageError("--capath " + directory + ": no PEM certificate file in the directory");
+  return files;
+}
+
+namespace {
+
+bool is_encrypted_key_file(const std::string& key_file) {
+  try {
+    return x509::read_text_file(key_file).find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos;
+  } catch (const std::exception&) {
+    return false;  // unreadable: the load below says why
+  }
+}
+
+bool have_terminal() { return ::isatty(0) != 0 || ::isatty(2) != 0; }
+
+// "The key does not belong to the certificate" most often means the chain
+// file starts with the CA: say so, since the order is the fix.
+std::string hint_for(const std::string& message, const std::string& chain_file) {
+  if (message.find("does not belong") == std::string::npos) return message;
+  try {
+    auto chain = x509::parse_certificates_pem(x509::read_text_file(chain_file));
+    if (chain.size() > 1 && chain.front().is_self_issued())
+      return message + " (the file starts with a CA certificate: put the server's own certificate first, "
+                       "then the intermediates, e.g. cat server.crt ca.crt > bundle.crt)";
+  } catch (const std::exception&) {
+  }
+  return message;
+}
+
+}  // namespace
+
 handshake::CertifiedKey load_certified_key(const std::string& chain_file, const std::string& key_file,
                                            const x509::PassphraseSource& passphrase) {
+  x509::PassphraseSource source = passphrase;
+  if (source.kind == x509::PassphraseSource::Kind::none && is_encrypted_key_file(key_file)) {
+    if (!have_terminal())
+      throw UsageError("--key " + key_file + " is encrypted: give its passphrase with --pass "
+                       "(pass:TEXT, env:VAR, file:PATH or prompt)");
+    source.kind = x509::PassphraseSource::Kind::prompt;
+  }
+  if (source.kind == x509::PassphraseSource::Kind::prompt) source.argument = key_file;
   try {
-    return handshake::CertifiedKey::load(chain_file, key_file, passphrase);
+    return handshake::CertifiedKey::load(chain_file, key_file, source);
   } catch (const std::exception& e) {
-    throw UsageError("--cert " + chain_file + " / --key " + key_file + ": " + e.what());
+    throw UsageError("--cert " + chain_file + " / --key " + key_file + ": " + hint_for(e.what(), chain_file));
   }
 }
 
@@ -109,6 +196,29 @@ std::string keylog_path(const std::string& option) {
   if (!option.empty()) return option;
   const char* env = std::getenv("SSLKEYLOGFILE");
   return env != nullptr ? env : "";
+}
+
+std::string sha256_fingerprint(ByteView der) {
+  auto digest = crypto::sha256(der);
+  std::string hex = to_hex(digest), out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    if (!out.empty()) out += ':';
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i])));
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i + 1])));
+  }
+  return out;
+}
+
+std::string certificate_lines(ByteView der, std::string_view indent) {
+  const std::string in(indent);
+  try {
+    auto cert = x509::Certificate::parse(der);
+    return in + "subject: " + cert.display_name() + "\n" + in + "issuer: " + cert.issuer.to_string() + "\n" + in +
+           "validity: " + x509::format_time(cert.not_before) + " to " + x509::format_time(cert.not_after) + "\n" +
+           in + "SHA-256 fingerprint: " + sha256_fingerprint(der) + "\n";
+  } catch (const std::exception& e) {
+    return in + "(unparsable: " + e.what() + ")\n" + in + "SHA-256 fingerprint: " + sha256_fingerprint(der) + "\n";
+  }
 }
 
 std::string version_name(uint16_t version) {
@@ -141,13 +251,8 @@ std::string connection_summary(const protocol::Connection& connection, std::stri
     line(peer + " certificate", "none");
   } else {
     for (size_t i = 0; i < chain.size(); ++i) {
-      std::string name;
-      try {
-        name = x509::Certificate::parse(chain[i]).display_name();
-      } catch (const std::exception& e) {
-        name = std::string("(unparsable: ") + e.what() + ")";
-      }
-      line(peer + " certificate " + std::to_string(i), name);
+      out += std::string(indent) + peer + " certificate " + std::to_string(i) + ":\n";
+      out += certificate_lines(chain[i], std::string(indent) + "  ");
     }
     const auto& check = n.peer;
     line("Verification", !check.checked ? "not checked"

@@ -39,9 +39,23 @@ std::vector<handshake::NamedGroup> parse_groups(std::string_view text);
 std::vector<handshake::SignatureScheme> parse_signature_schemes(std::string_view text);
 protocol::TraceLevel parse_trace(std::string_view text);
 
+// ALPN protocol names, comma-separated (RFC 7301 §3.1: each 1 to 255 bytes);
+// an empty name is a UsageError, not silently dropped.
+std::vector<std::string> parse_alpn(std::string_view text);
+
 x509::PassphraseSource parse_passphrase(std::string_view text);
 std::shared_ptr<const x509::TrustStore> load_trust_store(const std::string& file);
-// A PEM chain file (leaf first, then intermediates) and its key.
+// Debian's bundle of the system's trusted roots (package ca-certificates),
+// what curl and the client use when no --ca or --capath is given.
+inline constexpr std::string_view kSystemTrustStore = "/etc/ssl/certs/ca-certificates.crt";
+// Adds every certificate of a PEM file (`option` names the option in errors).
+void add_trust_file(x509::TrustStore& store, const std::string& file, std::string_view option);
+// Adds the certificates of every PEM file in a directory (like openssl
+// -CApath, without needing the hashed names); returns how many files had one.
+size_t add_trust_directory(x509::TrustStore& store, const std::string& directory);
+// A PEM chain file (leaf first, then intermediates) and its key. An encrypted
+// key without a passphrase source is asked for on the terminal when there is
+// one (the prompt names the file), otherwise the error names --pass.
 handshake::CertifiedKey load_certified_key(const std::string& chain_file, const std::string& key_file,
                                            const x509::PassphraseSource& passphrase);
 // The same from PEM texts (the demo's embedded PKI).
@@ -49,6 +63,12 @@ handshake::CertifiedKey certified_key_from_pem(std::string_view chain_pem, std::
 
 // The key log file to write: `option` if given, else $SSLKEYLOGFILE, else "".
 std::string keylog_path(const std::string& option);
+
+// "AB:CD:...": the SHA-256 of a certificate's DER, as browsers and
+// `openssl x509 -fingerprint -sha256` show it.
+std::string sha256_fingerprint(ByteView der);
+// Subject, issuer, validity and fingerprint, one "name: value" line each.
+std::string certificate_lines(ByteView der, std::string_view indent);
 
 // "TLS 1.2 (0x0303)".
 std::string version_name(uint16_t version);

@@ -72,7 +72,7 @@ std::string describe_encrypted_private_key_info(ByteView der);
 struct PassphraseSource {
   enum class Kind { none, value, env, file, prompt };
   Kind kind = Kind::none;
-  std::string argument;
+  std::string argument;  // the text, variable or file; for prompt, what the prompt names
   // Parses the spellings above; throws std::invalid_argument otherwise.
   static PassphraseSource parse(std::string_view spec);
 };

@@ -1,6 +1,8 @@
 // PEM encapsulation (RFC 7468) and base64 (RFC 4648); see pem.h.
 #include "x509/pem.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -152,8 +154,11 @@ std::string encode_pem(std::string_view label, ByteView der) {
 
 std::string read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
+  // The system's reason (no such file, permission denied) is what the user needs.
+  if (!in) throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw std::runtime_error("cannot read " + path.string() + ": it is a directory");
   if (!std::filesystem::is_regular_file(path, ec)) {  // a pipe or a device: size unknown
     std::ostringstream ss;
     ss << in.rdbuf();
@@ -163,7 +168,7 @@ std::string read_text_file(const std::filesystem::path& path) {
   // buffer would leave copies of a key file's text in memory it frees
   // without wiping.
   const uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) throw std::runtime_error("cannot read " + path.string());
+  if (ec) throw std::runtime_error("cannot read " + path.string() + ": " + ec.message());
   std::string text(static_cast<size_t>(size), '\0');
   if (!in.read(text.data(), static_cast<std::streamsize>(size)))
     throw std::runtime_error("cannot read " + path.string() + " (it changed while being read)");

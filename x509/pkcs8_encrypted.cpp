@@ -185,10 +185,12 @@ PassphraseSource PassphraseSource::parse(std::string_view spec) {
 
 namespace {
 
-SecretBytes prompt_on_terminal() {
+// `what` names the file the passphrase opens, so the prompt says which one.
+SecretBytes prompt_on_terminal(const std::string& what) {
   FILE* tty = std::fopen("/dev/tty", "r+");
   if (tty == nullptr) throw std::runtime_error("cannot prompt for a passphrase: no terminal");
-  std::fputs("Enter passphrase: ", tty);
+  std::string prompt = what.empty() ? "Enter passphrase: " : "Enter passphrase for " + what + ": ";
+  std::fputs(prompt.c_str(), tty);
   std::fflush(tty);
   termios saved{};
   const bool have_termios = tcgetattr(fileno(tty), &saved) == 0;
@@ -229,7 +231,7 @@ SecretBytes read_passphrase(const PassphraseSource& source) {
       return out;
     }
     case PassphraseSource::Kind::prompt:
-      return prompt_on_terminal();
+      return prompt_on_terminal(source.argument);
   }
   throw std::runtime_error("unknown passphrase source");
 }

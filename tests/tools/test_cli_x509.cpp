@@ -75,7 +75,7 @@ TEST(Cli, ShowBundlesAndKeys) {
   EXPECT_EQ(count, 2u) << bundle.output;
   const auto locked = tls12("show " + pki("client.key"));
   EXPECT_EQ(locked.exit_code, 0);
-  EXPECT_TRUE(contains(locked.output, "--passin")) << locked.output;
+  EXPECT_TRUE(contains(locked.output, "--pass")) << locked.output;
   const auto opened = tls12("show --passin pass:tls12-test-passphrase " + pki("client.key"));
   EXPECT_EQ(opened.exit_code, 0) << opened.output;
   EXPECT_TRUE(contains(opened.output, "RSA (4096 bit)")) << opened.output;
