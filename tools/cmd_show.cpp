@@ -56,7 +56,9 @@ void show_block(const x509::PemBlock& block, const ShowArgs& a) {
     if (a.passin.empty()) {
       std::cout << "  (give --pass pass:...|env:VAR|file:PATH|prompt to decrypt it)\n";
     } else {
-      const SecretBytes pass = x509::read_passphrase(x509::PassphraseSource::parse(a.passin));
+      x509::PassphraseSource source = x509::PassphraseSource::parse(a.passin);
+      if (source.kind == x509::PassphraseSource::Kind::prompt) source.argument = a.file;  // the prompt names it
+      const SecretBytes pass = x509::read_passphrase(source);
       const SecretBytes info = x509::decrypt_encrypted_private_key_info(block.der, pass);
       std::cout << "decrypted PrivateKeyInfo:\n" << describe_private_key(x509::parse_pkcs8_private_key(info));
     }
