@@ -45,9 +45,9 @@ class CliFriction : public ::testing::Test {
 
 TEST_F(CliFriction, ThePipeExampleWorksAgainstOurOwnServer) {
   test::OurServer server({"--www"}, dir);
-  EXPECT_TRUE(contains(get_through_pipe(server.port()), "HTTP/1.0 200 OK"));
-  // The old behaviour, on request: close_notify at once, and the answer is discarded.
-  EXPECT_EQ(get_through_pipe(server.port(), "--close-at-eof"), "");
+  // (With --close-at-eof the answer is lost or not depending on whether the
+  // server read the request before the close_notify: no test can pin that.)
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(contains(get_through_pipe(server.port()), "HTTP/1.0 200 OK"));
 }
 
 TEST_F(CliFriction, ThePipeExampleWorksAgainstOpensslServer) {
