@@ -74,6 +74,7 @@ Actions Client::start() {
   ext.renegotiation_info = Bytes{};
   offer_session(ext);
   client_hello_.extensions = ext.to_list();
+  if (config_->edit_client_hello) config_->edit_client_hello(client_hello_);
 
   negotiated_.client_random = client_hello_.random;
   negotiated_.server_name = config_->server_name;

@@ -7,6 +7,7 @@
 #include "handshake/extensions.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace tls12::handshake {
 
@@ -36,11 +37,15 @@ std::string extension_name(ExtensionType type) {
 ExtensionList read_extensions(Reader& reader) {
   Reader block(reader.vector16(0, 0xffff), "extension block");
   ExtensionList list;
+  // One bit per extension type: a block may hold 16,383 empty extensions, and
+  // searching the list for each would be quadratic work for the peer to ask.
+  std::vector<bool> seen(0x10000);
   while (!block.empty()) {
-    auto type = static_cast<ExtensionType>(block.u16());
+    const uint16_t code = block.u16();
+    auto type = static_cast<ExtensionType>(code);
     ByteView data = block.vector16(0, 0xffff);
-    if (find_extension(list, type) != nullptr)
-      block.fail("repeats the " + extension_name(type) + " extension");
+    if (seen[code]) block.fail("repeats the " + extension_name(type) + " extension");
+    seen[code] = true;
     list.push_back({type, Bytes(data.begin(), data.end())});
   }
   return list;

@@ -98,7 +98,6 @@ void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
   // (handshake/limits.h).
   check_client_hello_size(raw.size(), config_->limits);
   ClientHello hello = ClientHello::decode(body);
-  check_client_hello_lists(hello, config_->limits);
   // RFC 7507 §3: before the version check, so a TLS 1.1 retry carrying the
   // SCSV learns it was a downgrade (inappropriate_fallback).
   check_fallback_scsv(hello, TLS1_2);

@@ -20,22 +20,32 @@ using record::TlsError;
 
 namespace {
 
-record::RecordLayerOptions record_options(Role role, const EngineConfig& engine) {
+// `max_client_hello_size` is the body limit for an incoming ClientHello: the
+// server's own (handshake/limits.h), so that the record layer refuses an
+// oversized one from its header; for a client, which never accepts one, the
+// ordinary message limit.
+record::RecordLayerOptions record_options(Role role, const EngineConfig& engine, size_t max_client_hello_size) {
   record::RecordLayerOptions options;
   // Real clients put TLS 1.0 in the record header of their first ClientHello
   // (RFC 5246 Appendix E.1); a server accepts that on the first record only.
   options.accept_legacy_first_record_version = role == Role::server;
   options.max_handshake_message_size = engine.max_handshake_message_size;
+  options.max_client_hello_size = max_client_hello_size;
   options.aead_implementation = engine.aead_implementation;
   return options;
 }
 
+size_t client_hello_body_limit(const handshake::HandshakeLimits& limits) {
+  const size_t message = std::max(limits.max_client_hello_size, record::kHandshakeHeaderSize);
+  return std::min(message - record::kHandshakeHeaderSize, record::kMaxClientHelloBodySize);
+}
+
 }  // namespace
 
-Connection::Connection(Role role, EngineConfig engine)
+Connection::Connection(Role role, EngineConfig engine, size_t max_client_hello_size)
     : role_(role),
       engine_(std::move(engine)),
-      records_(std::make_unique<record::RecordLayer>(record_options(role, engine_))) {
+      records_(std::make_unique<record::RecordLayer>(record_options(role, engine_, max_client_hello_size))) {
   if (!engine_.keylog_file.empty()) keylog_ = std::make_shared<KeyLogFile>(engine_.keylog_file);
 }
 
@@ -43,7 +53,7 @@ Connection::Connection(ClientConfig config)
     : Connection(std::make_shared<const ClientConfig>(std::move(config))) {}
 
 Connection::Connection(std::shared_ptr<const ClientConfig> config)
-    : Connection(Role::client, static_cast<const EngineConfig&>(*config)) {
+    : Connection(Role::client, static_cast<const EngineConfig&>(*config), config->max_handshake_message_size) {
   std::shared_ptr<const handshake::ClientConfig> shared(config, static_cast<const handshake::ClientConfig*>(config.get()));
   handshake_.emplace<handshake::Client>(std::move(shared));
   start_client();
@@ -53,7 +63,7 @@ Connection::Connection(ServerConfig config)
     : Connection(std::make_shared<const ServerConfig>(std::move(config))) {}
 
 Connection::Connection(std::shared_ptr<const ServerConfig> config)
-    : Connection(Role::server, static_cast<const EngineConfig&>(*config)) {
+    : Connection(Role::server, static_cast<const EngineConfig&>(*config), client_hello_body_limit(config->limits)) {
   // The handshake shares the configuration (aliasing the base-class part).
   std::shared_ptr<const handshake::ServerConfig> shared(config, static_cast<const handshake::ServerConfig*>(config.get()));
   handshake_.emplace<handshake::Server>(std::move(shared));

@@ -120,7 +120,7 @@ class Connection {
   std::string handshake_state() const;
 
  private:
-  explicit Connection(Role role, EngineConfig engine);
+  Connection(Role role, EngineConfig engine, size_t max_client_hello_size);
   void start_client();
   void process();
   void handle_record(const record::Inbound& inbound);

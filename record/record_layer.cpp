@@ -48,7 +48,7 @@ size_t RecordWriter::write(ContentType type, ByteView data, RecordProtection& pr
 
 RecordLayer::RecordLayer(RecordLayerOptions options)
     : options_(options),
-      reassembler_(options.max_handshake_message_size),
+      reassembler_(options.max_handshake_message_size, options.max_client_hello_size),
       legacy_version_window_(options.accept_legacy_first_record_version) {}
 
 std::optional<Inbound> RecordLayer::next() {

@@ -76,6 +76,8 @@ struct RecordLayerOptions {
   // 0x0301); every record after it must say 0x0303.
   bool accept_legacy_first_record_version = false;
   size_t max_handshake_message_size = kDefaultMaxHandshakeMessageSize;
+  // The body of an incoming ClientHello (servers; a client never accepts one).
+  size_t max_client_hello_size = kMaxClientHelloBodySize;
   crypto::AeadImplementation aead_implementation = crypto::AeadImplementation::best;
 };
 

@@ -17,25 +17,9 @@ namespace {
 
 using record::AlertDescription;
 namespace suites = handshake::suites;
+using test::expect_alert;
 using test::pump;
 using test::test_pki;
-
-// Checks that `failing` sent `alert` and that `peer` received it.
-void expect_alert(const Connection& failing, const Connection& peer, AlertDescription alert,
-                  bool during_handshake = true) {
-  ASSERT_TRUE(failing.alert_sent().has_value()) << "no alert sent; peer: " << peer.error();
-  EXPECT_EQ(failing.alert_sent()->description, alert)
-      << record::alert_name(failing.alert_sent()->description) << ": " << failing.alert_sent()->reason;
-  EXPECT_EQ(failing.alert_sent()->level, record::AlertLevel::fatal);
-  EXPECT_TRUE(failing.failed());
-  EXPECT_TRUE(failing.is_closed());
-  if (during_handshake) {
-    EXPECT_FALSE(failing.handshake_complete());
-  }
-  ASSERT_TRUE(peer.alert_received().has_value());
-  EXPECT_EQ(peer.alert_received()->description, alert);
-  EXPECT_TRUE(peer.failed());
-}
 
 TEST(ConnectionNegative, WrongHostnameIsBadCertificate) {
   ClientConfig cc = test::test_client_config();
