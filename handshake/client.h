@@ -78,6 +78,7 @@ class Client {
   void on_new_session_ticket(ByteView body, ByteView raw);
   void finish_abbreviated_handshake(Actions& actions);
   void remember_session();
+  bool can_send_ticket(size_t size) const;
 
   std::shared_ptr<const ClientConfig> config_;
   ClientState state_ = ClientState::start;

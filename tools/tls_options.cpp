@@ -128,9 +128,12 @@ std::string connection_summary(const protocol::Connection& connection, std::stri
   line("Cipher suite", n.cipher_suite != nullptr ? std::string(n.cipher_suite->name) + " (" +
                                                        std::string(n.cipher_suite->openssl_name) + ")"
                                                  : "none");
-  line("Group", n.group ? handshake::named_group_name(*n.group) : "none (RSA key exchange)");
+  // An abbreviated handshake (§7.3 Figure 2) exchanges no keys and signs
+  // nothing: its group and scheme are those of an earlier connection.
+  const std::string absent = n.resumed ? "none (resumed: no key exchange in this handshake)" : "none (RSA key exchange)";
+  line("Group", n.group ? handshake::named_group_name(*n.group) : absent);
   auto scheme = connection.signature_scheme();
-  line("Signature scheme", scheme ? handshake::signature_scheme_name(*scheme) : "none (RSA key exchange)");
+  line("Signature scheme", scheme ? handshake::signature_scheme_name(*scheme) : absent);
   line("Extended master secret", n.extended_master_secret ? "yes (RFC 7627)" : "no");
   line("Server name", n.server_name.empty() ? "none" : n.server_name);
   line("ALPN", n.alpn_protocol.empty() ? "none" : n.alpn_protocol);

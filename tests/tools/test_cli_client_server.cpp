@@ -224,6 +224,9 @@ TEST_F(CliClientServer, OurClientResumesWithOpensslServer) {
   std::string second = r.output.substr(r.output.find("Reconnecting"));
   EXPECT_TRUE(contains(r.output, "Session reused: no")) << r.output;
   EXPECT_TRUE(contains(second, "Session reused: yes")) << r.output;
+  // The resumed handshake exchanged no keys; it must not claim RSA key exchange.
+  EXPECT_TRUE(contains(second, "Group: none (resumed")) << second;
+  EXPECT_TRUE(contains(second, "Signature scheme: none (resumed")) << second;
 }
 
 TEST_F(CliClientServer, SessionFileCarriesASessionToTheNextRun) {
