@@ -82,6 +82,7 @@ class Client {
 
   std::shared_ptr<const ClientConfig> config_;
   ClientState state_ = ClientState::start;
+  int renegotiation_refusals_ = 0;  // HelloRequests answered with no_renegotiation
   Negotiated negotiated_;
   ClientHello client_hello_;
   Transcript transcript_;

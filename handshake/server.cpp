@@ -8,6 +8,7 @@
 #include "crypto/random.h"
 #include "handshake/alpn.h"
 #include "handshake/certificate_selection.h"
+#include "handshake/key_usage.h"
 #include "handshake/limits.h"
 #include "handshake/signing.h"
 
@@ -220,8 +221,9 @@ void Server::on_certificate(ByteView body, ByteView raw) {
   options.time = config_->verification_time;
   negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), config_->trust_store.get(),
                                              options);
-  // Every key x509 reads (RSA, Ed25519) can sign CertificateVerify; which
-  // scheme is checked there.
+  // Every key x509 reads (RSA, Ed25519) can sign CertificateVerify (which
+  // scheme is checked there), if its keyUsage lets it (key_usage.h).
+  check_key_usage(negotiated_.peer.leaf_key_usage, KeyUse::signing, "the client's");
   state_ = ServerState::wait_client_key_exchange;
 }
 
@@ -309,7 +311,7 @@ void Server::on_finished(ByteView body, ByteView raw, Actions& actions) {
 // carries on with the current session.
 void Server::on_renegotiation_attempt(ByteView body, Actions& actions) {
   ClientHello::decode(body);
-  add_action(actions, SendWarningAlert{AlertDescription::no_renegotiation, "renegotiation is not supported"});
+  refuse_renegotiation(renegotiation_refusals_, "ClientHello", actions);
 }
 
 void Server::send(Bytes message, Actions& actions) {

@@ -158,6 +158,11 @@ void Connection::handle_alert(const record::Alert& alert) {
     // own and close down the connection immediately".
     if (!close_notify_sent_) close();
     closed_ = true;
+    // Before Finished, a close is no clean end: the handshake failed.
+    if (!handshake_complete_) {
+      failed_ = true;
+      alert_received_ = AlertInfo{alert.level, alert.description, {}};
+    }
     return;
   }
   if (alert.level == AlertLevel::warning) return;
@@ -302,6 +307,8 @@ std::string Connection::handshake_state() const {
 std::string Connection::error() const {
   if (alert_sent_ && alert_sent_->level == AlertLevel::fatal)
     return "sent " + record::alert_name(alert_sent_->description) + ": " + alert_sent_->reason;
+  if (alert_received_ && alert_received_->description == AlertDescription::close_notify)
+    return "received close_notify before the handshake completed";
   if (alert_received_) return "received " + record::alert_name(alert_received_->description);
   if (truncated_) return "the connection ended without close_notify (truncation)";
   return {};

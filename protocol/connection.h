@@ -97,7 +97,8 @@ class Connection {
   // Closed by failure, by alerts both ways, or by the transport ending.
   bool is_closed() const { return closed_; }
   bool failed() const { return failed_; }
-  // The peer sent close_notify: no more data will come.
+  // The peer sent close_notify: no more data will come. Before the handshake
+  // completed it is also a failure: failed() and alert_received() say so.
   bool peer_closed() const { return peer_closed_; }
   // The transport ended without the peer's close_notify.
   bool truncated() const { return truncated_; }

@@ -200,6 +200,51 @@ TEST(ConnectionNegative, EndOfStreamWithoutCloseNotifyIsTruncation) {
   EXPECT_FALSE(c2.failed());
 }
 
+// §7.2.1: close_notify ends the connection; before Finished it ends a
+// handshake that did not complete, which is a failure, not a clean close.
+TEST(ConnectionNegative, CloseNotifyDuringTheHandshakeIsAFailedHandshake) {
+  Connection client(test::test_client_config());
+  Connection server(test::test_server_config());
+  server.feed(client.take_output());  // ClientHello; the server answers
+  client.close();
+  server.feed(client.take_output());
+  EXPECT_TRUE(server.is_closed());
+  EXPECT_TRUE(server.peer_closed());
+  EXPECT_TRUE(server.failed());
+  EXPECT_FALSE(server.handshake_complete());
+  EXPECT_FALSE(server.truncated());
+  ASSERT_TRUE(server.alert_received().has_value());
+  EXPECT_EQ(server.alert_received()->description, AlertDescription::close_notify);
+  EXPECT_NE(server.error().find("before the handshake completed"), std::string::npos) << server.error();
+}
+
+// "SSL death alert": warning alerts in a row, which a peer could send forever.
+TEST(ConnectionNegative, RepeatedWarningAlertsAreUnexpectedMessage) {
+  Connection server(test::test_server_config());
+  const Bytes warning{21, 3, 3, 0, 2, 1, 112};  // unrecognized_name, warning
+  for (int i = 0; i < record::kMaxConsecutiveWarningAlerts; ++i) server.feed(warning);
+  EXPECT_FALSE(server.is_closed());
+  server.feed(warning);
+  ASSERT_TRUE(server.alert_sent().has_value());
+  EXPECT_EQ(server.alert_sent()->description, AlertDescription::unexpected_message);
+  EXPECT_TRUE(server.failed());
+}
+
+// A ClientHello begun in one record and interleaved with an alert (§6.2.1).
+TEST(ConnectionNegative, ClientHelloInterleavedWithAnAlertIsUnexpectedMessage) {
+  Connection client(test::test_client_config());
+  Bytes hello_record = client.take_output();
+  const size_t half = 5 + (hello_record.size() - 5) / 2;
+  Bytes first{22, 3, 1, static_cast<uint8_t>((half - 5) >> 8), static_cast<uint8_t>(half - 5)};
+  first.insert(first.end(), hello_record.begin() + 5, hello_record.begin() + static_cast<std::ptrdiff_t>(half));
+  Connection server(test::test_server_config());
+  server.feed(first);
+  EXPECT_FALSE(server.is_closed());
+  server.feed(Bytes{21, 3, 1, 0, 2, 1, 112});
+  ASSERT_TRUE(server.alert_sent().has_value());
+  EXPECT_EQ(server.alert_sent()->description, AlertDescription::unexpected_message) << server.alert_sent()->reason;
+}
+
 TEST(ConnectionNegative, WriteAfterCloseIsALogicError) {
   Connection client(test::test_client_config());
   Connection server(test::test_server_config());
