@@ -141,9 +141,10 @@ class Connection {
   // and its views stay put.
   std::unique_ptr<record::RecordLayer> records_;
   std::variant<std::monostate, handshake::Client, handshake::Server> handshake_;
-  Bytes plaintext_;  // received application data, [plaintext_start_, end)
+  // Application data, wiped when the buffers grow or go (SecretBytes).
+  SecretBytes plaintext_;  // received application data, [plaintext_start_, end)
   size_t plaintext_start_ = 0;
-  Bytes pending_writes_;  // application data written before the handshake completed
+  SecretBytes pending_writes_;  // application data written before the handshake completed
   bool handshake_complete_ = false;
   bool closed_ = false;
   bool failed_ = false;

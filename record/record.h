@@ -115,7 +115,9 @@ class RecordReader {
   void check_header() const;
   void make_room(size_t n);
 
-  Bytes buffer_;
+  // Records are opened in place here, so it holds decrypted application data:
+  // a SecretBytes, wiped when it grows and when the reader goes.
+  SecretBytes buffer_;
   size_t start_ = 0;  // first byte not yet returned in a record
   size_t end_ = 0;    // end of received bytes
   uint64_t records_read_ = 0;
