@@ -10,6 +10,7 @@
 #include "handshake/describe.h"
 #include "handshake/messages.h"
 #include "protocol/keylog.h"
+#include "protocol/printable.h"
 
 namespace tls12::protocol {
 
@@ -212,7 +213,10 @@ void Connection::perform(handshake::Actions actions) {
   flush_flight();
 }
 
-void Connection::send_alert(AlertLevel level, AlertDescription description, std::string reason) {
+// The reason may quote the peer (a name it sent): kept printable, since it
+// ends up in error() and in logs.
+void Connection::send_alert(AlertLevel level, AlertDescription description, std::string raw_reason) {
+  std::string reason = printable(raw_reason);
   records_->write_alert(record::Alert{level, description});
   emit(AlertEvent{Direction::sent, level, description, reason});
   if (level == AlertLevel::fatal || description == AlertDescription::close_notify)
@@ -229,7 +233,7 @@ void Connection::fail(const TlsError& error) {
   try {
     send_alert(AlertLevel::fatal, error.alert(), error.what());
   } catch (const std::exception&) {
-    alert_sent_ = AlertInfo{AlertLevel::fatal, error.alert(), error.what()};
+    alert_sent_ = AlertInfo{AlertLevel::fatal, error.alert(), printable(error.what())};
   }
 }
 

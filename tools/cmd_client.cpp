@@ -86,7 +86,7 @@ protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) 
       }
     }
   }
-  config.keylog_file = keylog_path(a.keylog);
+  config.keylog_file = keylog_path(a.keylog, KeylogDefault::environment);
   auto level = parse_trace(a.trace);
   if (level != protocol::TraceLevel::off) config.observer = protocol::trace_observer(std::cerr, level, "client");
   return config;
@@ -208,7 +208,7 @@ void add_client_command(CLI::App& app) {
   cmd->add_flag("--reconnect", args->reconnect, "Connect a second time, resuming the session");
   cmd->add_option("--sess-out", args->sess_out, "Save the session to this file");
   cmd->add_option("--sess-in", args->sess_in, "Resume the session saved in this file");
-  cmd->add_option("--keylog", args->keylog, "Append NSS key log lines here (default: $SSLKEYLOGFILE)");
+  cmd->add_option("--keylog", args->keylog, "Append NSS key log lines here (mode 0600; default: $SSLKEYLOGFILE)");
   cmd->add_option("--trace", args->trace, "Trace level on stderr: messages, bytes or secrets (use --trace=LEVEL)")
       ->expected(0, 1)
       ->default_str("messages");

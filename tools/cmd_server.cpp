@@ -266,7 +266,7 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--ciphers", args->ciphers, "Cipher suites (RFC or OpenSSL names, ':' or ',' separated)");
   cmd->add_flag("--www", args->www, "Answer an HTTP request with a page describing the connection");
   cmd->add_flag("--echo", args->echo, "Send back what each client sends");
-  cmd->add_option("--keylog", args->keylog, "Append NSS key log lines here (default: $SSLKEYLOGFILE)");
+  cmd->add_option("--keylog", args->keylog, "Append NSS key log lines here (mode 0600; only when given: $SSLKEYLOGFILE is ignored)");
   cmd->add_option("--trace", args->trace, "Trace level: messages, bytes or secrets")
       ->expected(0, 1)
       ->default_str("messages");

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "protocol/printable.h"
 #include "x509/certificate.h"
 #include "x509/keys.h"
 
@@ -105,8 +106,8 @@ handshake::CertifiedKey certified_key_from_pem(std::string_view chain_pem, std::
   return out;
 }
 
-std::string keylog_path(const std::string& option) {
-  if (!option.empty()) return option;
+std::string keylog_path(const std::string& option, KeylogDefault fallback) {
+  if (!option.empty() || fallback == KeylogDefault::none) return option;
   const char* env = std::getenv("SSLKEYLOGFILE");
   return env != nullptr ? env : "";
 }
@@ -121,8 +122,9 @@ std::string version_name(uint16_t version) {
 std::string connection_summary(const protocol::Connection& connection, std::string_view indent) {
   const auto& n = connection.negotiated();
   std::string out;
+  // Values quote the peer (server name, ALPN, certificate names): printable.
   auto line = [&](std::string_view name, const std::string& value) {
-    out += std::string(indent) + std::string(name) + ": " + value + "\n";
+    out += std::string(indent) + std::string(name) + ": " + protocol::printable(value) + "\n";
   };
   line("Protocol", version_name(n.version));
   line("Cipher suite", n.cipher_suite != nullptr ? std::string(n.cipher_suite->name) + " (" +

@@ -47,8 +47,12 @@ handshake::CertifiedKey load_certified_key(const std::string& chain_file, const 
 // The same from PEM texts (the demo's embedded PKI).
 handshake::CertifiedKey certified_key_from_pem(std::string_view chain_pem, std::string_view key_pem);
 
-// The key log file to write: `option` if given, else $SSLKEYLOGFILE, else "".
-std::string keylog_path(const std::string& option);
+// The key log file to write: `option` if given, else (for `environment`, the
+// client, as browsers and curl do) $SSLKEYLOGFILE, else "". A server writes
+// one only when asked with --keylog: a long-running server must not start
+// disclosing every connection's keys because of its environment.
+enum class KeylogDefault { none, environment };
+std::string keylog_path(const std::string& option, KeylogDefault fallback = KeylogDefault::none);
 
 // "TLS 1.2 (0x0303)".
 std::string version_name(uint16_t version);

@@ -4,6 +4,7 @@
 // CA), negotiation failures (no common suite or group), a tampered record, an
 // old version, an out-of-order message, truncation, and the NSS key log.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -243,6 +244,23 @@ TEST(ConnectionNegative, ClientHelloInterleavedWithAnAlertIsUnexpectedMessage) {
   server.feed(Bytes{21, 3, 1, 0, 2, 1, 112});
   ASSERT_TRUE(server.alert_sent().has_value());
   EXPECT_EQ(server.alert_sent()->description, AlertDescription::unexpected_message) << server.alert_sent()->reason;
+}
+
+// The key log holds every connection's master secret: 0600 at open, whatever
+// the umask, and an existing world-readable file is tightened before use.
+TEST(KeyLog, FileIsMode0600EvenOverAWorldReadableFile) {
+  auto dir = test::make_temp_dir("tls12-keylog-mode");
+  const auto fresh = dir / "fresh.log", existing = dir / "existing.log";
+  { std::ofstream(existing) << "CLIENT_RANDOM old\n"; }
+  std::filesystem::permissions(existing, std::filesystem::perms(0644));
+  const mode_t old_mask = ::umask(0);
+  { KeyLogFile a(fresh.string()), b(existing.string()); }
+  ::umask(old_mask);
+  EXPECT_EQ(std::filesystem::status(fresh).permissions(), std::filesystem::perms(0600));
+  EXPECT_EQ(std::filesystem::status(existing).permissions(), std::filesystem::perms(0600));
+  EXPECT_EQ(test::read_text(existing), "CLIENT_RANDOM old\n");  // appended to, not truncated
+  EXPECT_THROW(KeyLogFile((dir / "missing" / "keys.log").string()), std::runtime_error);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ConnectionNegative, WriteAfterCloseIsALogicError) {

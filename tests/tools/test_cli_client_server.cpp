@@ -138,6 +138,8 @@ TEST_F(CliClientServer, KeyLogFromSslkeylogfileOnBothSides) {
   std::string line = test::read_text(client_log);
   EXPECT_TRUE(std::regex_match(line, std::regex("CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n"))) << line;
   EXPECT_EQ(test::read_text(server_log), line) << "both sides log the same client_random and master_secret";
+  EXPECT_EQ(std::filesystem::status(client_log).permissions(), std::filesystem::perms(0600));
+  EXPECT_EQ(std::filesystem::status(server_log).permissions(), std::filesystem::perms(0600));
 }
 
 TEST_F(CliClientServer, OurClientRefusesAServerNameTheCertificateDoesNotHold) {
