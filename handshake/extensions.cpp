@@ -81,6 +81,24 @@ Bytes encode_server_name(std::string_view host_name) {
   return w.take();
 }
 
+// RFC 6066 §3: printable ASCII, dot-separated labels, none empty (so no
+// leading, doubled or trailing dot).
+void check_host_name(std::string_view name) {
+  bool label_empty = true;
+  for (char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f)
+      throw TlsError(AlertDescription::illegal_parameter,
+                     "server_name holds byte " + std::to_string(byte) + ", which no ASCII host name has");
+    if (c == '.' && label_empty)
+      throw TlsError(AlertDescription::illegal_parameter, "server_name \"" + std::string(name) + "\" has an empty label");
+    label_empty = c == '.';
+  }
+  if (label_empty)
+    throw TlsError(AlertDescription::illegal_parameter,
+                   "server_name \"" + std::string(name) + "\" ends with a dot or is empty (RFC 6066 §3)");
+}
+
 std::optional<std::string> decode_server_name(ByteView data) {
   Reader outer(data, "server_name extension");
   Reader list(outer.vector16(1, 0xffff), "server_name list");
@@ -95,6 +113,7 @@ std::optional<std::string> decode_server_name(ByteView data) {
     if (host_name) list.fail("holds two host_name entries");
     host_name.emplace(name.begin(), name.end());
   }
+  if (host_name) check_host_name(*host_name);
   return host_name;
 }
 

@@ -23,7 +23,10 @@
 // TLS_FALLBACK_SCSV (RFC 7507 §3): a client that retries with a lower version
 // after a failed attempt adds this signalling value; a server that supports a
 // higher version than the ClientHello's answers inappropriate_fallback, which
-// turns an attacker-induced downgrade into a failure.
+// turns an attacker-induced downgrade into a failure, "unless it responds with
+// a fatal protocol_version alert because the version ... is unsupported": the
+// server checks the version first, so with TLS 1.2 only the SCSV never
+// changes its answer (protocol_version, as OpenSSL).
 //
 // The handshake time budget is enforced outside the state machines (they do
 // no I/O and have no clock): HandshakeDeadline is the hook a socket loop uses,

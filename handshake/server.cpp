@@ -99,13 +99,16 @@ void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
   // (handshake/limits.h).
   check_client_hello_size(raw.size(), config_->limits);
   ClientHello hello = ClientHello::decode(body);
-  // RFC 7507 §3: before the version check, so a TLS 1.1 retry carrying the
-  // SCSV learns it was a downgrade (inappropriate_fallback).
-  check_fallback_scsv(hello, TLS1_2);
   // TLS 1.2 only. A TLS 1.3 client says 0x0303 here and lists 0x0304 in
   // supported_versions, which we ignore: it gets TLS 1.2 (RFC 8446 §4.2.1).
+  // An older version is protocol_version even with TLS_FALLBACK_SCSV: RFC 7507
+  // §3 asks for inappropriate_fallback "unless it responds with a fatal
+  // protocol_version alert because the version indicated in
+  // ClientHello.client_version is unsupported", which is our case (and what
+  // OpenSSL and tlsfuzzer's test-fallback-scsv expect).
   if (hello.client_version < TLS1_2)
     throw TlsError(AlertDescription::protocol_version, "client offers only versions older than TLS 1.2");
+  check_fallback_scsv(hello, TLS1_2);
   if (!contains(hello.compression_methods, compression_null))
     throw TlsError(AlertDescription::illegal_parameter, "client does not offer the null compression method");
   ClientHelloExtensions ext = ClientHelloExtensions::parse(hello.extensions);

@@ -18,6 +18,7 @@
 #include "handshake/limits.h"
 #include "handshake/server.h"
 #include "handshake/signing.h"
+#include "tests/handshake/alert_support.h"
 #include "tests/handshake/breadth_test_support.h"
 #include "tests/handshake/state_machine_support.h"
 
@@ -26,6 +27,7 @@ namespace {
 
 using record::AlertDescription;
 using record::TlsError;
+using test_support::alert_of;
 using test_support::Msg;
 using test_support::Outcome;
 using test_support::run;
@@ -272,12 +274,20 @@ TEST(Limits, HandshakeDeadlineCountsDown) {
 
 // ------------------------------------------------------------ TLS_FALLBACK_SCSV
 
-TEST(FallbackScsv, LowerVersionWithScsvIsInappropriateFallback) {
+// RFC 7507 §3: inappropriate_fallback "unless [the server] responds with a
+// fatal protocol_version alert because the version indicated in
+// ClientHello.client_version is unsupported": a TLS 1.2-only server answers a
+// TLS 1.1 retry with protocol_version, SCSV or not (as OpenSSL does).
+TEST(FallbackScsv, LowerVersionWithScsvIsProtocolVersionForATls12OnlyServer) {
   ClientHello hello = client_hello(client_config(ecdhe_rsa));
   hello.client_version = 0x0302;  // a TLS 1.1 retry
   EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa)), AlertDescription::protocol_version);
   hello.cipher_suites.push_back(suites::TLS_FALLBACK_SCSV);
-  EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa)), AlertDescription::inappropriate_fallback);
+  EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa)), AlertDescription::protocol_version);
+  // The rule itself, for a version the server would speak but not its highest.
+  EXPECT_EQ(alert_of([&] { check_fallback_scsv(hello, 0x0303); }), AlertDescription::inappropriate_fallback);
+  hello.client_version = 0x0303;
+  check_fallback_scsv(hello, 0x0303);  // at our highest: no fallback
 }
 
 TEST(FallbackScsv, ScsvAtOurHighestVersionIsAccepted) {

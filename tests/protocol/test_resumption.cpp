@@ -6,6 +6,7 @@
 // with their alerts; server name and client-certificate policy changes; the
 // cache, ticket keys and client store shared between threads; session files.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
@@ -548,6 +549,39 @@ TEST(ResumptionSafety, OtherServerNameGivesAFullHandshake) {
   EXPECT_FALSE(server.negotiated().resumed);
 }
 
+// tlsfuzzer's test-resumption-with-wrong-ciphers: a ClientHello that offers
+// the session (by ID or ticket) without its suite breaks §7.4.1.2 ("MUST
+// include at least the cipher_suite from that session"); the session cannot
+// be resumed, so the server runs a full handshake with a new session rather
+// than fail. With the suite among others, the session's suite is kept even
+// where a full handshake would choose another.
+TEST(ResumptionSafety, SessionSuiteNotOfferedGivesAFullHandshake) {
+  TestClock clock;
+  handshake::ServerConfig config = test::test_server_config();
+  config.session_cache = std::make_shared<SessionCache>(10, 3600, clock.clock());
+  const Bytes id(32, 0x16);
+  Session s = cached_session(true, clock.time->load());
+  s.cipher_suite = suites::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384;
+  config.session_cache->store(id, s);
+  {
+    handshake::ClientHello hello = handshake::ClientHello::decode(
+        ByteView(client_hello_offering(id, true)).subspan(handshake::handshake_header_size));
+    std::erase(hello.cipher_suites, s.cipher_suite);
+    handshake::Server server(config);
+    handshake::ServerHello reply = first_server_hello(server.handle(hello.encode()));
+    EXPECT_NE(reply.session_id, id);
+    EXPECT_NE(reply.cipher_suite, s.cipher_suite);
+    EXPECT_FALSE(server.negotiated().resumed);
+  }
+  {
+    handshake::Server server(config);
+    handshake::ServerHello reply = first_server_hello(server.handle(client_hello_offering(id, true)));
+    EXPECT_EQ(reply.session_id, id);
+    EXPECT_EQ(reply.cipher_suite, s.cipher_suite);  // not the server's first choice, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    EXPECT_TRUE(server.negotiated().resumed);
+  }
+}
+
 TEST(ResumptionSafety, StricterClientCertificatePolicyGivesAFullHandshake) {
   Pair pair(Mode::ticket);
   connect(pair.client, pair.server);  // made without client authentication
@@ -819,6 +853,25 @@ TEST(SessionFile, SaveAndLoadRoundTripAndResume) {
   EXPECT_THROW(handshake::load_client_session(path.string()), std::invalid_argument);
   std::filesystem::remove(path);
   EXPECT_THROW(handshake::load_client_session(path.string()), std::runtime_error);
+}
+
+// Owner-only at open, whatever the umask, and an existing file written over
+// loses group and other access first (crypto/secret_file.h).
+TEST(SessionFile, IsMode0600EvenOverAWorldReadableFile) {
+  const Session s = cached_session(true, 5);
+  auto dir = test::make_temp_dir("tls12-session-mode");
+  const auto fresh = dir / "fresh.pem", existing = dir / "existing.pem";
+  { std::ofstream(existing) << "old\n"; }
+  std::filesystem::permissions(existing, std::filesystem::perms(0644));
+  const mode_t old_mask = ::umask(0);  // the most permissive umask a process can have
+  handshake::save_client_session(fresh.string(), s);
+  handshake::save_client_session(existing.string(), s);
+  ::umask(old_mask);
+  for (const auto& path : {fresh, existing}) {
+    EXPECT_EQ(std::filesystem::status(path).permissions(), std::filesystem::perms(0600)) << path;
+    EXPECT_EQ(handshake::encode_session(handshake::load_client_session(path.string())), handshake::encode_session(s));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SessionFile, DecodeRejectsTrailingBytesAndBadSecretLength) {
