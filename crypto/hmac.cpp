@@ -10,7 +10,10 @@
 // The constructor hashes the one block (K0 ^ ipad) into `inner_` and
 // (K0 ^ opad) into `outer_`. These two paused hashes are all an Hmac keeps of
 // the key, so copying a keyed Hmac skips the key set-up: the PRF and PBKDF2,
-// which compute many MACs under one key, do exactly that.
+// which compute many MACs under one key, do exactly that. The hash objects
+// wipe their state when they go (sha2.h), so a keyed midstate (for the PRF:
+// keyed with the pre_master_secret or the master_secret) does not outlive the
+// Hmac on the stack.
 #include "crypto/hmac.h"
 
 #include <algorithm>
@@ -23,8 +26,9 @@ Hmac::Hmac(HashAlgorithm alg, ByteView key) : inner_(alg), outer_(alg) {
   // K0 (RFC 2104 §2, step 1). Sized for the largest block (SHA-384/512).
   uint8_t pad[Sha512::block_size] = {};
   if (key.size() > B) {
-    const Bytes hashed = hash(alg, key);
+    Bytes hashed = hash(alg, key);
     std::copy(hashed.begin(), hashed.end(), pad);
+    secure_zero(hashed.data(), hashed.size());  // as secret as the key
   } else {
     std::copy(key.begin(), key.end(), pad);
   }

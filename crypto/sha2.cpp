@@ -191,6 +191,11 @@ Sha256CompressFn sha256_compress_selected() {
 
 Sha256::Sha256() : h_(H0_256), buffer_{} {}
 
+Sha256::~Sha256() {
+  secure_zero(h_.data(), sizeof h_);
+  secure_zero(buffer_.data(), buffer_.size());
+}
+
 void Sha256::update(ByteView data) {
   const auto compress = detail::sha256_compress_selected();
   const uint8_t* p = data.data();

@@ -27,6 +27,11 @@ class Sha256 {
   static constexpr size_t digest_size = 32;
   static constexpr size_t block_size = 64;
   Sha256();
+  // The state is secret when the hash is an HMAC keyed with a master secret
+  // (its first block is key ^ ipad): wiped when the object goes.
+  ~Sha256();
+  Sha256(const Sha256&) = default;
+  Sha256& operator=(const Sha256&) = default;
   void update(ByteView data);
   std::array<uint8_t, digest_size> finish();  // the object must not be used after
 
@@ -44,6 +49,9 @@ class Sha512 {
   static constexpr size_t digest_size = 64;
   static constexpr size_t block_size = 128;
   Sha512();
+  ~Sha512();  // wipes the state, as Sha256
+  Sha512(const Sha512&) = default;
+  Sha512& operator=(const Sha512&) = default;
   void update(ByteView data);
   std::array<uint8_t, digest_size> finish();
 

@@ -123,6 +123,11 @@ void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blo
 
 Sha512::Sha512() : h_(H0_512), buffer_{} {}
 
+Sha512::~Sha512() {
+  secure_zero(h_.data(), sizeof h_);
+  secure_zero(buffer_.data(), buffer_.size());
+}
+
 Sha512::Sha512(Sha384Tag) : h_(H0_384), buffer_{} {}
 
 void Sha512::update(ByteView data) {

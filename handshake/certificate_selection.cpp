@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "handshake/dhe.h"
+#include "handshake/key_usage.h"
 #include "handshake/signing.h"
 #include "record/alert.h"
 #include "x509/certificate.h"
@@ -112,10 +113,18 @@ ServerChoice choose_suite_and_certificate(const ServerConfig& config, const Clie
       certificates_for_name(config, ext.server_name, choice.server_name_matched);
   const auto& ours = config.cipher_suites;
   const auto& order = config.prefer_server_cipher_order ? ours : hello.cipher_suites;
+  // Parsed once per handshake, not once per suite.
+  std::vector<std::optional<uint16_t>> key_usages;
+  for (const CertifiedKey* candidate : candidates)
+    key_usages.push_back(candidate->certificate_chain.empty() ? std::nullopt
+                                                              : leaf_key_usage(candidate->certificate_chain.front()));
   for (CipherSuite id : order) {
     const CipherSuiteInfo* info = find_cipher_suite(id);
     if (info == nullptr || !contains(ours, id) || !hello.offers(id)) continue;
-    for (const CertifiedKey* candidate : candidates) {
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      const CertifiedKey* candidate = candidates[i];
+      // Step 2 also asks the leaf's keyUsage (key_usage.h).
+      if (!key_usage_allows(key_usages[i], server_key_use(info->key_exchange))) continue;
       if (!candidate->private_key || !can_run(*info, *candidate->private_key, ext, config, choice)) continue;
       choice.suite = info;
       choice.certificate = candidate;
@@ -135,6 +144,16 @@ ServerChoice choose_suite_and_certificate(const ServerConfig& config, const Clie
   if (!any_key_fits)
     throw TlsError(AlertDescription::handshake_failure,
                    "no certificate of this server has a key type the client's cipher suites can use");
+  bool any_usage_fits = std::any_of(ours.begin(), ours.end(), [&](CipherSuite id) {
+    const CipherSuiteInfo* info = find_cipher_suite(id);
+    if (info == nullptr || !hello.offers(id)) return false;
+    for (size_t i = 0; i < candidates.size(); ++i)
+      if (key_usage_allows(key_usages[i], server_key_use(info->key_exchange))) return true;
+    return false;
+  });
+  if (!any_usage_fits)
+    throw TlsError(AlertDescription::handshake_failure,
+                   "the keyUsage of this server's certificates allows none of the client's key exchanges");
   if (!ext.signature_algorithms)
     throw TlsError(AlertDescription::handshake_failure,
                    "client sent no signature_algorithms: it could only accept SHA-1 signatures");

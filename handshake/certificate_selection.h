@@ -13,7 +13,8 @@
 //      it: an RSA key for *_RSA_* suites, an Ed25519 key for ECDHE_ECDSA suites
 //      (RFC 8422 §5.1.3), with a group both sides have (x25519 for ECDHE, an
 //      RFC 7919 group for DHE, see dhe.h) and a signature scheme the client
-//      lists in signature_algorithms that the key can make.
+//      lists in signature_algorithms that the key can make, and whose leaf's
+//      keyUsage allows the suite's use of the key (key_usage.h).
 //
 // So a server holding an RSA and an Ed25519 certificate for the same name
 // serves Ed25519 to a client that prefers (or only accepts) it and RSA to the

@@ -9,6 +9,7 @@
 #include "handshake/alpn.h"
 #include "handshake/dhe.h"
 #include "handshake/key_schedule.h"
+#include "handshake/key_usage.h"
 #include "handshake/signing.h"
 #include "x509/hostname.h"
 
@@ -74,6 +75,7 @@ Actions Client::start() {
   ext.renegotiation_info = Bytes{};
   offer_session(ext);
   client_hello_.extensions = ext.to_list();
+  if (config_->edit_client_hello) config_->edit_client_hello(client_hello_);
 
   negotiated_.client_random = client_hello_.random;
   negotiated_.server_name = config_->server_name;
@@ -205,6 +207,9 @@ void Client::on_certificate(ByteView body, ByteView raw) {
     throw TlsError(AlertDescription::unsupported_certificate,
                    "the server's certificate key is " + x509::describe(*negotiated_.peer.leaf_key) +
                        ", which " + std::string(negotiated_.cipher_suite->name) + " cannot use");
+  // And its keyUsage must allow what the suite does with it (key_usage.h).
+  check_key_usage(negotiated_.peer.leaf_key_usage, server_key_use(negotiated_.cipher_suite->key_exchange),
+                  "the server's");
   transcript_.add(raw);
   state_ = negotiated_.cipher_suite->key_exchange == KeyExchange::rsa ? ClientState::wait_certificate_request
                                                                        : ClientState::wait_server_key_exchange;
@@ -308,8 +313,7 @@ void Client::on_finished(ByteView body, ByteView raw, Actions& actions) {
 // with a no_renegotiation warning (§7.2.2) and carries on.
 void Client::on_hello_request(ByteView body, Actions& actions) {
   HelloRequest::decode(body);
-  if (state_ == ClientState::connected)
-    add_action(actions, SendWarningAlert{AlertDescription::no_renegotiation, "renegotiation is not supported"});
+  if (state_ == ClientState::connected) refuse_renegotiation(renegotiation_refusals_, "HelloRequest", actions);
 }
 
 void Client::send(Bytes message, Actions& actions) {

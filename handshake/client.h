@@ -78,9 +78,11 @@ class Client {
   void on_new_session_ticket(ByteView body, ByteView raw);
   void finish_abbreviated_handshake(Actions& actions);
   void remember_session();
+  bool can_send_ticket(size_t size) const;
 
   std::shared_ptr<const ClientConfig> config_;
   ClientState state_ = ClientState::start;
+  int renegotiation_refusals_ = 0;  // HelloRequests answered with no_renegotiation
   Negotiated negotiated_;
   ClientHello client_hello_;
   Transcript transcript_;

@@ -33,6 +33,10 @@ void emit_secret(Actions& actions, std::string name, ByteView value) {
 
 constexpr uint32_t default_session_id_lifetime = SessionCache::default_lifetime;
 
+// The most of a ticket_lifetime_hint the client honours (7 days, the limit RFC
+// 8446 §4.6.1 sets for TLS 1.3 tickets): the hint is a uint32, up to 136 years.
+constexpr uint32_t max_ticket_lifetime = 7 * 24 * 60 * 60;
+
 }  // namespace
 
 // Step 1 (resumption): offer the session kept for this server, if it is one
@@ -66,6 +70,10 @@ void Client::offer_session(ClientHelloExtensions& ext) {
   }
   client_hello_.session_id = session->session_id;
   offered_session_ = std::move(session);
+  // Offered once: the session goes back into the store only when this
+  // handshake completes (remember_session). A resumption attempt that fails,
+  // for whatever reason, must not be retried with the same session forever.
+  config_->session_store->erase(session_store_key(config_->server_name, config_->server_port));
 }
 
 // Step 2 (resumption): the server resumes by echoing the session ID we sent
@@ -120,6 +128,17 @@ void Client::finish_abbreviated_handshake(Actions& actions) {
   send_finished(actions);
 }
 
+// Whether a ClientHello like ours can carry a ticket of `size` bytes: its
+// extension block is a vector<0..2^16-1> (RFC 5246 §7.4.1.2). A ticket that
+// does not fit would make every later ClientHello unencodable, so it is not
+// kept.
+bool Client::can_send_ticket(size_t size) const {
+  size_t others = 4;  // the session_ticket extension's own type and length
+  for (const Extension& extension : client_hello_.extensions)
+    if (extension.type != ExtensionType::session_ticket) others += 4 + extension.data.size();
+  return others + size <= 0xffff;
+}
+
 // Keeps the session for the next connection to this server: after a full
 // handshake a new one (if the server gave it an ID or a ticket), after a
 // resumption the same session with the newest ticket.
@@ -141,15 +160,15 @@ void Client::remember_session() {
     session.lifetime = default_session_id_lifetime;
     session.session_id = server_session_id_;
   }
-  if (new_session_ticket_) {
+  if (new_session_ticket_ && can_send_ticket(new_session_ticket_->ticket.size())) {
     session.ticket = std::move(new_session_ticket_->ticket);
     // RFC 5077 §3.3: a hint of 0 says nothing about the lifetime.
     if (new_session_ticket_->ticket_lifetime_hint != 0) {
       session.creation_time = config_->session_store->now();
-      session.lifetime = new_session_ticket_->ticket_lifetime_hint;
+      session.lifetime = std::min(new_session_ticket_->ticket_lifetime_hint, max_ticket_lifetime);
     }
-    new_session_ticket_.reset();
   }
+  new_session_ticket_.reset();
   if (session.session_id.empty() && session.ticket.empty()) {
     config_->session_store->erase(key);  // the server keeps no session for us
     return;

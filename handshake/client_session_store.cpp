@@ -1,11 +1,11 @@
 // The client's session store and session files (see client_session_store.h).
 #include "handshake/client_session_store.h"
 
-#include <sys/stat.h>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "crypto/secret_file.h"
 
 namespace tls12::handshake {
 
@@ -13,6 +13,12 @@ namespace {
 
 constexpr const char* begin_line = "-----BEGIN TLS12 SESSION-----";
 constexpr const char* end_line = "-----END TLS12 SESSION-----";
+
+// The hex text of a session file spells out the master secret.
+void wipe(std::string& text) {
+  secure_zero(text.data(), text.size());
+  text.clear();
+}
 
 }  // namespace
 
@@ -59,23 +65,28 @@ size_t ClientSessionStore::size() const {
 void save_client_session(const std::string& path, const Session& session) {
   Bytes data = encode_session(session);
   std::string hex = to_hex(data);
-  std::fill(data.begin(), data.end(), uint8_t{0});
-  // Owner-only from the start: the file holds the master secret.
-  mode_t old_mask = ::umask(077);
-  std::ofstream out(path, std::ios::trunc);
-  ::umask(old_mask);
-  if (!out) throw std::runtime_error("cannot write the session file " + path);
-  out << begin_line << '\n';
-  for (size_t i = 0; i < hex.size(); i += 64) out << hex.substr(i, 64) << '\n';
-  out << end_line << '\n';
-  std::fill(hex.begin(), hex.end(), '0');
-  if (!out.flush()) throw std::runtime_error("cannot write the session file " + path);
+  secure_zero(data.data(), data.size());
+  std::string text;
+  text.reserve(hex.size() + hex.size() / 64 + 80);
+  text.append(begin_line).push_back('\n');
+  for (size_t i = 0; i < hex.size(); i += 64) text.append(hex, i, 64).push_back('\n');
+  text.append(end_line).push_back('\n');
+  wipe(hex);
+  // Owner-only from the start (crypto/secret_file.h): it holds the master secret.
+  std::FILE* file = crypto::open_secret_file(path, crypto::SecretFileMode::truncate);
+  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  wipe(text);
+  if (std::fclose(file) != 0 || !written) throw std::runtime_error("cannot write the session file " + path);
 }
 
 Session load_client_session(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read the session file " + path);
   std::string line, hex;
+  // Room for a usual session (a chain of a few certificates) up front, so that
+  // growing seldom leaves a copy of the hex behind.
+  line.reserve(256);
+  hex.reserve(2 * 0x20000);
   bool inside = false, ended = false;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -88,13 +99,21 @@ Session load_client_session(const std::string& path) {
       hex += line;
     }
   }
-  if (!ended) throw std::invalid_argument(path + " holds no TLS12 SESSION block");
+  wipe(line);
+  if (!ended) {
+    wipe(hex);
+    throw std::invalid_argument(path + " holds no TLS12 SESSION block");
+  }
   SecretBytes data;
-  {
+  try {
     Bytes raw = from_hex(hex);
     data.assign(raw.begin(), raw.end());
-    std::fill(raw.begin(), raw.end(), uint8_t{0});
+    secure_zero(raw.data(), raw.size());
+  } catch (...) {
+    wipe(hex);
+    throw;
   }
+  wipe(hex);
   return decode_session(data);
 }
 

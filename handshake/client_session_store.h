@@ -5,14 +5,16 @@
 //
 // Share one store between connections through ClientConfig::session_store;
 // it is thread-safe and bounded (least recently stored goes first). A session
-// past its lifetime (the ticket's lifetime hint, or a default for session IDs)
-// is never offered.
+// past its lifetime (the ticket's lifetime hint, at most 7 days, or a default
+// for session IDs) is never offered. A client takes the session out when it
+// offers it and stores it again only when that handshake completes, so a
+// failed resumption is not retried with the same session.
 //
 // save_client_session / load_client_session write and read one session as a
 // file (the binary form of session.h, wrapped in PEM-like text so it can be
 // looked at), for `tls12 client --sess-out/--sess-in` as `openssl s_client
-// -sess_out/-sess_in` do. The file holds the master secret: it is written
-// with owner-only permissions.
+// -sess_out/-sess_in` do. The file holds the master secret: it is created
+// with mode 0600 (crypto/secret_file.h), and the text read back is wiped.
 #pragma once
 
 #include <cstdint>

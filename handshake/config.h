@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,6 +99,11 @@ struct ClientConfig : CommonConfig {
   uint16_t server_port = 443;
   // With a store: ask for session tickets (an empty session_ticket extension).
   bool session_tickets = true;
+  // Changes the ClientHello before it is sent and hashed: extra cipher suites,
+  // padding (RFC 7685) or unknown extensions, to see how a server copes with
+  // large or unusual hellos. The client still accepts from the server only
+  // what it implements and configured.
+  std::function<void(ClientHello&)> edit_client_hello;
 };
 
 struct ServerConfig : CommonConfig {

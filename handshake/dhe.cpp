@@ -124,7 +124,9 @@ std::optional<NamedGroup> choose_dhe_group(std::span<const NamedGroup> ours,
   if (candidates.empty()) candidates.push_back(NamedGroup::ffdhe2048);
   const bool client_lists_ffdhe =
       client_groups && std::any_of(client_groups->begin(), client_groups->end(), is_ffdhe);
-  if (!client_lists_ffdhe) return NamedGroup::ffdhe2048;
+  // RFC 7919 §4: a client that names no ffdhe group accepts any group; the
+  // server's own first choice is the one it configured first.
+  if (!client_lists_ffdhe) return candidates.front();
   for (NamedGroup g : candidates)
     if (std::find(client_groups->begin(), client_groups->end(), g) != client_groups->end()) return g;
   return std::nullopt;

@@ -30,7 +30,8 @@ namespace tls12::handshake {
 
 // The ffdhe group the server uses with a client that sent `client_groups`
 // (nullopt when it sent no supported_groups), from the server's `ours`
-// (its ffdhe entries, or {ffdhe2048} when it has none). nullopt when the client
+// (its ffdhe entries, or {ffdhe2048} when it has none): the first of ours the
+// client lists, or the first of ours when it lists no ffdhe group at all. nullopt when the client
 // lists ffdhe groups but none of ours: then DHE cannot run (RFC 7919 §4).
 std::optional<NamedGroup> choose_dhe_group(std::span<const NamedGroup> ours,
                                            const std::optional<std::vector<NamedGroup>>& client_groups);

@@ -7,6 +7,7 @@
 #include "handshake/extensions.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace tls12::handshake {
 
@@ -36,11 +37,15 @@ std::string extension_name(ExtensionType type) {
 ExtensionList read_extensions(Reader& reader) {
   Reader block(reader.vector16(0, 0xffff), "extension block");
   ExtensionList list;
+  // One bit per extension type: a block may hold 16,383 empty extensions, and
+  // searching the list for each would be quadratic work for the peer to ask.
+  std::vector<bool> seen(0x10000);
   while (!block.empty()) {
-    auto type = static_cast<ExtensionType>(block.u16());
+    const uint16_t code = block.u16();
+    auto type = static_cast<ExtensionType>(code);
     ByteView data = block.vector16(0, 0xffff);
-    if (find_extension(list, type) != nullptr)
-      block.fail("repeats the " + extension_name(type) + " extension");
+    if (seen[code]) block.fail("repeats the " + extension_name(type) + " extension");
+    seen[code] = true;
     list.push_back({type, Bytes(data.begin(), data.end())});
   }
   return list;
@@ -76,6 +81,24 @@ Bytes encode_server_name(std::string_view host_name) {
   return w.take();
 }
 
+// RFC 6066 §3: printable ASCII, dot-separated labels, none empty (so no
+// leading, doubled or trailing dot).
+void check_host_name(std::string_view name) {
+  bool label_empty = true;
+  for (char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f)
+      throw TlsError(AlertDescription::illegal_parameter,
+                     "server_name holds byte " + std::to_string(byte) + ", which no ASCII host name has");
+    if (c == '.' && label_empty)
+      throw TlsError(AlertDescription::illegal_parameter, "server_name \"" + std::string(name) + "\" has an empty label");
+    label_empty = c == '.';
+  }
+  if (label_empty)
+    throw TlsError(AlertDescription::illegal_parameter,
+                   "server_name \"" + std::string(name) + "\" ends with a dot or is empty (RFC 6066 §3)");
+}
+
 std::optional<std::string> decode_server_name(ByteView data) {
   Reader outer(data, "server_name extension");
   Reader list(outer.vector16(1, 0xffff), "server_name list");
@@ -90,6 +113,7 @@ std::optional<std::string> decode_server_name(ByteView data) {
     if (host_name) list.fail("holds two host_name entries");
     host_name.emplace(name.begin(), name.end());
   }
+  if (host_name) check_host_name(*host_name);
   return host_name;
 }
 

@@ -85,7 +85,11 @@ inline constexpr uint8_t ec_point_format_uncompressed = 0;
 // host_name entry (name_type 0). Decoding returns the host_name; entries of
 // other name types are skipped, two host_names are a decode_error
 // ("The ServerNameList MUST NOT contain more than one name of the same name_type").
-// Returns nullopt if the list holds no host_name. The ServerHello form is empty
+// A host_name that is well encoded but no DNS host name ("the fully qualified
+// DNS hostname ... using ASCII encoding without a trailing dot": a control or
+// non-ASCII byte, a NUL, an empty label, a trailing dot) is illegal_parameter:
+// the bytes decode, the value is out of range (RFC 5246 §7.2.2), as tlsfuzzer
+// expects. Returns nullopt if the list holds no host_name. The ServerHello form is empty
 // data (the server saw the name).
 Bytes encode_server_name(std::string_view host_name);
 std::optional<std::string> decode_server_name(ByteView data);

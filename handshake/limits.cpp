@@ -26,15 +26,6 @@ void check_client_hello_size(size_t message_size, const HandshakeLimits& limits)
              limits.max_client_hello_size);
 }
 
-void check_client_hello_lists(const ClientHello& hello, const HandshakeLimits& limits) {
-  if (hello.cipher_suites.size() > limits.max_cipher_suites)
-    too_many(AlertDescription::illegal_parameter, "number of cipher suites in ClientHello",
-             hello.cipher_suites.size(), limits.max_cipher_suites);
-  if (hello.extensions.size() > limits.max_extensions)
-    too_many(AlertDescription::illegal_parameter, "number of extensions in ClientHello", hello.extensions.size(),
-             limits.max_extensions);
-}
-
 void check_certificate_chain_limits(const std::vector<Bytes>& chain, const HandshakeLimits& limits) {
   if (chain.size() > limits.max_certificate_chain_length)
     too_many(AlertDescription::bad_certificate, "certificate chain length", chain.size(),

@@ -30,7 +30,9 @@ PeerCertificates check_peer_certificates(std::vector<Bytes> chain, const x509::T
     throw TlsError(AlertDescription::bad_certificate, "the peer sent an empty certificate chain");
   // The leaf's key first: without it nothing can be checked, trusted or not.
   try {
-    peer.leaf_key = x509::Certificate::parse(peer.chain.front()).public_key();
+    x509::Certificate leaf = x509::Certificate::parse(peer.chain.front());
+    peer.leaf_key = leaf.public_key();
+    peer.leaf_key_usage = leaf.key_usage;
   } catch (const x509::UnsupportedError& e) {
     throw TlsError(AlertDescription::unsupported_certificate,
                    std::string("the peer's certificate key is not supported: ") + e.what());

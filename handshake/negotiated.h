@@ -21,6 +21,7 @@ namespace tls12::handshake {
 struct PeerCertificates {
   std::vector<Bytes> chain;                 // DER, as received, leaf first
   std::optional<x509::PublicKey> leaf_key;  // the key that signs or decrypts for the peer
+  std::optional<uint16_t> leaf_key_usage;   // the leaf's keyUsage bits, if it has the extension
   bool checked = false;                     // path validation ran
   x509::Reason verification = x509::Reason::ok;
   std::string verification_message;         // the reason, when not ok

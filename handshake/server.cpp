@@ -8,6 +8,7 @@
 #include "crypto/random.h"
 #include "handshake/alpn.h"
 #include "handshake/certificate_selection.h"
+#include "handshake/key_usage.h"
 #include "handshake/limits.h"
 #include "handshake/signing.h"
 
@@ -98,14 +99,16 @@ void Server::on_client_hello(ByteView body, ByteView raw, Actions& actions) {
   // (handshake/limits.h).
   check_client_hello_size(raw.size(), config_->limits);
   ClientHello hello = ClientHello::decode(body);
-  check_client_hello_lists(hello, config_->limits);
-  // RFC 7507 §3: before the version check, so a TLS 1.1 retry carrying the
-  // SCSV learns it was a downgrade (inappropriate_fallback).
-  check_fallback_scsv(hello, TLS1_2);
   // TLS 1.2 only. A TLS 1.3 client says 0x0303 here and lists 0x0304 in
   // supported_versions, which we ignore: it gets TLS 1.2 (RFC 8446 §4.2.1).
+  // An older version is protocol_version even with TLS_FALLBACK_SCSV: RFC 7507
+  // §3 asks for inappropriate_fallback "unless it responds with a fatal
+  // protocol_version alert because the version indicated in
+  // ClientHello.client_version is unsupported", which is our case (and what
+  // OpenSSL and tlsfuzzer's test-fallback-scsv expect).
   if (hello.client_version < TLS1_2)
     throw TlsError(AlertDescription::protocol_version, "client offers only versions older than TLS 1.2");
+  check_fallback_scsv(hello, TLS1_2);
   if (!contains(hello.compression_methods, compression_null))
     throw TlsError(AlertDescription::illegal_parameter, "client does not offer the null compression method");
   ClientHelloExtensions ext = ClientHelloExtensions::parse(hello.extensions);
@@ -221,8 +224,9 @@ void Server::on_certificate(ByteView body, ByteView raw) {
   options.time = config_->verification_time;
   negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), config_->trust_store.get(),
                                              options);
-  // Every key x509 reads (RSA, Ed25519) can sign CertificateVerify; which
-  // scheme is checked there.
+  // Every key x509 reads (RSA, Ed25519) can sign CertificateVerify (which
+  // scheme is checked there), if its keyUsage lets it (key_usage.h).
+  check_key_usage(negotiated_.peer.leaf_key_usage, KeyUse::signing, "the client's");
   state_ = ServerState::wait_client_key_exchange;
 }
 
@@ -310,7 +314,7 @@ void Server::on_finished(ByteView body, ByteView raw, Actions& actions) {
 // carries on with the current session.
 void Server::on_renegotiation_attempt(ByteView body, Actions& actions) {
   ClientHello::decode(body);
-  add_action(actions, SendWarningAlert{AlertDescription::no_renegotiation, "renegotiation is not supported"});
+  refuse_renegotiation(renegotiation_refusals_, "ClientHello", actions);
 }
 
 void Server::send(Bytes message, Actions& actions) {

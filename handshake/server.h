@@ -73,6 +73,7 @@ class Server {
 
   std::shared_ptr<const ServerConfig> config_;
   ServerState state_ = ServerState::wait_client_hello;
+  int renegotiation_refusals_ = 0;  // renegotiation ClientHellos answered with no_renegotiation
   Negotiated negotiated_;
   ProtocolVersion client_version_ = 0;
   std::optional<SignatureScheme> server_scheme_;  // for ServerKeyExchange

@@ -67,13 +67,16 @@ bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& e
   // RFC 7627 §5.3: a session made with the extended master secret is resumed
   // only by a client that still offers it ("the server MUST abort the
   // abbreviated handshake" with handshake_failure); a session made without
-  // it is never resumed by one that offers it (full handshake instead): the
-  // old master secret is not bound to its handshake, which is what the
-  // triple-handshake attack exploits.
+  // it is never resumed (full handshake instead): the old master secret is
+  // not bound to its handshake, which is what the triple-handshake attack
+  // exploits.
   if (session->extended_master_secret && !ext.extended_master_secret)
     throw TlsError(AlertDescription::handshake_failure,
                    "client resumes a session with the extended master secret but does not offer it");
-  if (!session->extended_master_secret && ext.extended_master_secret) return false;
+  // A session made without it is never resumed, whatever the new ClientHello
+  // says: §5.3 leaves the server to abort or to carry on "no longer protected",
+  // and a full handshake is the third way that neither fails nor exposes it.
+  if (!session->extended_master_secret) return false;
 
   // ALPN is negotiated on every handshake, resumed or not (RFC 7301 §3.1).
   std::optional<std::string> alpn =
@@ -160,13 +163,20 @@ Session Server::current_session() const {
 // NewSessionTicket (RFC 5077 §3.3): the sealed session and its lifetime. A
 // renewed ticket keeps the session's creation time, so renewing never
 // stretches a session's life.
+//
+// The ticket carries the client's leaf certificate only, not its chain: the
+// client must send the ticket back inside its ClientHello, and a long client
+// chain would make a ticket it cannot send (the leaf is what a resumed
+// connection reports as its peer; the chain was checked by the full handshake).
 void Server::send_new_session_ticket(Actions& actions) {
+  Session session = current_session();
+  if (session.peer_certificate_chain.size() > 1) session.peer_certificate_chain.resize(1);
   NewSessionTicket ticket;
-  ticket.ticket = config_->ticket_keys->seal(current_session());
+  ticket.ticket = config_->ticket_keys->seal(std::move(session));
   ticket.ticket_lifetime_hint = config_->ticket_keys->options().ticket_lifetime;
-  // A client chain can make the state too big for ticket<0..2^16-1>. RFC 5077
-  // §3.3: a server that no longer wants to issue the promised ticket sends a
-  // zero-length one.
+  // A huge leaf can still make the state too big for ticket<0..2^16-1>. RFC
+  // 5077 §3.3: a server that no longer wants to issue the promised ticket
+  // sends a zero-length one.
   if (ticket.ticket.size() > 0xffff) {
     ticket.ticket.clear();
     ticket.ticket_lifetime_hint = 0;

@@ -43,7 +43,8 @@ struct Session {
   std::string server_name;            // SNI of the original handshake ("" if none)
   // The peer's chain (DER, leaf first) as the original handshake saw it: the
   // server's chain for a client, the client's chain for a server (empty when
-  // the client sent none). A resumed connection reports it as its peer.
+  // the client sent none; in a ticket, the leaf only). A resumed connection
+  // reports it as its peer.
   std::vector<Bytes> peer_certificate_chain;
   bool peer_verified = false;          // the original handshake accepted the chain
   bool client_authenticated = false;   // server: the client proved its key (CertificateVerify)

@@ -2,6 +2,8 @@
 // unexpected_message alert (RFC 5246 §7.3, §7.2.2). See state.h.
 #include "handshake/state.h"
 
+#include <string>
+
 namespace tls12::handshake {
 
 std::string_view state_name(ClientState state) {
@@ -30,6 +32,14 @@ std::string_view state_name(ServerState state) {
     case ServerState::connected: return "connected";
   }
   return "unknown";
+}
+
+void refuse_renegotiation(int& refusals, std::string_view request, Actions& actions) {
+  if (++refusals > max_renegotiation_refusals)
+    throw record::TlsError(record::AlertDescription::unexpected_message,
+                           "peer asked to renegotiate " + std::to_string(refusals) + " times (" + std::string(request) +
+                               ") after being refused");
+  add_action(actions, SendWarningAlert{record::AlertDescription::no_renegotiation, "renegotiation is not supported"});
 }
 
 void unexpected(std::string_view message, std::string_view state) {

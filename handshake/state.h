@@ -88,4 +88,13 @@ void add_action(Actions& actions, T&& action) {
 // error"): unexpected_message, naming the message and the state.
 [[noreturn]] void unexpected(std::string_view message, std::string_view state);
 
+// Renegotiation is refused with a warning no_renegotiation alert (RFC 5746
+// §4.2, §4.4). Each refusal costs a sealed record, so a peer that asks again
+// and again gets unexpected_message after this many (OpenSSL stops a peer
+// that repeats itself in the same way, see the record layer's caps).
+inline constexpr int max_renegotiation_refusals = 4;
+// Adds the refusal, or throws unexpected_message past the cap; `refusals`
+// counts this connection's refusals so far.
+void refuse_renegotiation(int& refusals, std::string_view request, Actions& actions);
+
 }  // namespace tls12::handshake

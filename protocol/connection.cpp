@@ -10,6 +10,7 @@
 #include "handshake/describe.h"
 #include "handshake/messages.h"
 #include "protocol/keylog.h"
+#include "protocol/printable.h"
 
 namespace tls12::protocol {
 
@@ -20,22 +21,32 @@ using record::TlsError;
 
 namespace {
 
-record::RecordLayerOptions record_options(Role role, const EngineConfig& engine) {
+// `max_client_hello_size` is the body limit for an incoming ClientHello: the
+// server's own (handshake/limits.h), so that the record layer refuses an
+// oversized one from its header; for a client, which never accepts one, the
+// ordinary message limit.
+record::RecordLayerOptions record_options(Role role, const EngineConfig& engine, size_t max_client_hello_size) {
   record::RecordLayerOptions options;
   // Real clients put TLS 1.0 in the record header of their first ClientHello
   // (RFC 5246 Appendix E.1); a server accepts that on the first record only.
   options.accept_legacy_first_record_version = role == Role::server;
   options.max_handshake_message_size = engine.max_handshake_message_size;
+  options.max_client_hello_size = max_client_hello_size;
   options.aead_implementation = engine.aead_implementation;
   return options;
 }
 
+size_t client_hello_body_limit(const handshake::HandshakeLimits& limits) {
+  const size_t message = std::max(limits.max_client_hello_size, record::kHandshakeHeaderSize);
+  return std::min(message - record::kHandshakeHeaderSize, record::kMaxClientHelloBodySize);
+}
+
 }  // namespace
 
-Connection::Connection(Role role, EngineConfig engine)
+Connection::Connection(Role role, EngineConfig engine, size_t max_client_hello_size)
     : role_(role),
       engine_(std::move(engine)),
-      records_(std::make_unique<record::RecordLayer>(record_options(role, engine_))) {
+      records_(std::make_unique<record::RecordLayer>(record_options(role, engine_, max_client_hello_size))) {
   if (!engine_.keylog_file.empty()) keylog_ = std::make_shared<KeyLogFile>(engine_.keylog_file);
 }
 
@@ -43,7 +54,7 @@ Connection::Connection(ClientConfig config)
     : Connection(std::make_shared<const ClientConfig>(std::move(config))) {}
 
 Connection::Connection(std::shared_ptr<const ClientConfig> config)
-    : Connection(Role::client, static_cast<const EngineConfig&>(*config)) {
+    : Connection(Role::client, static_cast<const EngineConfig&>(*config), config->max_handshake_message_size) {
   std::shared_ptr<const handshake::ClientConfig> shared(config, static_cast<const handshake::ClientConfig*>(config.get()));
   handshake_.emplace<handshake::Client>(std::move(shared));
   start_client();
@@ -53,7 +64,7 @@ Connection::Connection(ServerConfig config)
     : Connection(std::make_shared<const ServerConfig>(std::move(config))) {}
 
 Connection::Connection(std::shared_ptr<const ServerConfig> config)
-    : Connection(Role::server, static_cast<const EngineConfig&>(*config)) {
+    : Connection(Role::server, static_cast<const EngineConfig&>(*config), client_hello_body_limit(config->limits)) {
   // The handshake shares the configuration (aliasing the base-class part).
   std::shared_ptr<const handshake::ServerConfig> shared(config, static_cast<const handshake::ServerConfig*>(config.get()));
   handshake_.emplace<handshake::Server>(std::move(shared));
@@ -148,6 +159,11 @@ void Connection::handle_alert(const record::Alert& alert) {
     // own and close down the connection immediately".
     if (!close_notify_sent_) close();
     closed_ = true;
+    // Before Finished, a close is no clean end: the handshake failed.
+    if (!handshake_complete_) {
+      failed_ = true;
+      alert_received_ = AlertInfo{alert.level, alert.description, {}};
+    }
     return;
   }
   if (alert.level == AlertLevel::warning) return;
@@ -197,7 +213,10 @@ void Connection::perform(handshake::Actions actions) {
   flush_flight();
 }
 
-void Connection::send_alert(AlertLevel level, AlertDescription description, std::string reason) {
+// The reason may quote the peer (a name it sent): kept printable, since it
+// ends up in error() and in logs.
+void Connection::send_alert(AlertLevel level, AlertDescription description, std::string raw_reason) {
+  std::string reason = printable(raw_reason);
   records_->write_alert(record::Alert{level, description});
   emit(AlertEvent{Direction::sent, level, description, reason});
   if (level == AlertLevel::fatal || description == AlertDescription::close_notify)
@@ -214,7 +233,7 @@ void Connection::fail(const TlsError& error) {
   try {
     send_alert(AlertLevel::fatal, error.alert(), error.what());
   } catch (const std::exception&) {
-    alert_sent_ = AlertInfo{AlertLevel::fatal, error.alert(), error.what()};
+    alert_sent_ = AlertInfo{AlertLevel::fatal, error.alert(), printable(error.what())};
   }
 }
 
@@ -292,6 +311,8 @@ std::string Connection::handshake_state() const {
 std::string Connection::error() const {
   if (alert_sent_ && alert_sent_->level == AlertLevel::fatal)
     return "sent " + record::alert_name(alert_sent_->description) + ": " + alert_sent_->reason;
+  if (alert_received_ && alert_received_->description == AlertDescription::close_notify)
+    return "received close_notify before the handshake completed";
   if (alert_received_) return "received " + record::alert_name(alert_received_->description);
   if (truncated_) return "the connection ended without close_notify (truncation)";
   return {};

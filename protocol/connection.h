@@ -97,7 +97,8 @@ class Connection {
   // Closed by failure, by alerts both ways, or by the transport ending.
   bool is_closed() const { return closed_; }
   bool failed() const { return failed_; }
-  // The peer sent close_notify: no more data will come.
+  // The peer sent close_notify: no more data will come. Before the handshake
+  // completed it is also a failure: failed() and alert_received() say so.
   bool peer_closed() const { return peer_closed_; }
   // The transport ended without the peer's close_notify.
   bool truncated() const { return truncated_; }
@@ -120,7 +121,7 @@ class Connection {
   std::string handshake_state() const;
 
  private:
-  explicit Connection(Role role, EngineConfig engine);
+  Connection(Role role, EngineConfig engine, size_t max_client_hello_size);
   void start_client();
   void process();
   void handle_record(const record::Inbound& inbound);
@@ -140,9 +141,10 @@ class Connection {
   // and its views stay put.
   std::unique_ptr<record::RecordLayer> records_;
   std::variant<std::monostate, handshake::Client, handshake::Server> handshake_;
-  Bytes plaintext_;  // received application data, [plaintext_start_, end)
+  // Application data, wiped when the buffers grow or go (SecretBytes).
+  SecretBytes plaintext_;  // received application data, [plaintext_start_, end)
   size_t plaintext_start_ = 0;
-  Bytes pending_writes_;  // application data written before the handshake completed
+  SecretBytes pending_writes_;  // application data written before the handshake completed
   bool handshake_complete_ = false;
   bool closed_ = false;
   bool failed_ = false;

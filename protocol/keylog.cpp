@@ -3,15 +3,17 @@
 
 #include <stdexcept>
 
+#include "crypto/secret_file.h"
+
 namespace tls12::protocol {
 
 std::string keylog_line(ByteView client_random, ByteView master_secret) {
   return "CLIENT_RANDOM " + to_hex(client_random) + " " + to_hex(master_secret);
 }
 
-KeyLogFile::KeyLogFile(const std::string& path) : file_(std::fopen(path.c_str(), "a")) {
-  if (file_ == nullptr) throw std::runtime_error("cannot open key log file " + path);
-}
+// Owner-only (crypto/secret_file.h): the lines are the connections' keys.
+KeyLogFile::KeyLogFile(const std::string& path)
+    : file_(crypto::open_secret_file(path, crypto::SecretFileMode::append)) {}
 
 KeyLogFile::~KeyLogFile() { std::fclose(file_); }
 

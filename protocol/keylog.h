@@ -25,7 +25,9 @@ std::string keylog_line(ByteView client_random, ByteView master_secret);
 // Appends key log lines to a file; shared by every Connection that uses it.
 class KeyLogFile {
  public:
-  // Opens `path` for appending; throws std::runtime_error if it cannot.
+  // Opens `path` for appending, creating it with mode 0600 and taking group
+  // and other access from an existing one; throws std::runtime_error if it
+  // cannot.
   explicit KeyLogFile(const std::string& path);
   ~KeyLogFile();
   KeyLogFile(const KeyLogFile&) = delete;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 
+#include "protocol/printable.h"
 #include "record/alert.h"
 
 namespace tls12::protocol {
@@ -17,7 +18,9 @@ constexpr size_t kHexBytesPerLine = 12;         // the hex column of the bytes l
 constexpr size_t kHexColumnWidth = kHexBytesPerLine * 3;
 constexpr size_t kMaxValueLength = 96;          // longer values are shortened
 
-std::string shorten(const std::string& value) {
+// Escaped first (printable.h): decoded values carry the peer's strings.
+std::string shorten(const std::string& raw_value) {
+  const std::string value = printable(raw_value);
   if (value.size() <= kMaxValueLength) return value;
   return value.substr(0, kMaxValueLength - 3) + "...";
 }
@@ -187,7 +190,7 @@ std::string TraceRenderer::render(const Event& event) const {
   if (const auto* a = std::get_if<AlertEvent>(&event)) {
     std::string line = who_ + arrow(a->direction) + "Alert " + std::string(record::alert_level_name(a->level)) +
                        " " + record::alert_name(a->description);
-    if (!a->reason.empty()) line += ": " + a->reason;
+    if (!a->reason.empty()) line += ": " + printable(a->reason);
     return line + "\n";
   }
   if (const auto* h = std::get_if<HandshakeComplete>(&event))

@@ -19,15 +19,20 @@ size_t body_length_at(const uint8_t* header) {
 }
 }  // namespace
 
+size_t HandshakeReassembler::limit_for(uint8_t msg_type) const {
+  constexpr uint8_t client_hello = 1;  // HandshakeType (§7.4)
+  return msg_type == client_hello ? max_client_hello_size_ : max_message_size_;
+}
+
 void HandshakeReassembler::check_headers() const {
   size_t pos = start_;
   while (end_ - pos >= kHandshakeHeaderSize) {
     const size_t length = body_length_at(buffer_.data() + pos);
-    if (length > max_message_size_)
+    const size_t limit = limit_for(buffer_[pos]);
+    if (length > limit)
       throw TlsError(AlertDescription::illegal_parameter,
                      "handshake message of type " + std::to_string(buffer_[pos]) + " announces " +
-                         std::to_string(length) + " bytes, more than the limit of " +
-                         std::to_string(max_message_size_));
+                         std::to_string(length) + " bytes, more than the limit of " + std::to_string(limit));
     if (end_ - pos < kHandshakeHeaderSize + length) break;
     pos += kHandshakeHeaderSize + length;
   }

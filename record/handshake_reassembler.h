@@ -16,7 +16,9 @@
 // `HandshakeReassembler` takes the plaintext of handshake records in arrival
 // order and gives back whole messages, header included (the transcript hash
 // covers the header). A message longer than the configured maximum is refused
-// as soon as its header arrives, before its bytes are buffered.
+// as soon as its header arrives, before its bytes are buffered. The limit is a
+// size, never a count: the ClientHello has a limit of its own, the largest its
+// encoding allows, so any number of suites or extensions fits (see below).
 #pragma once
 
 #include <cstddef>
@@ -33,6 +35,14 @@ inline constexpr size_t kHandshakeHeaderSize = 4;
 // Default largest handshake message accepted: room for a certificate chain of a
 // few certificates with large keys. Raise it for longer chains.
 inline constexpr size_t kDefaultMaxHandshakeMessageSize = 65536;
+// The largest ClientHello body RFC 5246 §7.4.1.2 can encode: client_version 2,
+// random 32, session_id 1+32, cipher_suites 2+65534, compression_methods
+// 1+255, extensions 2+65535 = 131,396 bytes (128 KiB + 324). OpenSSL accepts
+// exactly this much (its CLIENT_HELLO_MAX_LENGTH); so do we, which makes the
+// encoding the only bound on the number of suites and extensions. A header
+// announcing more cannot be a ClientHello and is refused like any excessive
+// message, with illegal_parameter, before its bytes are buffered.
+inline constexpr size_t kMaxClientHelloBodySize = 131396;
 
 struct HandshakeMessage {
   uint8_t msg_type;  // HandshakeType (§7.4); the handshake layer names it
@@ -42,8 +52,12 @@ struct HandshakeMessage {
 
 class HandshakeReassembler {
  public:
-  explicit HandshakeReassembler(size_t max_message_size = kDefaultMaxHandshakeMessageSize)
-      : max_message_size_(max_message_size) {}
+  // `max_client_hello_size` bounds the body of a ClientHello (type 1), the one
+  // message a server must accept before it knows anything about its peer;
+  // `max_message_size` bounds the body of every other message.
+  explicit HandshakeReassembler(size_t max_message_size = kDefaultMaxHandshakeMessageSize,
+                                size_t max_client_hello_size = kMaxClientHelloBodySize)
+      : max_message_size_(max_message_size), max_client_hello_size_(max_client_hello_size) {}
 
   // Adds the plaintext of one handshake record. An empty fragment is an
   // `unexpected_message` (§6.2.1 forbids sending them). A header announcing a
@@ -62,14 +76,17 @@ class HandshakeReassembler {
   bool has_partial_message() const { return buffered() != 0; }
 
   size_t max_message_size() const { return max_message_size_; }
+  size_t max_client_hello_size() const { return max_client_hello_size_; }
 
  private:
   void check_headers() const;
+  size_t limit_for(uint8_t msg_type) const;
 
   Bytes buffer_;
   size_t start_ = 0;  // first byte not yet returned as a message
   size_t end_ = 0;
   size_t max_message_size_;
+  size_t max_client_hello_size_;
 };
 
 // Splits a handshake message stream (one or more whole messages, headers

@@ -105,9 +105,10 @@ void RecordReader::check_header() const {
   if (have >= 3) {
     const uint16_t version = static_cast<uint16_t>(h[1] << 8 | h[2]);
     // RFC 5246 Appendix E.1: a client may put an older version in the record
-    // header of its ClientHello; after that, only the negotiated one.
-    const bool legacy_ok = legacy_client_hello_ && h[0] == static_cast<uint8_t>(ContentType::handshake) &&
-                           h[1] == 0x03;
+    // header of its ClientHello; after that, only the negotiated one. Until
+    // then a client knows no better version for any record it sends (an
+    // alert, say), so the content rules, not the version, judge those.
+    const bool legacy_ok = legacy_client_hello_ && h[1] == 0x03;
     if (version != kTls12Version && !legacy_ok)
       throw TlsError(AlertDescription::protocol_version,
                      "record version " + version_text(version) + " is not TLS 1.2 (0x0303)");

@@ -84,8 +84,12 @@ class RecordReader {
   // A server turns this on before the first byte arrives: handshake records
   // may then carry any version {03,xx} (RFC 5246 Appendix E.1: "a TLS server
   // MUST accept any value {03,XX} as the record layer version number for
-  // ClientHello"; real clients send 0x0301 there). RecordLayer turns it off
-  // again as soon as the ClientHello is complete; from then on only 0x0303.
+  // ClientHello"; real clients send 0x0301 there). Records of other types in
+  // that window may carry it too: the client has not yet learned the version,
+  // and a record interleaved with a half-received ClientHello then gets the
+  // content rule's unexpected_message rather than protocol_version.
+  // RecordLayer turns it off as soon as the ClientHello is complete or another
+  // record type arrives; from then on only 0x0303.
   void allow_legacy_client_hello_version(bool allow) { legacy_client_hello_ = allow; }
 
   // Appends received bytes. Invalidates the views of earlier records.
@@ -112,7 +116,9 @@ class RecordReader {
   std::string plaintext_protocol_hint(const uint8_t* header, size_t have) const;
   void make_room(size_t n);
 
-  Bytes buffer_;
+  // Records are opened in place here, so it holds decrypted application data:
+  // a SecretBytes, wiped when it grows and when the reader goes.
+  SecretBytes buffer_;
   size_t start_ = 0;  // first byte not yet returned in a record
   size_t end_ = 0;    // end of received bytes
   uint64_t records_read_ = 0;

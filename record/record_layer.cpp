@@ -48,7 +48,7 @@ size_t RecordWriter::write(ContentType type, ByteView data, RecordProtection& pr
 
 RecordLayer::RecordLayer(RecordLayerOptions options)
     : options_(options),
-      reassembler_(options.max_handshake_message_size),
+      reassembler_(options.max_handshake_message_size, options.max_client_hello_size),
       legacy_version_window_(options.accept_legacy_first_record_version) {}
 
 std::optional<Inbound> RecordLayer::next() {
@@ -74,14 +74,24 @@ std::optional<Inbound> RecordLayer::check_record(ContentType type, ByteView plai
   switch (type) {
     case ContentType::handshake:
       reassembler_.add_fragment(plaintext);  // rejects an empty fragment
+      count_empty_progress(type, plaintext, std::nullopt);
       return std::nullopt;
 
     case ContentType::change_cipher_spec:
       if (plaintext.empty())
         throw TlsError(AlertDescription::unexpected_message, "empty ChangeCipherSpec record (RFC 5246 §6.2.1)");
-      // §7.1: "The message consists of a single byte of value 1."
-      if (plaintext.size() != 1 || plaintext[0] != 1)
+      // §7.1: "The message consists of a single byte of value 1." A first
+      // byte other than 1 is no ChangeCipherSpec at all: decode_error. A 1
+      // followed by more is a ChangeCipherSpec and then something the state
+      // allows no longer (a second one, or a stray byte before the keys
+      // change): unexpected_message, as OpenSSL and tlsfuzzer's test-ccs
+      // expect.
+      if (plaintext[0] != 1)
         throw TlsError(AlertDescription::decode_error, "ChangeCipherSpec is not the single byte 1");
+      if (plaintext.size() != 1)
+        throw TlsError(AlertDescription::unexpected_message,
+                       "ChangeCipherSpec record carries " + std::to_string(plaintext.size() - 1) +
+                           " more byte(s) after the message");
       // The keys change right after this record; a handshake message cut in
       // two by the change would be read half under each key.
       if (reassembler_.has_partial_message())
@@ -89,18 +99,47 @@ std::optional<Inbound> RecordLayer::check_record(ContentType type, ByteView plai
                        "ChangeCipherSpec arrived in the middle of a handshake message");
       return Inbound{type, plaintext, std::nullopt};
 
-    case ContentType::alert:
+    case ContentType::alert: {
       if (plaintext.empty())
         throw TlsError(AlertDescription::unexpected_message, "empty alert record (RFC 5246 §6.2.1)");
-      return Inbound{type, plaintext, decode_alert(plaintext)};
+      refuse_interleaving(type);
+      std::optional<Alert> alert = decode_alert(plaintext);
+      count_empty_progress(type, plaintext, alert);
+      return Inbound{type, plaintext, alert};
+    }
 
     case ContentType::application_data:
       if (!application_data_enabled_)
         throw TlsError(AlertDescription::unexpected_message, "application data before the handshake completed");
+      refuse_interleaving(type);
+      count_empty_progress(type, plaintext, std::nullopt);
       return Inbound{type, plaintext, std::nullopt};
   }
   // The reader accepts only the four types above.
   throw TlsError(AlertDescription::internal_error, "record of unknown content type reached the record layer");
+}
+
+// §6.2.1: "handshake messages MUST NOT be interleaved with other record
+// types": a message begun in one record must be finished before anything else.
+void RecordLayer::refuse_interleaving(ContentType type) const {
+  if (reassembler_.has_partial_message())
+    throw TlsError(AlertDescription::unexpected_message,
+                   content_type_name(type) + " record arrived in the middle of a handshake message");
+}
+
+// The caps on warning alerts and empty records in a row (see record_layer.h).
+// Any record that carries something resets them.
+void RecordLayer::count_empty_progress(ContentType type, ByteView plaintext, const std::optional<Alert>& alert) {
+  const bool warning = alert && alert->level == AlertLevel::warning;
+  consecutive_warning_alerts_ = warning ? consecutive_warning_alerts_ + 1 : 0;
+  if (consecutive_warning_alerts_ > kMaxConsecutiveWarningAlerts)
+    throw TlsError(AlertDescription::unexpected_message,
+                   "more than " + std::to_string(kMaxConsecutiveWarningAlerts) + " warning alerts in a row");
+  const bool empty = type == ContentType::application_data && plaintext.empty();
+  consecutive_empty_records_ = empty ? consecutive_empty_records_ + 1 : 0;
+  if (consecutive_empty_records_ > kMaxConsecutiveEmptyRecords)
+    throw TlsError(AlertDescription::unexpected_message,
+                   "more than " + std::to_string(kMaxConsecutiveEmptyRecords) + " empty records in a row");
 }
 
 // Room for n more output bytes after output_end_. Sent bytes are dropped first;

@@ -70,12 +70,22 @@ struct Inbound {
   std::optional<Alert> alert;  // set for ContentType::alert
 };
 
+// Caps on records that carry nothing (OpenSSL has the same two): a peer may
+// send a few warning alerts, or empty application_data records (§6.2.1 allows
+// them, e.g. against traffic analysis), in a row, but not an endless stream,
+// each costing us a decryption and perhaps an answer. Past the cap:
+// unexpected_message (OpenSSL: "too many warn alerts", "record too small").
+inline constexpr int kMaxConsecutiveWarningAlerts = 4;  // OpenSSL fails the 5th
+inline constexpr int kMaxConsecutiveEmptyRecords = 32;  // OpenSSL's MAX_EMPTY_RECORDS
+
 struct RecordLayerOptions {
   // Server side: the records of the first message (the ClientHello) may carry
   // any version {03,xx}, as RFC 5246 Appendix E.1 requires (clients send
   // 0x0301); every record after it must say 0x0303.
   bool accept_legacy_first_record_version = false;
   size_t max_handshake_message_size = kDefaultMaxHandshakeMessageSize;
+  // The body of an incoming ClientHello (servers; a client never accepts one).
+  size_t max_client_hello_size = kMaxClientHelloBodySize;
   crypto::AeadImplementation aead_implementation = crypto::AeadImplementation::best;
 };
 
@@ -95,11 +105,13 @@ class RecordLayer {
   // opened lazily, one per call, so keys installed after a ChangeCipherSpec
   // apply to the very next record. Rules enforced here (RFC 5246 §6.2.1, §7.1,
   // §7.2): empty handshake/alert/ChangeCipherSpec fragments are
-  // `unexpected_message`; ChangeCipherSpec must be exactly {1} (`decode_error`)
-  // and may not arrive in the middle of a handshake message
+  // `unexpected_message`; ChangeCipherSpec must be exactly {1} (`decode_error`
+  // for another value, `unexpected_message` for bytes after it) and may not arrive in the middle of a handshake message
   // (`unexpected_message`); an alert must be exactly 2 bytes with level 1 or 2
   // (`decode_error`); application_data before enable_application_data() is
-  // `unexpected_message`. An application_data item may be empty (§6.2.1
+  // `unexpected_message`; so are an alert or application_data in the middle
+  // of a handshake message ("MUST NOT be interleaved", §6.2.1) and more than
+  // the caps above of warning alerts or empty records in a row. An application_data item may be empty (§6.2.1
   // allows zero-length application data records). Views stay valid until the
   // next feed()/input_space() (record plaintext) or the next call to next()
   // (handshake messages).
@@ -143,6 +155,8 @@ class RecordLayer {
 
  private:
   std::optional<Inbound> check_record(ContentType type, ByteView plaintext);
+  void count_empty_progress(ContentType type, ByteView plaintext, const std::optional<Alert>& alert);
+  void refuse_interleaving(ContentType type) const;
   MutableByteView output_room(size_t n);
 
   RecordLayerOptions options_;
@@ -157,6 +171,8 @@ class RecordLayer {
   size_t output_end_ = 0;
   bool application_data_enabled_ = false;
   bool legacy_version_window_ = false;  // still reading the ClientHello's records
+  int consecutive_warning_alerts_ = 0;
+  int consecutive_empty_records_ = 0;
 };
 
 }  // namespace tls12::record

@@ -112,7 +112,7 @@ protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) 
       }
     }
   }
-  config.keylog_file = keylog_path(a.keylog);
+  config.keylog_file = keylog_path(a.keylog, KeylogDefault::environment);
   auto level = parse_trace(a.trace);
   if (level != protocol::TraceLevel::off) config.observer = protocol::trace_observer(std::cerr, level, "client");
   return config;
@@ -225,7 +225,7 @@ void add_client_command(CLI::App& app) {
   cmd->add_flag("--reconnect", args->reconnect, "Connect a second time, resuming the session");
   cmd->add_option("--sess-out", args->sess_out, "Save the session to this file");
   cmd->add_option("--sess-in", args->sess_in, "Resume the session saved in this file");
-  cmd->add_option("--keylog", args->keylog, "Append NSS key log lines here (default: $SSLKEYLOGFILE)");
+  cmd->add_option("--keylog", args->keylog, "Append NSS key log lines here (mode 0600; default: $SSLKEYLOGFILE)");
   cmd->add_option("--trace", args->trace,
                   "Trace on stderr: messages, bytes or secrets (off by default; a bare --trace means messages)")
       ->expected(0, 1)

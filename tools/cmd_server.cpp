@@ -34,6 +34,7 @@
 #include "handshake/session_cache.h"
 #include "handshake/session_ticket.h"
 #include "protocol/connection.h"
+#include "protocol/printable.h"
 #include "protocol/trace.h"
 #include "tools/commands.h"
 #include "tools/event_server.h"
@@ -83,9 +84,12 @@ void log_line(const std::string& text) {
   std::cerr << text << "\n" << std::flush;
 }
 
+// What a client sends is data, copied as it is, unless it would go to a
+// terminal, where control characters could rewrite the screen.
 void print_data(const std::string& text) {
+  static const bool to_terminal = ::isatty(1) != 0;
   std::lock_guard<std::mutex> lock(protocol::trace_output_mutex());
-  std::cout << text << std::flush;
+  std::cout << (to_terminal ? protocol::printable(text) : text) << std::flush;
 }
 
 // Start-up finds what every connection would otherwise find one by one: the
@@ -254,7 +258,7 @@ class WwwConnection : public LoggedConnection {
     }
     if (connection.peer_closed()) return false;
     connection.write(as_bytes(http_response(*line, connection)));
-    log("answered \"" + *line + "\"");
+    log("answered \"" + protocol::printable(*line) + "\"");
     return false;
   }
 
@@ -364,7 +368,7 @@ void add_server_command(CLI::App& app) {
   cmd->add_flag("--echo", args->echo, "Send back what each client sends");
   cmd->add_flag("--quiet", args->quiet, "Log only failures, not each connection's summary");
   cmd->add_option("--keylog", args->keylog,
-                  "Append NSS key log lines here (the server never reads $SSLKEYLOGFILE by itself)");
+                  "Append NSS key log lines here (mode 0600; only when given: $SSLKEYLOGFILE is ignored)");
   cmd->add_option("--trace", args->trace,
                   "Trace on stderr: messages, bytes or secrets (off by default; a bare --trace means messages)")
       ->expected(0, 1)

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "crypto/sha2.h"
+#include "protocol/printable.h"
 #include "x509/certificate.h"
 #include "x509/der.h"
 #include "x509/pem.h"
@@ -192,8 +193,8 @@ handshake::CertifiedKey certified_key_from_pem(std::string_view chain_pem, std::
   return out;
 }
 
-std::string keylog_path(const std::string& option) {
-  if (!option.empty()) return option;
+std::string keylog_path(const std::string& option, KeylogDefault fallback) {
+  if (!option.empty() || fallback == KeylogDefault::none) return option;
   const char* env = std::getenv("SSLKEYLOGFILE");
   return env != nullptr ? env : "";
 }
@@ -213,11 +214,12 @@ std::string certificate_lines(ByteView der, std::string_view indent) {
   const std::string in(indent);
   try {
     auto cert = x509::Certificate::parse(der);
-    return in + "subject: " + cert.display_name() + "\n" + in + "issuer: " + cert.issuer.to_string() + "\n" + in +
+    return in + "subject: " + protocol::printable(cert.display_name()) + "\n" + in +
+           "issuer: " + protocol::printable(cert.issuer.to_string()) + "\n" + in +
            "validity: " + x509::format_time(cert.not_before) + " to " + x509::format_time(cert.not_after) + "\n" +
            in + "SHA-256 fingerprint: " + sha256_fingerprint(der) + "\n";
   } catch (const std::exception& e) {
-    return in + "(unparsable: " + e.what() + ")\n" + in + "SHA-256 fingerprint: " + sha256_fingerprint(der) + "\n";
+    return in + "(unparsable: " + protocol::printable(e.what()) + ")\n" + in + "SHA-256 fingerprint: " + sha256_fingerprint(der) + "\n";
   }
 }
 
@@ -231,16 +233,20 @@ std::string version_name(uint16_t version) {
 std::string connection_summary(const protocol::Connection& connection, std::string_view indent) {
   const auto& n = connection.negotiated();
   std::string out;
+  // Values quote the peer (server name, ALPN, certificate names): printable.
   auto line = [&](std::string_view name, const std::string& value) {
-    out += std::string(indent) + std::string(name) + ": " + value + "\n";
+    out += std::string(indent) + std::string(name) + ": " + protocol::printable(value) + "\n";
   };
   line("Protocol", version_name(n.version));
   line("Cipher suite", n.cipher_suite != nullptr ? std::string(n.cipher_suite->name) + " (" +
                                                        std::string(n.cipher_suite->openssl_name) + ")"
                                                  : "none");
-  line("Group", n.group ? handshake::named_group_name(*n.group) : "none (RSA key exchange)");
+  // An abbreviated handshake (§7.3 Figure 2) exchanges no keys and signs
+  // nothing: its group and scheme are those of an earlier connection.
+  const std::string absent = n.resumed ? "none (resumed: no key exchange in this handshake)" : "none (RSA key exchange)";
+  line("Group", n.group ? handshake::named_group_name(*n.group) : absent);
   auto scheme = connection.signature_scheme();
-  line("Signature scheme", scheme ? handshake::signature_scheme_name(*scheme) : "none (RSA key exchange)");
+  line("Signature scheme", scheme ? handshake::signature_scheme_name(*scheme) : absent);
   line("Extended master secret", n.extended_master_secret ? "yes (RFC 7627)" : "no");
   line("Server name", n.server_name.empty() ? "none" : n.server_name);
   line("ALPN", n.alpn_protocol.empty() ? "none" : n.alpn_protocol);

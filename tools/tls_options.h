@@ -61,8 +61,12 @@ handshake::CertifiedKey load_certified_key(const std::string& chain_file, const 
 // The same from PEM texts (the demo's embedded PKI).
 handshake::CertifiedKey certified_key_from_pem(std::string_view chain_pem, std::string_view key_pem);
 
-// The key log file to write: `option` if given, else $SSLKEYLOGFILE, else "".
-std::string keylog_path(const std::string& option);
+// The key log file to write: `option` if given, else (for `environment`, the
+// client, as browsers and curl do) $SSLKEYLOGFILE, else "". A server writes
+// one only when asked with --keylog: a long-running server must not start
+// disclosing every connection's keys because of its environment.
+enum class KeylogDefault { none, environment };
+std::string keylog_path(const std::string& option, KeylogDefault fallback = KeylogDefault::none);
 
 // "AB:CD:...": the SHA-256 of a certificate's DER, as browsers and
 // `openssl x509 -fingerprint -sha256` show it.

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include <memory>
+#include <new>
 #include <random>
 #include <sstream>
 #include <string>
@@ -369,6 +370,41 @@ TEST(Pbkdf2, ZeroIterationsIsRejected) {
     FAIL() << "no exception";
   } catch (const std::invalid_argument& e) {
     EXPECT_STREQ(e.what(), "PBKDF2 iteration count must be at least 1");
+  }
+}
+
+// The paused hashes of a keyed Hmac are the key in disguise (for the PRF:
+// keyed with the pre_master_secret or the master_secret). Once the object is
+// gone, its storage must hold none of them: only the counters (lengths, the
+// algorithm, the variant's index) may be left non-zero.
+template <class T, class Make>
+size_t nonzero_bytes_left_by(Make make) {
+  // Zeroed first: a SHA-256 state leaves part of the variant's room untouched.
+  alignas(T) unsigned char storage[sizeof(T)] = {};
+  T* object = make(storage);
+  object->~T();
+  size_t nonzero = 0;
+  for (unsigned char byte : storage) nonzero += byte != 0;
+  return nonzero;
+}
+
+TEST(Wiping, HashesAndHmacLeaveNoStateBehind) {
+  const Bytes key(100, 0xa5), text(70, 0x5a);  // a long key: hashed first (RFC 2104 §2)
+  for (HashAlgorithm alg : {HashAlgorithm::sha256, HashAlgorithm::sha384, HashAlgorithm::sha512}) {
+    SCOPED_TRACE(std::string(hash_name(alg)));
+    const size_t hmac_left = nonzero_bytes_left_by<Hmac>([&](void* at) {
+      auto* mac = new (at) Hmac(alg, key);
+      mac->update(text);
+      return mac;
+    });
+    // Two hashes, each with at most a 16-byte length, a buffered count and a tag.
+    EXPECT_LE(hmac_left, 2u * 12) << "keyed midstates left in memory";
+    const size_t hash_left = nonzero_bytes_left_by<Hash>([&](void* at) {
+      auto* h = new (at) Hash(alg);
+      h->update(key);
+      return h;
+    });
+    EXPECT_LE(hash_left, 12u);
   }
 }
 

@@ -136,12 +136,29 @@ TEST(Dhe, ClientListingOnlyUnknownFfdheGroupsGetsHandshakeFailure) {
   expect_alert(server, client, AlertDescription::handshake_failure);
 }
 
+// A client that names no ffdhe group gets the server's configured one, not a
+// built-in default.
+TEST(Dhe, ClientNamingNoFfdheGroupGetsTheServersFirstGroup) {
+  protocol::ClientConfig cc = client_for(suites::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256);
+  cc.groups = {NamedGroup::x25519};
+  protocol::ServerConfig sc = server_for(suites::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256);
+  sc.groups = {NamedGroup::ffdhe3072, NamedGroup::ffdhe2048};
+  Connection client(cc);
+  Connection server(sc);
+  pump(client, server);
+  ASSERT_TRUE(client.handshake_complete()) << client.error() << server.error();
+  EXPECT_EQ(server.group(), NamedGroup::ffdhe3072);
+  EXPECT_EQ(client.group(), NamedGroup::ffdhe3072);
+}
+
 TEST(Dhe, GroupChoiceFollowsRfc7919) {
   const std::vector<NamedGroup> server_groups = {NamedGroup::ffdhe3072, NamedGroup::ffdhe2048};
   using Groups = std::optional<std::vector<NamedGroup>>;
-  // No supported_groups, or only curves: ffdhe2048.
-  EXPECT_EQ(choose_dhe_group(server_groups, Groups{}), NamedGroup::ffdhe2048);
-  EXPECT_EQ(choose_dhe_group(server_groups, Groups{{NamedGroup::x25519}}), NamedGroup::ffdhe2048);
+  // No supported_groups, or only curves: the server's first configured group;
+  // ffdhe2048 for a server that configured none.
+  EXPECT_EQ(choose_dhe_group(server_groups, Groups{}), NamedGroup::ffdhe3072);
+  EXPECT_EQ(choose_dhe_group(server_groups, Groups{{NamedGroup::x25519}}), NamedGroup::ffdhe3072);
+  EXPECT_EQ(choose_dhe_group(std::vector<NamedGroup>{NamedGroup::x25519}, Groups{}), NamedGroup::ffdhe2048);
   // The server's preference among those the client lists.
   EXPECT_EQ(choose_dhe_group(server_groups, Groups{{NamedGroup::ffdhe2048, NamedGroup::ffdhe3072}}),
             NamedGroup::ffdhe3072);

@@ -4,7 +4,7 @@
 // validly signed bad value, as a malicious server would):
 //   DHE (RFC 7919 §5.1, RFC 5246 §7.4.3): bad groups and public values;
 //   Ed25519 (RFC 8422): broken ServerKeyExchange and CertificateVerify signatures;
-//   limits of a public server: ClientHello size, extensions, suites, chain size;
+//   limits of a public server: ClientHello size, chain size;
 //   TLS_FALLBACK_SCSV (RFC 7507);
 //   ALPN answers the client never asked for (RFC 7301 §3.1).
 #include <gtest/gtest.h>
@@ -18,6 +18,7 @@
 #include "handshake/limits.h"
 #include "handshake/server.h"
 #include "handshake/signing.h"
+#include "tests/handshake/alert_support.h"
 #include "tests/handshake/breadth_test_support.h"
 #include "tests/handshake/state_machine_support.h"
 
@@ -26,6 +27,7 @@ namespace {
 
 using record::AlertDescription;
 using record::TlsError;
+using test_support::alert_of;
 using test_support::Msg;
 using test_support::Outcome;
 using test_support::run;
@@ -222,38 +224,19 @@ std::optional<AlertDescription> server_alert_for(const ClientHello& hello, const
 
 const CipherSuite ecdhe_rsa = suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
 
-TEST(Limits, OversizedClientHelloIsIllegalParameter) {
+// The default accepts any ClientHello the encoding allows (tests/protocol/
+// test_client_hello_sizes.cpp); a configured limit is applied to the byte.
+TEST(Limits, ClientHelloAboveTheConfiguredSizeIsIllegalParameter) {
   ClientHello hello = client_hello(client_config(ecdhe_rsa));
-  EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa)), std::nullopt);
   hello.extensions.push_back(Extension{static_cast<ExtensionType>(0x4444), Bytes(17000, 0x55)});
-  std::string why;
-  EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa), &why), AlertDescription::illegal_parameter);
-  EXPECT_NE(why.find("ClientHello size"), std::string::npos) << why;
-  // The limit is the configured one, to the byte.
+  EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa)), std::nullopt);
   ServerConfig sc = server_config(ecdhe_rsa);
   sc.limits.max_client_hello_size = hello.encode().size();
   EXPECT_EQ(server_alert_for(hello, sc), std::nullopt);
   sc.limits.max_client_hello_size = hello.encode().size() - 1;
-  EXPECT_EQ(server_alert_for(hello, sc), AlertDescription::illegal_parameter);
-}
-
-TEST(Limits, TooManyExtensionsIsIllegalParameter) {
-  ClientHello hello = client_hello(client_config(ecdhe_rsa));
-  for (uint16_t i = 0; i < 70; ++i) hello.extensions.push_back(Extension{static_cast<ExtensionType>(0x7000 + i), {}});
   std::string why;
-  EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa), &why), AlertDescription::illegal_parameter);
-  EXPECT_NE(why.find("extensions"), std::string::npos) << why;
-  ServerConfig sc = server_config(ecdhe_rsa);
-  sc.limits.max_extensions = hello.extensions.size();
-  EXPECT_EQ(server_alert_for(hello, sc), std::nullopt);
-}
-
-TEST(Limits, TooManyCipherSuitesIsIllegalParameter) {
-  ClientHello hello = client_hello(client_config(ecdhe_rsa));
-  for (uint16_t i = 0; i < 300; ++i) hello.cipher_suites.push_back(static_cast<CipherSuite>(0x1000 + i));
-  std::string why;
-  EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa), &why), AlertDescription::illegal_parameter);
-  EXPECT_NE(why.find("cipher suites"), std::string::npos) << why;
+  EXPECT_EQ(server_alert_for(hello, sc, &why), AlertDescription::illegal_parameter);
+  EXPECT_NE(why.find("ClientHello size"), std::string::npos) << why;
 }
 
 TEST(Limits, CertificateChainLimitsAreBadCertificate) {
@@ -291,12 +274,20 @@ TEST(Limits, HandshakeDeadlineCountsDown) {
 
 // ------------------------------------------------------------ TLS_FALLBACK_SCSV
 
-TEST(FallbackScsv, LowerVersionWithScsvIsInappropriateFallback) {
+// RFC 7507 §3: inappropriate_fallback "unless [the server] responds with a
+// fatal protocol_version alert because the version indicated in
+// ClientHello.client_version is unsupported": a TLS 1.2-only server answers a
+// TLS 1.1 retry with protocol_version, SCSV or not (as OpenSSL does).
+TEST(FallbackScsv, LowerVersionWithScsvIsProtocolVersionForATls12OnlyServer) {
   ClientHello hello = client_hello(client_config(ecdhe_rsa));
   hello.client_version = 0x0302;  // a TLS 1.1 retry
   EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa)), AlertDescription::protocol_version);
   hello.cipher_suites.push_back(suites::TLS_FALLBACK_SCSV);
-  EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa)), AlertDescription::inappropriate_fallback);
+  EXPECT_EQ(server_alert_for(hello, server_config(ecdhe_rsa)), AlertDescription::protocol_version);
+  // The rule itself, for a version the server would speak but not its highest.
+  EXPECT_EQ(alert_of([&] { check_fallback_scsv(hello, 0x0303); }), AlertDescription::inappropriate_fallback);
+  hello.client_version = 0x0303;
+  check_fallback_scsv(hello, 0x0303);  // at our highest: no fallback
 }
 
 TEST(FallbackScsv, ScsvAtOurHighestVersionIsAccepted) {

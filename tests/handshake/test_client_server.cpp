@@ -179,6 +179,23 @@ TEST(ClientServer, RenegotiationIsRefusedWithANoRenegotiationWarning) {
   EXPECT_EQ(server.state(), ServerState::connected);
 }
 
+// Each refusal seals an alert: a peer that keeps asking is stopped after
+// max_renegotiation_refusals with unexpected_message, on both sides.
+TEST(ClientServer, RepeatedRenegotiationRequestsAreUnexpectedPastTheCap) {
+  ClientConfig cc = client_config(false);
+  Client client(cc);
+  Server server(server_config(false));
+  ASSERT_TRUE(run(client, server).completed);
+  Client other(cc);
+  const Bytes client_hello = std::get<SendHandshake>(other.start()[0]).message;
+  for (int i = 0; i < max_renegotiation_refusals; ++i) {
+    EXPECT_EQ(client.handle(HelloRequest{}.encode()).size(), 1u) << i;
+    EXPECT_EQ(server.handle(client_hello).size(), 1u) << i;
+  }
+  EXPECT_EQ(alert_of([&] { client.handle(HelloRequest{}.encode()); }), AlertDescription::unexpected_message);
+  EXPECT_EQ(alert_of([&] { server.handle(client_hello); }), AlertDescription::unexpected_message);
+}
+
 // Flips the last byte of the first message of `type` going the given way.
 Tamper flip_last_byte(bool to_server, HandshakeType type) {
   return [=, done = false](bool direction, Msg& msg) mutable {

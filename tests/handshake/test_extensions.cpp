@@ -84,6 +84,17 @@ TEST(ServerName, UnknownNameTypesAreSkippedTwoHostNamesAreNot) {
   EXPECT_EQ(alert_of([] { decode_server_name(from_hex("0004" "00000161" "00")); }), decode_error);
 }
 
+// Well encoded, but no host name (RFC 6066 §3): illegal_parameter.
+TEST(ServerName, ANameThatIsNoHostNameIsIllegalParameter) {
+  for (std::string bad : {std::string("a\0b", 3), std::string("evil\x1b]0;x\x07"), std::string("caf\xc3\xa9"),
+                          std::string("example.com."), std::string(".example.com"), std::string("a..b"),
+                          std::string("a b"), std::string(".")}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(alert_of([&] { decode_server_name(encode_server_name(bad)); }), AlertDescription::illegal_parameter);
+  }
+  EXPECT_EQ(decode_server_name(encode_server_name("xn--caf-dma.example_1.com")), "xn--caf-dma.example_1.com");
+}
+
 TEST(SupportedGroups, RoundTripAndBadLengths) {
   std::vector<NamedGroup> groups = {NamedGroup::x25519, NamedGroup::secp256r1,
                                     static_cast<NamedGroup>(0x4242)};

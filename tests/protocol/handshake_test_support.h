@@ -4,6 +4,8 @@
 // and a loop that moves bytes between two in-memory Connections.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -83,6 +85,23 @@ inline int pump(protocol::Connection& client, protocol::Connection& server) {
     client.feed(to_client);
   }
   throw std::runtime_error("pump: the connections never went quiet");
+}
+
+// Checks that `failing` sent `alert` and that `peer` received it.
+inline void expect_alert(const protocol::Connection& failing, const protocol::Connection& peer,
+                         record::AlertDescription alert, bool during_handshake = true) {
+  ASSERT_TRUE(failing.alert_sent().has_value()) << "no alert sent; peer: " << peer.error();
+  EXPECT_EQ(failing.alert_sent()->description, alert)
+      << record::alert_name(failing.alert_sent()->description) << ": " << failing.alert_sent()->reason;
+  EXPECT_EQ(failing.alert_sent()->level, record::AlertLevel::fatal);
+  EXPECT_TRUE(failing.failed());
+  EXPECT_TRUE(failing.is_closed());
+  if (during_handshake) {
+    EXPECT_FALSE(failing.handshake_complete());
+  }
+  ASSERT_TRUE(peer.alert_received().has_value());
+  EXPECT_EQ(peer.alert_received()->description, alert);
+  EXPECT_TRUE(peer.failed());
 }
 
 }  // namespace tls12::test

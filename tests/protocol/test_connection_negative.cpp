@@ -4,6 +4,7 @@
 // CA), negotiation failures (no common suite or group), a tampered record, an
 // old version, an out-of-order message, truncation, and the NSS key log.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -17,25 +18,9 @@ namespace {
 
 using record::AlertDescription;
 namespace suites = handshake::suites;
+using test::expect_alert;
 using test::pump;
 using test::test_pki;
-
-// Checks that `failing` sent `alert` and that `peer` received it.
-void expect_alert(const Connection& failing, const Connection& peer, AlertDescription alert,
-                  bool during_handshake = true) {
-  ASSERT_TRUE(failing.alert_sent().has_value()) << "no alert sent; peer: " << peer.error();
-  EXPECT_EQ(failing.alert_sent()->description, alert)
-      << record::alert_name(failing.alert_sent()->description) << ": " << failing.alert_sent()->reason;
-  EXPECT_EQ(failing.alert_sent()->level, record::AlertLevel::fatal);
-  EXPECT_TRUE(failing.failed());
-  EXPECT_TRUE(failing.is_closed());
-  if (during_handshake) {
-    EXPECT_FALSE(failing.handshake_complete());
-  }
-  ASSERT_TRUE(peer.alert_received().has_value());
-  EXPECT_EQ(peer.alert_received()->description, alert);
-  EXPECT_TRUE(peer.failed());
-}
 
 TEST(ConnectionNegative, WrongHostnameIsBadCertificate) {
   ClientConfig cc = test::test_client_config();
@@ -214,6 +199,68 @@ TEST(ConnectionNegative, EndOfStreamWithoutCloseNotifyIsTruncation) {
   EXPECT_TRUE(c2.peer_closed());
   EXPECT_FALSE(c2.truncated());
   EXPECT_FALSE(c2.failed());
+}
+
+// §7.2.1: close_notify ends the connection; before Finished it ends a
+// handshake that did not complete, which is a failure, not a clean close.
+TEST(ConnectionNegative, CloseNotifyDuringTheHandshakeIsAFailedHandshake) {
+  Connection client(test::test_client_config());
+  Connection server(test::test_server_config());
+  server.feed(client.take_output());  // ClientHello; the server answers
+  client.close();
+  server.feed(client.take_output());
+  EXPECT_TRUE(server.is_closed());
+  EXPECT_TRUE(server.peer_closed());
+  EXPECT_TRUE(server.failed());
+  EXPECT_FALSE(server.handshake_complete());
+  EXPECT_FALSE(server.truncated());
+  ASSERT_TRUE(server.alert_received().has_value());
+  EXPECT_EQ(server.alert_received()->description, AlertDescription::close_notify);
+  EXPECT_NE(server.error().find("before the handshake completed"), std::string::npos) << server.error();
+}
+
+// "SSL death alert": warning alerts in a row, which a peer could send forever.
+TEST(ConnectionNegative, RepeatedWarningAlertsAreUnexpectedMessage) {
+  Connection server(test::test_server_config());
+  const Bytes warning{21, 3, 3, 0, 2, 1, 112};  // unrecognized_name, warning
+  for (int i = 0; i < record::kMaxConsecutiveWarningAlerts; ++i) server.feed(warning);
+  EXPECT_FALSE(server.is_closed());
+  server.feed(warning);
+  ASSERT_TRUE(server.alert_sent().has_value());
+  EXPECT_EQ(server.alert_sent()->description, AlertDescription::unexpected_message);
+  EXPECT_TRUE(server.failed());
+}
+
+// A ClientHello begun in one record and interleaved with an alert (§6.2.1).
+TEST(ConnectionNegative, ClientHelloInterleavedWithAnAlertIsUnexpectedMessage) {
+  Connection client(test::test_client_config());
+  Bytes hello_record = client.take_output();
+  const size_t half = 5 + (hello_record.size() - 5) / 2;
+  Bytes first{22, 3, 1, static_cast<uint8_t>((half - 5) >> 8), static_cast<uint8_t>(half - 5)};
+  first.insert(first.end(), hello_record.begin() + 5, hello_record.begin() + static_cast<std::ptrdiff_t>(half));
+  Connection server(test::test_server_config());
+  server.feed(first);
+  EXPECT_FALSE(server.is_closed());
+  server.feed(Bytes{21, 3, 1, 0, 2, 1, 112});
+  ASSERT_TRUE(server.alert_sent().has_value());
+  EXPECT_EQ(server.alert_sent()->description, AlertDescription::unexpected_message) << server.alert_sent()->reason;
+}
+
+// The key log holds every connection's master secret: 0600 at open, whatever
+// the umask, and an existing world-readable file is tightened before use.
+TEST(KeyLog, FileIsMode0600EvenOverAWorldReadableFile) {
+  auto dir = test::make_temp_dir("tls12-keylog-mode");
+  const auto fresh = dir / "fresh.log", existing = dir / "existing.log";
+  { std::ofstream(existing) << "CLIENT_RANDOM old\n"; }
+  std::filesystem::permissions(existing, std::filesystem::perms(0644));
+  const mode_t old_mask = ::umask(0);
+  { KeyLogFile a(fresh.string()), b(existing.string()); }
+  ::umask(old_mask);
+  EXPECT_EQ(std::filesystem::status(fresh).permissions(), std::filesystem::perms(0600));
+  EXPECT_EQ(std::filesystem::status(existing).permissions(), std::filesystem::perms(0600));
+  EXPECT_EQ(test::read_text(existing), "CLIENT_RANDOM old\n");  // appended to, not truncated
+  EXPECT_THROW(KeyLogFile((dir / "missing" / "keys.log").string()), std::runtime_error);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ConnectionNegative, WriteAfterCloseIsALogicError) {

@@ -6,6 +6,7 @@
 // with their alerts; server name and client-certificate policy changes; the
 // cache, ticket keys and client store shared between threads; session files.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
@@ -405,6 +406,25 @@ TEST(ExtendedMasterSecretRules, SessionWithoutEmsIsNotResumedByAHelloWithEms) {
   EXPECT_EQ(handshake::split_handshake(second).type, handshake::HandshakeType::certificate);
 }
 
+// RFC 7627 §5.3 lets a server abort or carry on unprotected; tls12 does neither
+// and runs a full handshake, also under the default (preferred) policy.
+TEST(ExtendedMasterSecretRules, SessionWithoutEmsIsNotResumedByAHelloWithoutEms) {
+  TestClock clock;
+  handshake::ServerConfig config = test::test_server_config();
+  ASSERT_EQ(config.extended_master_secret, handshake::ExtendedMasterSecret::preferred);
+  config.session_cache = std::make_shared<SessionCache>(10, 3600, clock.clock());
+  config.ticket_keys = std::make_shared<SessionTicketKeys>(TicketKeyOptions{}, clock.clock());
+  const Bytes id(32, 0x15);
+  config.session_cache->store(id, cached_session(false, clock.time->load()));
+  const Bytes ticket = config.ticket_keys->seal(cached_session(false, clock.time->load()));
+  for (const Bytes* offered_ticket : {static_cast<const Bytes*>(nullptr), &ticket}) {
+    handshake::Server server(config);
+    handshake::ServerHello hello = first_server_hello(server.handle(client_hello_offering(id, false, offered_ticket)));
+    EXPECT_NE(hello.session_id, id);
+    EXPECT_FALSE(server.negotiated().resumed);
+  }
+}
+
 TEST(ExtendedMasterSecretRules, SessionWithEmsAndHelloWithoutEmsIsHandshakeFailure) {
   TestClock clock;
   handshake::ServerConfig config = test::test_server_config();
@@ -453,12 +473,13 @@ struct ClientResumeCase {
   TestClock clock;
   handshake::ClientConfig config = test::test_client_config();
   Bytes offered_id;
+  Session s;
   std::optional<handshake::Client> client;
 
   explicit ClientResumeCase(bool session_ems) {
     config.session_store = std::make_shared<ClientSessionStore>(10, clock.clock());
     config.session_tickets = false;
-    Session s = cached_session(session_ems, clock.time->load());
+    s = cached_session(session_ems, clock.time->load());
     s.lifetime = 3600;
     s.session_id = Bytes(32, 0x21);
     s.peer_verified = true;
@@ -528,6 +549,39 @@ TEST(ResumptionSafety, OtherServerNameGivesAFullHandshake) {
   EXPECT_FALSE(server.negotiated().resumed);
 }
 
+// tlsfuzzer's test-resumption-with-wrong-ciphers: a ClientHello that offers
+// the session (by ID or ticket) without its suite breaks §7.4.1.2 ("MUST
+// include at least the cipher_suite from that session"); the session cannot
+// be resumed, so the server runs a full handshake with a new session rather
+// than fail. With the suite among others, the session's suite is kept even
+// where a full handshake would choose another.
+TEST(ResumptionSafety, SessionSuiteNotOfferedGivesAFullHandshake) {
+  TestClock clock;
+  handshake::ServerConfig config = test::test_server_config();
+  config.session_cache = std::make_shared<SessionCache>(10, 3600, clock.clock());
+  const Bytes id(32, 0x16);
+  Session s = cached_session(true, clock.time->load());
+  s.cipher_suite = suites::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384;
+  config.session_cache->store(id, s);
+  {
+    handshake::ClientHello hello = handshake::ClientHello::decode(
+        ByteView(client_hello_offering(id, true)).subspan(handshake::handshake_header_size));
+    std::erase(hello.cipher_suites, s.cipher_suite);
+    handshake::Server server(config);
+    handshake::ServerHello reply = first_server_hello(server.handle(hello.encode()));
+    EXPECT_NE(reply.session_id, id);
+    EXPECT_NE(reply.cipher_suite, s.cipher_suite);
+    EXPECT_FALSE(server.negotiated().resumed);
+  }
+  {
+    handshake::Server server(config);
+    handshake::ServerHello reply = first_server_hello(server.handle(client_hello_offering(id, true)));
+    EXPECT_EQ(reply.session_id, id);
+    EXPECT_EQ(reply.cipher_suite, s.cipher_suite);  // not the server's first choice, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    EXPECT_TRUE(server.negotiated().resumed);
+  }
+}
+
 TEST(ResumptionSafety, StricterClientCertificatePolicyGivesAFullHandshake) {
   Pair pair(Mode::ticket);
   connect(pair.client, pair.server);  // made without client authentication
@@ -577,6 +631,8 @@ TEST(ResumptionSafety, MissingNewSessionTicketIsUnexpectedMessage) {
   // Offered tickets are needed for the extension to be allowed.
   handshake::ClientConfig config = c.config;
   config.session_tickets = true;
+  // The first client took the session out of the store when it offered it.
+  config.session_store->store(handshake::session_store_key("localhost", 443), c.s);
   handshake::Client client(config);
   auto actions = client.start();
   auto parts = handshake::split_handshake(std::get<handshake::SendHandshake>(actions.at(0)).message);
@@ -595,6 +651,97 @@ TEST(ResumptionSafety, MissingNewSessionTicketIsUnexpectedMessage) {
   }
 }
 
+// ------------------------------------------------------------ no lock-out
+
+// A client chain far larger than the server's ClientHello limit: the ticket
+// carries the leaf only, so every reconnection fits and resumes.
+TEST(ResumptionLockOut, LargeClientChainStillResumesThreeTimes) {
+  Pair pair(Mode::ticket);
+  pair.server.client_authentication = ClientAuthentication::required;
+  pair.server.limits.max_client_hello_size = 16 * 1024;
+  pair.server.limits.max_certificate_chain_length = 64;
+  handshake::CertifiedKey big = test_pki().client2048;
+  const Bytes ca = test_pki().ca->anchors().front().der();
+  while (big.certificate_chain.size() < 40) big.certificate_chain.push_back(ca);  // extra certificates are allowed
+  size_t chain_size = 0;
+  for (const Bytes& certificate : big.certificate_chain) chain_size += certificate.size();
+  ASSERT_GT(chain_size, pair.server.limits.max_client_hello_size);
+  pair.server.limits.max_certificate_chain_size = chain_size;
+  pair.server.max_handshake_message_size = chain_size + 1024;
+  pair.client.client_certificate = big;
+  Outcome first = connect(pair.client, pair.server);
+  EXPECT_FALSE(first.server_resumed);
+  EXPECT_EQ(first.server_peer_chain.size(), 40u);
+  for (int i = 0; i < 3; ++i) {
+    Outcome again = connect(pair.client, pair.server);
+    EXPECT_TRUE(again.client_resumed) << "reconnection " << i;
+    EXPECT_TRUE(again.server_resumed) << "reconnection " << i;
+    ASSERT_EQ(again.server_peer_chain.size(), 1u);  // the leaf, as the ticket kept it
+    EXPECT_EQ(again.server_peer_chain[0], big.certificate_chain[0]);
+    EXPECT_TRUE(again.server_client_authenticated);
+  }
+}
+
+// A ticket that would not fit in the client's next ClientHello (its extension
+// block is at most 65,535 bytes) is not kept: the next connection is a full
+// handshake instead of an internal_error before anything is sent.
+TEST(ResumptionLockOut, ClientDoesNotKeepATicketItCouldNotSend) {
+  Pair pair(Mode::ticket);
+  constexpr size_t room_for_ticket = 100;  // less than any sealed ticket (overhead 44 + state)
+  pair.client.edit_client_hello = [](handshake::ClientHello& hello) {
+    size_t block = 0;
+    for (const handshake::Extension& extension : hello.extensions) block += 4 + extension.data.size();
+    // The empty session_ticket extension's 4 bytes are counted already.
+    hello.extensions.push_back({static_cast<handshake::ExtensionType>(21), Bytes(0xffff - block - 4 - room_for_ticket, 0)});
+  };
+  for (int i = 0; i < 3; ++i) {
+    Outcome out = connect(pair.client, pair.server);
+    EXPECT_FALSE(out.server_resumed) << "connection " << i;
+    EXPECT_FALSE(pair.client.session_store->find(pair.key()).has_value()) << "connection " << i;
+  }
+}
+
+// RFC 5077 §3.3's ticket_lifetime_hint is a uint32: up to 136 years. The client
+// honours 7 days at most.
+TEST(ResumptionLockOut, ClientCapsTheTicketLifetimeAtSevenDays) {
+  TicketKeyOptions options;
+  options.ticket_lifetime = 0xffffffff;
+  options.rotation_interval = 0x7fffffff;
+  options.grace_period = 0x7fffffff;
+  Pair pair(Mode::ticket, options);
+  connect(pair.client, pair.server);
+  auto kept = pair.client.session_store->find(pair.key());
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->lifetime, 7u * 24 * 60 * 60);
+  pair.clock.advance(7 * 24 * 60 * 60);
+  EXPECT_FALSE(pair.client.session_store->find(pair.key()).has_value());
+  EXPECT_FALSE(connect(pair.client, pair.server).server_resumed);
+}
+
+// A resumption attempt that fails (here: the server refuses the larger hello)
+// makes the client forget the session, so the next connection starts afresh.
+TEST(ResumptionLockOut, ClientForgetsASessionWhoseResumptionFailed) {
+  Pair pair(Mode::ticket);
+  size_t fresh_hello = 0;
+  pair.client.edit_client_hello = [&](handshake::ClientHello& hello) {
+    if (fresh_hello == 0) fresh_hello = hello.encode().size();
+  };
+  connect(pair.client, pair.server);
+  ASSERT_TRUE(pair.client.session_store->find(pair.key()).has_value());
+  pair.server.limits.max_client_hello_size = fresh_hello + 8;  // a ticket and session ID do not fit
+  {
+    Connection client(pair.client);
+    Connection server(pair.server);
+    pump(client, server);
+    test::expect_alert(server, client, AlertDescription::illegal_parameter);
+  }
+  EXPECT_FALSE(pair.client.session_store->find(pair.key()).has_value());
+  Outcome after = connect(pair.client, pair.server);  // a fresh hello fits
+  EXPECT_FALSE(after.server_resumed);
+  pair.server.limits = handshake::HandshakeLimits{};
+  EXPECT_TRUE(connect(pair.client, pair.server).server_resumed);
+}
+
 // ------------------------------------------------------------ threads
 
 TEST(ResumptionThreads, CacheTicketKeysAndStoreSharedByThreads) {
@@ -611,6 +758,7 @@ TEST(ResumptionThreads, CacheTicketKeysAndStoreSharedByThreads) {
   SessionTicketKeys keys(options, clock.clock());
   ClientSessionStore store(16, clock.clock());
   std::atomic<int> failures{0};
+  std::atomic<int> guaranteed_opens{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
@@ -624,9 +772,20 @@ TEST(ResumptionThreads, CacheTicketKeysAndStoreSharedByThreads) {
         cache.store(id, s);
         auto found = cache.find(id);  // may have been evicted by another thread, never torn
         if (found && found->master_secret != SecretBytes(48, static_cast<uint8_t>(t))) ++failures;
+        // What holds under any interleaving: a ticket's key retires after the
+        // ticket was sealed and is dropped grace_period after retiring, so a
+        // ticket opened at most grace_period after sealing opens. A thread
+        // descheduled between seal and open while thread 0 moves the clock on
+        // may see its ticket's key gone: a full handshake, not a failure.
+        const int64_t before_seal = clock.time->load();
         Bytes ticket = keys.seal(s);
-        auto opened = keys.open(ticket);  // rotation every 5 s, grace 5 s: always still open
-        if (!opened || opened->session.master_secret != s.master_secret) ++failures;
+        auto opened = keys.open(ticket);
+        const int64_t after_open = clock.time->load();
+        if (opened && opened->session.master_secret != s.master_secret) ++failures;  // never torn
+        if (after_open - before_seal <= static_cast<int64_t>(options.grace_period)) {
+          if (!opened) ++failures;
+          ++guaranteed_opens;
+        }
         store.store("host:" + std::to_string(i % 32), s);
         store.find("host:" + std::to_string((i + t) % 32));
         if (t == 0 && i % 100 == 0) clock.advance(1);
@@ -635,6 +794,8 @@ TEST(ResumptionThreads, CacheTicketKeysAndStoreSharedByThreads) {
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
+  // Thread 0 moves the clock only between its own seal/open pairs.
+  EXPECT_GE(guaranteed_opens.load(), rounds);
   EXPECT_LE(cache.size(), 64u);
   EXPECT_LE(store.size(), 16u);
 }
@@ -692,6 +853,25 @@ TEST(SessionFile, SaveAndLoadRoundTripAndResume) {
   EXPECT_THROW(handshake::load_client_session(path.string()), std::invalid_argument);
   std::filesystem::remove(path);
   EXPECT_THROW(handshake::load_client_session(path.string()), std::runtime_error);
+}
+
+// Owner-only at open, whatever the umask, and an existing file written over
+// loses group and other access first (crypto/secret_file.h).
+TEST(SessionFile, IsMode0600EvenOverAWorldReadableFile) {
+  const Session s = cached_session(true, 5);
+  auto dir = test::make_temp_dir("tls12-session-mode");
+  const auto fresh = dir / "fresh.pem", existing = dir / "existing.pem";
+  { std::ofstream(existing) << "old\n"; }
+  std::filesystem::permissions(existing, std::filesystem::perms(0644));
+  const mode_t old_mask = ::umask(0);  // the most permissive umask a process can have
+  handshake::save_client_session(fresh.string(), s);
+  handshake::save_client_session(existing.string(), s);
+  ::umask(old_mask);
+  for (const auto& path : {fresh, existing}) {
+    EXPECT_EQ(std::filesystem::status(path).permissions(), std::filesystem::perms(0600)) << path;
+    EXPECT_EQ(handshake::encode_session(handshake::load_client_session(path.string())), handshake::encode_session(s));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SessionFile, DecodeRejectsTrailingBytesAndBadSecretLength) {

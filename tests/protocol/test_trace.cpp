@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "protocol/connection.h"
+#include "handshake/extensions.h"
+#include "protocol/printable.h"
 #include "protocol/trace.h"
 #include "tests/protocol/handshake_test_support.h"
 
@@ -49,6 +51,41 @@ TEST(Trace, LevelsShowAndHide) {
   EXPECT_EQ(TraceRenderer(TraceLevel::off, "server").render(alert), "");
   EXPECT_EQ(TraceRenderer(TraceLevel::messages, "client").render(Event{ChangeCipherSpec{Direction::received}}),
             "client < ChangeCipherSpec\n");
+}
+
+// Peer-controlled text cannot drive the terminal or forge a log line.
+TEST(Trace, ControlCharactersArePrintedEscaped) {
+  EXPECT_EQ(printable("ok.example"), "ok.example");
+  EXPECT_EQ(printable(std::string("a\x1b[2J\nb\\c\x7f\0", 11)), "a\\x1b[2J\\x0ab\\\\c\\x7f\\x00");
+  EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 is kept
+  Event alert = AlertEvent{Direction::received, record::AlertLevel::fatal, record::AlertDescription::bad_certificate,
+                           "name \"\x1b]0;owned\x07\"\nserver: forged line"};
+  const std::string line = TraceRenderer(TraceLevel::messages, "client").render(alert);
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << line;
+  EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+  EXPECT_NE(line.find("\\x1b]0;owned\\x07"), std::string::npos) << line;
+}
+
+// A server name with a control character: the server refuses it, and neither
+// its alert's sentence nor its trace carries the raw byte.
+TEST(Trace, APeersServerNameIsEscapedInAlertsAndTraces) {
+  std::ostringstream server_out;
+  auto client_config = test::test_client_config();
+  client_config.edit_client_hello = [](handshake::ClientHello& hello) {
+    for (auto& extension : hello.extensions)
+      if (extension.type == handshake::ExtensionType::server_name)
+        extension.data = handshake::encode_server_name(".\x1b[2J");
+  };
+  auto server_config = test::test_server_config();
+  server_config.observer = trace_observer(server_out, TraceLevel::bytes, "server");
+  Connection client(std::move(client_config));
+  Connection server(std::move(server_config));
+  test::pump(client, server);
+  ASSERT_TRUE(server.alert_sent().has_value());
+  EXPECT_EQ(server.alert_sent()->description, record::AlertDescription::illegal_parameter);
+  EXPECT_EQ(server.alert_sent()->reason.find('\x1b'), std::string::npos) << server.alert_sent()->reason;
+  EXPECT_NE(server.alert_sent()->reason.find("\\x1b[2J"), std::string::npos) << server.alert_sent()->reason;
+  EXPECT_EQ(server_out.str().find('\x1b'), std::string::npos) << server_out.str();
 }
 
 // A real handshake in memory, traced on both sides.

@@ -340,8 +340,23 @@ TEST(Framing, OlderVersionsOnlyOnTheClientHelloRecordsWhenAllowed) {
   EXPECT_EQ(alert_after_feeding(make_record(22, 0x0203, hello), server), AlertDescription::protocol_version);
   // Not allowed by default (a client reading the ServerHello).
   EXPECT_EQ(alert_after_feeding(make_record(22, 0x0301, hello)), AlertDescription::protocol_version);
-  // Only for handshake records.
-  EXPECT_EQ(alert_after_feeding(make_record(21, 0x0301, Bytes{1, 0}), server), AlertDescription::protocol_version);
+  // Before the ClientHello, a client knows no better version for any record:
+  // an alert with 0x0301 is read (the content rules judge it).
+  {
+    RecordLayer layer(server);
+    layer.feed(make_record(21, 0x0301, Bytes{1, 0}));
+    auto item = layer.next();
+    ASSERT_TRUE(item && item->alert);
+    EXPECT_EQ(item->alert->description, AlertDescription::close_notify);
+  }
+  // After the ClientHello, no record may.
+  {
+    RecordLayer layer(server);
+    layer.feed(make_record(22, 0x0301, hello));
+    ASSERT_TRUE(layer.next());
+    layer.feed(make_record(21, 0x0301, Bytes{1, 0}));
+    EXPECT_EQ(alert_of([&] { layer.next(); }), AlertDescription::protocol_version);
+  }
 }
 
 TEST(Framing, RecordLongerThan2To14Plus2048IsOverflowFromTheHeaderAlone) {
@@ -374,7 +389,10 @@ TEST(Framing, PartialRecordWaitsForMoreBytes) {
 TEST(ChangeCipherSpec, MustBeExactlyTheByteOne) {
   EXPECT_EQ(alert_after_feeding(Bytes{20, 3, 3, 0, 1, 2}), AlertDescription::decode_error);
   EXPECT_EQ(alert_after_feeding(Bytes{20, 3, 3, 0, 1, 0}), AlertDescription::decode_error);
-  EXPECT_EQ(alert_after_feeding(Bytes{20, 3, 3, 0, 2, 1, 1}), AlertDescription::decode_error);
+  EXPECT_EQ(alert_after_feeding(Bytes{20, 3, 3, 0, 2, 2, 1}), AlertDescription::decode_error);
+  // A ChangeCipherSpec and then more: the rest is unexpected (tlsfuzzer test-ccs).
+  EXPECT_EQ(alert_after_feeding(Bytes{20, 3, 3, 0, 2, 1, 1}), AlertDescription::unexpected_message);
+  EXPECT_EQ(alert_after_feeding(Bytes{20, 3, 3, 0, 2, 1, 0}), AlertDescription::unexpected_message);
   RecordLayer layer;
   layer.feed(Bytes{20, 3, 3, 0, 1, 1});
   auto item = layer.next();
@@ -403,17 +421,65 @@ TEST(Alerts, MustBeTwoBytesWithAKnownLevel) {
   EXPECT_EQ(alert_after_feeding(Bytes{21, 3, 3, 0, 2, 0, 20}), AlertDescription::decode_error);
 }
 
-TEST(Alerts, MayArriveBetweenTheFragmentsOfAHandshakeMessage) {
+// §6.2.1: "handshake messages MUST NOT be interleaved with other record types".
+TEST(Alerts, BetweenTheFragmentsOfAHandshakeMessageAreUnexpected) {
+  const Bytes half{22, 3, 3, 0, 3, 11, 0, 0};
+  Bytes wire = half;
+  for (uint8_t b : {21, 3, 3, 0, 2, 1, 0}) wire.push_back(b);
+  EXPECT_EQ(alert_after_feeding(wire), AlertDescription::unexpected_message);
+  // The same alert after a whole message is fine.
   RecordLayer layer;
-  layer.feed(Bytes{22, 3, 3, 0, 3, 11, 0, 0});
-  layer.feed(Bytes{21, 3, 3, 0, 2, 1, 0});
-  layer.feed(Bytes{22, 3, 3, 0, 3, 2, 0xaa, 0xbb});
-  auto a = layer.next();
-  ASSERT_TRUE(a && a->alert);
-  EXPECT_EQ(a->alert->description, AlertDescription::close_notify);
+  layer.feed(Bytes{22, 3, 3, 0, 6, 11, 0, 0, 2, 0xaa, 0xbb, 21, 3, 3, 0, 2, 1, 0});
   auto m = layer.next();
   ASSERT_TRUE(m);
   EXPECT_EQ(to_hex(m->data), "0b000002aabb");
+  auto a = layer.next();
+  ASSERT_TRUE(a && a->alert);
+  EXPECT_EQ(a->alert->description, AlertDescription::close_notify);
+}
+
+TEST(Alerts, ApplicationDataBetweenTheFragmentsOfAHandshakeMessageIsUnexpected) {
+  RecordLayer layer;
+  layer.enable_application_data();  // e.g. a renegotiation ClientHello after the handshake
+  layer.feed(Bytes{22, 3, 3, 0, 3, 1, 0, 0, 23, 3, 3, 0, 1, 'x'});
+  EXPECT_EQ(alert_of([&] { while (layer.next()) {} }), AlertDescription::unexpected_message);
+}
+
+// The caps of record_layer.h: OpenSSL's "SSL death alert" and empty-record limits.
+TEST(Alerts, MoreThanFourWarningAlertsInARowAreUnexpected) {
+  RecordLayer layer;
+  const Bytes warning{21, 3, 3, 0, 2, 1, 112};  // unrecognized_name, warning
+  for (int i = 0; i < kMaxConsecutiveWarningAlerts; ++i) {
+    layer.feed(warning);
+    ASSERT_TRUE(layer.next()) << i;
+  }
+  // A record with content resets the count.
+  layer.feed(Bytes{22, 3, 3, 0, 4, 0, 0, 0, 0});
+  ASSERT_TRUE(layer.next());
+  for (int i = 0; i < kMaxConsecutiveWarningAlerts; ++i) {
+    layer.feed(warning);
+    ASSERT_TRUE(layer.next()) << i;
+  }
+  layer.feed(warning);
+  EXPECT_EQ(alert_of([&] { layer.next(); }), AlertDescription::unexpected_message);
+}
+
+TEST(Alerts, MoreThan32EmptyApplicationDataRecordsInARowAreUnexpected) {
+  RecordLayer layer;
+  layer.enable_application_data();
+  const Bytes empty{23, 3, 3, 0, 0};
+  for (int i = 0; i < kMaxConsecutiveEmptyRecords; ++i) {
+    layer.feed(empty);
+    ASSERT_TRUE(layer.next()) << i;
+  }
+  layer.feed(Bytes{23, 3, 3, 0, 1, 'x'});
+  ASSERT_TRUE(layer.next());
+  for (int i = 0; i < kMaxConsecutiveEmptyRecords; ++i) {
+    layer.feed(empty);
+    ASSERT_TRUE(layer.next()) << i;
+  }
+  layer.feed(empty);
+  EXPECT_EQ(alert_of([&] { layer.next(); }), AlertDescription::unexpected_message);
 }
 
 TEST(Alerts, EncodeDecodeAndNames) {

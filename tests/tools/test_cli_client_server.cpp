@@ -138,6 +138,8 @@ TEST_F(CliClientServer, KeyLogFromSslkeylogfileOnBothSides) {
   std::string line = test::read_text(client_log);
   EXPECT_TRUE(std::regex_match(line, std::regex("CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n"))) << line;
   EXPECT_EQ(test::read_text(server_log), line) << "both sides log the same client_random and master_secret";
+  EXPECT_EQ(std::filesystem::status(client_log).permissions(), std::filesystem::perms(0600));
+  EXPECT_EQ(std::filesystem::status(server_log).permissions(), std::filesystem::perms(0600));
 }
 
 TEST_F(CliClientServer, OurClientRefusesAServerNameTheCertificateDoesNotHold) {
@@ -224,6 +226,9 @@ TEST_F(CliClientServer, OurClientResumesWithOpensslServer) {
   std::string second = r.output.substr(r.output.find("Reconnecting"));
   EXPECT_TRUE(contains(r.output, "Session reused: no")) << r.output;
   EXPECT_TRUE(contains(second, "Session reused: yes")) << r.output;
+  // The resumed handshake exchanged no keys; it must not claim RSA key exchange.
+  EXPECT_TRUE(contains(second, "Group: none (resumed")) << second;
+  EXPECT_TRUE(contains(second, "Signature scheme: none (resumed")) << second;
 }
 
 TEST_F(CliClientServer, SessionFileCarriesASessionToTheNextRun) {
