@@ -81,13 +81,12 @@ struct TlsClient {
   }
 };
 
-// Waits until the peer closes `fd` (end of stream or reset), at most
-// `seconds`; returns everything received before that. Sets `closed`.
-inline std::string read_until_closed(int fd, double seconds, bool& closed) {
+// Reads until `want` bytes arrived or the peer closed, at most `seconds`.
+inline std::string read_until_closed_or(int fd, size_t want, double seconds, bool& closed) {
   std::string received;
   auto start = Clock::now();
   closed = false;
-  while (seconds_since(start) < seconds) {
+  while (received.size() < want && seconds_since(start) < seconds) {
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 50) <= 0) continue;
     char buffer[4096];
@@ -99,6 +98,12 @@ inline std::string read_until_closed(int fd, double seconds, bool& closed) {
     received.append(buffer, static_cast<size_t>(n));
   }
   return received;
+}
+
+// Waits until the peer closes `fd` (end of stream or reset), at most
+// `seconds`; returns everything received before that. Sets `closed`.
+inline std::string read_until_closed(int fd, double seconds, bool& closed) {
+  return read_until_closed_or(fd, static_cast<size_t>(-1), seconds, closed);
 }
 
 // Whether the peer has closed `fd` by now (without waiting).

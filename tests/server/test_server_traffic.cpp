@@ -215,6 +215,66 @@ TEST_F(ServerTraffic, KeysAreLoggedOnlyWhenAskedAndOnlyForTheOwner) {
   EXPECT_EQ(mode, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
+// A ClientHello (RFC 5246 §7.4.1.2) of `suites` cipher suites (the last one
+// TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, the others a GREASE value, RFC 8701,
+// that no server selects) and a padding extension (RFC 7685) of `padding`
+// bytes, as a handshake message.
+std::string client_hello(size_t suites, size_t padding) {
+  auto u16 = [](size_t v) { return std::string{static_cast<char>(v >> 8), static_cast<char>(v & 0xff)}; };
+  std::string body = "\x03\x03" + std::string(32, '\x42') + std::string(1, '\0');
+  body += u16(2 * suites);
+  for (size_t i = 0; i + 1 < suites; ++i) body += "\x0a\x0a";
+  body += "\xc0\x2f";
+  body += std::string("\x01\x00", 2);
+  std::string extensions = std::string("\x00\x0a\x00\x04\x00\x02\x00\x1d", 8) +  // supported_groups: x25519
+                           std::string("\x00\x0b\x00\x02\x01\x00", 6) +           // ec_point_formats
+                           std::string("\x00\x0d\x00\x04\x00\x02\x08\x04", 8) +  // signature_algorithms
+                           std::string("\x00\x15", 2) + u16(padding) + std::string(padding, '\0');
+  body += u16(extensions.size()) + extensions;
+  return std::string("\x01", 1) + static_cast<char>(body.size() >> 16) + u16(body.size() & 0xffff) + body;
+}
+
+// The suites and padding that make a ClientHello of `size` bytes: padding up
+// to what the extensions block holds, suites for the rest.
+std::string client_hello_of_size(size_t size) {
+  const size_t base = client_hello(1, 0).size();
+  size_t suites = 1;
+  constexpr size_t kMaxPadding = 65535 - 26;
+  if (size > base + kMaxPadding) suites += (size - base - kMaxPadding + 1) / 2;
+  std::string hello = client_hello(suites, 0);
+  return client_hello(suites, size - hello.size());
+}
+
+// Sends a handshake message in records of at most 2^14 bytes (RFC 5246 §6.2.1)
+// and returns the first bytes of the answer.
+std::string send_hello(uint16_t port, const std::string& hello) {
+  int fd = connect_raw(port);
+  if (fd < 0) return "cannot connect";
+  for (size_t at = 0; at < hello.size(); at += 16384) {
+    std::string part = hello.substr(at, 16384);
+    std::string record = std::string("\x16\x03\x01", 3) + static_cast<char>(part.size() >> 8) +
+                         static_cast<char>(part.size() & 0xff) + part;
+    ::send(fd, record.data(), record.size(), MSG_NOSIGNAL);
+  }
+  bool closed = false;
+  std::string answer = read_until_closed_or(fd, 6, 10, closed);
+  ::close(fd);
+  return answer;
+}
+
+TEST_F(ServerTraffic, LargeAndLongClientHellosAreServed) {
+  OurServer server({"--www", "--quiet"}, dir);
+  // A ServerHello answers: a handshake record whose message is type 2.
+  auto served = [](const std::string& answer) { return answer.size() >= 6 && answer[0] == 0x16 && answer[5] == 0x02; };
+  for (size_t kib : {16, 32, 64, 128}) {
+    std::string hello = client_hello_of_size(kib * 1024);
+    ASSERT_EQ(hello.size(), kib * 1024);
+    EXPECT_TRUE(served(send_hello(server.port(), hello))) << kib << " KiB";
+  }
+  for (size_t suites : {1, 256, 1000, 32000})
+    EXPECT_TRUE(served(send_hello(server.port(), client_hello(suites, 0)))) << suites << " suites";
+}
+
 TEST_F(ServerTraffic, NegativeNumbersAreUsageErrors) {
   std::string base = tls12_program() + " server --port 0 --cert " + demo_pki("server.bundle.crt") + " --key " +
                      demo_pki("server.key");
