@@ -34,8 +34,9 @@ DEFAULT_LIST = os.path.join(REPO, "tests", "conformance", "tlsfuzzer.txt")
 DEMO_PKI = os.path.join(REPO, "tools", "demo-pki")
 AFTER_FIX = "# after-fix:"
 
-# The servers a line can name. Every one answers HTTP (--www), which is what
-# tlsfuzzer's scripts send as application data. "{pki}" is tools/demo-pki,
+# The servers a line can name. All but "echo" answer HTTP (--www), which is
+# what most tlsfuzzer scripts send as application data; a few expect their
+# data back. "{pki}" is tools/demo-pki,
 # "{tmp}" the run's scratch directory (the Ed25519 identity is made there).
 SERVERS = {
     "www": ["--cert", "{pki}/server.bundle.crt", "--key", "{pki}/server.key", "--www"],
@@ -44,8 +45,7 @@ SERVERS = {
                         "--ca", "{pki}/ca.crt", "--verify-client", "optional"],
     "client-required": ["--cert", "{pki}/server.bundle.crt", "--key", "{pki}/server.key", "--www",
                         "--ca", "{pki}/ca.crt", "--verify-client", "required"],
-    "alpn": ["--cert", "{pki}/server.bundle.crt", "--key", "{pki}/server.key", "--www",
-             "--alpn", "http/1.1"],
+    "echo": ["--cert", "{pki}/server.bundle.crt", "--key", "{pki}/server.key", "--echo"],
 }
 
 
@@ -118,14 +118,20 @@ def python_with_ecdsa():
     sys.exit("run_tlsfuzzer: no python3 with the ecdsa module (install python3-ecdsa, or set TLS12_PYTHON)")
 
 
+try:
+    LIBC = ctypes.CDLL(None, use_errno=True)
+except OSError:
+    LIBC = None
+
+
 def die_with_parent():
-    """Child processes get SIGTERM if the runner itself is killed (CTest's timeout kills with SIGKILL)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+    """Runs in the child between fork and exec: its own process group (so a
+    script's helpers are stopped with it), and SIGTERM when the thread that
+    started it dies, so that even a SIGKILLed runner leaves nothing behind.
+    Kept to two system calls: the child of a threaded parent may run little."""
     os.setsid()
+    if LIBC is not None:
+        LIBC.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class Processes:
@@ -134,6 +140,7 @@ class Processes:
     def __init__(self):
         self.lock = threading.Lock()
         self.running = []
+        self.stopping = False
 
     def start(self, argv, **kwargs):
         proc = subprocess.Popen(argv, preexec_fn=die_with_parent, **kwargs)
@@ -152,6 +159,15 @@ class Processes:
         with self.lock:
             if proc in self.running:
                 self.running.remove(proc)
+
+    def signal_all(self):
+        """From a signal handler: no lock (the interrupted thread may hold it)."""
+        self.stopping = True
+        for proc in list(self.running):
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
 
     def stop_all(self):
         with self.lock:
@@ -257,6 +273,8 @@ class Runner:
     def run_line(self, line):
         start = time.monotonic()
         remaining = self.deadline - start
+        if self.processes.stopping:
+            return line, "not run: the run was interrupted", 0.0, ""
         if remaining <= 1:
             return line, "not run: the run's --deadline had passed", 0.0, ""
         try:
@@ -295,13 +313,22 @@ class Runner:
 
     def run(self, lines):
         passed = failed = 0
-        with concurrent.futures.ThreadPoolExecutor(max_workers=self.opts.jobs) as pool:
+        # Started here, in the main thread, which lives as long as the run:
+        # PR_SET_PDEATHSIG follows the starting thread, not the process.
+        for name in sorted({line.server for line in lines}):
+            self.server(name)
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=self.opts.jobs)
+        try:
             for line, verdict, seconds, output in pool.map(self.run_line, lines):
                 self.report(line, verdict, seconds, output)
                 if verdict:
                     failed += 1
                 else:
                     passed += 1
+        finally:
+            # Interrupted: the lines not started are dropped, the running ones
+            # end as soon as their processes are stopped.
+            pool.shutdown(wait=True, cancel_futures=True)
         print(f"{passed} passed, {failed} failed", flush=True)
         return failed == 0
 
@@ -348,7 +375,11 @@ def main():
         runner = Runner(opts, tmp)
         # SIGTERM (CTest's timeout, make interrupted) ends the run through the
         # finally below, which stops the servers and scripts.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+        def interrupted(signum, frame):
+            runner.processes.signal_all()
+            sys.exit(1)
+        signal.signal(signal.SIGTERM, interrupted)
+        signal.signal(signal.SIGINT, interrupted)
         try:
             ok = runner.run(lines)
         finally:
