@@ -92,19 +92,18 @@ def joined_lines(path):
 
 
 def read_list_with_after_fix(path):
-    """The listed lines plus the commented-out ones marked '# after-fix:'."""
+    """The listed lines plus the commented-out ones under a '# after-fix:'
+    marker (every commented line up to the next line that is not one)."""
     lines, pending = [], False
     for number, text in joined_lines(path):
         if text.startswith(AFTER_FIX):
             pending = True
-            continue
-        if pending and text.startswith("#"):
+        elif pending and text.startswith("#"):
             lines.append(Line(number, text.lstrip("#").strip(), True))
+        else:
             pending = False
-            continue
-        pending = False
-        if text and not text.startswith("#"):
-            lines.append(Line(number, text, False))
+            if text and not text.startswith("#"):
+                lines.append(Line(number, text, False))
     return lines
 
 
@@ -359,7 +358,10 @@ def main():
                        (os.path.join(opts.tools, "tlslite-ng", "tlslite"), "tlslite-ng")):
         if not os.path.exists(path):
             sys.exit(f"run_tlsfuzzer: {what} not found at {path} (see docs/testing.md)")
-    lines = read_list_with_after_fix(opts.list)
+    try:
+        lines = read_list_with_after_fix(opts.list)
+    except (OSError, ValueError) as e:
+        sys.exit(f"run_tlsfuzzer: {opts.list}: {e}")
     if not opts.after_fix:
         lines = [l for l in lines if not l.after_fix]
     if opts.tag:
