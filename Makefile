@@ -4,6 +4,7 @@
 #   make test-sanitize   the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz            build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
 #   make bench           the side-by-side benchmarks (ours, OpenSSL, libsodium)
+#   make conformance     every tlsfuzzer line of tests/conformance/tlsfuzzer.txt against tls12 server
 JOBS         ?= $(shell nproc)
 BUILD        ?= build
 BUILD_ASAN   ?= build-asan
@@ -11,8 +12,9 @@ BUILD_FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 20
 CTEST_ARGS   ?=
 DEMO_ARGS    ?=
+CONFORMANCE_ARGS ?=
 
-.PHONY: all deps build test test-sanitize fuzz bench demo clean
+.PHONY: all deps build test test-sanitize fuzz bench demo conformance clean
 
 all: build
 
@@ -48,6 +50,11 @@ demo: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j $(JOBS) --target tls12
 	$(BUILD)/tls12 demo $(DEMO_ARGS)
+
+conformance: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS) --target tls12
+	python3 tests/conformance/run_tlsfuzzer.py --tls12 $(BUILD)/tls12 --jobs 2 $(CONFORMANCE_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
