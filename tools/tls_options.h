@@ -8,6 +8,7 @@
 // commands print it and exit with status 2.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -38,6 +39,15 @@ std::vector<handshake::CipherSuite> parse_cipher_suites(std::string_view text,
 std::vector<handshake::NamedGroup> parse_groups(std::string_view text);
 std::vector<handshake::SignatureScheme> parse_signature_schemes(std::string_view text);
 protocol::TraceLevel parse_trace(std::string_view text);
+
+// --policy rfc5280|web (x509::Policy, docs/x509.md): which certificate rules
+// the peer's chain must meet. Defined once for verify, client and server.
+void add_policy_option(CLI::App& command, std::string& policy);
+x509::Policy policy_from_option(const std::string& policy);
+// The help text of --allow-cn-fallback (verify and client).
+inline constexpr const char* kAllowCnFallbackHelp =
+    "compatibility: match the host name against the subject commonName when the leaf has no subjectAltName "
+    "(RFC 6125 §6.4.4 legacy; name constraints still apply to the CN)";
 
 x509::PassphraseSource parse_passphrase(std::string_view text);
 std::shared_ptr<const x509::TrustStore> load_trust_store(const std::string& file);
