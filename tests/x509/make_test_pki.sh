@@ -350,6 +350,27 @@ for v in "noncritical-bc:basicConstraints=CA:TRUE" "no-ski:basicConstraints=crit
   sign "$n-leaf" "$n" "$EXT"
 done
 
+# requireExplicitPolicy: 0 in an intermediate makes a valid policy tree
+# necessary (no certificatePolicies anywhere: invalid); 5 never bites here.
+for v in "0" "5"; do
+  n=explicit-policy-$v
+  csr "$n" int.key "tls12 $n"
+  ext "basicConstraints=critical,CA:TRUE" "keyUsage=critical,keyCertSign" "policyConstraints=critical,requireExplicitPolicy:$v"
+  sign "$n" ca "$EXT"
+  cp int.key "$n.key"
+  csr "$n-leaf" server.key localhost
+  ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+  sign "$n-leaf" "$n" "$EXT"
+done
+# A root whose authorityKeyIdentifier names its issuer and serial (web: BR 7.1.2.1.3).
+openssl req -x509 -new -key other-ca.key -sha256 -days "$DAYS_CA" -subj "/O=tls12 test/CN=tls12 AKI Root" \
+  -addext "keyUsage=critical,keyCertSign,cRLSign" -addext "subjectKeyIdentifier=hash" \
+  -addext "authorityKeyIdentifier=keyid:always,issuer:always" -out aki-root.pem
+cp other-ca.key aki-root.key
+csr aki-root-leaf server.key localhost
+ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+sign aki-root-leaf aki-root "$EXT"
+
 # The server certificate with one bit of its signature flipped (the last byte
 # of the DER is the last byte of signatureValue).
 openssl x509 -in server.pem -outform DER -out flipped.der

@@ -225,6 +225,23 @@ const Case kCases[] = {
      Purpose::server, 0, Reason::profile_violation, nullptr, false, Policy::web,
      "certificate at depth 1 'CN=tls12 web-int-no-ski,O=tls12 test' is a CA certificate without "
      "subjectKeyIdentifier (RFC 5280 §4.2.1.2, BR 7.1.2.11.4)"},
+    {"web_root_aki_names_its_issuer", "aki-root-leaf.pem", "", "aki-root.pem", "localhost", "", Purpose::server, 0,
+     Reason::profile_violation, kWebOnly, false, Policy::web,
+     "certificate at depth 1 'CN=tls12 AKI Root,O=tls12 test' is a root whose authorityKeyIdentifier has "
+     "authorityCertIssuer/SerialNumber (BR 7.1.2.1.3)"},
+    {"web_v1_leaf", "v1-leaf.pem", "", "ca.pem", "", "", Purpose::server, 0, Reason::profile_violation, kWebOnly, false,
+     Policy::web, "certificate at depth 0 'CN=localhost,O=tls12 test' has no authorityKeyIdentifier (RFC 5280 §4.2.1.1"},
+    // Certificate policies are not processed: a requireExplicitPolicy that
+    // bites fails, one that does not is harmless.
+    {"require_explicit_policy_that_bites", "explicit-policy-0-leaf.pem", "explicit-policy-0.pem", "ca.pem",
+     "localhost", "", Purpose::server, 0, Reason::unsupported_policy,
+     "openssl verify checks certificate policies only with -policy_check; with requireExplicitPolicy=0 and no "
+     "certificatePolicies the valid policy tree is empty, so RFC 5280 §6.1.5 (g) makes the path invalid",
+     false, Policy::rfc5280,
+     "certificate at depth 1 'CN=tls12 explicit-policy-0,O=tls12 test' has policyConstraints "
+     "requireExplicitPolicy=0, which needs certificate policy processing"},
+    {"require_explicit_policy_out_of_reach", "explicit-policy-5-leaf.pem", "explicit-policy-5.pem", "ca.pem",
+     "localhost", "", Purpose::server, 0, Reason::ok},
     // The rfc5280 policy accepts what only the web profile forbids.
     {"rfc5280_accepts_leaf_without_eku", "web-no-eku.pem", "", "ca.pem", "localhost", "", Purpose::server, 0,
      Reason::ok},
