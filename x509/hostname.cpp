@@ -8,18 +8,18 @@
 
 namespace tls12::x509 {
 
-namespace {
-
-std::string lower(std::string_view s) {
+std::string ascii_lowercase(std::string_view s) {
   std::string out(s);
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 
+namespace {
+
 std::string normalise(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // "example.com." is absolute form
-  return lower(name);
+  return ascii_lowercase(name);
 }
 
 std::vector<std::string_view> labels(std::string_view name) {

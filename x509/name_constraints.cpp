@@ -14,13 +14,6 @@ namespace {
 
 using Form = GeneralSubtree::Form;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::string without_trailing_dot(std::string s) {
   if (!s.empty() && s.back() == '.') s.pop_back();
   return s;
@@ -35,8 +28,8 @@ bool at_or_below(const std::string& name, const std::string& domain) {
 // The host-like constraint forms: "" everything, ".d" strictly below d,
 // "d" d and below it (DNS) or exactly d (URI, rfc822Name hosts).
 bool host_within(std::string_view name_in, std::string_view constraint_in, bool subdomains_of_plain) {
-  const std::string name = without_trailing_dot(lower(name_in));
-  const std::string constraint = lower(constraint_in);
+  const std::string name = without_trailing_dot(ascii_lowercase(name_in));
+  const std::string constraint = ascii_lowercase(constraint_in);
   if (constraint.empty()) return true;
   if (constraint[0] == '.') return name.size() > constraint.size() && name.ends_with(constraint);
   return subdomains_of_plain ? at_or_below(name, constraint) : name == constraint;
@@ -71,7 +64,7 @@ bool mailbox_within(std::string_view mailbox, std::string_view constraint) {
     // One mailbox: the local part exactly, the host case-insensitively.
     const size_t c_at = constraint.rfind('@');
     return mailbox.substr(0, at) == constraint.substr(0, c_at) &&
-           lower(mailbox.substr(at + 1)) == lower(constraint.substr(c_at + 1));
+           ascii_lowercase(mailbox.substr(at + 1)) == ascii_lowercase(constraint.substr(c_at + 1));
   }
   return host_within(mailbox.substr(at + 1), constraint, false);
 }
@@ -132,12 +125,12 @@ bool constrains(const NameConstraints& nc, Form form) {
 }
 
 Candidate dns_candidate(const std::string& name) {
-  const std::string n = without_trailing_dot(lower(name));
+  const std::string n = without_trailing_dot(ascii_lowercase(name));
   if (n.rfind("*.", 0) == 0) {
     const std::string base = n.substr(2);
     return {Form::dns_name, "DNS name " + name,
-            [base](const GeneralSubtree& s) { return wildcard_subset(base, lower(s.text)); },
-            [base](const GeneralSubtree& s) { return wildcard_intersects(base, lower(s.text)); }};
+            [base](const GeneralSubtree& s) { return wildcard_subset(base, ascii_lowercase(s.text)); },
+            [base](const GeneralSubtree& s) { return wildcard_intersects(base, ascii_lowercase(s.text)); }};
   }
   return {Form::dns_name, "DNS name " + name, [n](const GeneralSubtree& s) { return host_within(n, s.text, true); },
           nullptr};

@@ -24,13 +24,6 @@ bool critical(const Certificate& c, std::string_view id) {
   return e != nullptr && e->critical;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // ---- both policies -----------------------------------------------------------
 
 Problem rfc5280_rules(const Certificate& c) {
@@ -157,7 +150,7 @@ Problem eku_rules(const Certificate& c, Purpose purpose) {
 
 Problem wildcard_rule(const std::string& dns) {
   if (dns.rfind("*.", 0) != 0) return std::nullopt;
-  const std::string base = lower(dns.substr(2));
+  const std::string base = ascii_lowercase(dns.substr(2));
   if (is_public_suffix(base))
     return profile("has wildcard DNS name " + dns + ", which covers the public suffix " + base + " (BR 3.2.2.6)");
   return std::nullopt;
@@ -178,7 +171,7 @@ Problem san_rules(const Certificate& c) {
     const bool listed =
         ip ? std::find(c.san_ip_addresses.begin(), c.san_ip_addresses.end(), *ip) != c.san_ip_addresses.end()
            : std::any_of(c.san_dns_names.begin(), c.san_dns_names.end(),
-                         [&](const std::string& d) { return lower(d) == lower(cn); });
+                         [&](const std::string& d) { return ascii_lowercase(d) == ascii_lowercase(cn); });
     if (!listed) return profile("has commonName '" + cn + "', which is not one of its subjectAltName values (BR 7.1.4.3)");
   }
   return std::nullopt;
@@ -210,9 +203,9 @@ const SuffixRules& suffix_rules() {
     while (in && std::getline(in, line)) {
       line = line.substr(0, line.find_first_of(" \t\r"));
       if (line.empty() || line.rfind("//", 0) == 0) continue;
-      if (line.rfind("*.", 0) == 0) rules.wildcard.insert(lower(line.substr(2)));
-      else if (line[0] == '!') rules.exception.insert(lower(line.substr(1)));
-      else rules.plain.insert(lower(line));
+      if (line.rfind("*.", 0) == 0) rules.wildcard.insert(ascii_lowercase(line.substr(2)));
+      else if (line[0] == '!') rules.exception.insert(ascii_lowercase(line.substr(1)));
+      else rules.plain.insert(ascii_lowercase(line));
       loaded = true;
     }
   });
@@ -226,7 +219,7 @@ const SuffixRules& suffix_rules() {
 
 bool is_public_suffix(std::string_view domain_in) {
   const SuffixRules& rules = suffix_rules();
-  std::string domain = lower(domain_in);
+  std::string domain = ascii_lowercase(domain_in);
   if (!domain.empty() && domain.back() == '.') domain.pop_back();
   if (rules.plain.count(domain)) return true;
   const size_t dot = domain.find('.');
