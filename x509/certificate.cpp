@@ -139,10 +139,10 @@ bool contiguous_mask(ByteView mask) {
   return true;
 }
 
-// The host part of a constraint: "" (everything), "host" or ".domain"
-// (subdomains only, the RFC 5280 §4.2.1.10 form for rfc822Name and URI and
-// the common form for dNSName). "." alone, "..x", a trailing dot or a
-// wildcard are malformed.
+// The host part of an rfc822Name or URI constraint: "" (everything), "host"
+// or ".domain" (names below it only; RFC 5280 §4.2.1.10 defines that form
+// for these two). "." alone, "..x", a trailing dot or a wildcard are
+// malformed.
 bool valid_domain_constraint(std::string_view text) {
   if (text.empty()) return true;
   if (text.front() == '.') text.remove_prefix(1);
@@ -155,7 +155,13 @@ GeneralSubtree subtree_from(GeneralName g, size_t offset) {
   auto malformed = [&](const std::string& what) { throw DerError("nameConstraints " + what, offset); };
   switch (g.tag) {
     case 2:
-      if (!valid_domain_constraint(g.text)) malformed("dNSName '" + g.text + "' is not a domain name or .domain");
+      // "DNS name restrictions are expressed as host.example.com": RFC 5280
+      // gives the leading-period form to rfc822Name and URI only, so a
+      // dNSName constraint is empty (everything) or a domain name.
+      if (!g.text.empty() && g.text.front() == '.')
+        malformed("dNSName '" + g.text + "' has a leading period, a form RFC 5280 §4.2.1.10 defines only for "
+                  "rfc822Name and URI");
+      if (!g.text.empty() && !is_ldh_domain(g.text)) malformed("dNSName '" + g.text + "' is not a domain name");
       t.form = GeneralSubtree::Form::dns_name;
       break;
     case 1: {

@@ -2,8 +2,8 @@
 // limit the names of every certificate below it to permitted subtrees and
 // keep them out of excluded ones, for each name form separately:
 //
-//   dNSName        "example.com" admits example.com and any name below it;
-//                  ".example.com" (a common extension) only names below it.
+//   dNSName        "example.com" admits example.com and any name below it
+//                  (a leading period is malformed here: certificate.h).
 //                  A wildcard SAN "*.example.com" is the set of names it can
 //                  match: permitted only if every one of them is, excluded if
 //                  any one of them is.

@@ -225,7 +225,8 @@ leaf_with bad-empty-eku "subjectAltName=DNS:localhost" "2.5.29.37=DER:3000"
 leaf_with bad-san-ip-length "2.5.29.17=DER:3005870301020304"
 leaf_with bad-san-dns-non-ia5 "2.5.29.17=DER:30048202c3a9"
 leaf_with bad-empty-subtrees "basicConstraints=critical,CA:TRUE" "2.5.29.30=critical,DER:3002a000"
-leaf_with bad-nc-dns-leading-dots "basicConstraints=critical,CA:TRUE" "nameConstraints=critical,permitted;DNS:..allowed.example"
+leaf_with bad-nc-dns-leading-period "basicConstraints=critical,CA:TRUE" "nameConstraints=critical,permitted;DNS:.allowed.example"
+leaf_with bad-nc-dns-not-a-name "basicConstraints=critical,CA:TRUE" "nameConstraints=critical,permitted;DNS:allowed..example"
 # Byte surgery on a signed certificate (the signature no longer matters:
 # parsing fails first). patch IN OUT OLD NEW: replace the last occurrence of
 # hex OLD by NEW (same length, so the DER stays well formed around it).

@@ -362,8 +362,13 @@ const MalformedCase kMalformed[] = {
      "OpenSSL accepts a 3-byte iPAddress; RFC 5280 §4.2.1.6 allows 4 (IPv4) or 16 (IPv6) octets"},
     {"san_dns_name_not_ia5", "bad-san-dns-non-ia5.pem", "IA5String: non-ASCII character",
      "OpenSSL accepts non-ASCII octets in a dNSName; RFC 5280 §4.2.1.6 makes it an IA5String"},
-    {"dns_constraint_with_two_leading_dots", "bad-nc-dns-leading-dots.pem",
-     "nameConstraints dNSName '..allowed.example' is not a domain name or .domain",
+    {"dns_constraint_with_leading_period", "bad-nc-dns-leading-period.pem",
+     "nameConstraints dNSName '.allowed.example' has a leading period, a form RFC 5280 §4.2.1.10 defines only for "
+     "rfc822Name and URI",
+     "OpenSSL reads a leading period in a dNSName constraint as 'names below it'; RFC 5280 §4.2.1.10 gives that "
+     "form to rfc822Name and URI constraints only"},
+    {"dns_constraint_not_a_domain_name", "bad-nc-dns-not-a-name.pem",
+     "nameConstraints dNSName 'allowed..example' is not a domain name",
      "OpenSSL accepts a dNSName constraint that is no domain name; RFC 5280 §4.2.1.10 constrains by DNS name"},
 };
 
