@@ -424,8 +424,13 @@ Certificate Certificate::parse(ByteView input) {
     s.read_bit_string("subjectPublicKey");
     s.expect_end("subjectPublicKeyInfo");
   }
-  if (t.next_is(TagClass::context_specific, 1)) t.read(TagClass::context_specific, false, 1, "issuerUniqueID");
-  if (t.next_is(TagClass::context_specific, 2)) t.read(TagClass::context_specific, false, 2, "subjectUniqueID");
+  // RFC 5280 §4.1.2.8: the unique identifiers "MUST only appear if the version is 2 or 3".
+  for (uint32_t tag : {1u, 2u}) {
+    if (!t.next_is(TagClass::context_specific, tag)) continue;
+    const size_t at = t.offset();
+    t.read(TagClass::context_specific, false, tag, tag == 1 ? "issuerUniqueID" : "subjectUniqueID");
+    if (c.version == 1) throw DerError("unique identifier in a version 1 certificate", at);
+  }
   if (auto ext = t.read_optional_explicit(3, "extensions")) {
     if (c.version != 3) throw DerError("extensions in a version " + std::to_string(c.version) + " certificate", ext->offset());
     read_extensions(c, *ext);

@@ -434,7 +434,8 @@ VerifyResult verify_chain_der(std::span<const Bytes> certificate_list, const Tru
       certs.push_back(Certificate::parse(certificate_list[i]));
     } catch (const std::exception& e) {
       r.reason = Reason::malformed;
-      r.message = "certificate " + std::to_string(i) + " of the chain does not parse: " + e.what();
+      r.message = "certificate " + std::to_string(i) + " of the chain (depth " + std::to_string(i) +
+                  " as sent) does not parse: " + e.what() + " (RFC 5280 §4.1, X.690 DER)";
       return r;
     }
   }

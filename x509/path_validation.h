@@ -37,7 +37,8 @@
 //   unsupported_algorithm                         -> unsupported_certificate
 //   bad_extended_key_usage, bad_key_usage         -> unsupported_certificate
 //   every other reason (bad_signature, not_a_ca, path_length_exceeded,
-//   hostname_mismatch, name_constraints_violation, malformed, ...) -> bad_certificate
+//   hostname_mismatch, name_constraints_violation, profile_violation,
+//   unsupported_policy, malformed, ...)         -> bad_certificate
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,7 @@
 #include "x509/certificate.h"
 #include "x509/hostname.h"
 #include "x509/path_validation.h"
+#include "x509/der.h"
 #include "x509/pem.h"
 #include "x509/profile.h"
 
@@ -401,6 +402,43 @@ TEST_P(MalformedChain, IsInvalidWithTheReason) {
 
 INSTANTIATE_TEST_SUITE_P(Pki, MalformedChain, ::testing::ValuesIn(kMalformed),
                          [](const ::testing::TestParamInfo<MalformedCase>& info) { return std::string(info.param.name); });
+
+// DER TLV with a definite length (short or long form).
+Bytes tlv(uint8_t tag, ByteView content) {
+  Bytes out{tag};
+  if (content.size() < 128) {
+    out.push_back(static_cast<uint8_t>(content.size()));
+  } else {
+    Bytes len;
+    for (size_t n = content.size(); n > 0; n >>= 8) len.insert(len.begin(), static_cast<uint8_t>(n));
+    out.push_back(static_cast<uint8_t>(0x80 | len.size()));
+    out.insert(out.end(), len.begin(), len.end());
+  }
+  out.insert(out.end(), content.begin(), content.end());
+  return out;
+}
+
+TEST(Verify, UniqueIdentifierInVersionOneIsMalformed) {
+  // v1-leaf.pem with an issuerUniqueID [1] appended to its tbsCertificate
+  // (the signature no longer matters: parsing fails first).
+  const Certificate v1 = load_certificates_file(test::test_pki_dir() / "v1-leaf.pem").front();
+  DerReader outer(v1.der());
+  DerReader cert = outer.read_sequence("Certificate");
+  const Element tbs = cert.read_any();
+  Bytes tbs_content(tbs.content.begin(), tbs.content.end());
+  for (uint8_t b : {0x81, 0x01, 0x00}) tbs_content.push_back(b);
+  Bytes rest;
+  while (!cert.empty()) {
+    const Element e = cert.read_any();
+    rest.insert(rest.end(), e.encoded.begin(), e.encoded.end());
+  }
+  Bytes body = tlv(0x30, tbs_content);
+  body.insert(body.end(), rest.begin(), rest.end());
+  const std::vector<Bytes> chain{tlv(0x30, body)};
+  const VerifyResult r = verify_chain_der(chain, TrustStore::from_pem_file(test::test_pki_dir() / "ca.pem"), {});
+  EXPECT_EQ(r.reason, Reason::malformed);
+  EXPECT_NE(r.message.find("unique identifier in a version 1 certificate"), std::string::npos) << r.message;
+}
 
 TEST(Verify, UnreadableInputIsAUsageError) {
   const auto dir = test::make_temp_dir("x509-usage");
