@@ -295,6 +295,28 @@ def load(p, key=False):
     return serialization.load_pem_private_key(data, None) if key else x509.load_pem_x509_certificate(data)
 ca, ca_key, key = load('ca.pem'), load('ca.key', True), load('server.key', True)
 now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+def ski(k): return x509.SubjectKeyIdentifier.from_public_key(k.public_key())
+def aki(k): return x509.AuthorityKeyIdentifier.from_issuer_public_key(k.public_key())
+# An intermediate CA with an empty subject (and so a critical SAN, which
+# RFC 5280 §4.1.2.6 asks of any empty subject), and a leaf under it: the web
+# policy also wants a CA's subject non-empty (BR 7.1.2.10.2).
+int_key = load('int.key', True)
+b = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(ca.subject)
+     .public_key(int_key.public_key()).serial_number(x509.random_serial_number())
+     .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=825))
+     .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+     .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), True)
+     .add_extension(x509.SubjectAlternativeName([x509.DNSName('ca.example')]), True)
+     .add_extension(ski(int_key), False).add_extension(aki(ca_key), False))
+empty_ca = b.sign(ca_key, hashes.SHA256())
+open('empty-subject-ca.pem', 'wb').write(empty_ca.public_bytes(serialization.Encoding.PEM))
+b = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, 'localhost')]))
+     .issuer_name(x509.Name([])).public_key(key.public_key()).serial_number(x509.random_serial_number())
+     .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=825))
+     .add_extension(x509.SubjectAlternativeName([x509.DNSName('localhost')]), False)
+     .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+     .add_extension(ski(key), False).add_extension(aki(int_key), False))
+open('empty-subject-ca-leaf.pem', 'wb').write(b.sign(int_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
 for name, critical in (('empty-subject-critical-san', True), ('empty-subject-noncritical-san', False)):
     b = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(ca.subject)
          .public_key(key.public_key()).serial_number(x509.random_serial_number())

@@ -232,6 +232,11 @@ const Case kCases[] = {
      "authorityCertIssuer/SerialNumber (BR 7.1.2.1.3)"},
     {"web_v1_leaf", "v1-leaf.pem", "", "ca.pem", "", "", Purpose::server, 0, Reason::profile_violation, kWebOnly, false,
      Policy::web, "certificate at depth 0 'CN=localhost,O=tls12 test' has no authorityKeyIdentifier (RFC 5280 §4.2.1.1"},
+    {"web_ca_with_empty_subject", "empty-subject-ca-leaf.pem", "empty-subject-ca.pem", "ca.pem", "localhost", "",
+     Purpose::server, 0, Reason::profile_violation, nullptr, false, Policy::web,
+     "is a CA with an empty subject (RFC 5280 §4.1.2.6, BR 7.1.2.10.2)"},
+    {"rfc5280_accepts_ca_with_empty_subject_and_critical_san", "empty-subject-ca-leaf.pem", "empty-subject-ca.pem",
+     "ca.pem", "localhost", "", Purpose::server, 0, Reason::ok},
     // Certificate policies are not processed: a requireExplicitPolicy that
     // bites fails, one that does not is harmless.
     {"require_explicit_policy_that_bites", "explicit-policy-0-leaf.pem", "explicit-policy-0.pem", "ca.pem",
