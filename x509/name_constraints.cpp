@@ -110,8 +110,8 @@ class Checker {
     return true;
   }
   static std::string exhausted() {
-    return "checking its names against nameConstraints needs more than " +
-           std::to_string(kNameConstraintComparisons) + " comparisons, so the chain is refused";
+    return "needs more than " + std::to_string(kNameConstraintComparisons) +
+           " name comparisons (a tls12 work limit) to be checked against the subtrees";
   }
   const NameConstraints& nc_;
   size_t& budget_;

@@ -484,7 +484,8 @@ TEST(Verify, NameConstraintWorkIsBounded) {
   options.time = leaf.not_before + 60;
   const VerifyResult r = verify_chain(leaf, load_certificates_file(dir / "ca.pem"), TrustStore::from_pem_file(pki / "ca.pem"), options);
   EXPECT_EQ(r.reason, Reason::name_constraints_violation) << r.message;
-  EXPECT_NE(r.message.find("needs more than 250000 comparisons"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("needs more than 250000 name comparisons (a tls12 work limit) to be checked against the subtrees of the "
+                              "nameConstraints of certificate at depth 1 'CN=Many Constraints'"), std::string::npos) << r.message;
   std::filesystem::remove_all(dir);
 }
 
