@@ -139,7 +139,8 @@ Candidate dns_candidate(const std::string& name) {
 std::vector<Candidate> candidates(const Certificate& subject, bool is_leaf) {
   std::vector<Candidate> out;
   for (const auto& d : subject.san_dns_names) out.push_back(dns_candidate(d));
-  if (is_leaf && subject.san_dns_names.empty())
+  // Exactly when the common-name fallback could use the CN (RFC 6125 §6.4.4).
+  if (is_leaf && !subject.has_subject_alt_name)
     for (const auto& cn : subject.subject.common_names())
       if (is_presented_dns_id(cn)) out.push_back(dns_candidate(cn));
   for (const auto& ip : subject.san_ip_addresses)

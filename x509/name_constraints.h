@@ -19,9 +19,9 @@
 // Forms tls12 cannot process (otherName, x400Address, ediPartyName,
 // registeredID) fail: "the application MUST either process the constraint or
 // reject the certificate". The leaf's subject commonName is a DNS name here
-// whenever it is one by the predicate host-name matching uses
-// (is_presented_dns_id) and the leaf has no SAN dNSName, so the
-// --allow-cn-fallback compatibility option cannot escape a constraint.
+// whenever the common-name fallback could match it: the leaf has no
+// subjectAltName and the CN passes the predicate host-name matching uses
+// (is_presented_dns_id). So --allow-cn-fallback cannot escape a constraint.
 //
 // The work is bounded: every (subtree, name) comparison spends one unit of a
 // budget shared by the whole path search, so a chain built to make the
