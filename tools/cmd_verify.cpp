@@ -48,14 +48,9 @@ struct UnreadableInput : std::runtime_error {
 };
 
 std::vector<x509::Certificate> read_certificates(const std::string& file) {
-  std::string text;
   std::vector<Bytes> blocks;
   try {
-    text = x509::read_text_file(file);
-    if (text.find("-----BEGIN") == std::string::npos && !text.empty() && static_cast<uint8_t>(text[0]) == 0x30)
-      blocks.push_back(Bytes(text.begin(), text.end()));  // one DER certificate
-    else
-      blocks = x509::pem_blocks_with_label(text, "CERTIFICATE");
+    blocks = x509::certificate_ders(x509::read_text_file(file));
   } catch (const std::exception& e) {
     throw UnreadableInput(file + ": " + e.what());
   }

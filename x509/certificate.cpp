@@ -461,12 +461,17 @@ std::vector<Certificate> parse_certificates_pem(std::string_view pem_text) {
   return out;
 }
 
+std::vector<Bytes> certificate_ders(std::string_view text) {
+  if (text.find("-----BEGIN") == std::string_view::npos && !text.empty() && static_cast<uint8_t>(text[0]) == 0x30)
+    return {Bytes(text.begin(), text.end())};  // a single DER certificate
+  return pem_blocks_with_label(text, "CERTIFICATE");
+}
+
 std::vector<Certificate> load_certificates_file(const std::filesystem::path& path) {
   const std::string text = read_text_file(path);
   try {
-    if (text.find("-----BEGIN") == std::string::npos && !text.empty() && static_cast<uint8_t>(text[0]) == 0x30)
-      return {Certificate::parse(as_bytes(text))};  // a single DER certificate
-    auto certs = parse_certificates_pem(text);
+    std::vector<Certificate> certs;
+    for (const Bytes& der : certificate_ders(text)) certs.push_back(Certificate::parse(der));
     if (certs.empty()) throw std::runtime_error("no CERTIFICATE block found");
     return certs;
   } catch (const std::exception& e) {

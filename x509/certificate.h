@@ -142,6 +142,10 @@ class Certificate {
   size_t tbs_length_ = 0;
 };
 
+// The DER of each certificate in a file's text: the text itself if it is a
+// single DER certificate, else every CERTIFICATE block of the PEM text (an
+// empty list when there is none). Throws for malformed PEM/base64.
+std::vector<Bytes> certificate_ders(std::string_view file_text);
 // Every CERTIFICATE block of a PEM text / file, in order.
 std::vector<Certificate> parse_certificates_pem(std::string_view pem_text);
 std::vector<Certificate> load_certificates_file(const std::filesystem::path& path);
