@@ -3,8 +3,13 @@
 # with the documented openssl commands: a root CA, a server and a client
 # certificate signed by it (2048- and 4096-bit RSA, subjectAltName
 # DNS:localhost and IP:127.0.0.1, a passphrase-protected key), a server bundle
-# through an intermediate CA, and one certificate per rule that path
-# validation must enforce (the negative cases of tests/x509/test_verify.cpp).
+# through an intermediate CA, valid but unusual chains (a CA certificate as
+# the leaf, a cross-signed root), and one certificate per rule that path
+# validation must enforce under each policy (the negative cases of
+# tests/x509/test_verify.cpp): malformed certificates, name constraints on
+# every name form, and the rfc5280 and web certificate profiles. Needs the
+# openssl CLI and python3 with Debian's python3-cryptography (for empty
+# subjects, which openssl cannot write).
 #
 # Usage: make_test_pki.sh OUTDIR        (OUTDIR is created; takes a few seconds)
 set -eu

@@ -1,10 +1,14 @@
 // Path validation on the test PKI of make_test_pki.sh: the documented CA,
-// server and client set-up must verify, and each rule of RFC 5280 §6 and
-// RFC 6125 has a certificate that breaks it. Every case runs three ways:
-// through x509::verify_chain (the exact Reason), through `tls12 verify` (exit
+// server and client set-up must verify under both policies (rfc5280 and
+// web), valid but unusual chains must verify, and each rule of RFC 5280 §6,
+// RFC 6125 and the web profile has a certificate that breaks it. Every case
+// runs three ways: through x509::verify_chain (the exact Reason and the
+// message naming depth, subject and rule), through `tls12 verify` (exit
 // status and the reason on stderr), and through `openssl verify` with the same
-// -attime, -purpose, -verify_hostname/-verify_ip; the test asserts that OpenSSL
-// agrees, or, for the few documented cases, that it disagrees exactly as noted.
+// -attime, -purpose, -verify_hostname/-verify_ip (and -x509_strict for web);
+// the test asserts that OpenSSL agrees, or, for the documented cases, that it
+// disagrees exactly as noted (docs/x509.md lists them). Certificates that do
+// not parse are MalformedChain cases: invalid (exit 1), never a usage error.
 #include <gtest/gtest.h>
 
 #include "tests/support/test_support.h"
