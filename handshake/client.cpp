@@ -199,6 +199,8 @@ void Client::on_certificate(ByteView body, ByteView raw) {
   else if (!config_->server_name.empty())
     options.hostname = config_->server_name;
   options.time = config_->verification_time;
+  options.policy = config_->verification_policy;
+  options.allow_common_name_fallback = config_->allow_common_name_fallback;
   const x509::TrustStore* trust = config_->verify_server_certificate ? config_->trust_store.get() : nullptr;
   negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), trust, options);
   // *_RSA_* suites need an RSA key, ECDHE_ECDSA suites an Ed25519 key

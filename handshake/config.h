@@ -73,6 +73,9 @@ struct CommonConfig {
   std::shared_ptr<const x509::TrustStore> trust_store;
   // Unix seconds at which certificates are checked; now when unset.
   std::optional<int64_t> verification_time;
+  // The certificate rules the peer's chain must meet (x509::Policy,
+  // docs/x509.md): rfc5280 by default, web for the CA/B Forum profile.
+  x509::Policy verification_policy = x509::Policy::rfc5280;
   // Bounds on what the peer may send (handshake/limits.h); the ClientHello
   // limits apply to servers, the chain limits to both sides.
   HandshakeLimits limits;
@@ -85,6 +88,9 @@ struct ClientConfig : CommonConfig {
   // Turning this off accepts any server certificate: for tests and demos
   // against a throwaway server only. The handshake still records the result.
   bool verify_server_certificate = true;
+  // Compatibility (RFC 6125 §6.4.4): match server_name against the subject
+  // CN of a certificate that has no subjectAltName. Off by default.
+  bool allow_common_name_fallback = false;
   // Sent when the server asks for a certificate (CertificateRequest); when
   // unset, an empty Certificate is sent (§7.4.6).
   std::optional<CertifiedKey> client_certificate;

@@ -222,6 +222,7 @@ void Server::on_certificate(ByteView body, ByteView raw) {
   x509::VerifyOptions options;
   options.purpose = x509::Purpose::client;
   options.time = config_->verification_time;
+  options.policy = config_->verification_policy;
   negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), config_->trust_store.get(),
                                              options);
   // Every key x509 reads (RSA, Ed25519) can sign CertificateVerify (which

@@ -49,6 +49,8 @@ struct ClientArgs {
   std::string keylog;
   std::string trace = "off";
   bool insecure = false;
+  std::string policy = "rfc5280";
+  bool allow_cn_fallback = false;
   int timeout_seconds = 10;
   bool showcerts = false;
   bool quiet = false;
@@ -93,6 +95,8 @@ protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) 
   config.server_name = a.servername.empty() ? target.host : a.servername;
   if (!a.insecure || !a.ca.empty() || !a.capath.empty()) config.trust_store = client_trust_store(a);
   if (a.insecure) config.verify_server_certificate = false;
+  config.verification_policy = policy_from_option(a.policy);
+  config.allow_common_name_fallback = a.allow_cn_fallback;
   if (!a.cert.empty()) config.client_certificate = load_certified_key(a.cert, a.key, parse_passphrase(a.pass));
   if (a.ciphers_given) config.cipher_suites = parse_cipher_suites(a.ciphers);
   if (!a.groups.empty()) config.groups = parse_groups(a.groups);
@@ -232,6 +236,8 @@ void add_client_command(CLI::App& app) {
       ->default_str("messages")
       ->option_text("[=LEVEL]");
   cmd->add_flag("--insecure", args->insecure, "Do not verify the server's certificate (prints a warning)");
+  add_policy_option(*cmd, args->policy);
+  cmd->add_flag("--allow-cn-fallback", args->allow_cn_fallback, kAllowCnFallbackHelp);
   cmd->add_option("--timeout", args->timeout_seconds, "Seconds to wait for the server")->default_val(10);
   cmd->add_flag("--showcerts", args->showcerts, "Print the server's certificates as PEM after the summary");
   cmd->add_flag("--quiet", args->quiet, "No summary: only the server's data (and errors)");

@@ -58,6 +58,7 @@ struct ServerArgs {
   std::string pass;
   std::string ca;
   std::string verify_client;
+  std::string policy = "rfc5280";
   std::string alpn;
   std::string ciphers;
   bool ciphers_given = false;  // --ciphers '' is an error, not the default list
@@ -177,6 +178,7 @@ protocol::ServerConfig make_config(const ServerArgs& a) {
     if (a.ca.empty()) throw UsageError("--verify-client needs --ca (the CAs client certificates must chain to)");
   }
   if (!a.ca.empty()) config.trust_store = load_trust_store(a.ca);
+  config.verification_policy = policy_from_option(a.policy);
   if (!a.ca.empty() && a.verify_client.empty())
     std::cerr << "tls12 server: note: --ca is used only with --verify-client optional|required; "
                  "client certificates are not requested\n";
@@ -358,6 +360,7 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--pass", args->pass, "Passphrase of an encrypted key: pass:TEXT, env:VAR, file:PATH or prompt");
   cmd->add_option("--ca", args->ca, "PEM CA certificates for checking client certificates");
   cmd->add_option("--verify-client", args->verify_client, "Ask for a client certificate: optional or required");
+  add_policy_option(*cmd, args->policy);
   cmd->add_option("--alpn", args->alpn, "ALPN protocols, comma-separated, most preferred first "
                                         "(with --www, only http/1.1 and http/1.0 are offered)");
   auto* ciphers = cmd->add_option("--ciphers", args->ciphers, "Cipher suites (RFC or OpenSSL names, ':' or ',' separated)");

@@ -4,17 +4,22 @@
 //
 //   tls12 verify --ca ca.pem [--untrusted intermediates.pem]
 //                [--host NAME | --ip ADDRESS] [--at UNIX_SECONDS]
-//                [--purpose server|client] [--allow-cn-fallback] leaf.pem
+//                [--purpose server|client] [--policy rfc5280|web]
+//                [--allow-cn-fallback] leaf.pem
 //
 // Exit status: 0 the chain is valid; 1 it is not (one line on stderr naming the
-// reason, the certificate and the rule); 2 usage errors or unreadable input.
+// reason, the certificate and the rule), including a certificate that does
+// not parse; 2 usage errors or unreadable input (a missing file, a file with
+// no CERTIFICATE block).
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "tools/commands.h"
+#include "tools/tls_options.h"
 #include "x509/path_validation.h"
+#include "x509/pem.h"
 
 namespace tls12::tools {
 
@@ -27,21 +32,55 @@ struct VerifyArgs {
   std::string ip;
   std::optional<int64_t> at;
   std::string purpose = "server";
+  std::string policy = "rfc5280";
   bool allow_cn_fallback = false;
   std::string leaf_file;
 };
+
+// A file's certificates. A file that cannot be read or holds no certificate
+// is a usage error (UnreadableInput); a certificate that does not parse is a
+// rejected chain (MalformedChain), as it would be in a TLS Certificate message.
+struct MalformedChain : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct UnreadableInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::vector<x509::Certificate> read_certificates(const std::string& file) {
+  std::vector<Bytes> blocks;
+  try {
+    blocks = x509::certificate_ders(x509::read_text_file(file));
+  } catch (const std::exception& e) {
+    throw UnreadableInput(file + ": " + e.what());
+  }
+  if (blocks.empty()) throw UnreadableInput(file + ": no CERTIFICATE block found");
+  std::vector<x509::Certificate> out;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    try {
+      out.push_back(x509::Certificate::parse(blocks[i]));
+    } catch (const std::exception& e) {
+      throw MalformedChain("certificate " + std::to_string(i) + " of " + file + " does not parse: " + e.what() +
+                           " (RFC 5280 §4.1, X.690 DER)");
+    }
+  }
+  return out;
+}
 
 int run_verify(const VerifyArgs& a) {
   x509::TrustStore trust;
   std::vector<x509::Certificate> leaf_file_certs;
   std::vector<x509::Certificate> untrusted;
   try {
-    trust = x509::TrustStore::from_pem_file(a.ca_file);
-    leaf_file_certs = x509::load_certificates_file(a.leaf_file);
-    if (!a.untrusted_file.empty()) untrusted = x509::load_certificates_file(a.untrusted_file);
-  } catch (const std::exception& e) {
+    for (auto& c : read_certificates(a.ca_file)) trust.add(std::move(c));
+    leaf_file_certs = read_certificates(a.leaf_file);
+    if (!a.untrusted_file.empty()) untrusted = read_certificates(a.untrusted_file);
+  } catch (const UnreadableInput& e) {
     std::cerr << "tls12 verify: " << e.what() << "\n";
     return kExitUsage;
+  } catch (const MalformedChain& e) {
+    std::cerr << "tls12 verify: " << x509::reason_name(x509::Reason::malformed) << ": " << e.what() << "\n";
+    return kExitFailed;
   }
   // The first certificate of LEAF is the one verified; any further ones (a
   // server's bundle file) are offered as intermediates, as in a TLS Certificate message.
@@ -49,6 +88,7 @@ int run_verify(const VerifyArgs& a) {
 
   x509::VerifyOptions options;
   options.purpose = a.purpose == "client" ? x509::Purpose::client : x509::Purpose::server;
+  options.policy = policy_from_option(a.policy);
   if (!a.host.empty()) options.hostname = a.host;
   if (!a.ip.empty()) options.ip_address = a.ip;
   options.time = a.at;
@@ -78,7 +118,11 @@ void add_verify_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "verify",
       "Verify a certificate chain as a TLS peer would (RFC 5280 path validation, RFC 6125 host names).\n"
-      "Exit status: 0 valid, 1 not valid (the reason on stderr), 2 usage error or unreadable input.");
+      "Exit status: 0 valid, 1 not valid (the reason on stderr; a certificate that does not parse is not valid),\n"
+      "2 usage error or unreadable input.\n"
+      "Stricter than `openssl verify` on purpose (docs/x509.md lists each difference and its rule): SHA-1\n"
+      "signatures, host names only from subjectAltName, name constraints on every name form, and the\n"
+      "certificate profile of --policy.");
   cmd->add_option("--ca", args->ca_file, "PEM file of trusted root certificates (trust anchors)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -95,8 +139,8 @@ void add_verify_command(CLI::App& app) {
                   "what the leaf must be good for: 'server' (extKeyUsage serverAuth) or 'client' (clientAuth)")
       ->check(CLI::IsMember({"server", "client"}))
       ->capture_default_str();
-  cmd->add_flag("--allow-cn-fallback", args->allow_cn_fallback,
-                "compatibility: match --host against the subject commonName when the leaf has no subjectAltName");
+  add_policy_option(*cmd, args->policy);
+  cmd->add_flag("--allow-cn-fallback", args->allow_cn_fallback, kAllowCnFallbackHelp);
   cmd->add_option("LEAF", args->leaf_file,
                   "PEM file whose first certificate is verified (further certificates count as intermediates)")
       ->required()

@@ -93,6 +93,22 @@ std::vector<std::string> parse_alpn(std::string_view text) {
   }
 }
 
+void add_policy_option(CLI::App& command, std::string& policy) {
+  command
+      .add_option("--policy", policy,
+                  "certificate rules for the peer's chain: 'rfc5280' (what every conforming verifier enforces) or "
+                  "'web' (rfc5280 plus the CA/Browser Forum certificate profile, as browsers enforce)")
+      ->check(CLI::IsMember({"rfc5280", "web"}))
+      ->default_str("rfc5280");
+}
+
+x509::Policy policy_from_option(const std::string& policy) {
+  if (policy.empty()) return x509::Policy::rfc5280;
+  auto p = x509::parse_policy(policy);
+  if (!p) throw UsageError("--policy: unknown policy '" + policy + "' (rfc5280 or web)");
+  return *p;
+}
+
 x509::PassphraseSource parse_passphrase(std::string_view text) {
   if (text.empty()) return {};
   try {

@@ -8,6 +8,7 @@
 // commands print it and exit with status 2.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -42,6 +43,14 @@ protocol::TraceLevel parse_trace(std::string_view text);
 // ALPN protocol names, comma-separated (RFC 7301 §3.1: each 1 to 255 bytes);
 // an empty name is a UsageError, not silently dropped.
 std::vector<std::string> parse_alpn(std::string_view text);
+// --policy rfc5280|web (x509::Policy, docs/x509.md): which certificate rules
+// the peer's chain must meet. Defined once for verify, client and server.
+void add_policy_option(CLI::App& command, std::string& policy);
+x509::Policy policy_from_option(const std::string& policy);
+// The help text of --allow-cn-fallback (verify and client).
+inline constexpr const char* kAllowCnFallbackHelp =
+    "compatibility: match the host name against the subject commonName when the leaf has no subjectAltName "
+    "(RFC 6125 §6.4.4 legacy; name constraints still apply to the CN)";
 
 x509::PassphraseSource parse_passphrase(std::string_view text);
 std::shared_ptr<const x509::TrustStore> load_trust_store(const std::string& file);

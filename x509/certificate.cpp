@@ -72,26 +72,124 @@ SignatureAlgorithm read_pss_parameters(DerReader& params) {
   return alg;
 }
 
-std::vector<uint32_t> read_general_names(DerReader& seq, std::vector<std::string>& dns, std::vector<Bytes>& ips) {
-  std::vector<uint32_t> other;
+// GeneralName ::= CHOICE { otherName [0], rfc822Name [1] IA5String,
+//   dNSName [2] IA5String, x400Address [3], directoryName [4] Name,
+//   ediPartyName [5], uniformResourceIdentifier [6] IA5String,
+//   iPAddress [7] OCTET STRING, registeredID [8] OBJECT IDENTIFIER }
+// (RFC 5280 §4.2.1.6). The IA5String forms must hold 7-bit ASCII only.
+struct GeneralName {
+  uint32_t tag = 0;
+  std::string text;  // [1], [2], [6]
+  Bytes octets;      // [7]
+  Name directory;    // [4]
+};
+
+GeneralName read_general_name(const Element& e) {
+  if (e.tag.cls != TagClass::context_specific) throw DerError("GeneralName must be context-specific", e.offset);
+  GeneralName g;
+  g.tag = e.tag.number;
+  const bool ia5 = g.tag == 1 || g.tag == 2 || g.tag == 6;
+  if (ia5 || g.tag == 7) {
+    if (e.tag.constructed) throw DerError("GeneralName [" + std::to_string(g.tag) + "] must be primitive", e.offset);
+    if (ia5) g.text = decode_string(asn1::ia5_string, e.content, e.offset);
+    else g.octets.assign(e.content.begin(), e.content.end());
+  } else if (g.tag == 4) {
+    // directoryName [4] is EXPLICIT (Name is a CHOICE).
+    if (!e.tag.constructed) throw DerError("GeneralName directoryName must be constructed", e.offset);
+    DerReader r = reader_for(e);
+    g.directory = read_name(r, "directoryName");
+    r.expect_end("directoryName");
+  } else if (g.tag > 8) {
+    throw DerError("GeneralName choice [" + std::to_string(g.tag) + "] does not exist", e.offset);
+  }
+  return g;
+}
+
+void read_general_names(DerReader& seq, Certificate& c) {
   if (seq.empty()) throw DerError("GeneralNames must not be empty", seq.offset());
   while (!seq.empty()) {
-    Element e = seq.read_any();
-    if (e.tag.cls != TagClass::context_specific) throw DerError("GeneralName must be context-specific", e.offset);
-    if (e.tag.number == 2 && !e.tag.constructed) {
-      // dNSName [2] IA5String
-      const std::string name = decode_string(asn1::ia5_string, e.content, e.offset);
-      dns.push_back(name);
-    } else if (e.tag.number == 7 && !e.tag.constructed) {
-      // iPAddress [7] OCTET STRING: 4 (IPv4) or 16 (IPv6) bytes in a SAN.
-      if (e.content.size() != 4 && e.content.size() != 16)
-        throw DerError("subjectAltName iPAddress must be 4 or 16 bytes", e.offset);
-      ips.emplace_back(e.content.begin(), e.content.end());
-    } else {
-      other.push_back(e.tag.number);
+    const Element e = seq.read_any();
+    GeneralName g = read_general_name(e);
+    switch (g.tag) {
+      case 1: c.san_rfc822_names.push_back(std::move(g.text)); break;
+      case 2: c.san_dns_names.push_back(std::move(g.text)); break;
+      case 4: c.san_directory_names.push_back(std::move(g.directory)); break;
+      case 6: c.san_uris.push_back(std::move(g.text)); break;
+      case 7:
+        // iPAddress: 4 (IPv4) or 16 (IPv6) bytes in a SAN.
+        if (g.octets.size() != 4 && g.octets.size() != 16)
+          throw DerError("subjectAltName iPAddress must be 4 or 16 bytes", e.offset);
+        c.san_ip_addresses.push_back(std::move(g.octets));
+        break;
+      default: c.san_other_forms.push_back(g.tag);
     }
   }
-  return other;
+}
+
+// A mask is a run of one bits then zero bits (a CIDR prefix); anything else
+// has no meaning as a subtree (RFC 5280 §4.2.1.10, RFC 4632 §3.1).
+bool contiguous_mask(ByteView mask) {
+  bool zero_seen = false;
+  for (uint8_t b : mask)
+    for (int i = 7; i >= 0; --i) {
+      const bool one = (b >> i) & 1;
+      if (one && zero_seen) return false;
+      zero_seen = zero_seen || !one;
+    }
+  return true;
+}
+
+// The host part of an rfc822Name or URI constraint: "" (everything), "host"
+// or ".domain" (names below it only; RFC 5280 §4.2.1.10 defines that form
+// for these two). "." alone, "..x", a trailing dot or a wildcard are
+// malformed.
+bool valid_domain_constraint(std::string_view text) {
+  if (text.empty()) return true;
+  if (text.front() == '.') text.remove_prefix(1);
+  return is_ldh_domain(text);
+}
+
+GeneralSubtree subtree_from(GeneralName g, size_t offset) {
+  GeneralSubtree t;
+  t.tag = g.tag;
+  auto malformed = [&](const std::string& what) { throw DerError("nameConstraints " + what, offset); };
+  switch (g.tag) {
+    case 2:
+      // "DNS name restrictions are expressed as host.example.com": RFC 5280
+      // gives the leading-period form to rfc822Name and URI only, so a
+      // dNSName constraint is empty (everything) or a domain name.
+      if (!g.text.empty() && g.text.front() == '.')
+        malformed("dNSName '" + g.text + "' has a leading period, a form RFC 5280 §4.2.1.10 defines only for "
+                  "rfc822Name and URI");
+      if (!g.text.empty() && !is_ldh_domain(g.text)) malformed("dNSName '" + g.text + "' is not a domain name");
+      t.form = GeneralSubtree::Form::dns_name;
+      break;
+    case 1: {
+      const size_t at = g.text.find('@');
+      const bool ok = at == std::string::npos ? valid_domain_constraint(g.text)
+                                              : at > 0 && is_ldh_domain(std::string_view(g.text).substr(at + 1));
+      if (!ok) malformed("rfc822Name '" + g.text + "' is not a mailbox, host or .domain");
+      t.form = GeneralSubtree::Form::rfc822_name;
+      break;
+    }
+    case 6:
+      if (!valid_domain_constraint(g.text)) malformed("uniformResourceIdentifier '" + g.text + "' is not a host or .domain");
+      t.form = GeneralSubtree::Form::uri;
+      break;
+    case 7:
+      if (g.octets.size() != 8 && g.octets.size() != 32) malformed("iPAddress must be 8 or 32 bytes (address and mask)");
+      if (!contiguous_mask(ByteView(g.octets).subspan(g.octets.size() / 2))) malformed("iPAddress mask is not a prefix");
+      t.form = GeneralSubtree::Form::ip_address;
+      t.ip_and_mask = std::move(g.octets);
+      break;
+    case 4:
+      t.form = GeneralSubtree::Form::directory_name;
+      t.directory_name = std::move(g.directory);
+      break;
+    default: t.form = GeneralSubtree::Form::other;
+  }
+  t.text = std::move(g.text);
+  return t;
 }
 
 std::vector<GeneralSubtree> read_general_subtrees(DerReader& r) {
@@ -100,24 +198,24 @@ std::vector<GeneralSubtree> read_general_subtrees(DerReader& r) {
   while (!r.empty()) {
     // GeneralSubtree ::= SEQUENCE { base GeneralName, minimum [0] DEFAULT 0, maximum [1] OPTIONAL }
     DerReader s = r.read_sequence("GeneralSubtree");
-    Element base = s.read_any();
-    GeneralSubtree t;
-    t.tag = base.tag.number;
-    if (base.tag.cls != TagClass::context_specific) throw DerError("GeneralSubtree.base must be a GeneralName", base.offset);
-    if (base.tag.number == 2 && !base.tag.constructed) {
-      t.form = GeneralSubtree::Form::dns_name;
-      t.dns_name = decode_string(asn1::ia5_string, base.content, base.offset);
-    } else if (base.tag.number == 7 && !base.tag.constructed) {
-      if (base.content.size() != 8 && base.content.size() != 32)
-        throw DerError("nameConstraints iPAddress must be 8 or 32 bytes (address and mask)", base.offset);
-      t.form = GeneralSubtree::Form::ip_address;
-      t.ip_and_mask.assign(base.content.begin(), base.content.end());
-    }
+    const Element base = s.read_any();
+    out.push_back(subtree_from(read_general_name(base), base.offset));
     // RFC 5280 §4.2.1.10: minimum MUST be zero and maximum MUST be absent.
     if (!s.empty()) throw DerError("GeneralSubtree minimum/maximum must be absent", s.offset());
-    out.push_back(std::move(t));
   }
   return out;
+}
+
+// SkipCerts ::= INTEGER (0..MAX) under an IMPLICIT tag: the INTEGER rules
+// (minimal, non-negative) apply to the contents.
+int64_t read_implicit_small_integer(const Element& e) {
+  Bytes der{asn1::integer, static_cast<uint8_t>(e.content.size())};
+  if (e.content.size() > 8) throw DerError("SkipCerts too large", e.offset);
+  der.insert(der.end(), e.content.begin(), e.content.end());
+  DerReader r(der, e.offset);
+  const int64_t v = r.read_small_integer("SkipCerts");
+  if (v < 0) throw DerError("SkipCerts must not be negative", e.offset);
+  return v;
 }
 
 uint16_t decode_key_usage(const BitString& bits) {
@@ -153,7 +251,7 @@ bool decode_extension(Certificate& c, const std::string& id, const Element& valu
   } else if (id == oid::subject_alt_name) {
     DerReader s = r.read_sequence("subjectAltName");
     c.has_subject_alt_name = true;
-    c.san_other_forms = read_general_names(s, c.san_dns_names, c.san_ip_addresses);
+    read_general_names(s, c);
   } else if (id == oid::name_constraints) {
     // NameConstraints ::= SEQUENCE { permittedSubtrees [0] IMPLICIT GeneralSubtrees OPTIONAL,
     //                                excludedSubtrees [1] IMPLICIT GeneralSubtrees OPTIONAL }
@@ -167,6 +265,8 @@ bool decode_extension(Certificate& c, const std::string& id, const Element& valu
       DerReader x = reader_for(s.read(TagClass::context_specific, true, 1, "excludedSubtrees"));
       nc.excluded = read_general_subtrees(x);
     }
+    // "Conforming CAs MUST NOT issue certificates where name constraints is an empty sequence."
+    if (nc.permitted.empty() && nc.excluded.empty()) throw DerError("nameConstraints is an empty sequence", s.offset());
     s.expect_end("nameConstraints");
     c.name_constraints = std::move(nc);
   } else if (id == oid::subject_key_identifier) {
@@ -180,9 +280,30 @@ bool decode_extension(Certificate& c, const std::string& id, const Element& valu
       const Element k = s.read(TagClass::context_specific, false, 0, "keyIdentifier");
       c.authority_key_identifier = Bytes(k.content.begin(), k.content.end());
     }
-    if (s.next_is(TagClass::context_specific, 1)) s.read(TagClass::context_specific, true, 1, "authorityCertIssuer");
-    if (s.next_is(TagClass::context_specific, 2)) s.read(TagClass::context_specific, false, 2, "authorityCertSerialNumber");
+    if (s.next_is(TagClass::context_specific, 1)) {
+      s.read(TagClass::context_specific, true, 1, "authorityCertIssuer");
+      c.authority_key_identifier_names_issuer = true;
+    }
+    if (s.next_is(TagClass::context_specific, 2)) {
+      s.read(TagClass::context_specific, false, 2, "authorityCertSerialNumber");
+      c.authority_key_identifier_names_issuer = true;
+    }
     s.expect_end("authorityKeyIdentifier");
+  } else if (id == oid::policy_constraints) {
+    // PolicyConstraints ::= SEQUENCE { requireExplicitPolicy [0] SkipCerts OPTIONAL,
+    //                                  inhibitPolicyMapping [1] SkipCerts OPTIONAL }
+    DerReader s = r.read_sequence("policyConstraints");
+    // "Conforming CAs MUST NOT issue certificates where policy constraints is an empty sequence" (§4.2.1.11).
+    if (s.empty()) throw DerError("policyConstraints is an empty sequence", s.offset());
+    if (s.next_is(TagClass::context_specific, 0))
+      c.require_explicit_policy = read_implicit_small_integer(s.read(TagClass::context_specific, false, 0, "requireExplicitPolicy"));
+    if (s.next_is(TagClass::context_specific, 1)) read_implicit_small_integer(s.read(TagClass::context_specific, false, 1, "inhibitPolicyMapping"));
+    s.expect_end("policyConstraints");
+  } else if (id == oid::certificate_policies || id == oid::policy_mappings || id == oid::inhibit_any_policy ||
+             id == oid::authority_info_access) {
+    // Recognised, not decoded here: path_validation.h says how policies are
+    // treated; the web profile checks authorityInfoAccess.
+    return true;
   } else {
     return false;
   }
@@ -252,6 +373,12 @@ SignatureAlgorithm parse_signature_algorithm(ByteView der) {
   throw UnsupportedError("unsupported signature algorithm " + id + (name.empty() ? "" : " (" + std::string(name) + ")"));
 }
 
+const Extension* Certificate::find_extension(std::string_view id) const {
+  for (const auto& e : extensions)
+    if (e.oid == id) return &e;
+  return nullptr;
+}
+
 Certificate Certificate::parse(ByteView input) {
   Certificate c;
   c.der_.assign(input.begin(), input.end());
@@ -297,8 +424,13 @@ Certificate Certificate::parse(ByteView input) {
     s.read_bit_string("subjectPublicKey");
     s.expect_end("subjectPublicKeyInfo");
   }
-  if (t.next_is(TagClass::context_specific, 1)) t.read(TagClass::context_specific, false, 1, "issuerUniqueID");
-  if (t.next_is(TagClass::context_specific, 2)) t.read(TagClass::context_specific, false, 2, "subjectUniqueID");
+  // RFC 5280 §4.1.2.8: the unique identifiers "MUST only appear if the version is 2 or 3".
+  for (uint32_t tag : {1u, 2u}) {
+    if (!t.next_is(TagClass::context_specific, tag)) continue;
+    const size_t at = t.offset();
+    t.read(TagClass::context_specific, false, tag, tag == 1 ? "issuerUniqueID" : "subjectUniqueID");
+    if (c.version == 1) throw DerError("unique identifier in a version 1 certificate", at);
+  }
   if (auto ext = t.read_optional_explicit(3, "extensions")) {
     if (c.version != 3) throw DerError("extensions in a version " + std::to_string(c.version) + " certificate", ext->offset());
     read_extensions(c, *ext);
@@ -329,12 +461,17 @@ std::vector<Certificate> parse_certificates_pem(std::string_view pem_text) {
   return out;
 }
 
+std::vector<Bytes> certificate_ders(std::string_view text) {
+  if (text.find("-----BEGIN") == std::string_view::npos && !text.empty() && static_cast<uint8_t>(text[0]) == 0x30)
+    return {Bytes(text.begin(), text.end())};  // a single DER certificate
+  return pem_blocks_with_label(text, "CERTIFICATE");
+}
+
 std::vector<Certificate> load_certificates_file(const std::filesystem::path& path) {
   const std::string text = read_text_file(path);
   try {
-    if (text.find("-----BEGIN") == std::string::npos && !text.empty() && static_cast<uint8_t>(text[0]) == 0x30)
-      return {Certificate::parse(as_bytes(text))};  // a single DER certificate
-    auto certs = parse_certificates_pem(text);
+    std::vector<Certificate> certs;
+    for (const Bytes& der : certificate_ders(text)) certs.push_back(Certificate::parse(der));
     if (certs.empty()) throw std::runtime_error("no CERTIFICATE block found");
     return certs;
   } catch (const std::exception& e) {
@@ -384,16 +521,22 @@ std::string describe_extension(const Certificate& c, const Extension& e) {
   } else if (e.oid == oid::subject_alt_name) {
     for (const auto& d : c.san_dns_names) out += "        DNS:" + d + "\n";
     for (const auto& ip : c.san_ip_addresses) out += "        IP:" + format_ip_address(ip) + "\n";
+    for (const auto& m : c.san_rfc822_names) out += "        email:" + m + "\n";
+    for (const auto& u : c.san_uris) out += "        URI:" + u + "\n";
+    for (const auto& d : c.san_directory_names) out += "        DirName:" + d.to_string() + "\n";
     for (uint32_t t : c.san_other_forms) out += "        (GeneralName [" + std::to_string(t) + "], not used by tls12)\n";
   } else if (e.oid == oid::name_constraints && c.name_constraints) {
     auto subtree = [](const GeneralSubtree& s) -> std::string {
-      if (s.form == GeneralSubtree::Form::dns_name) return "DNS:" + s.dns_name;
+      if (s.form == GeneralSubtree::Form::dns_name) return "DNS:" + s.text;
+      if (s.form == GeneralSubtree::Form::rfc822_name) return "email:" + s.text;
+      if (s.form == GeneralSubtree::Form::uri) return "URI:" + s.text;
+      if (s.form == GeneralSubtree::Form::directory_name) return "DirName:" + s.directory_name.to_string();
       if (s.form == GeneralSubtree::Form::ip_address) {
         const size_t half = s.ip_and_mask.size() / 2;
         return "IP:" + format_ip_address(ByteView(s.ip_and_mask).first(half)) + "/" +
                format_ip_address(ByteView(s.ip_and_mask).subspan(half));
       }
-      return "(GeneralName [" + std::to_string(s.tag) + "], not checked by tls12)";
+      return "(GeneralName [" + std::to_string(s.tag) + "], a form tls12 cannot process: chains through this CA fail)";
     };
     for (const auto& s : c.name_constraints->permitted) out += "        permitted " + subtree(s) + "\n";
     for (const auto& s : c.name_constraints->excluded) out += "        excluded " + subtree(s) + "\n";

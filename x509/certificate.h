@@ -14,7 +14,10 @@
 // not any re-encoding of the parsed fields. The extensions path validation
 // needs are decoded (§4.2.1.1 authorityKeyIdentifier, .2 subjectKeyIdentifier,
 // .3 keyUsage, .6 subjectAltName, .9 basicConstraints, .10 nameConstraints,
-// .12 extKeyUsage); any other extension is kept raw, and if one of those is
+// .11 policyConstraints, .12 extKeyUsage); certificatePolicies, policyMappings,
+// inhibitAnyPolicy and authorityInfoAccess are recognised (see
+// path_validation.h for what that means for policies); any other extension
+// is kept raw, and if one of those is
 // marked critical the certificate is unusable (§4.2: "A certificate-using
 // system MUST reject the certificate if it encounters a critical extension it
 // does not recognize").
@@ -50,12 +53,18 @@ struct BasicConstraints {
   std::optional<int64_t> path_len_constraint;
 };
 
-// GeneralName forms tls12 understands in subjectAltName and nameConstraints.
+// A GeneralSubtree of nameConstraints (RFC 5280 §4.2.1.10). The five forms
+// path validation processes are decoded; otherName, x400Address,
+// ediPartyName and registeredID are kept as `other` with their choice number,
+// and a CA that constrains one of them fails validation (we cannot process it).
+// The syntax of each constraint is checked when the certificate is parsed, so
+// a malformed constraint makes the certificate malformed.
 struct GeneralSubtree {
-  enum class Form { dns_name, ip_address, other };
+  enum class Form { dns_name, ip_address, rfc822_name, uri, directory_name, other };
   Form form = Form::other;
-  std::string dns_name;  // dNSName constraint ("example.com", ".example.com")
+  std::string text;      // dNSName ("example.com", ".example.com"), rfc822Name or URI host constraint
   Bytes ip_and_mask;     // iPAddress constraint: address then mask (8 or 32 bytes)
+  Name directory_name;   // directoryName constraint: an RDN-sequence prefix
   uint32_t tag = 0;      // the GeneralName choice number
 };
 
@@ -103,11 +112,20 @@ class Certificate {
   bool has_subject_alt_name = false;
   std::vector<std::string> san_dns_names;
   std::vector<Bytes> san_ip_addresses;  // 4 or 16 bytes each
-  std::vector<uint32_t> san_other_forms;  // GeneralName tags we keep but do not match
+  std::vector<std::string> san_rfc822_names;
+  std::vector<std::string> san_uris;
+  std::vector<Name> san_directory_names;
+  std::vector<uint32_t> san_other_forms;  // GeneralName tags we keep but do not match (0, 3, 5, 8)
   std::optional<NameConstraints> name_constraints;
   std::optional<Bytes> subject_key_identifier;
   std::optional<Bytes> authority_key_identifier;  // keyIdentifier only
+  bool authority_key_identifier_names_issuer = false;  // authorityCertIssuer or authorityCertSerialNumber present
+  std::optional<int64_t> require_explicit_policy;      // policyConstraints (RFC 5280 §4.2.1.11)
   std::vector<std::string> unknown_critical_extensions;
+
+  // The extension with this OID, or nullptr.
+  const Extension* find_extension(std::string_view oid) const;
+  bool is_ca() const { return basic_constraints && basic_constraints->ca; }
 
   // The subject's key; throws UnsupportedError / DerError / std::invalid_argument.
   PublicKey public_key(crypto::RsaKeyPolicy policy = crypto::RsaKeyPolicy::standard) const;
@@ -124,6 +142,10 @@ class Certificate {
   size_t tbs_length_ = 0;
 };
 
+// The DER of each certificate in a file's text: the text itself if it is a
+// single DER certificate, else every CERTIFICATE block of the PEM text (an
+// empty list when there is none). Throws for malformed PEM/base64.
+std::vector<Bytes> certificate_ders(std::string_view file_text);
 // Every CERTIFICATE block of a PEM text / file, in order.
 std::vector<Certificate> parse_certificates_pem(std::string_view pem_text);
 std::vector<Certificate> load_certificates_file(const std::filesystem::path& path);

@@ -8,18 +8,18 @@
 
 namespace tls12::x509 {
 
-namespace {
-
-std::string lower(std::string_view s) {
+std::string ascii_lowercase(std::string_view s) {
   std::string out(s);
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 
+namespace {
+
 std::string normalise(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // "example.com." is absolute form
-  return lower(name);
+  return ascii_lowercase(name);
 }
 
 std::vector<std::string_view> labels(std::string_view name) {
@@ -48,10 +48,29 @@ bool valid_reference(std::string_view host) {
 
 }  // namespace
 
+bool is_ldh_domain(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  for (std::string_view label : labels(name)) {
+    if (label.empty() || label.size() > 63) return false;
+    for (char c : label)
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+bool is_presented_dns_id(std::string_view presented_in) {
+  const std::string presented = normalise(presented_in);
+  if (presented.rfind("*.", 0) == 0) {
+    const std::string_view base = std::string_view(presented).substr(2);
+    return valid_reference(base) && base.find('.') != std::string_view::npos;
+  }
+  return valid_reference(presented);
+}
+
 bool dns_name_matches(std::string_view presented_in, std::string_view host_in) {
   const std::string presented = normalise(presented_in);
   const std::string host = normalise(host_in);
-  if (!valid_reference(host) || presented.empty()) return false;
+  if (!valid_reference(host) || !is_presented_dns_id(presented)) return false;
   if (presented.find('*') == std::string::npos) return presented == host;
   // RFC 6125 §6.4.3 with the strict choices: '*' only as the entire left-most
   // label, exactly one '*', at least two labels after it, matching one whole

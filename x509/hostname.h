@@ -24,6 +24,18 @@
 
 namespace tls12::x509 {
 
+// ASCII lower case (host names compare case-insensitively in ASCII only,
+// RFC 6125 §6.4.1; no locale).
+std::string ascii_lowercase(std::string_view s);
+// "example.com": labels of 1..63 letters, digits and hyphens, at most 253
+// octets, no trailing dot, no wildcard (RFC 1034 §3.5, RFC 5890 §2.3.1 LDH).
+bool is_ldh_domain(std::string_view name);
+// Whether a presented identifier (a SAN dNSName or, with the fallback, a CN)
+// can match any host at all under the rules below: a host name, or "*." and a
+// host name of at least two labels. Matching and name constraints use this
+// one predicate, so a CN the fallback could match is always a name the
+// constraints see.
+bool is_presented_dns_id(std::string_view presented);
 // Whether one presented DNS identifier (possibly a wildcard) matches `host`.
 bool dns_name_matches(std::string_view presented, std::string_view host);
 bool certificate_matches_hostname(const Certificate& cert, std::string_view host,

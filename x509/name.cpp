@@ -119,21 +119,34 @@ std::vector<std::string> Name::common_names() const {
   return out;
 }
 
+namespace {
+
+// RDN i of `a` and of `b` hold the same attributes (§7.1 comparison).
+bool rdns_equal(const Name& a, const Name& b, size_t i) {
+  if (a.rdns[i].size() != b.rdns[i].size()) return false;
+  for (size_t k = 0; k < a.rdns[i].size(); ++k) {
+    const auto& x = a.rdns[i][k];
+    const auto& y = b.rdns[i][k];
+    if (x.type != y.type) return false;
+    const bool x_string = is_string_tag(x.value_tag);
+    const bool y_string = is_string_tag(y.value_tag);
+    if (x_string != y_string) return false;
+    if (x_string ? fold(x.value) != fold(y.value) : x.value != y.value) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool names_match(const Name& a, const Name& b) {
   if (a.der == b.der) return true;
-  if (a.rdns.size() != b.rdns.size()) return false;
-  for (size_t i = 0; i < a.rdns.size(); ++i) {
-    if (a.rdns[i].size() != b.rdns[i].size()) return false;
-    for (size_t k = 0; k < a.rdns[i].size(); ++k) {
-      const auto& x = a.rdns[i][k];
-      const auto& y = b.rdns[i][k];
-      if (x.type != y.type) return false;
-      const bool x_string = is_string_tag(x.value_tag);
-      const bool y_string = is_string_tag(y.value_tag);
-      if (x_string != y_string) return false;
-      if (x_string ? fold(x.value) != fold(y.value) : x.value != y.value) return false;
-    }
-  }
+  return a.rdns.size() == b.rdns.size() && name_starts_with(b, a);
+}
+
+bool name_starts_with(const Name& name, const Name& prefix) {
+  if (prefix.rdns.size() > name.rdns.size()) return false;
+  for (size_t i = 0; i < prefix.rdns.size(); ++i)
+    if (!rdns_equal(prefix, name, i)) return false;
   return true;
 }
 

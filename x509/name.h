@@ -46,5 +46,8 @@ Name parse_name(ByteView der);
 // attributes in the same RDN structure with string values equal after ASCII
 // case folding and collapsing of inner whitespace.
 bool names_match(const Name& a, const Name& b);
+// Whether the RDN sequence of `name` begins with that of `prefix`, each RDN
+// compared as above: the directoryName subtree test of RFC 5280 §4.2.1.10.
+bool name_starts_with(const Name& name, const Name& prefix);
 
 }  // namespace tls12::x509

@@ -14,6 +14,7 @@ inline constexpr std::string_view common_name = "2.5.4.3";
 inline constexpr std::string_view country_name = "2.5.4.6";
 inline constexpr std::string_view organization_name = "2.5.4.10";
 inline constexpr std::string_view organizational_unit_name = "2.5.4.11";
+inline constexpr std::string_view email_address = "1.2.840.113549.1.9.1";  // PKCS #9, RFC 5280 §4.1.2.6
 
 // Certificate extensions (RFC 5280 §4.2.1).
 inline constexpr std::string_view subject_key_identifier = "2.5.29.14";
@@ -21,6 +22,11 @@ inline constexpr std::string_view key_usage = "2.5.29.15";
 inline constexpr std::string_view subject_alt_name = "2.5.29.17";
 inline constexpr std::string_view basic_constraints = "2.5.29.19";
 inline constexpr std::string_view name_constraints = "2.5.29.30";
+inline constexpr std::string_view certificate_policies = "2.5.29.32";
+inline constexpr std::string_view policy_mappings = "2.5.29.33";
+inline constexpr std::string_view policy_constraints = "2.5.29.36";
+inline constexpr std::string_view inhibit_any_policy = "2.5.29.54";
+inline constexpr std::string_view authority_info_access = "1.3.6.1.5.5.7.1.1";
 inline constexpr std::string_view authority_key_identifier = "2.5.29.35";
 inline constexpr std::string_view ext_key_usage = "2.5.29.37";
 

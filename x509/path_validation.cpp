@@ -9,8 +9,10 @@
 
 #include "x509/der.h"
 #include "x509/hostname.h"
+#include "x509/name_constraints.h"
 #include "x509/oid.h"
 #include "x509/pem.h"
+#include "x509/profile.h"
 
 namespace tls12::x509 {
 
@@ -33,8 +35,18 @@ std::string_view reason_name(Reason r) {
     case Reason::hostname_mismatch: return "hostname_mismatch";
     case Reason::ip_address_mismatch: return "ip_address_mismatch";
     case Reason::chain_too_long: return "chain_too_long";
+    case Reason::profile_violation: return "profile_violation";
+    case Reason::unsupported_policy: return "unsupported_policy";
   }
   return "unknown";
+}
+
+std::string_view policy_name(Policy policy) { return policy == Policy::web ? "web" : "rfc5280"; }
+
+std::optional<Policy> parse_policy(std::string_view text) {
+  if (text == "rfc5280") return Policy::rfc5280;
+  if (text == "web") return Policy::web;
+  return std::nullopt;
 }
 
 void TrustStore::add_pem(std::string_view pem_text) {
@@ -60,175 +72,170 @@ struct Failure {
   std::string message;
 };
 
-std::string quoted(const Certificate& c) { return "certificate '" + c.display_name() + "'"; }
-
-// ---- name constraints (RFC 5280 §4.2.1.10) -----------------------------------
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+// "certificate at depth 1 'CN=tls12 Test Intermediate CA,O=tls12 test'":
+// every message names the certificate by its place in the path (0 is the
+// leaf) and its subject.
+std::string at_depth(const Certificate& c, size_t depth) {
+  return "certificate at depth " + std::to_string(depth) + " '" + c.display_name() + "'";
 }
 
-// "Any DNS name that can be constructed by simply adding zero or more labels
-// to the left-hand side of the name satisfies the name constraint"; a
-// constraint with a leading '.' (a common extension) admits subdomains only.
-bool dns_within(std::string_view name_in, std::string_view constraint_in) {
-  std::string name = lower(name_in), constraint = lower(constraint_in);
-  if (!name.empty() && name.back() == '.') name.pop_back();
-  if (constraint.empty()) return true;
-  if (constraint[0] == '.') return name.size() > constraint.size() && name.ends_with(constraint);
-  if (name == constraint) return true;
-  return name.size() > constraint.size() && name.ends_with(constraint) && name[name.size() - constraint.size() - 1] == '.';
-}
-
-bool ip_within(ByteView ip, ByteView address_and_mask) {
-  if (address_and_mask.size() != 2 * ip.size()) return false;
-  const size_t n = ip.size();
-  for (size_t i = 0; i < n; ++i)
-    if ((ip[i] & address_and_mask[n + i]) != (address_and_mask[i] & address_and_mask[n + i])) return false;
-  return true;
-}
-
-template <class Matches>
-std::optional<std::string> check_against(const NameConstraints& nc, GeneralSubtree::Form form, Matches matches) {
-  bool any_permitted = false, permitted = false;
-  for (const auto& s : nc.permitted) {
-    if (s.form != form) continue;
-    any_permitted = true;
-    permitted = permitted || matches(s);
-  }
-  if (any_permitted && !permitted) return "is outside the permitted subtrees";
-  for (const auto& s : nc.excluded)
-    if (s.form == form && matches(s)) return "is inside an excluded subtree";
-  return std::nullopt;
-}
-
-// Looks like a host name (so the CN of a leaf without SAN is subject to DNS
-// constraints, as OpenSSL also does).
-bool looks_like_hostname(std::string_view s) {
-  if (s.empty() || s.find('.') == std::string_view::npos) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '*';
-  });
-}
-
-std::optional<Failure> check_name_constraints(const Certificate& ca, const Certificate& subject, bool is_leaf) {
-  const NameConstraints& nc = *ca.name_constraints;
-  std::vector<std::string> dns = subject.san_dns_names;
-  if (is_leaf && dns.empty())
-    for (const auto& cn : subject.subject.common_names())
-      if (looks_like_hostname(cn)) dns.push_back(cn);
-  for (const auto& name : dns) {
-    auto bad = check_against(nc, GeneralSubtree::Form::dns_name,
-                             [&](const GeneralSubtree& s) { return dns_within(name, s.dns_name); });
-    if (bad)
-      return Failure{Reason::name_constraints_violation,
-                     quoted(subject) + ": DNS name " + name + " " + *bad + " of the nameConstraints of " + quoted(ca)};
-  }
-  for (const auto& ip : subject.san_ip_addresses) {
-    auto bad = check_against(nc, GeneralSubtree::Form::ip_address,
-                             [&](const GeneralSubtree& s) { return ip_within(ip, s.ip_and_mask); });
-    if (bad)
-      return Failure{Reason::name_constraints_violation, quoted(subject) + ": IP address " + format_ip_address(ip) +
-                                                             " " + *bad + " of the nameConstraints of " + quoted(ca)};
-  }
-  return std::nullopt;
-}
-
-// ---- per-certificate rules -------------------------------------------------
+using Path = std::vector<const Certificate*>;
 
 bool has_purpose(const Certificate& c, std::string_view purpose) {
   const auto& eku = *c.ext_key_usage;
   return std::find(eku.begin(), eku.end(), purpose) != eku.end();
 }
 
-std::optional<Failure> check_validity(const Certificate& c, int64_t now) {
+std::optional<Failure> check_validity(const Certificate& c, size_t depth, int64_t now) {
   if (now < c.not_before)
-    return Failure{Reason::not_yet_valid, quoted(c) + " is not valid before " + format_time(c.not_before) +
-                                              " (checked at " + format_time(now) + ")"};
+    return Failure{Reason::not_yet_valid, at_depth(c, depth) + " is not valid before " + format_time(c.not_before) +
+                                              " (checked at " + format_time(now) + "; RFC 5280 §4.1.2.5)"};
   if (now > c.not_after)
-    return Failure{Reason::expired,
-                   quoted(c) + " expired at " + format_time(c.not_after) + " (checked at " + format_time(now) + ")"};
+    return Failure{Reason::expired, at_depth(c, depth) + " expired at " + format_time(c.not_after) + " (checked at " +
+                                        format_time(now) + "; RFC 5280 §4.1.2.5)"};
   return std::nullopt;
 }
 
 // RFC 5280 §6.1.4 (k), (l), (m), (n): what makes a certificate fit to issue others.
-std::optional<Failure> check_issuer_rules(const std::vector<const Certificate*>& path, size_t i) {
+std::optional<Failure> check_issuer_rules(const Path& path, size_t i) {
   const Certificate& c = *path[i];
   const bool anchor = i + 1 == path.size();
   // A v1 trust anchor predates basicConstraints; trusting it is the user's choice.
-  if (!(anchor && c.version == 1)) {
-    if (!c.basic_constraints || !c.basic_constraints->ca)
-      return Failure{Reason::not_a_ca, quoted(c) + " issued " + quoted(*path[i - 1]) +
-                                           " but is not a CA (basicConstraints cA=TRUE is required, RFC 5280 §4.2.1.9)"};
-  }
+  if (!(anchor && c.version == 1) && !c.is_ca())
+    return Failure{Reason::not_a_ca, at_depth(c, i) + " issued " + at_depth(*path[i - 1], i - 1) +
+                                         " but is not a CA (basicConstraints cA=TRUE is required, RFC 5280 §4.2.1.9)"};
   if (c.key_usage && !c.has_key_usage(KeyUsageBit::key_cert_sign))
-    return Failure{Reason::bad_key_usage,
-                   quoted(c) + " has keyUsage without keyCertSign, so it may not sign certificates (RFC 5280 §4.2.1.3)"};
+    return Failure{Reason::bad_key_usage, at_depth(c, i) +
+                                              " has keyUsage without keyCertSign, so it may not sign certificates "
+                                              "(RFC 5280 §4.2.1.3)"};
   if (c.basic_constraints && c.basic_constraints->path_len_constraint) {
-    // Intermediate CAs below this one, not counting self-issued ones (§6.1.4 (l)).
+    // Intermediate CAs below this one: neither the leaf (even when it is a CA
+    // certificate) nor self-issued ones count (§4.2.1.9, §6.1.4 (l)).
     int64_t below = 0;
     for (size_t j = 1; j < i; ++j)
       if (!path[j]->is_self_issued()) ++below;
     if (below > *c.basic_constraints->path_len_constraint)
       return Failure{Reason::path_length_exceeded,
-                     quoted(c) + " has pathLenConstraint=" + std::to_string(*c.basic_constraints->path_len_constraint) +
-                         " but " + std::to_string(below) + " CA certificate(s) follow it in the path"};
+                     at_depth(c, i) + " has pathLenConstraint=" +
+                         std::to_string(*c.basic_constraints->path_len_constraint) + " but " + std::to_string(below) +
+                         " intermediate CA certificate(s) follow it in the path (RFC 5280 §4.2.1.9)"};
   }
   return std::nullopt;
 }
 
-std::optional<Failure> check_purpose(const Certificate& c, bool leaf, Purpose purpose) {
+// An extKeyUsage that is present must allow the role (RFC 5280 §4.2.1.12);
+// in an intermediate, anyExtendedKeyUsage allows it too. The leaf's keyUsage
+// is checked by the handshake, where the key is used (RFC 5246 §7.4.2).
+std::optional<Failure> check_purpose(const Certificate& c, size_t depth, Purpose purpose) {
   const std::string_view wanted = purpose == Purpose::server ? oid::server_auth : oid::client_auth;
   const char* wanted_name = purpose == Purpose::server ? "serverAuth" : "clientAuth";
-  if (c.ext_key_usage && !has_purpose(c, wanted) && (leaf || !has_purpose(c, oid::any_extended_key_usage)))
+  if (c.ext_key_usage && !has_purpose(c, wanted) && (depth == 0 || !has_purpose(c, oid::any_extended_key_usage)))
     return Failure{Reason::bad_extended_key_usage,
-                   quoted(c) + " has extKeyUsage without " + wanted_name + " (RFC 5280 §4.2.1.12)"};
-  if (leaf && c.key_usage) {
-    // A TLS 1.2 server key signs (ECDHE/DHE) or decrypts (RSA key exchange);
-    // a client key signs CertificateVerify.
-    const bool fits = c.has_key_usage(KeyUsageBit::digital_signature) || c.has_key_usage(KeyUsageBit::key_agreement) ||
-                      (purpose == Purpose::server && c.has_key_usage(KeyUsageBit::key_encipherment));
-    if (!fits)
-      return Failure{Reason::bad_key_usage, quoted(c) + " has keyUsage that allows no TLS " +
-                                                (purpose == Purpose::server ? "server" : "client") + " key use"};
+                   at_depth(c, depth) + " has extKeyUsage without " + wanted_name + " (RFC 5280 §4.2.1.12)"};
+  return std::nullopt;
+}
+
+CertRole role_of(const Path& path, size_t i) {
+  if (i == 0) return CertRole::leaf;
+  return i + 1 == path.size() ? CertRole::anchor : CertRole::intermediate;
+}
+
+// From the trust anchor down, as RFC 5280 §6.1 processes a path: a CA's
+// fault is reported before the faults it causes below it.
+std::optional<Failure> check_profiles(const Path& path, const VerifyOptions& options) {
+  for (size_t i = path.size(); i-- > 0;) {
+    const Certificate& c = *path[i];
+    if (!c.unknown_critical_extensions.empty())
+      return Failure{Reason::unknown_critical_extension, at_depth(c, i) + " has critical extension " +
+                                                             c.unknown_critical_extensions.front() +
+                                                             " that tls12 does not process (RFC 5280 §4.2)"};
+    // The pinned self-signed leaf is the anchor too: it is checked as a leaf.
+    if (i > 0 && path[i] == path[0]) continue;
+    if (auto p = profile_problem(c, role_of(path, i), options.policy, options.purpose))
+      return Failure{p->reason, at_depth(c, i) + " " + p->what};
   }
   return std::nullopt;
 }
 
-std::optional<Failure> check_path(const std::vector<const Certificate*>& path, const VerifyOptions& options,
-                                  int64_t now, const std::optional<Bytes>& ip) {
-  for (const Certificate* c : path)
-    if (!c->unknown_critical_extensions.empty())
-      return Failure{Reason::unknown_critical_extension,
-                     quoted(*c) + " has critical extension " + c->unknown_critical_extensions.front() +
-                         " that tls12 does not process (RFC 5280 §4.2)"};
-  for (const Certificate* c : path)
-    if (auto f = check_validity(*c, now)) return f;
+// RFC 5280 §6.1.3 (b)-(c) for every CA with nameConstraints and every
+// certificate below it (self-issued intermediates excepted, §6.1.3 (b)).
+std::optional<Failure> check_name_constraints(const Path& path, size_t& budget) {
+  for (size_t i = 1; i < path.size(); ++i) {
+    if (!path[i]->name_constraints) continue;
+    const NameConstraints& nc = *path[i]->name_constraints;
+    if (auto form = unprocessable_name_constraint(nc))
+      return Failure{Reason::name_constraints_violation,
+                     at_depth(*path[i], i) + " constrains the " + *form +
+                         " name form, which tls12 cannot process (RFC 5280 §4.2.1.10: process it or reject)"};
+    for (size_t j = 0; j < i; ++j) {
+      if (j > 0 && path[j]->is_self_issued()) continue;
+      if (auto problem = name_constraints_problem(nc, *path[j], j == 0, budget))
+        return Failure{Reason::name_constraints_violation, at_depth(*path[j], j) + ": " + *problem +
+                                                               " of the nameConstraints of " + at_depth(*path[i], i) +
+                                                               " (RFC 5280 §4.2.1.10)"};
+    }
+  }
+  return std::nullopt;
+}
+
+// Certificate policies are not processed, so the policy tree of RFC 5280
+// §6.1.2-§6.1.5 is never built. With no initial policy set and
+// initial-explicit-policy off (what a TLS peer uses), that tree can only
+// reject a path once explicit_policy reaches 0, which happens only through
+// requireExplicitPolicy: in an intermediate with SkipCerts k when at most k-1
+// non-self-issued intermediates follow it (the wrap-up counts the leaf,
+// §6.1.5 (a)), or 0 in the leaf (§6.1.5 (b)). Such a path is refused rather
+// than accepted unchecked; any other path is decided correctly without it.
+std::optional<Failure> check_explicit_policy(const Path& path) {
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    const auto& k = path[i]->require_explicit_policy;
+    if (!k) continue;
+    int64_t following = 0;
+    for (size_t j = 1; j < i; ++j)
+      if (!path[j]->is_self_issued()) ++following;
+    if ((i == 0 && *k == 0) || (i > 0 && *k <= following + 1))
+      return Failure{Reason::unsupported_policy,
+                     at_depth(*path[i], i) + " has policyConstraints requireExplicitPolicy=" + std::to_string(*k) +
+                         ", which needs certificate policy processing (RFC 5280 §6.1.4 (i), §6.1.5); tls12 does not "
+                         "process certificate policies"};
+  }
+  return std::nullopt;
+}
+
+std::optional<Failure> check_identity(const Certificate& leaf, const VerifyOptions& options,
+                                      const std::optional<Bytes>& ip) {
+  if (options.hostname && !certificate_matches_hostname(leaf, *options.hostname, options.allow_common_name_fallback)) {
+    if (!leaf.has_subject_alt_name && !options.allow_common_name_fallback)
+      return Failure{Reason::hostname_mismatch,
+                     at_depth(leaf, 0) + " has no subjectAltName, so it names no host name (RFC 6125 §6.4.4: the "
+                                         "subject CN is not used); reissue it with -addext \"subjectAltName=DNS:" +
+                         *options.hostname + "\", or accept the CN with --allow-cn-fallback"};
+    return Failure{Reason::hostname_mismatch, at_depth(leaf, 0) + " is not valid for host name " + *options.hostname +
+                                                  " (subjectAltName DNS names, RFC 6125 §6.4)"};
+  }
+  if (ip && !certificate_matches_ip(leaf, *ip))
+    return Failure{Reason::ip_address_mismatch,
+                   at_depth(leaf, 0) + " is not valid for IP address " + *options.ip_address +
+                       (leaf.has_subject_alt_name ? std::string(" (subjectAltName iPAddress, RFC 5280 §4.2.1.6)")
+                                                  : " (it has no subjectAltName; reissue it with -addext "
+                                                    "\"subjectAltName=IP:" + *options.ip_address + "\")")};
+  return std::nullopt;
+}
+
+std::optional<Failure> check_path(const Path& path, const VerifyOptions& options, int64_t now,
+                                  const std::optional<Bytes>& ip, size_t& budget) {
+  if (auto f = check_profiles(path, options)) return f;
+  for (size_t i = 0; i < path.size(); ++i)
+    if (auto f = check_validity(*path[i], i, now)) return f;
   for (size_t i = 1; i < path.size(); ++i)
     if (auto f = check_issuer_rules(path, i)) return f;
   // The leaf (even when it is itself the trust anchor) and the intermediates;
   // a trust anchor above them is trusted for whatever purpose the user chose.
-  for (size_t i = 0; i < path.size(); ++i)
-    if (i == 0 || i + 1 < path.size())
-      if (auto f = check_purpose(*path[i], i == 0, options.purpose)) return f;
-  for (size_t i = 1; i < path.size(); ++i) {
-    if (!path[i]->name_constraints) continue;
-    for (size_t j = 0; j < i; ++j) {
-      if (j > 0 && path[j]->is_self_issued()) continue;  // RFC 5280 §6.1.3 (b)
-      if (auto f = check_name_constraints(*path[i], *path[j], j == 0)) return f;
-    }
-  }
-  const Certificate& leaf = *path.front();
-  if (options.hostname && !certificate_matches_hostname(leaf, *options.hostname, options.allow_common_name_fallback))
-    return Failure{Reason::hostname_mismatch, quoted(leaf) + " is not valid for host name " + *options.hostname +
-                                                  " (subjectAltName DNS names, RFC 6125)"};
-  if (ip && !certificate_matches_ip(leaf, *ip))
-    return Failure{Reason::ip_address_mismatch, quoted(leaf) + " is not valid for IP address " + *options.ip_address +
-                                                    " (subjectAltName iPAddress)"};
-  return std::nullopt;
+  for (size_t i = 0; i + 1 < path.size() || i == 0; ++i)
+    if (auto f = check_purpose(*path[i], i, options.purpose)) return f;
+  if (auto f = check_name_constraints(path, budget)) return f;
+  if (auto f = check_explicit_policy(path)) return f;
+  return check_identity(*path.front(), options, ip);
 }
 
 // ---- path building ------------------------------------------------------------
@@ -276,22 +283,29 @@ class PathBuilder {
     return ok;
   }
 
+  // `c` is at the end of the path being built; its issuer would come next.
   bool verify_issuer_signature(const Certificate& issuer, const Certificate& c) {
+    const size_t depth = path_.size() - 1;
+    auto quoted_c = at_depth(c, depth);
+    auto quoted_issuer = "its candidate issuer " + at_depth(issuer, depth + 1);
     if (!c.signature_algorithm) {
       note(2, Reason::unsupported_algorithm,
-           quoted(c) + " is signed with " + c.signature_algorithm_oid + ": " + c.signature_algorithm_problem);
+           quoted_c + " is signed with " + c.signature_algorithm_oid + ": " + c.signature_algorithm_problem +
+               " (RFC 5280 §4.1.1.2)");
       return false;
     }
     std::optional<PublicKey> key;
     try {
       key = issuer.public_key(crypto::RsaKeyPolicy::standard);
     } catch (const std::exception& e) {
-      note(2, Reason::unsupported_algorithm, quoted(issuer) + " has a key tls12 cannot use: " + e.what());
+      note(2, Reason::unsupported_algorithm, quoted_issuer + " has a key tls12 cannot use: " + e.what() +
+                                                 " (RFC 5280 §4.1.2.7)");
       return false;
     }
     if (!verify_signature(*key, *c.signature_algorithm, c.tbs_certificate(), c.signature_value)) {
-      note(2, Reason::bad_signature, "the signature on " + quoted(c) + " (" + c.signature_algorithm->name() +
-                                         ") does not verify with the key of " + quoted(issuer));
+      note(2, Reason::bad_signature, "the signature on " + quoted_c + " (" + c.signature_algorithm->name() +
+                                         ") does not verify with the key of " + quoted_issuer +
+                                         " (RFC 5280 §6.1.3 (a)(1))");
       return false;
     }
     return true;
@@ -310,8 +324,8 @@ class PathBuilder {
   // libraries). Real chains need a handful of steps.
   bool extend() {
     if (++steps_ > kMaxSearchSteps) {
-      note(3, Reason::chain_too_long, "path building from " + quoted(*path_.front()) + " gave up after trying " +
-                                          std::to_string(kMaxSearchSteps) + " partial paths");
+      note(3, Reason::chain_too_long, "path building from " + at_depth(*path_.front(), 0) + " gave up after trying " +
+                                          std::to_string(kMaxSearchSteps) + " partial paths (a tls12 work limit; RFC 4158 §2.4)");
       return false;
     }
     const Certificate& current = *path_.back();
@@ -319,7 +333,7 @@ class PathBuilder {
       if (!may_have_issued(anchor, current) || !signature_ok(anchor, current)) continue;
       std::vector<const Certificate*> full = path_;
       full.push_back(&anchor);
-      if (auto f = check_path(full, options_, now_, ip_)) {
+      if (auto f = check_path(full, options_, now_, ip_, budget_)) {
         note(4, f->reason, f->message);
         continue;
       }
@@ -328,7 +342,8 @@ class PathBuilder {
     }
     if (path_.size() + 1 >= options_.max_depth) {
       note(1, Reason::chain_too_long, "no path to a trust anchor within " + std::to_string(options_.max_depth) +
-                                          " certificates from " + quoted(*path_.front()));
+                                          " certificates from " + at_depth(*path_.front(), 0) +
+                                          " (a tls12 depth limit; RFC 4158 §2.4)");
       return false;
     }
     for (const auto& candidate : untrusted_) {
@@ -353,7 +368,7 @@ class PathBuilder {
   }
 
   VerifyResult finish_with(std::vector<const Certificate*> full) {
-    if (auto f = check_path(full, options_, now_, ip_)) {
+    if (auto f = check_path(full, options_, now_, ip_, budget_)) {
       VerifyResult r;
       r.reason = f->reason;
       r.message = f->message;
@@ -379,6 +394,7 @@ class PathBuilder {
   int best_rank_ = -1;
   static constexpr size_t kMaxSearchSteps = 1000;
   size_t steps_ = 0;
+  size_t budget_ = kNameConstraintComparisons;  // shared by every path tried
   std::map<std::pair<const Certificate*, const Certificate*>, bool> signatures_;
   Failure best_{Reason::unknown_issuer, ""};
 };
@@ -399,8 +415,8 @@ VerifyResult verify_chain(const Certificate& leaf, std::span<const Certificate> 
   PathBuilder builder(untrusted, trust, options, now, std::move(ip));
   VerifyResult r = builder.run(leaf);
   if (r.reason == Reason::unknown_issuer && r.message.empty())
-    r.message = quoted(leaf) + ": no trusted issuer found for '" + leaf.issuer.to_string() +
-                "' (no chain from it reaches a certificate in the trust store)";
+    r.message = at_depth(leaf, 0) + ": no trusted issuer found for '" + leaf.issuer.to_string() +
+                "' (no chain from it reaches a certificate in the trust store, RFC 5280 §6.1)";
   return r;
 }
 
@@ -418,7 +434,8 @@ VerifyResult verify_chain_der(std::span<const Bytes> certificate_list, const Tru
       certs.push_back(Certificate::parse(certificate_list[i]));
     } catch (const std::exception& e) {
       r.reason = Reason::malformed;
-      r.message = "certificate " + std::to_string(i) + " of the chain does not parse: " + e.what();
+      r.message = "certificate " + std::to_string(i) + " of the chain (depth " + std::to_string(i) +
+                  " as sent) does not parse: " + e.what() + " (RFC 5280 §4.1, X.690 DER)";
       return r;
     }
   }

@@ -16,11 +16,20 @@
 //   - every CA has basicConstraints cA=TRUE (§4.2.1.9), respects its
 //     pathLenConstraint, and has keyCertSign if it has keyUsage (§4.2.1.3);
 //   - no certificate has an unrecognised critical extension (§4.2);
-//   - the leaf's extKeyUsage (if present) allows serverAuth or clientAuth, and
-//     its keyUsage (if present) allows a TLS key exchange;
-//   - nameConstraints (§4.2.1.10, dNSName and iPAddress) of every CA hold for
-//     every name below it;
+//   - the extKeyUsage of the leaf and intermediates (if present) allows
+//     serverAuth or clientAuth; the leaf's keyUsage is checked where the
+//     handshake uses the key (RFC 5246 §7.4.2), not here, so a CA certificate
+//     is a valid end-entity certificate;
+//   - nameConstraints (§4.2.1.10, name_constraints.h) of every CA hold for
+//     every name below it, are critical and appear only in CA certificates;
+//   - the certificate profile (profile.h): RFC 5280's rules always, the CA/B
+//     Forum's under Policy::web;
+//   - certificate policies are not processed; a requireExplicitPolicy that
+//     would make a valid policy tree necessary fails (unsupported_policy);
 //   - the leaf matches the host name or IP address asked for (hostname.h).
+//
+// Every failure message names the certificate by its depth in the path (0 is
+// the leaf) and its subject, and the rule with its RFC or CABF section.
 //
 // For the handshake, the reasons map to alerts (RFC 5246 §7.2.2):
 //   expired, not_yet_valid                        -> certificate_expired
@@ -28,7 +37,8 @@
 //   unsupported_algorithm                         -> unsupported_certificate
 //   bad_extended_key_usage, bad_key_usage         -> unsupported_certificate
 //   every other reason (bad_signature, not_a_ca, path_length_exceeded,
-//   hostname_mismatch, name_constraints_violation, malformed, ...) -> bad_certificate
+//   hostname_mismatch, name_constraints_violation, profile_violation,
+//   unsupported_policy, malformed, ...)         -> bad_certificate
 #pragma once
 
 #include <cstdint>
@@ -46,6 +56,15 @@
 namespace tls12::x509 {
 
 enum class Purpose { server, client };
+
+// Which rules a chain must meet (docs/x509.md has the table of rules):
+//   rfc5280  what every conforming verifier enforces (RFC 5280 §4, §6; RFC 6125).
+//   web      rfc5280 plus the CA/Browser Forum Baseline Requirements'
+//            certificate profile, as browsers enforce for public servers.
+enum class Policy { rfc5280, web };
+std::string_view policy_name(Policy policy);
+// "rfc5280" / "web"; nullopt for anything else.
+std::optional<Policy> parse_policy(std::string_view text);
 
 enum class Reason {
   ok,
@@ -65,6 +84,8 @@ enum class Reason {
   hostname_mismatch,
   ip_address_mismatch,
   chain_too_long,              // depth limit reached while building
+  profile_violation,           // a rule of the certificate profile (RFC 5280 §4, CABF BR §7.1 under web)
+  unsupported_policy,          // requireExplicitPolicy would need certificate-policy processing
 };
 
 // "expired", "hostname_mismatch", ...
@@ -72,6 +93,7 @@ std::string_view reason_name(Reason reason);
 
 struct VerifyOptions {
   Purpose purpose = Purpose::server;
+  Policy policy = Policy::rfc5280;
   std::optional<std::string> hostname;    // check the leaf against this DNS name
   std::optional<std::string> ip_address;  // or against this IP address (text form)
   std::optional<int64_t> time;            // Unix seconds; now if unset

@@ -3,8 +3,13 @@
 # with the documented openssl commands: a root CA, a server and a client
 # certificate signed by it (2048- and 4096-bit RSA, subjectAltName
 # DNS:localhost and IP:127.0.0.1, a passphrase-protected key), a server bundle
-# through an intermediate CA, and one certificate per rule that path
-# validation must enforce (the negative cases of tests/x509/test_verify.cpp).
+# through an intermediate CA, valid but unusual chains (a CA certificate as
+# the leaf, a cross-signed root), and one certificate per rule that path
+# validation must enforce under each policy (the negative cases of
+# tests/x509/test_verify.cpp): malformed certificates, name constraints on
+# every name form, and the rfc5280 and web certificate profiles. Needs the
+# openssl CLI and python3 with Debian's python3-cryptography (for empty
+# subjects, which openssl cannot write).
 #
 # Usage: make_test_pki.sh OUTDIR        (OUTDIR is created; takes a few seconds)
 set -eu
@@ -193,6 +198,207 @@ csr cn-only server.key localhost
 ext "extendedKeyUsage=serverAuth"
 sign cn-only ca "$EXT"
 
+# --- valid but unusual chains -------------------------------------------------
+# A CA certificate as the end-entity, under the pathlen:0 intermediate: the
+# leaf is not an intermediate, so pathLenConstraint does not count it.
+csr caleaf server.key localhost
+ext "basicConstraints=critical,CA:TRUE" "keyUsage=critical,keyCertSign,digitalSignature,keyEncipherment" \
+    "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+sign caleaf int "$EXT"
+# A cross-signed root: xroot exists self-signed (untrusted) and signed by ca;
+# the path from its leaf to ca goes through the cross-certificate.
+openssl req -x509 -new -key other-ca.key -sha256 -days "$DAYS_CA" -subj "/O=tls12 test/CN=tls12 Cross Root" -out xroot-self.pem
+csr xroot other-ca.key "tls12 Cross Root"
+ext "basicConstraints=critical,CA:TRUE" "keyUsage=critical,keyCertSign" "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid"
+sign xroot ca "$EXT"
+cp other-ca.key xroot.key
+csr xleaf server.key localhost
+ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+sign xleaf xroot "$EXT"
+cat xroot-self.pem xroot.pem > xroot-untrusted.pem
+
+# --- malformed certificates: parsing fails, the chain is rejected --------------
+# leaf_with NAME EXTLINES...: a leaf for localhost signed by ca with these extensions.
+leaf_with() {
+  n=$1
+  shift
+  csr "$n" server.key localhost
+  ext "$@"
+  sign "$n" ca "$EXT"
+}
+leaf_with bad-empty-eku "subjectAltName=DNS:localhost" "2.5.29.37=DER:3000"
+leaf_with bad-san-ip-length "2.5.29.17=DER:3005870301020304"
+leaf_with bad-san-dns-non-ia5 "2.5.29.17=DER:30048202c3a9"
+leaf_with bad-empty-subtrees "basicConstraints=critical,CA:TRUE" "2.5.29.30=critical,DER:3002a000"
+leaf_with bad-nc-dns-leading-period "basicConstraints=critical,CA:TRUE" "nameConstraints=critical,permitted;DNS:.allowed.example"
+leaf_with bad-nc-dns-not-a-name "basicConstraints=critical,CA:TRUE" "nameConstraints=critical,permitted;DNS:allowed..example"
+# Byte surgery on a signed certificate (the signature no longer matters:
+# parsing fails first). patch IN OUT OLD NEW: replace the last occurrence of
+# hex OLD by NEW (same length, so the DER stays well formed around it).
+patch() {
+  openssl x509 -in "$1" -outform DER -out patch.der
+  python3 -c "import sys; d=open('patch.der','rb').read(); o=bytes.fromhex(sys.argv[1]); i=d.rfind(o); assert i>=0; open('patch.der','wb').write(d[:i]+bytes.fromhex(sys.argv[2])+d[i+len(o):])" "$3" "$4"
+  openssl x509 -inform DER -in patch.der -out "$2" 2>/dev/null || { base64 -w64 patch.der | sed '1i-----BEGIN CERTIFICATE-----;$a-----END CERTIFICATE-----' | tr ';' '\n' > "$2"; }
+  rm -f patch.der
+}
+# authorityKeyIdentifier (2.5.29.35) relabelled subjectKeyIdentifier (2.5.29.14): two of one extension.
+patch server.pem bad-duplicate-extension.pem 0603551d23 0603551d0e
+# signatureAlgorithm sha384WithRSAEncryption outside, sha256WithRSAEncryption inside.
+patch server.pem bad-signature-algorithms-differ.pem 2a864886f70d01010b 2a864886f70d01010c
+# Truncated DER: the certificate without its last byte, re-wrapped as PEM.
+openssl x509 -in server.pem -outform DER | head -c -1 | base64 -w64 | { echo "-----BEGIN CERTIFICATE-----"; cat; echo "-----END CERTIFICATE-----"; } > bad-truncated.pem
+
+# --- name constraints on every name form -------------------------------------------
+# ncca NAME CONSTRAINTS...: an intermediate CA (int.key) with these nameConstraints.
+ncca() {
+  n=$1
+  shift
+  csr "$n" int.key "tls12 $n"
+  printf '%s\n' "basicConstraints=critical,CA:TRUE" "keyUsage=critical,keyCertSign" "$@" "[dir_sect]" "O=tls12 test" > "$EXT"
+  sign "$n" ca "$EXT"
+  cp int.key "$n.key"
+}
+# ncleaf NAME CA SUBJECT EXTLINES...
+ncleaf() {
+  n=$1 issuer=$2 subj=$3
+  shift 3
+  openssl req -new -key server.key -subj "$subj" -out "$n.csr"
+  ext "extendedKeyUsage=serverAuth" "$@"
+  sign "$n" "$issuer" "$EXT"
+}
+ncca nc-dir "nameConstraints=critical,permitted;dirName:dir_sect"
+ncleaf nc-dir-good nc-dir "/O=tls12 test/CN=localhost" "subjectAltName=DNS:localhost"
+ncleaf nc-dir-bad nc-dir "/O=elsewhere/CN=localhost" "subjectAltName=DNS:localhost"
+ncca nc-email "nameConstraints=critical,permitted;email:allowed.example"
+ncleaf nc-email-good nc-email "/O=tls12 test/CN=localhost" "subjectAltName=DNS:localhost,email:bob@allowed.example"
+ncleaf nc-email-bad nc-email "/O=tls12 test/CN=localhost" "subjectAltName=DNS:localhost,email:bob@evil.example"
+ncca nc-uri "nameConstraints=critical,permitted;URI:.allowed.example"
+ncleaf nc-uri-good nc-uri "/O=tls12 test/CN=localhost" "subjectAltName=DNS:localhost,URI:https://www.allowed.example/x"
+ncleaf nc-uri-bad nc-uri "/O=tls12 test/CN=localhost" "subjectAltName=DNS:localhost,URI:https://evil.example/"
+ncleaf nc-uri-nohost nc-uri "/O=tls12 test/CN=localhost" "subjectAltName=DNS:localhost,URI:urn:example:1"
+ncca nc-other "nameConstraints=critical,permitted;otherName:1.2.3.4;UTF8:x"
+ncleaf nc-other-leaf nc-other "/O=tls12 test/CN=localhost" "subjectAltName=DNS:localhost"
+ncca nc-noncritical "nameConstraints=permitted;DNS:localhost"
+ncleaf nc-noncritical-leaf nc-noncritical "/O=tls12 test/CN=localhost" "subjectAltName=DNS:localhost"
+ncca nc-excl "nameConstraints=critical,excluded;DNS:bad.example.com"
+ncleaf nc-wild-excluded nc-excl "/O=tls12 test/CN=www.example.com" "subjectAltName=DNS:*.example.com"
+ncleaf nc-wild-ok nc-excl "/O=tls12 test/CN=www.example.org" "subjectAltName=DNS:*.example.org"
+# A leaf without SAN under the DNS-constrained nc-int: its CN is the host.
+ncleaf nc-cn-only nc-int "/O=tls12 test/CN=localhost"
+leaf_with nc-in-leaf "subjectAltName=DNS:localhost" "nameConstraints=critical,permitted;DNS:localhost"
+
+# --- the certificate profile ---------------------------------------------------------
+# Both policies: an empty subject needs a critical subjectAltName (made with
+# Python's cryptography, as openssl cannot write an empty subject).
+python3 - <<'PY'
+import datetime
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
+def load(p, key=False):
+    data = open(p, 'rb').read()
+    return serialization.load_pem_private_key(data, None) if key else x509.load_pem_x509_certificate(data)
+ca, ca_key, key = load('ca.pem'), load('ca.key', True), load('server.key', True)
+now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+def ski(k): return x509.SubjectKeyIdentifier.from_public_key(k.public_key())
+def aki(k): return x509.AuthorityKeyIdentifier.from_issuer_public_key(k.public_key())
+# An intermediate CA with an empty subject (and so a critical SAN, which
+# RFC 5280 §4.1.2.6 asks of any empty subject), and a leaf under it: the web
+# policy also wants a CA's subject non-empty (BR 7.1.2.10.2).
+int_key = load('int.key', True)
+b = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(ca.subject)
+     .public_key(int_key.public_key()).serial_number(x509.random_serial_number())
+     .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=825))
+     .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+     .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), True)
+     .add_extension(x509.SubjectAlternativeName([x509.DNSName('ca.example')]), True)
+     .add_extension(ski(int_key), False).add_extension(aki(ca_key), False))
+empty_ca = b.sign(ca_key, hashes.SHA256())
+open('empty-subject-ca.pem', 'wb').write(empty_ca.public_bytes(serialization.Encoding.PEM))
+b = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, 'localhost')]))
+     .issuer_name(x509.Name([])).public_key(key.public_key()).serial_number(x509.random_serial_number())
+     .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=825))
+     .add_extension(x509.SubjectAlternativeName([x509.DNSName('localhost')]), False)
+     .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+     .add_extension(ski(key), False).add_extension(aki(int_key), False))
+open('empty-subject-ca-leaf.pem', 'wb').write(b.sign(int_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+for name, critical in (('empty-subject-critical-san', True), ('empty-subject-noncritical-san', False)):
+    b = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(ca.subject)
+         .public_key(key.public_key()).serial_number(x509.random_serial_number())
+         .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=825))
+         .add_extension(x509.SubjectAlternativeName([x509.DNSName('localhost')]), critical)
+         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False))
+    open(name + '.pem', 'wb').write(b.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+PY
+# The web policy, one rule broken per certificate (everything else as server.pem).
+web() {
+  n=$1 cn=$2
+  shift 2
+  csr "$n" server.key "$cn"
+  ext "$@"
+  sign "$n" ca "$EXT"
+}
+GOOD_EKU=extendedKeyUsage=serverAuth
+web web-no-eku localhost "subjectAltName=DNS:localhost"
+web web-any-eku localhost "extendedKeyUsage=serverAuth,anyExtendedKeyUsage" "subjectAltName=DNS:localhost"
+web web-critical-eku localhost "extendedKeyUsage=critical,serverAuth" "subjectAltName=DNS:localhost"
+web web-underscore my_host.example.com "$GOOD_EKU" "subjectAltName=DNS:my_host.example.com"
+web web-wild-public-suffix "*.co.uk" "$GOOD_EKU" "subjectAltName=DNS:*.co.uk"
+web web-wild-ok "*.example.co.uk" "$GOOD_EKU" "subjectAltName=DNS:*.example.co.uk"
+web web-cn-not-in-san localhost "$GOOD_EKU" "subjectAltName=DNS:www.example.com"
+web web-critical-san localhost "$GOOD_EKU" "subjectAltName=critical,DNS:localhost"
+web web-key-cert-sign localhost "$GOOD_EKU" "subjectAltName=DNS:localhost" "keyUsage=critical,digitalSignature,keyCertSign"
+web web-critical-aki localhost "$GOOD_EKU" "subjectAltName=DNS:localhost" "authorityKeyIdentifier=critical,keyid"
+web web-aki-no-keyid localhost "$GOOD_EKU" "subjectAltName=DNS:localhost" "authorityKeyIdentifier=issuer"
+web web-noncritical-policy-constraints localhost "$GOOD_EKU" "subjectAltName=DNS:localhost" "policyConstraints=inhibitPolicyMapping:1"
+web web-bad-aia localhost "$GOOD_EKU" "subjectAltName=DNS:localhost" "1.3.6.1.5.5.7.1.1=DER:3000"
+# Serial numbers 0, -5 and 21 octets (openssl x509 -set_serial).
+for v in "zero:0" "negative:-5" "long:0x0102030405060708090a0b0c0d0e0f101112131415"; do
+  csr "web-serial-${v%%:*}" server.key localhost
+  ext "$GOOD_EKU" "subjectAltName=DNS:localhost"
+  openssl x509 -req -in "web-serial-${v%%:*}.csr" -CA ca.pem -CAkey ca.key -set_serial "${v#*:}" \
+    -days "$DAYS" -sha256 -extfile "$EXT" -out "web-serial-${v%%:*}.pem" 2>/dev/null
+done
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2052 -out odd.key 2>/dev/null
+csr web-odd-modulus odd.key localhost
+ext "$GOOD_EKU" "subjectAltName=DNS:localhost"
+sign web-odd-modulus ca "$EXT"
+# An intermediate with non-critical basicConstraints and one without
+# subjectKeyIdentifier, each with a good leaf.
+for v in "noncritical-bc:basicConstraints=CA:TRUE" "no-ski:basicConstraints=critical,CA:TRUE"; do
+  n=web-int-${v%%:*}
+  csr "$n" int.key "tls12 $n"
+  if [ "$n" = web-int-no-ski ]; then ext "${v#*:}" "keyUsage=critical,keyCertSign" "subjectKeyIdentifier=none"
+  else ext "${v#*:}" "keyUsage=critical,keyCertSign"; fi
+  sign "$n" ca "$EXT"
+  cp int.key "$n.key"
+  csr "$n-leaf" server.key localhost
+  ext "$GOOD_EKU" "subjectAltName=DNS:localhost"
+  sign "$n-leaf" "$n" "$EXT"
+done
+
+# requireExplicitPolicy: 0 in an intermediate makes a valid policy tree
+# necessary (no certificatePolicies anywhere: invalid); 5 never bites here.
+for v in "0" "5"; do
+  n=explicit-policy-$v
+  csr "$n" int.key "tls12 $n"
+  ext "basicConstraints=critical,CA:TRUE" "keyUsage=critical,keyCertSign" "policyConstraints=critical,requireExplicitPolicy:$v"
+  sign "$n" ca "$EXT"
+  cp int.key "$n.key"
+  csr "$n-leaf" server.key localhost
+  ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+  sign "$n-leaf" "$n" "$EXT"
+done
+# A root whose authorityKeyIdentifier names its issuer and serial (web: BR 7.1.2.1.3).
+openssl req -x509 -new -key other-ca.key -sha256 -days "$DAYS_CA" -subj "/O=tls12 test/CN=tls12 AKI Root" \
+  -addext "keyUsage=critical,keyCertSign,cRLSign" -addext "subjectKeyIdentifier=hash" \
+  -addext "authorityKeyIdentifier=keyid:always,issuer:always" -out aki-root.pem
+cp other-ca.key aki-root.key
+csr aki-root-leaf server.key localhost
+ext "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+sign aki-root-leaf aki-root "$EXT"
+
 # The server certificate with one bit of its signature flipped (the last byte
 # of the DER is the last byte of signatureValue).
 openssl x509 -in server.pem -outform DER -out flipped.der
@@ -204,5 +410,5 @@ printf "\\$(printf %o $((last ^ 1)))" >> flipped.tmp
 openssl x509 -inform DER -in flipped.tmp -out flipped.pem
 rm -f flipped.der flipped.tmp
 
-rm -f ./*.csr
+rm -f ./*.csr patch.der
 echo "test PKI written to $out"
