@@ -7,6 +7,9 @@
 // with fixed keys; bit 3: application data enabled); byte 1 is the chunk size
 // for feed(). The rest is the byte stream. Every failure must be a TlsError;
 // anything else (a crash, another exception, a broken invariant) is a bug.
+// Invariants include the interleaving and repetition rules: no alert or
+// application data while a handshake message is half-received, no more than
+// the caps of warning alerts or empty records in a row.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -41,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   RecordLayerOptions options;
   options.accept_legacy_first_record_version = flags & 1;
   options.max_handshake_message_size = 8192;
+  options.max_client_hello_size = 8192;
   RecordLayer layer(options);
   static const crypto::AeadAlgorithm kAlgs[] = {crypto::AeadAlgorithm::aes_128_gcm,
                                                 crypto::AeadAlgorithm::chacha20_poly1305,
@@ -49,10 +53,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (protection != 0) layer.install_read_protection(fixed_keys(kAlgs[protection - 1]));
   if (flags & 8) layer.enable_application_data();
 
+  int warnings_in_a_row = 0, empty_in_a_row = 0;
   try {
     for (size_t pos = 0; pos < stream.size(); pos += chunk) {
       layer.feed(stream.subspan(pos, std::min(chunk, stream.size() - pos)));
       while (auto item = layer.next()) {
+        const bool warning = item->alert && item->alert->level == AlertLevel::warning;
+        warnings_in_a_row = warning ? warnings_in_a_row + 1 : 0;
+        check(warnings_in_a_row <= kMaxConsecutiveWarningAlerts);
+        const bool empty = item->type == ContentType::application_data && item->data.empty();
+        empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
+        check(empty_in_a_row <= kMaxConsecutiveEmptyRecords);
+        if (item->type == ContentType::alert || item->type == ContentType::application_data)
+          check(!layer.handshake_message_pending());
         switch (item->type) {
           case ContentType::handshake:
             check(item->data.size() >= kHandshakeHeaderSize);

@@ -69,17 +69,8 @@ const Extension* find_extension(const ExtensionList& extensions, ExtensionType t
 // ------------------------------------------------------------- server_name
 
 namespace {
-constexpr uint8_t name_type_host_name = 0;  // RFC 6066 §3
-}
 
-Bytes encode_server_name(std::string_view host_name) {
-  Writer w;
-  w.vector16([&](Writer& list) {
-    list.u8(name_type_host_name);
-    list.vector16(as_bytes(host_name));  // HostName = opaque<1..2^16-1>
-  });
-  return w.take();
-}
+constexpr uint8_t name_type_host_name = 0;  // RFC 6066 §3
 
 // RFC 6066 §3: printable ASCII, dot-separated labels, none empty (so no
 // leading, doubled or trailing dot).
@@ -97,6 +88,17 @@ void check_host_name(std::string_view name) {
   if (label_empty)
     throw TlsError(AlertDescription::illegal_parameter,
                    "server_name \"" + std::string(name) + "\" ends with a dot or is empty (RFC 6066 §3)");
+}
+
+}  // namespace
+
+Bytes encode_server_name(std::string_view host_name) {
+  Writer w;
+  w.vector16([&](Writer& list) {
+    list.u8(name_type_host_name);
+    list.vector16(as_bytes(host_name));  // HostName = opaque<1..2^16-1>
+  });
+  return w.take();
 }
 
 std::optional<std::string> decode_server_name(ByteView data) {

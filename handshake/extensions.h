@@ -89,7 +89,9 @@ inline constexpr uint8_t ec_point_format_uncompressed = 0;
 // DNS hostname ... using ASCII encoding without a trailing dot": a control or
 // non-ASCII byte, a NUL, an empty label, a trailing dot) is illegal_parameter:
 // the bytes decode, the value is out of range (RFC 5246 §7.2.2), as tlsfuzzer
-// expects. Returns nullopt if the list holds no host_name. The ServerHello form is empty
+// expects. Deliberately stricter than OpenSSL, which refuses only a NUL (with
+// unrecognized_name) and passes the rest to the application. Returns nullopt
+// if the list holds no host_name. The ServerHello form is empty
 // data (the server saw the name).
 Bytes encode_server_name(std::string_view host_name);
 std::optional<std::string> decode_server_name(ByteView data);

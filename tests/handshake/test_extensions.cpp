@@ -84,7 +84,8 @@ TEST(ServerName, UnknownNameTypesAreSkippedTwoHostNamesAreNot) {
   EXPECT_EQ(alert_of([] { decode_server_name(from_hex("0004" "00000161" "00")); }), decode_error);
 }
 
-// Well encoded, but no host name (RFC 6066 §3): illegal_parameter.
+// Well encoded, but no host name (RFC 6066 §3): illegal_parameter. Stricter
+// than OpenSSL, which refuses only a NUL (unrecognized_name).
 TEST(ServerName, ANameThatIsNoHostNameIsIllegalParameter) {
   for (std::string bad : {std::string("a\0b", 3), std::string("evil\x1b]0;x\x07"), std::string("caf\xc3\xa9"),
                           std::string("example.com."), std::string(".example.com"), std::string("a..b"),

@@ -445,41 +445,34 @@ TEST(Alerts, ApplicationDataBetweenTheFragmentsOfAHandshakeMessageIsUnexpected) 
   EXPECT_EQ(alert_of([&] { while (layer.next()) {} }), AlertDescription::unexpected_message);
 }
 
-// The caps of record_layer.h: OpenSSL's "SSL death alert" and empty-record limits.
-TEST(Alerts, MoreThanFourWarningAlertsInARowAreUnexpected) {
+// The caps of record_layer.h: `cap` records like `repeated` in a row are read,
+// a record with content (`reset`) starts the count again, one more is
+// unexpected_message.
+void expect_cap(const Bytes& repeated, int cap, const Bytes& reset) {
   RecordLayer layer;
-  const Bytes warning{21, 3, 3, 0, 2, 1, 112};  // unrecognized_name, warning
-  for (int i = 0; i < kMaxConsecutiveWarningAlerts; ++i) {
-    layer.feed(warning);
-    ASSERT_TRUE(layer.next()) << i;
+  layer.enable_application_data();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < cap; ++i) {
+      layer.feed(repeated);
+      ASSERT_TRUE(layer.next()) << round << " " << i;
+    }
+    if (round == 0) {
+      layer.feed(reset);
+      ASSERT_TRUE(layer.next());
+    }
   }
-  // A record with content resets the count.
-  layer.feed(Bytes{22, 3, 3, 0, 4, 0, 0, 0, 0});
-  ASSERT_TRUE(layer.next());
-  for (int i = 0; i < kMaxConsecutiveWarningAlerts; ++i) {
-    layer.feed(warning);
-    ASSERT_TRUE(layer.next()) << i;
-  }
-  layer.feed(warning);
+  layer.feed(repeated);
   EXPECT_EQ(alert_of([&] { layer.next(); }), AlertDescription::unexpected_message);
 }
 
+// OpenSSL's "SSL death alert" limit.
+TEST(Alerts, MoreThanFourWarningAlertsInARowAreUnexpected) {
+  const Bytes warning{21, 3, 3, 0, 2, 1, 112};  // unrecognized_name, warning
+  expect_cap(warning, kMaxConsecutiveWarningAlerts, Bytes{22, 3, 3, 0, 4, 0, 0, 0, 0});
+}
+
 TEST(Alerts, MoreThan32EmptyApplicationDataRecordsInARowAreUnexpected) {
-  RecordLayer layer;
-  layer.enable_application_data();
-  const Bytes empty{23, 3, 3, 0, 0};
-  for (int i = 0; i < kMaxConsecutiveEmptyRecords; ++i) {
-    layer.feed(empty);
-    ASSERT_TRUE(layer.next()) << i;
-  }
-  layer.feed(Bytes{23, 3, 3, 0, 1, 'x'});
-  ASSERT_TRUE(layer.next());
-  for (int i = 0; i < kMaxConsecutiveEmptyRecords; ++i) {
-    layer.feed(empty);
-    ASSERT_TRUE(layer.next()) << i;
-  }
-  layer.feed(empty);
-  EXPECT_EQ(alert_of([&] { layer.next(); }), AlertDescription::unexpected_message);
+  expect_cap(Bytes{23, 3, 3, 0, 0}, kMaxConsecutiveEmptyRecords, Bytes{23, 3, 3, 0, 1, 'x'});
 }
 
 TEST(Alerts, EncodeDecodeAndNames) {
