@@ -45,7 +45,7 @@ Client::Client(std::shared_ptr<const ClientConfig> config) : config_(std::move(c
   if (config_->verify_server_certificate) {
     if (!config_->trust_store || config_->trust_store->empty())
       throw std::invalid_argument("server verification is on but no trust anchors are configured");
-    if (config_->server_name.empty())
+    if (config_->server_name.empty() && (!config_->verify_name || config_->verify_name->empty()))
       throw std::invalid_argument("server verification is on but no server name is configured");
   }
 }
@@ -63,7 +63,7 @@ Actions Client::start() {
   ClientHelloExtensions ext;
   bool name_is_ip = x509::parse_ip_address(config_->server_name).has_value();
   // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName".
-  if (!config_->server_name.empty() && !name_is_ip) ext.server_name = config_->server_name;
+  if (config_->send_server_name && !config_->server_name.empty() && !name_is_ip) ext.server_name = config_->server_name;
   // supported_groups names curves for ECDHE and, since RFC 7919 §3, ffdhe
   // groups for DHE; point formats concern curves only.
   const bool ecdhe = has_suite_with(config_->cipher_suites, KeyExchange::ecdhe);
@@ -194,11 +194,13 @@ void Client::on_certificate(ByteView body, ByteView raw) {
   check_certificate_chain_limits(certificate.certificate_list, config_->limits);
   x509::VerifyOptions options;
   options.purpose = x509::Purpose::server;
-  if (x509::parse_ip_address(config_->server_name))
-    options.ip_address = config_->server_name;
-  else if (!config_->server_name.empty())
-    options.hostname = config_->server_name;
+  const std::string& name = config_->verify_name ? *config_->verify_name : config_->server_name;
+  if (x509::parse_ip_address(name))
+    options.ip_address = name;
+  else if (!name.empty())
+    options.hostname = name;
   options.time = config_->verification_time;
+  options.max_depth = config_->max_verify_depth;
   options.policy = config_->verification_policy;
   options.allow_common_name_fallback = config_->allow_common_name_fallback;
   const x509::TrustStore* trust = config_->verify_server_certificate ? config_->trust_store.get() : nullptr;

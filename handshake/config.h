@@ -76,6 +76,8 @@ struct CommonConfig {
   // The certificate rules the peer's chain must meet (x509::Policy,
   // docs/x509.md): rfc5280 by default, web for the CA/B Forum profile.
   x509::Policy verification_policy = x509::Policy::rfc5280;
+  // The longest path the peer's chain may make, anchor included.
+  size_t max_verify_depth = 10;
   // Bounds on what the peer may send (handshake/limits.h); the ClientHello
   // limits apply to servers, the chain limits to both sides.
   HandshakeLimits limits;
@@ -85,6 +87,13 @@ struct ClientConfig : CommonConfig {
   // The server's name: sent as server_name (RFC 6066 §3) unless it is an IP
   // address, and checked against the server's certificate (RFC 6125).
   std::string server_name;
+  // Whether server_name goes into the ClientHello (off: no SNI, as `openssl
+  // s_client -noservername`; the certificate is still checked).
+  bool send_server_name = true;
+  // When set, the certificate is checked against this name instead of
+  // server_name: SNI and the checked name can differ (s_client's
+  // -servername and -verify_hostname).
+  std::optional<std::string> verify_name;
   // Turning this off accepts any server certificate: for tests and demos
   // against a throwaway server only. The handshake still records the result.
   bool verify_server_certificate = true;

@@ -222,6 +222,7 @@ void Server::on_certificate(ByteView body, ByteView raw) {
   x509::VerifyOptions options;
   options.purpose = x509::Purpose::client;
   options.time = config_->verification_time;
+  options.max_depth = config_->max_verify_depth;
   options.policy = config_->verification_policy;
   negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), config_->trust_store.get(),
                                              options);

@@ -59,6 +59,9 @@ struct ClientArgs {
   bool close_at_eof = false;
   bool no_ticket = false;
   bool crlf = false;
+  std::string verify_hostname;
+  bool noservername = false;
+  int verify_depth = 10;
   bool ciphers_given = false;  // --ciphers '' is an error, not the default list
 };
 
@@ -87,6 +90,7 @@ void check_client_args(const ClientArgs& a) {
   if (a.timeout_seconds < 1) throw UsageError("--timeout: must be at least 1 second");
   if (a.ign_eof && a.close_at_eof) throw UsageError("--ign-eof and --close-at-eof exclude each other");
   if (a.quiet && a.brief) throw UsageError("--quiet and --brief exclude each other");
+  if (a.verify_depth < 1) throw UsageError("--verify-depth: must be at least 1");
 }
 
 protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) {
@@ -103,6 +107,9 @@ protocol::ClientConfig make_config(const ClientArgs& a, const HostPort& target) 
   if (!a.sigalgs.empty()) config.signature_schemes = parse_signature_schemes(a.sigalgs);
   config.alpn_protocols = parse_alpn(a.alpn);
   config.session_tickets = !a.no_ticket;
+  config.send_server_name = !a.noservername;
+  if (!a.verify_hostname.empty()) config.verify_name = a.verify_hostname;
+  config.max_verify_depth = static_cast<size_t>(a.verify_depth);
   // Sessions are kept in memory for --reconnect, and go to / come from a file
   // for --sess-out / --sess-in.
   if (a.reconnect || !a.sess_in.empty() || !a.sess_out.empty()) {
@@ -248,6 +255,11 @@ void add_client_command(CLI::App& app) {
                 "At the end of input, send close_notify at once (default: once the server is quiet for 2 s)");
   cmd->add_flag("--no-ticket", args->no_ticket, "Do not ask for a session ticket (RFC 5077)");
   cmd->add_flag("--crlf", args->crlf, "Send each line feed of the input as CR LF");
+  cmd->add_option("--verify-hostname", args->verify_hostname,
+                  "Check the certificate against this name instead of the one sent in SNI");
+  cmd->add_flag("--noservername", args->noservername, "Send no server_name (SNI); the name is still checked");
+  cmd->add_option("--verify-depth", args->verify_depth, "Longest certificate path accepted, anchor included")
+      ->default_val(10);
   cmd->callback([args, ciphers] {
     args->ciphers_given = ciphers->count() > 0;
     try {

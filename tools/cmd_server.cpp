@@ -71,6 +71,7 @@ struct ServerArgs {
   std::string keylog;
   std::string trace = "off";
   std::string tickets = "on";
+  int verify_depth = 10;
   int workers = 0;  // 0: one per core
   int max_clients = 10000;
   int handshake_timeout_seconds = 10;
@@ -108,6 +109,7 @@ void check_numbers(const ServerArgs& a) {
   if (a.handshake_timeout_seconds < 1) throw UsageError("--handshake-timeout: must be at least 1 second");
   if (a.timeout_seconds < 1) throw UsageError("--timeout: must be at least 1 second");
   if (a.accept_count < 0) throw UsageError("--accept: must be 0 (run until stopped) or more");
+  if (a.verify_depth < 1) throw UsageError("--verify-depth: must be at least 1");
 }
 
 // --chain: intermediates sent after the first --cert's own chain.
@@ -179,6 +181,7 @@ protocol::ServerConfig make_config(const ServerArgs& a) {
   }
   if (!a.ca.empty()) config.trust_store = load_trust_store(a.ca);
   config.verification_policy = policy_from_option(a.policy);
+  config.max_verify_depth = static_cast<size_t>(a.verify_depth);
   if (!a.ca.empty() && a.verify_client.empty())
     std::cerr << "tls12 server: note: --ca is used only with --verify-client optional|required; "
                  "client certificates are not requested\n";
@@ -360,6 +363,8 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--pass", args->pass, "Passphrase of an encrypted key: pass:TEXT, env:VAR, file:PATH or prompt");
   cmd->add_option("--ca", args->ca, "PEM CA certificates for checking client certificates");
   cmd->add_option("--verify-client", args->verify_client, "Ask for a client certificate: optional or required");
+  cmd->add_option("--verify-depth", args->verify_depth, "Longest client certificate path accepted, anchor included")
+      ->default_val(10);
   add_policy_option(*cmd, args->policy);
   cmd->add_option("--alpn", args->alpn, "ALPN protocols, comma-separated, most preferred first "
                                         "(with --www, only http/1.1 and http/1.0 are offered)");

@@ -129,8 +129,12 @@ void add_verify_command(CLI::App& app) {
   cmd->add_option("--untrusted", args->untrusted_file,
                   "PEM file of intermediate certificates that may be used to build the chain")
       ->check(CLI::ExistingFile);
+  // An empty name would silently check nothing: refused as a usage error.
   auto* host = cmd->add_option("--host", args->host,
-                               "check that the leaf is valid for this DNS name (subjectAltName dNSName)");
+                               "check that the leaf is valid for this DNS name (subjectAltName dNSName)")
+                   ->check(CLI::Validator(
+                       [](std::string& value) { return value.empty() ? std::string("must not be empty") : ""; },
+                       "NAME"));
   auto* ip = cmd->add_option("--ip", args->ip, "check that the leaf is valid for this IP address (subjectAltName iPAddress)");
   host->excludes(ip);
   ip->excludes(host);

@@ -328,6 +328,14 @@ class PathBuilder {
                                           std::to_string(kMaxSearchSteps) + " partial paths (a tls12 work limit; RFC 4158 §2.4)");
       return false;
     }
+    // The anchor counts in the depth (VerifyOptions::max_depth): a path with
+    // no room left for one cannot end here.
+    if (path_.size() + 1 > options_.max_depth) {
+      note(1, Reason::chain_too_long, "no path to a trust anchor within " + std::to_string(options_.max_depth) +
+                                          " certificates from " + at_depth(*path_.front(), 0) +
+                                          " (a tls12 depth limit; RFC 4158 §2.4)");
+      return false;
+    }
     const Certificate& current = *path_.back();
     for (const auto& anchor : trust_.anchors()) {
       if (!may_have_issued(anchor, current) || !signature_ok(anchor, current)) continue;

@@ -220,6 +220,31 @@ TEST_F(CliFriction, ServerNotesCaWithoutVerifyClientAndAnExpiredCertificate) {
       << expired.log();
 }
 
+TEST_F(CliFriction, SniAndTheCheckedNameAreSeparateAndTheDepthIsBounded) {
+  test::OurServer server({"--www"}, dir);
+  std::string client = client_to(server.port()) + " --close-at-eof </dev/null";
+  // No SNI: the server sees none, the client still checks "localhost".
+  auto no_sni = test::run_command(client + " --noservername 2>&1");
+  EXPECT_EQ(no_sni.exit_code, 0) << no_sni.output;
+  EXPECT_TRUE(server.child().wait_for_log("Server name: none", 10)) << server.child().log();
+  // The name checked can differ from the one sent.
+  auto other = test::run_command(client + " --verify-hostname other.example 2>&1");
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_TRUE(contains(other.output, "other.example")) << other.output;
+  auto sent_other = test::run_command(test::tls12_program() + " client 127.0.0.1:" + std::to_string(server.port()) +
+                                      " --ca " + q(demo_pki("ca.crt")) +
+                                      " --servername other.example --verify-hostname localhost --close-at-eof "
+                                      "</dev/null 2>&1");
+  EXPECT_EQ(sent_other.exit_code, 0) << sent_other.output;
+  // The demo chain is two certificates long, anchor included.
+  EXPECT_EQ(test::run_command(client + " --verify-depth 2 2>&1").exit_code, 0);
+  auto too_deep = test::run_command(client + " --verify-depth 1 2>&1");
+  EXPECT_EQ(too_deep.exit_code, 1) << too_deep.output;
+  auto empty_host = tls12("verify --ca " + q(demo_pki("ca.crt")) + " --host '' " + q(demo_pki("server.crt")) + " 2>&1");
+  EXPECT_EQ(empty_host.exit_code, 2) << empty_host.output;
+  EXPECT_TRUE(contains(empty_host.output, "must not be empty")) << empty_host.output;
+}
+
 // ---------------------------------------------------------------- the program
 
 TEST_F(CliFriction, VersionHelpAndCommandLineErrors) {
