@@ -1,0 +1,236 @@
+// The P-256 group (FIPS 186-5 §6, SP 800-186 §3.2.1.3; SEC 1 §2.3 for the
+// encoding): complete projective addition and doubling (Renes-Costello-Batina
+// 2016), constant-time scalar multiplication, and point decoding with the
+// on-curve check.
+#include "crypto/p256.h"
+
+#include <algorithm>
+#include <memory>
+
+namespace tls12::crypto::p256 {
+namespace {
+
+// The curve's coefficient b and the base point G (SP 800-186 §3.2.1.3), as
+// plain integers; converted to Montgomery form where used.
+constexpr Limbs kB = {0x3bce3c3e27d2604b, 0x651d06b0cc53b0f6, 0xb3ebbd55769886bc, 0x5ac635d8aa3a93e7};
+constexpr Limbs kGx = {0xf4a13945d898c296, 0x77037d812deb33a0, 0xf8bce6e563a440f2, 0x6b17d1f2e12c4247};
+constexpr Limbs kGy = {0xcbb6406837bf51f5, 0x2bce33576b315ece, 0x8ee7eb4a7c0f9e16, 0x4fe342e2fe1a7f9b};
+
+Fe fe(const Limbs& plain) { return {to_mont(plain, kFieldP)}; }
+
+const Fe& curve_b() {
+  static const Fe b = fe(kB);
+  return b;
+}
+
+// out = mask ? p : out (a mask of all ones or zeros), coordinate by coordinate.
+void select_point(Point& out, const Point& p, uint64_t mask) {
+  select(out.x.v, p.x.v, mask);
+  select(out.y.v, p.y.v, mask);
+  select(out.z.v, p.z.v, mask);
+}
+
+// A table of the multiples 0*P .. 15*P for one 4-bit window.
+using Window = std::array<Point, 16>;
+
+// table[digit], without using the secret digit as an address: every entry is
+// read, and the mask keeps only the wanted one. Indexing the table directly
+// would load a cache line chosen by the secret, which a process sharing the
+// cache can observe (cache-timing attacks on table lookups).
+Point lookup(const Window& table, uint64_t digit) {
+  Point out = table[0];
+  for (uint64_t j = 1; j < 16; ++j) {
+    // (digit ^ j) - 1 has its top bit set exactly when digit == j (both < 16).
+    select_point(out, table[j], mask_from_bit(((digit ^ j) - 1) >> 63));
+  }
+  return out;
+}
+
+Window multiples_of(const Point& p) {
+  Window t;
+  t[0] = infinity();
+  t[1] = p;
+  for (size_t j = 2; j < 16; ++j) t[j] = (j % 2 == 0) ? point_double(t[j / 2]) : point_add(t[j - 1], p);
+  return t;
+}
+
+// The 4 bits of k at window w (w = 0 is the least significant). Shifts and
+// masks only: the position is public, the value is not.
+uint64_t digit_of(const Limbs& k, int w) { return (k[w / 16] >> (4 * (w % 16))) & 15; }
+
+constexpr int kWindows = 64;  // 256 bits / 4
+
+// For k*G: window w of the table holds j * 16^w * G for j = 0..15, so
+// k*G = sum over w of table[w][digit w]: 64 additions, no doublings. Built
+// once (about 1,000 point operations) and shared; read-only after.
+const std::array<Window, kWindows>& base_table() {
+  static const std::unique_ptr<std::array<Window, kWindows>> table = [] {
+    auto t = std::make_unique<std::array<Window, kWindows>>();
+    Point base = generator();
+    for (int w = 0; w < kWindows; ++w) {
+      (*t)[w] = multiples_of(base);
+      for (int i = 0; i < 4; ++i) base = point_double(base);
+    }
+    return t;
+  }();
+  return *table;
+}
+
+}  // namespace
+
+Point infinity() { return {fe({0, 0, 0, 0}), fe({1, 0, 0, 0}), fe({0, 0, 0, 0})}; }
+
+const Point& generator() {
+  static const Point g = {fe(kGx), fe(kGy), fe({1, 0, 0, 0})};
+  return g;
+}
+
+uint64_t is_infinity_mask(const Point& p) { return is_zero_mask(p.z.v); }
+
+// Renes-Costello-Batina 2016, Algorithm 4 (complete addition, a = -3): 12
+// multiplications, 2 by b. The comments are the paper's lines.
+Point point_add(const Point& p, const Point& q) {
+  const Fe& b = curve_b();
+  Fe t0 = p.x * q.x;     // t0 = X1 * X2
+  Fe t1 = p.y * q.y;     // t1 = Y1 * Y2
+  Fe t2 = p.z * q.z;     // t2 = Z1 * Z2
+  Fe t3 = p.x + p.y;     // t3 = X1 + Y1
+  Fe t4 = q.x + q.y;     // t4 = X2 + Y2
+  t3 = t3 * t4;          // t3 = t3 * t4
+  t4 = t0 + t1;          // t4 = t0 + t1
+  t3 = t3 - t4;          // t3 = t3 - t4
+  t4 = p.y + p.z;        // t4 = Y1 + Z1
+  Fe x3 = q.y + q.z;     // X3 = Y2 + Z2
+  t4 = t4 * x3;          // t4 = t4 * X3
+  x3 = t1 + t2;          // X3 = t1 + t2
+  t4 = t4 - x3;          // t4 = t4 - X3
+  x3 = p.x + p.z;        // X3 = X1 + Z1
+  Fe y3 = q.x + q.z;     // Y3 = X2 + Z2
+  x3 = x3 * y3;          // X3 = X3 * Y3
+  y3 = t0 + t2;          // Y3 = t0 + t2
+  y3 = x3 - y3;          // Y3 = X3 - Y3
+  Fe z3 = b * t2;        // Z3 = b * t2
+  x3 = y3 - z3;          // X3 = Y3 - Z3
+  z3 = x3 + x3;          // Z3 = X3 + X3
+  x3 = x3 + z3;          // X3 = X3 + Z3
+  z3 = t1 - x3;          // Z3 = t1 - X3
+  x3 = t1 + x3;          // X3 = t1 + X3
+  y3 = b * y3;           // Y3 = b * Y3
+  t1 = t2 + t2;          // t1 = t2 + t2
+  t2 = t1 + t2;          // t2 = t1 + t2
+  y3 = y3 - t2;          // Y3 = Y3 - t2
+  y3 = y3 - t0;          // Y3 = Y3 - t0
+  t1 = y3 + y3;          // t1 = Y3 + Y3
+  y3 = t1 + y3;          // Y3 = t1 + Y3
+  t1 = t0 + t0;          // t1 = t0 + t0
+  t0 = t1 + t0;          // t0 = t1 + t0
+  t0 = t0 - t2;          // t0 = t0 - t2
+  t1 = t4 * y3;          // t1 = t4 * Y3
+  t2 = t0 * y3;          // t2 = t0 * Y3
+  y3 = x3 * z3;          // Y3 = X3 * Z3
+  y3 = y3 + t2;          // Y3 = Y3 + t2
+  x3 = t3 * x3;          // X3 = t3 * X3
+  x3 = x3 - t1;          // X3 = X3 - t1
+  z3 = t4 * z3;          // Z3 = t4 * Z3
+  t1 = t3 * t0;          // t1 = t3 * t0
+  z3 = z3 + t1;          // Z3 = Z3 + t1
+  return {x3, y3, z3};
+}
+
+// Renes-Costello-Batina 2016, Algorithm 6 (exception-free doubling, a = -3):
+// 8 multiplications, 3 squarings, 2 by b.
+Point point_double(const Point& p) {
+  const Fe& b = curve_b();
+  Fe t0 = p.x * p.x;     // t0 = X^2
+  Fe t1 = p.y * p.y;     // t1 = Y^2
+  Fe t2 = p.z * p.z;     // t2 = Z^2
+  Fe t3 = p.x * p.y;     // t3 = X * Y
+  t3 = t3 + t3;          // t3 = t3 + t3
+  Fe z3 = p.x * p.z;     // Z3 = X * Z
+  z3 = z3 + z3;          // Z3 = Z3 + Z3
+  Fe y3 = b * t2;        // Y3 = b * t2
+  y3 = y3 - z3;          // Y3 = Y3 - Z3
+  Fe x3 = y3 + y3;       // X3 = Y3 + Y3
+  y3 = x3 + y3;          // Y3 = X3 + Y3
+  x3 = t1 - y3;          // X3 = t1 - Y3
+  y3 = t1 + y3;          // Y3 = t1 + Y3
+  y3 = x3 * y3;          // Y3 = X3 * Y3
+  x3 = x3 * t3;          // X3 = X3 * t3
+  t3 = t2 + t2;          // t3 = t2 + t2
+  t2 = t2 + t3;          // t2 = t2 + t3
+  z3 = b * z3;           // Z3 = b * Z3
+  z3 = z3 - t2;          // Z3 = Z3 - t2
+  z3 = z3 - t0;          // Z3 = Z3 - t0
+  t3 = z3 + z3;          // t3 = Z3 + Z3
+  z3 = z3 + t3;          // Z3 = Z3 + t3
+  t3 = t0 + t0;          // t3 = t0 + t0
+  t0 = t3 + t0;          // t0 = t3 + t0
+  t0 = t0 - t2;          // t0 = t0 - t2
+  t0 = t0 * z3;          // t0 = t0 * Z3
+  y3 = y3 + t0;          // Y3 = Y3 + t0
+  t0 = p.y * p.z;        // t0 = Y * Z
+  t0 = t0 + t0;          // t0 = t0 + t0
+  z3 = t0 * z3;          // Z3 = t0 * Z3
+  x3 = x3 - z3;          // X3 = X3 - Z3
+  z3 = t0 * t1;          // Z3 = t0 * t1
+  z3 = z3 + z3;          // Z3 = Z3 + Z3
+  z3 = z3 + z3;          // Z3 = Z3 + Z3
+  return {x3, y3, z3};
+}
+
+// Fixed 4-bit windows from the most significant: the same 252 doublings and
+// 64 additions for every k (a zero digit adds infinity, which the complete
+// formula handles like any other point), so the time says nothing about k.
+Point scalar_mult(const Limbs& k, const Point& p) {
+  const Window table = multiples_of(p);
+  Point acc = lookup(table, digit_of(k, kWindows - 1));
+  for (int w = kWindows - 2; w >= 0; --w) {
+    for (int i = 0; i < 4; ++i) acc = point_double(acc);
+    acc = point_add(acc, lookup(table, digit_of(k, w)));
+  }
+  return acc;
+}
+
+Point scalar_base_mult(const Limbs& k) {
+  const auto& table = base_table();
+  Point acc = lookup(table[0], digit_of(k, 0));
+  for (int w = 1; w < kWindows; ++w) acc = point_add(acc, lookup(table[w], digit_of(k, w)));
+  return acc;
+}
+
+void to_affine(const Point& p, Limbs& x, Limbs& y) {
+  const Fe z_inv = {mont_inverse(p.z.v, kFieldP)};
+  x = from_mont((p.x * z_inv).v, kFieldP);
+  y = from_mont((p.y * z_inv).v, kFieldP);
+}
+
+std::optional<Point> decode_point(ByteView encoded) {
+  // 0x00 (infinity) and 0x02/0x03 (compressed) have other lengths; the
+  // length check refuses them along with everything else that is not 65 bytes.
+  if (encoded.size() != point_size || encoded[0] != 0x04) return std::nullopt;
+  const Limbs x = limbs_from_bytes(encoded.subspan<1, 32>());
+  const Limbs y = limbs_from_bytes(encoded.subspan<33, 32>());
+  // A coordinate >= p would name the same field element as x - p: two
+  // encodings of one point, which SEC 1 §2.3.6 forbids.
+  if (!less_than_mask(x, kFieldP.m) || !less_than_mask(y, kFieldP.m)) return std::nullopt;
+  const Point pt = {fe(x), fe(y), fe({1, 0, 0, 0})};
+  // y^2 = x^3 - 3x + b. A point off the curve lies on another curve, possibly
+  // of small order, and would let the peer learn our scalar bit by bit
+  // (invalid-curve attack); SEC 1 §3.2.2.1 makes this check mandatory.
+  const Fe three_x = pt.x + pt.x + pt.x;
+  const Fe rhs = pt.x * pt.x * pt.x - three_x + curve_b();
+  if (!equal_mask((pt.y * pt.y).v, rhs.v)) return std::nullopt;
+  return pt;
+}
+
+EncodedPoint encode_point(const Point& p) {
+  Limbs x, y;
+  to_affine(p, x, y);
+  EncodedPoint out{};
+  out[0] = 0x04;
+  limbs_to_bytes(x, std::span<uint8_t, 32>(out.data() + 1, 32));
+  limbs_to_bytes(y, std::span<uint8_t, 32>(out.data() + 33, 32));
+  return out;
+}
+
+}  // namespace tls12::crypto::p256
