@@ -6,6 +6,10 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
+
+#include "crypto/bignum.h"
+#include "crypto/random.h"
 
 namespace tls12::crypto::p256 {
 namespace {
@@ -231,6 +235,34 @@ EncodedPoint encode_point(const Point& p) {
   limbs_to_bytes(x, std::span<uint8_t, 32>(out.data() + 1, 32));
   limbs_to_bytes(y, std::span<uint8_t, 32>(out.data() + 33, 32));
   return out;
+}
+
+bool private_scalar_from_bytes(ByteView private_key, Limbs& d) {
+  if (private_key.size() != scalar_size) return false;
+  d = limbs_from_bytes(private_key.first<scalar_size>());
+  uint64_t valid = ~is_zero_mask(d) & less_than_mask(d, kOrderN.m);
+  ct_declassify(&valid, sizeof valid);
+  return valid != 0;
+}
+
+KeyPair KeyPair::generate() {
+  SecretBytes d(scalar_size);
+  Limbs scalar;
+  // Out of range only if d is 0 or >= n: probability below 2^-32 per draw.
+  do {
+    random_bytes(d);
+  } while (!private_scalar_from_bytes(d, scalar));
+  secure_zero(scalar.data(), sizeof scalar);
+  return from_private_key(d);
+}
+
+KeyPair KeyPair::from_private_key(ByteView private_key) {
+  Limbs d;
+  if (!private_scalar_from_bytes(private_key, d))
+    throw std::invalid_argument("P-256 private key must be 32 bytes in [1, n-1]");
+  KeyPair pair{SecretBytes(private_key.begin(), private_key.end()), encode_point(scalar_base_mult(d))};
+  secure_zero(d.data(), sizeof d);
+  return pair;
 }
 
 }  // namespace tls12::crypto::p256

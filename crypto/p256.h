@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 
 #include "crypto/bytes.h"
 #include "crypto/p256_field.h"
@@ -60,5 +61,23 @@ void to_affine(const Point& p, Limbs& x, Limbs& y);
 std::optional<Point> decode_point(ByteView encoded);
 // SEC 1 §2.3.3. The point must not be infinity.
 EncodedPoint encode_point(const Point& p);
+
+// ---- Keys ---------------------------------------------------------------------
+
+// The private scalar d from its 32 big-endian bytes (SEC 1 §2.3.7), which must
+// lie in [1, n-1] (SEC 1 §3.2.1). Returns false otherwise. Whether a key is
+// valid is public; the comparison itself runs in constant time, and only its
+// verdict is declassified.
+[[nodiscard]] bool private_scalar_from_bytes(ByteView private_key, Limbs& d);
+
+// A P-256 key pair: d and Q = d*G (SEC 1 §3.2.1).
+struct KeyPair {
+  SecretBytes private_key;  // d, 32 bytes big-endian
+  EncodedPoint public_key;  // Q, uncompressed
+  // d uniform in [1, n-1] by rejection sampling (FIPS 186-5 §A.2.2).
+  static KeyPair generate();
+  // Throws std::invalid_argument unless private_key is 32 bytes in [1, n-1].
+  static KeyPair from_private_key(ByteView private_key);
+};
 
 }  // namespace tls12::crypto::p256
