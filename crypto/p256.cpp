@@ -203,7 +203,7 @@ Point scalar_base_mult(const Limbs& k) {
 }
 
 void to_affine(const Point& p, Limbs& x, Limbs& y) {
-  const Fe z_inv = {mont_inverse(p.z.v, kFieldP)};
+  const Fe z_inv = {field_inverse(p.z.v)};
   x = from_mont((p.x * z_inv).v, kFieldP);
   y = from_mont((p.y * z_inv).v, kFieldP);
 }

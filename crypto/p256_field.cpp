@@ -20,6 +20,35 @@ Limbs mont_inverse(const Limbs& a, const Modulus& M) {
   return mont_pow(a, e, M);
 }
 
+namespace {
+// a^(2^n): n squarings.
+Limbs square_n(Limbs a, int n) {
+  for (int i = 0; i < n; ++i) a = mont_mul(a, a, kFieldP);
+  return a;
+}
+Limbs mul_p(const Limbs& a, const Limbs& b) { return mont_mul(a, b, kFieldP); }
+}  // namespace
+
+// The chain (found by the addchain tool, as Go's crypto/internal/nistec uses
+// it); xN below is a^(2^N - 1), a run of N one bits in the exponent:
+//   _11 = a^3, _111 = a^7, x6 = a^63, x12, x15, x16, x32, then
+//   p - 2 = x32 << 224 | 1 << 192 | x32 << 96 ... assembled by shifts and products.
+Limbs field_inverse(const Limbs& a) {
+  const Limbs x2 = mul_p(square_n(a, 1), a);          // _11
+  const Limbs x3 = mul_p(square_n(x2, 1), a);         // _111
+  const Limbs x6 = mul_p(square_n(x3, 3), x3);        // _111111
+  const Limbs x12 = mul_p(square_n(x6, 6), x6);
+  const Limbs x15 = mul_p(square_n(x12, 3), x3);
+  const Limbs x16 = mul_p(square_n(x15, 1), a);
+  const Limbs x32 = mul_p(square_n(x16, 16), x16);
+  const Limbs i53 = square_n(x32, 15);
+  const Limbs x47 = mul_p(x15, i53);
+  Limbs t = mul_p(square_n(i53, 17), a);
+  t = mul_p(square_n(t, 143), x47);
+  t = square_n(t, 47);                                // i263
+  return mul_p(square_n(mul_p(x47, t), 2), a);
+}
+
 Limbs limbs_from_bytes(std::span<const uint8_t, 32> in) {
   Limbs out{};
   for (int i = 0; i < 32; ++i) out[3 - i / 8] = (out[3 - i / 8] << 8) | in[i];

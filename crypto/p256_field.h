@@ -22,6 +22,11 @@
 
 namespace tls12::crypto::p256 {
 
+// The loops below run over four limbs. GCC at -O2 does not unroll them by
+// itself, and a rolled loop keeps the limbs in memory; unrolled, they stay in
+// registers (this roughly halves the time of a multiplication).
+#define TLS12_UNROLL _Pragma("GCC unroll 4")
+
 using Limbs = std::array<uint64_t, 4>;  // little-endian: limbs[0] is the least significant
 using u128 = unsigned __int128;
 
@@ -57,7 +62,7 @@ inline uint64_t mask_from_bit(uint64_t bit) { return 0 - bit; }
 // AND/OR instead of branching keeps the choice out of the branch predictor
 // and the instruction cache.
 inline void select(Limbs& out, const Limbs& a, uint64_t mask) {
-  for (int i = 0; i < 4; ++i) out[i] = (out[i] & ~mask) | (a[i] & mask);
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) out[i] = (out[i] & ~mask) | (a[i] & mask);
 }
 
 // All ones if a == 0. OR-ing the limbs and testing the top bit of (x - 1) &
@@ -74,7 +79,7 @@ inline uint64_t equal_mask(const Limbs& a, const Limbs& b) {
 // a - b over four limbs; returns the final borrow (0 or 1).
 inline uint64_t sub_borrow(Limbs& out, const Limbs& a, const Limbs& b) {
   uint64_t borrow = 0;
-  for (int i = 0; i < 4; ++i) {
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {
     const u128 d = static_cast<u128>(a[i]) - b[i] - borrow;
     out[i] = static_cast<uint64_t>(d);
     borrow = static_cast<uint64_t>(d >> 64) & 1;  // the wrapped high half is all ones on a borrow
@@ -96,7 +101,7 @@ inline uint64_t less_than_mask(const Limbs& a, const Limbs& b) {
 inline Limbs mod_add(const Limbs& a, const Limbs& b, const Modulus& M) {
   Limbs sum;
   uint64_t carry = 0;
-  for (int i = 0; i < 4; ++i) {
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {
     const u128 s = static_cast<u128>(a[i]) + b[i] + carry;
     sum[i] = static_cast<uint64_t>(s);
     carry = static_cast<uint64_t>(s >> 64);
@@ -113,7 +118,7 @@ inline Limbs mod_sub(const Limbs& a, const Limbs& b, const Modulus& M) {
   Limbs diff;
   const uint64_t mask = mask_from_bit(sub_borrow(diff, a, b));
   uint64_t carry = 0;
-  for (int i = 0; i < 4; ++i) {
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {
     const u128 s = static_cast<u128>(diff[i]) + (M.m[i] & mask) + carry;
     diff[i] = static_cast<uint64_t>(s);
     carry = static_cast<uint64_t>(s >> 64);
@@ -127,11 +132,11 @@ inline Limbs mod_sub(const Limbs& a, const Limbs& b, const Modulus& M) {
 // four rounds adds a * b[i] and then the multiple q*m that clears the lowest
 // limb, and drops that limb (a division by 2^64 that costs nothing). The
 // result is below 2m; one masked subtraction brings it below m.
-inline Limbs mont_mul(const Limbs& a, const Limbs& b, const Modulus& M) {
+[[gnu::always_inline]] inline Limbs mont_mul(const Limbs& a, const Limbs& b, const Modulus& M) {
   uint64_t t[6] = {0, 0, 0, 0, 0, 0};
-  for (int i = 0; i < 4; ++i) {
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {
     u128 c = 0;
-    for (int j = 0; j < 4; ++j) {
+    TLS12_UNROLL for (int j = 0; j < 4; ++j) {
       c = static_cast<u128>(a[j]) * b[i] + t[j] + (c >> 64);
       t[j] = static_cast<uint64_t>(c);
     }
@@ -141,7 +146,7 @@ inline Limbs mont_mul(const Limbs& a, const Limbs& b, const Modulus& M) {
 
     const uint64_t q = t[0] * M.m0inv;
     c = static_cast<u128>(q) * M.m[0] + t[0];
-    for (int j = 1; j < 4; ++j) {
+    TLS12_UNROLL for (int j = 1; j < 4; ++j) {
       c = static_cast<u128>(q) * M.m[j] + t[j] + (c >> 64);
       t[j - 1] = static_cast<uint64_t>(c);
     }
@@ -165,6 +170,12 @@ Limbs mont_pow(const Limbs& a, const Limbs& e, const Modulus& M);
 // a^-1 = a^(m-2) (Fermat; m is prime). Runs the same steps for every a, so
 // inverting a secret (an ECDSA nonce, a Z coordinate) leaks nothing. 0 maps to 0.
 Limbs mont_inverse(const Limbs& a, const Modulus& M);
+
+// a^-1 mod p by an addition chain for the exponent p - 2 (255 squarings and
+// 12 multiplications, against about 480 operations for mont_inverse): the
+// inversion that turns every projective result back into x and y. Same
+// result as mont_inverse(a, kFieldP); the chain is fixed, so still constant time.
+Limbs field_inverse(const Limbs& a);
 
 // ---- Bytes --------------------------------------------------------------------
 

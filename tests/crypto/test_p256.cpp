@@ -80,6 +80,13 @@ void check_field_against_bignum(const Modulus& M) {
 TEST(P256Field, ArithmeticModPMatchesBignum) { check_field_against_bignum(kFieldP); }
 TEST(P256Field, ArithmeticModNMatchesBignum) { check_field_against_bignum(kOrderN); }
 
+TEST(P256Field, AdditionChainInverseMatchesFermat) {
+  for (int i = 0; i < 50; ++i) {
+    const Limbs a = to_mont(random_below(kFieldP, i), kFieldP);
+    EXPECT_EQ(field_inverse(a), mont_inverse(a, kFieldP)) << "case " << i;
+  }
+}
+
 TEST(P256Field, MasksAndBytes) {
   const Limbs one = {1, 0, 0, 0}, zero = {0, 0, 0, 0};
   EXPECT_EQ(is_zero_mask(zero), ~uint64_t{0});
