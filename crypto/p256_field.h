@@ -160,11 +160,49 @@ inline Limbs mod_sub(const Limbs& a, const Limbs& b, const Modulus& M) {
   return result;
 }
 
+// a * b * R^-1 mod p, the same result as mont_mul(a, b, kFieldP) but with
+// the reduction specialised to p's shape (Solinas prime): the quotient digit
+// q is the low limb (-p^-1 mod 2^64 = 1), and q*p = q*2^256 - q*2^224 +
+// q*2^192 + q*2^96 - q needs one multiplication by a constant instead of four.
+// The point formulas spend nearly all their time here.
+[[gnu::always_inline]] inline Limbs field_mul(const Limbs& a, const Limbs& b) {
+  uint64_t t[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {  // t = a * b, schoolbook
+    uint64_t carry = 0;
+    TLS12_UNROLL for (int j = 0; j < 4; ++j) {
+      const u128 c = static_cast<u128>(a[j]) * b[i] + t[i + j] + carry;
+      t[i + j] = static_cast<uint64_t>(c);
+      carry = static_cast<uint64_t>(c >> 64);
+    }
+    t[i + 4] = carry;
+  }
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {  // t += q * p * 2^(64 i), then t[i] = 0
+    const uint64_t q = t[i];
+    // Limb i: t[i] + q*(2^64 - 1) = q*2^64, so limb i+1 receives q plus its own
+    // q*(2^32 - 1): q*2^32 in all. Limb i+2 of p is 0; limb i+3 is 2^64 - 2^32 + 1.
+    u128 c = static_cast<u128>(t[i + 1]) + (static_cast<u128>(q) << 32);
+    t[i + 1] = static_cast<uint64_t>(c);
+    c = static_cast<u128>(t[i + 2]) + (c >> 64);
+    t[i + 2] = static_cast<uint64_t>(c);
+    c = static_cast<u128>(t[i + 3]) + static_cast<u128>(q) * 0xffffffff00000001 + (c >> 64);
+    t[i + 3] = static_cast<uint64_t>(c);
+    TLS12_UNROLL for (int j = i + 4; j < 9; ++j) {  // carry to the top
+      c = static_cast<u128>(t[j]) + (c >> 64);
+      t[j] = static_cast<uint64_t>(c);
+    }
+  }
+  // (a*b + Q*p) / 2^256 < 2p: at most one subtraction, masked.
+  Limbs result = {t[4], t[5], t[6], t[7]}, reduced;
+  const uint64_t borrow = sub_borrow(reduced, result, kFieldP.m);
+  select(result, reduced, ~mask_from_bit(borrow & (t[8] ^ 1)));
+  return result;
+}
+
 inline Limbs to_mont(const Limbs& a, const Modulus& M) { return mont_mul(a, M.r2, M); }
 inline Limbs from_mont(const Limbs& a, const Modulus& M) { return mont_mul(a, {1, 0, 0, 0}, M); }
 
-// a^e in Montgomery form, square-and-multiply from the top bit. Only for
-// public exponents: the loop multiplies when a bit of e is set.
+// a^e in Montgomery form. Only for public exponents: it looks a power up by
+// the exponent's digits.
 Limbs mont_pow(const Limbs& a, const Limbs& e, const Modulus& M);
 
 // a^-1 = a^(m-2) (Fermat; m is prime). Runs the same steps for every a, so
@@ -193,6 +231,6 @@ struct Fe {
 
 inline Fe operator+(const Fe& a, const Fe& b) { return {mod_add(a.v, b.v, kFieldP)}; }
 inline Fe operator-(const Fe& a, const Fe& b) { return {mod_sub(a.v, b.v, kFieldP)}; }
-inline Fe operator*(const Fe& a, const Fe& b) { return {mont_mul(a.v, b.v, kFieldP)}; }
+inline Fe operator*(const Fe& a, const Fe& b) { return {field_mul(a.v, b.v)}; }
 
 }  // namespace tls12::crypto::p256

@@ -70,6 +70,9 @@ void check_field_against_bignum(const Modulus& M) {
     BN_mod_mul(r.get(), ba.get(), bb.get(), m.get(), c.ctx);
     const Limbs product = from_mont(mont_mul(to_mont(a, M), to_mont(b, M), M), M);
     EXPECT_EQ(product, limbs_of(r.get())) << "mul, case " << i;
+    if (&M == &kFieldP) {
+      EXPECT_EQ(field_mul(a, b), mont_mul(a, b, M)) << "field_mul, case " << i;
+    }
     if (!is_zero_mask(a)) {
       BN_mod_inverse(r.get(), ba.get(), m.get(), c.ctx);
       EXPECT_EQ(from_mont(mont_inverse(to_mont(a, M), M), M), limbs_of(r.get())) << "inverse, case " << i;
