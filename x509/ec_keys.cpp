@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "crypto/ecdsa.h"
 #include "x509/der.h"
 #include "x509/keys.h"
 #include "x509/oid.h"
@@ -38,6 +39,12 @@ P256PublicKey parse_ec_subject_public_key_info(ByteView spki) {
   const ByteView point = r.read_bit_string_octets("subjectPublicKey");
   r.expect_end("SubjectPublicKeyInfo");
   return ec_public_key_from(parameters, point, params_offset);
+}
+
+bool verify_ecdsa_signature(const P256PublicKey& key, const SignatureAlgorithm& algorithm, ByteView message,
+                            ByteView signature) {
+  if (algorithm.kind != SignatureAlgorithm::Kind::ecdsa) return false;
+  return crypto::ecdsa_p256_verify(key.point, algorithm.hash, message, signature);
 }
 
 }  // namespace tls12::x509
