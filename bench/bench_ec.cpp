@@ -118,12 +118,7 @@ void register_all() {
 }  // namespace tls12::crypto
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  tls12::crypto::register_all();
-  tls12::bench::OperationRatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_summary();
-  std::printf("Ours: portable C++, 4x64-bit Montgomery limbs, 4-bit windows, complete formulas, constant time.\n");
-  benchmark::Shutdown();
-  return 0;
+  return tls12::bench::run_with_ratio_table(
+      argc, argv, tls12::crypto::register_all,
+      "Ours: portable C++, 4x64-bit Montgomery limbs, 4-bit windows, complete formulas, constant time.\n");
 }

@@ -276,15 +276,11 @@ void register_all() {
 }  // namespace tls12::crypto
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  tls12::crypto::register_all();
-  tls12::bench::OperationRatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_summary();
-  std::printf("RSA-2048 CRT exponentiations: %s; other sizes and DH: portable 64-bit limbs.\n",
-              tls12::crypto::ifma_available() ? "AVX-512 IFMA, both halves interleaved"
-                                              : "portable 64-bit limbs (no IFMA or TLS12_CPU=reference)");
-  std::printf("OpenSSL's DH derive also checks y^q mod p (a full-size exponentiation); ours checks 1 < y < p-1.\n");
-  benchmark::Shutdown();
-  return 0;
+  const std::string exponentiation =
+      tls12::crypto::ifma_available() ? "AVX-512 IFMA, both halves interleaved"
+                                      : "portable 64-bit limbs (no IFMA or TLS12_CPU=reference)";
+  return tls12::bench::run_with_ratio_table(
+      argc, argv, tls12::crypto::register_all,
+      "RSA-2048 CRT exponentiations: " + exponentiation + "; other sizes and DH: portable 64-bit limbs.\n"
+      "OpenSSL's DH derive also checks y^q mod p (a full-size exponentiation); ours checks 1 < y < p-1.\n");
 }

@@ -168,4 +168,17 @@ class OperationRatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, std::map<std::string, double>> rates_;
 };
 
+// main() of a crypto benchmark: register, run with the ratio reporter, print
+// the table and `footer` (which implementations ran).
+inline int run_with_ratio_table(int argc, char** argv, void (*register_all)(), const std::string& footer) {
+  benchmark::Initialize(&argc, argv);
+  register_all();
+  OperationRatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print_summary();
+  std::printf("%s", footer.c_str());
+  benchmark::Shutdown();
+  return 0;
+}
+
 }  // namespace tls12::bench

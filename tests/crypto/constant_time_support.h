@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/random.h"
 #include "tests/support/sanitizer.h"
 #include "tests/support/test_support.h"
 
@@ -72,5 +73,32 @@ class RunUnderValgrind : public ::testing::Test {
     if (test::run_command("valgrind --version").exit_code != 0) GTEST_SKIP() << "valgrind is not installed";
   }
 };
+
+// The body of each program's canary test, UnderValgrind.CanaryBranchOnSecret:
+// a deliberate branch on a poisoned random byte, which valgrind must report.
+inline void branch_on_a_secret() {
+  uint8_t secret = 1;
+  random_bytes(MutableByteView(&secret, 1));
+  poison(&secret, 1);
+  volatile int sink = 0;
+  if ((secret & 1) != 0) sink = sink + 1;
+  EXPECT_GE(sink, 0);
+}
+
+// The two driver checks: every UnderValgrind test but the canary passes
+// cleanly (`count` of them, so none was silently skipped), and the canary
+// is caught.
+inline void expect_clean_under_valgrind(size_t count) {
+  auto r = run_self_under_valgrind("UnderValgrind.*-UnderValgrind.Canary*");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("[  PASSED  ] " + std::to_string(count) + " tests"), std::string::npos) << r.output;
+}
+
+inline void expect_canary_caught() {
+  auto r = run_self_under_valgrind("UnderValgrind.CanaryBranchOnSecret");
+  EXPECT_EQ(r.exit_code, 99) << r.output;
+  EXPECT_NE(r.output.find("Conditional jump or move depends on uninitialised value"), std::string::npos)
+      << r.output;
+}
 
 }  // namespace tls12::crypto::ct_test
