@@ -145,9 +145,9 @@ Point point_add(const Point& p, const Point& q) {
 // 8 multiplications, 3 squarings, 2 by b.
 Point point_double(const Point& p) {
   const Fe& b = curve_b();
-  Fe t0 = p.x * p.x;     // t0 = X^2
-  Fe t1 = p.y * p.y;     // t1 = Y^2
-  Fe t2 = p.z * p.z;     // t2 = Z^2
+  Fe t0 = square(p.x);   // t0 = X^2
+  Fe t1 = square(p.y);   // t1 = Y^2
+  Fe t2 = square(p.z);   // t2 = Z^2
   Fe t3 = p.x * p.y;     // t3 = X * Y
   t3 = t3 + t3;          // t3 = t3 + t3
   Fe z3 = p.x * p.z;     // Z3 = X * Z
@@ -223,7 +223,7 @@ std::optional<Point> decode_point(ByteView encoded) {
   // (invalid-curve attack); SEC 1 §3.2.2.1 makes this check mandatory.
   const Fe three_x = pt.x + pt.x + pt.x;
   const Fe rhs = pt.x * pt.x * pt.x - three_x + curve_b();
-  if (!equal_mask((pt.y * pt.y).v, rhs.v)) return std::nullopt;
+  if (!equal_mask(square(pt.y).v, rhs.v)) return std::nullopt;
   return pt;
 }
 

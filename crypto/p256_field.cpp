@@ -29,7 +29,7 @@ Limbs mont_inverse(const Limbs& a, const Modulus& M) {
 namespace {
 // a^(2^n): n squarings.
 Limbs square_n(Limbs a, int n) {
-  for (int i = 0; i < n; ++i) a = field_mul(a, a);
+  for (int i = 0; i < n; ++i) a = field_sqr(a);
   return a;
 }
 Limbs mul_p(const Limbs& a, const Limbs& b) { return field_mul(a, b); }

@@ -160,23 +160,13 @@ inline Limbs mod_sub(const Limbs& a, const Limbs& b, const Modulus& M) {
   return result;
 }
 
-// a * b * R^-1 mod p, the same result as mont_mul(a, b, kFieldP) but with
-// the reduction specialised to p's shape (Solinas prime): the quotient digit
-// q is the low limb (-p^-1 mod 2^64 = 1), and q*p = q*2^256 - q*2^224 +
-// q*2^192 + q*2^96 - q needs one multiplication by a constant instead of four.
-// The point formulas spend nearly all their time here.
-[[gnu::always_inline]] inline Limbs field_mul(const Limbs& a, const Limbs& b) {
-  uint64_t t[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-  TLS12_UNROLL for (int i = 0; i < 4; ++i) {  // t = a * b, schoolbook
-    uint64_t carry = 0;
-    TLS12_UNROLL for (int j = 0; j < 4; ++j) {
-      const u128 c = static_cast<u128>(a[j]) * b[i] + t[i + j] + carry;
-      t[i + j] = static_cast<uint64_t>(c);
-      carry = static_cast<uint64_t>(c >> 64);
-    }
-    t[i + 4] = carry;
-  }
-  TLS12_UNROLL for (int i = 0; i < 4; ++i) {  // t += q * p * 2^(64 i), then t[i] = 0
+// t * R^-1 mod p for a 512-bit t (t[8] = 0 on entry, used for the carry),
+// Montgomery reduction specialised to p's shape (a Solinas prime): the
+// quotient digit q is the low limb (-p^-1 mod 2^64 = 1), and
+// q*p = q*2^256 - q*2^224 + q*2^192 + q*2^96 - q needs one multiplication by
+// a constant instead of four. The point formulas spend most of their time here.
+[[gnu::always_inline]] inline Limbs field_reduce(uint64_t (&t)[9]) {
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {  // t += q * p * 2^(64 i), clearing t[i]
     const uint64_t q = t[i];
     // Limb i: t[i] + q*(2^64 - 1) = q*2^64, so limb i+1 receives q plus its own
     // q*(2^32 - 1): q*2^32 in all. Limb i+2 of p is 0; limb i+3 is 2^64 - 2^32 + 1.
@@ -191,11 +181,51 @@ inline Limbs mod_sub(const Limbs& a, const Limbs& b, const Modulus& M) {
       t[j] = static_cast<uint64_t>(c);
     }
   }
-  // (a*b + Q*p) / 2^256 < 2p: at most one subtraction, masked.
+  // (t + Q*p) / 2^256 < 2p: at most one subtraction, masked.
   Limbs result = {t[4], t[5], t[6], t[7]}, reduced;
   const uint64_t borrow = sub_borrow(reduced, result, kFieldP.m);
   select(result, reduced, ~mask_from_bit(borrow & (t[8] ^ 1)));
   return result;
+}
+
+// a * b * R^-1 mod p: the same result as mont_mul(a, b, kFieldP), faster.
+[[gnu::always_inline]] inline Limbs field_mul(const Limbs& a, const Limbs& b) {
+  uint64_t t[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {  // t = a * b, schoolbook
+    uint64_t carry = 0;
+    TLS12_UNROLL for (int j = 0; j < 4; ++j) {
+      const u128 c = static_cast<u128>(a[j]) * b[i] + t[i + j] + carry;
+      t[i + j] = static_cast<uint64_t>(c);
+      carry = static_cast<uint64_t>(c >> 64);
+    }
+    t[i + 4] = carry;
+  }
+  return field_reduce(t);
+}
+
+// a * a * R^-1 mod p with 10 word products instead of 16: each a_i*a_j with
+// i != j appears twice in the square, so it is computed once and doubled.
+[[gnu::always_inline]] inline Limbs field_sqr(const Limbs& a) {
+  uint64_t t[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  TLS12_UNROLL for (int i = 0; i < 3; ++i) {  // the products a_i * a_j, i < j
+    uint64_t carry = 0;
+    TLS12_UNROLL for (int j = i + 1; j < 4; ++j) {
+      const u128 c = static_cast<u128>(a[i]) * a[j] + t[i + j] + carry;
+      t[i + j] = static_cast<uint64_t>(c);
+      carry = static_cast<uint64_t>(c >> 64);
+    }
+    t[i + 4] = carry;
+  }
+  TLS12_UNROLL for (int k = 7; k >= 1; --k) t[k] = (t[k] << 1) | (t[k - 1] >> 63);  // doubled (t[0] is 0)
+  u128 c = 0;
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {  // plus the squares a_i^2
+    const u128 square = static_cast<u128>(a[i]) * a[i];
+    c = static_cast<u128>(t[2 * i]) + static_cast<uint64_t>(square) + (c >> 64);
+    t[2 * i] = static_cast<uint64_t>(c);
+    c = static_cast<u128>(t[2 * i + 1]) + static_cast<uint64_t>(square >> 64) + (c >> 64);
+    t[2 * i + 1] = static_cast<uint64_t>(c);
+  }
+  return field_reduce(t);
 }
 
 inline Limbs to_mont(const Limbs& a, const Modulus& M) { return mont_mul(a, M.r2, M); }
@@ -232,5 +262,6 @@ struct Fe {
 inline Fe operator+(const Fe& a, const Fe& b) { return {mod_add(a.v, b.v, kFieldP)}; }
 inline Fe operator-(const Fe& a, const Fe& b) { return {mod_sub(a.v, b.v, kFieldP)}; }
 inline Fe operator*(const Fe& a, const Fe& b) { return {field_mul(a.v, b.v)}; }
+inline Fe square(const Fe& a) { return {field_sqr(a.v)}; }
 
 }  // namespace tls12::crypto::p256

@@ -72,6 +72,7 @@ void check_field_against_bignum(const Modulus& M) {
     EXPECT_EQ(product, limbs_of(r.get())) << "mul, case " << i;
     if (&M == &kFieldP) {
       EXPECT_EQ(field_mul(a, b), mont_mul(a, b, M)) << "field_mul, case " << i;
+      EXPECT_EQ(field_sqr(a), mont_mul(a, a, M)) << "field_sqr, case " << i;
     }
     if (!is_zero_mask(a)) {
       BN_mod_inverse(r.get(), ba.get(), m.get(), c.ctx);
