@@ -64,16 +64,58 @@ uint64_t digit_of(const Limbs& k, int w) { return (k[w / 16] >> (4 * (w % 16))) 
 
 constexpr int kWindows = 64;  // 256 bits / 4
 
-// For k*G: window w of the table holds j * 16^w * G for j = 0..15, so
-// k*G = sum over w of table[w][digit w]: 64 additions, no doublings. Built
-// once (about 1,000 point operations) and shared; read-only after.
-const std::array<Window, kWindows>& base_table() {
-  static const std::unique_ptr<std::array<Window, kWindows>> table = [] {
-    auto t = std::make_unique<std::array<Window, kWindows>>();
+// ---- k*G: signed 5-bit windows over a precomputed table ----------------------
+
+// Booth recoding (as OpenSSL's ecp_nistz256 does it): k = sum of d_w * 32^w
+// with signed digits d_w in [-16, 16], read from the 6 bits w*5-1 .. w*5+4 of
+// k (bit -1 is 0). A digit of magnitude up to 16 needs only 17 table entries
+// per window (0..16 times the base) and a conditional negation, where
+// unsigned 5-bit digits would need 32; 52 windows cover 256 bits.
+constexpr int kBoothWindows = 52;
+using BoothWindow = std::array<Point, 17>;
+
+// The 6 bits of k starting at bit `pos` (pos may be -1; bits past 255 are 0).
+// Positions are public, so the limb choice may branch; the value may not.
+uint64_t six_bits_at(const Limbs& k, int pos) {
+  if (pos < 0) return (k[0] << 1) & 0x3f;
+  const int limb = pos / 64, shift = pos % 64;
+  uint64_t v = k[limb] >> shift;
+  if (shift > 58 && limb + 1 < 4) v |= k[limb + 1] << (64 - shift);
+  return v & 0x3f;
+}
+
+// The magnitude (0..16) and sign (all ones if negative) of window w's digit,
+// by arithmetic on the bits only.
+void booth_digit(const Limbs& k, int w, uint64_t& magnitude, uint64_t& negative) {
+  const uint64_t in = six_bits_at(k, 5 * w - 1);
+  negative = mask_from_bit(in >> 5);
+  const uint64_t d = ((63 - in) & negative) | (in & ~negative);
+  magnitude = (d >> 1) + (d & 1);
+}
+
+// table[magnitude] read by a full scan (see lookup), then negated by mask:
+// -(X : Y : Z) = (X : -Y : Z).
+Point booth_lookup(const BoothWindow& table, uint64_t magnitude, uint64_t negative) {
+  Point out = table[0];
+  for (uint64_t j = 1; j < 17; ++j) select_point(out, table[j], mask_from_bit(((magnitude ^ j) - 1) >> 63));
+  const Fe minus_y = {mod_sub({0, 0, 0, 0}, out.y.v, kFieldP)};
+  select(out.y.v, minus_y.v, negative);
+  return out;
+}
+
+// Window w of the table holds j * 32^w * G for j = 0..16, so k*G is the sum
+// of one looked-up entry per window: 52 additions, no doublings. Built once
+// (about 1,100 point operations) and shared; read-only after.
+const std::array<BoothWindow, kBoothWindows>& base_table() {
+  static const std::unique_ptr<std::array<BoothWindow, kBoothWindows>> table = [] {
+    auto t = std::make_unique<std::array<BoothWindow, kBoothWindows>>();
     Point base = generator();
-    for (int w = 0; w < kWindows; ++w) {
-      (*t)[w] = multiples_of(base);
-      for (int i = 0; i < 4; ++i) base = point_double(base);
+    for (int w = 0; w < kBoothWindows; ++w) {
+      BoothWindow& window = (*t)[w];
+      window[0] = infinity();
+      window[1] = base;
+      for (size_t j = 2; j < 17; ++j) window[j] = point_add(window[j - 1], base);
+      for (int i = 0; i < 5; ++i) base = point_double(base);
     }
     return t;
   }();
@@ -197,8 +239,13 @@ Point scalar_mult(const Limbs& k, const Point& p) {
 
 Point scalar_base_mult(const Limbs& k) {
   const auto& table = base_table();
-  Point acc = lookup(table[0], digit_of(k, 0));
-  for (int w = 1; w < kWindows; ++w) acc = point_add(acc, lookup(table[w], digit_of(k, w)));
+  uint64_t magnitude, negative;
+  booth_digit(k, 0, magnitude, negative);
+  Point acc = booth_lookup(table[0], magnitude, negative);
+  for (int w = 1; w < kBoothWindows; ++w) {
+    booth_digit(k, w, magnitude, negative);
+    acc = point_add(acc, booth_lookup(table[w], magnitude, negative));
+  }
   return acc;
 }
 

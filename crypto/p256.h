@@ -47,7 +47,8 @@ Point point_double(const Point& p);              // RCB 2016 Algorithm 6
 // in constant time: a fixed 4-bit window, each window's multiple picked from a
 // table by reading every entry.
 Point scalar_mult(const Limbs& k, const Point& p);
-// k * G, with a table of multiples of G computed once: no doublings.
+// k * G, with a table of multiples of G computed once: signed 5-bit windows,
+// 52 additions, no doublings.
 Point scalar_base_mult(const Limbs& k);
 
 // The affine coordinates of P (one inversion of Z), as plain integers

@@ -182,6 +182,19 @@ TEST(P256Group, ScalarMultiplicationMatchesOpenSsl) {
   }
 }
 
+// Scalars whose windows hit the recoding's edges: every bit set (every
+// signed digit negative, with a carry into the top window), alternating bits,
+// and a single top bit.
+TEST(P256Group, EdgeScalarsMatchOpenSsl) {
+  OpenSslCurve ossl;
+  const Bytes g = encoded(generator());
+  for (const Limbs& k : {Limbs{~0ull, ~0ull, ~0ull, ~0ull}, Limbs{0xaaaaaaaaaaaaaaaa, 0x5555555555555555, 0xaaaaaaaaaaaaaaaa, 0x5555555555555555},
+                         Limbs{0, 0, 0, 1ull << 63}, Limbs{0x1f, 0, 0, 0}, Limbs{0x10, 0, 0, 0}}) {
+    EXPECT_EQ(encoded(scalar_base_mult(k)), ossl.mul(k)) << std::hex << k[3] << " " << k[0];
+    EXPECT_EQ(encoded(scalar_mult(k, generator())), ossl.mul(k, g)) << std::hex << k[3] << " " << k[0];
+  }
+}
+
 TEST(P256Group, DecodingRefusesWhatSec1Refuses) {
   const Bytes g = encoded(generator());
   EXPECT_FALSE(decode_point(Bytes{0x00}).has_value());  // infinity
