@@ -160,12 +160,16 @@ inline Limbs mod_sub(const Limbs& a, const Limbs& b, const Modulus& M) {
   return result;
 }
 
-// t * R^-1 mod p for a 512-bit t (t[8] = 0 on entry, used for the carry),
+// t * R^-1 mod p for a 512-bit t (t[8] receives the final carry),
 // Montgomery reduction specialised to p's shape (a Solinas prime): the
 // quotient digit q is the low limb (-p^-1 mod 2^64 = 1), and
 // q*p = q*2^256 - q*2^224 + q*2^192 + q*2^96 - q needs one multiplication by
 // a constant instead of four. The point formulas spend most of their time here.
 [[gnu::always_inline]] inline Limbs field_reduce(uint64_t (&t)[9]) {
+  // Round i changes limbs i+1 .. i+4 only; its carry out of limb i+4 waits in
+  // `pending` for the next round, which adds it where it touches that limb
+  // last, so no round carries through the whole top half.
+  uint64_t pending = 0;
   TLS12_UNROLL for (int i = 0; i < 4; ++i) {  // t += q * p * 2^(64 i), clearing t[i]
     const uint64_t q = t[i];
     // Limb i: t[i] + q*(2^64 - 1) = q*2^64, so limb i+1 receives q plus its own
@@ -176,11 +180,11 @@ inline Limbs mod_sub(const Limbs& a, const Limbs& b, const Modulus& M) {
     t[i + 2] = static_cast<uint64_t>(c);
     c = static_cast<u128>(t[i + 3]) + static_cast<u128>(q) * 0xffffffff00000001 + (c >> 64);
     t[i + 3] = static_cast<uint64_t>(c);
-    TLS12_UNROLL for (int j = i + 4; j < 9; ++j) {  // carry to the top
-      c = static_cast<u128>(t[j]) + (c >> 64);
-      t[j] = static_cast<uint64_t>(c);
-    }
+    c = static_cast<u128>(t[i + 4]) + (c >> 64) + pending;
+    t[i + 4] = static_cast<uint64_t>(c);
+    pending = static_cast<uint64_t>(c >> 64);
   }
+  t[8] = pending;
   // (t + Q*p) / 2^256 < 2p: at most one subtraction, masked.
   Limbs result = {t[4], t[5], t[6], t[7]}, reduced;
   const uint64_t borrow = sub_borrow(reduced, result, kFieldP.m);
