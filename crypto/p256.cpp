@@ -34,37 +34,7 @@ void select_point(Point& out, const Point& p, uint64_t mask) {
   select(out.z.v, p.z.v, mask);
 }
 
-// A table of the multiples 0*P .. 15*P for one 4-bit window.
-using Window = std::array<Point, 16>;
-
-// table[digit], without using the secret digit as an address: every entry is
-// read, and the mask keeps only the wanted one. Indexing the table directly
-// would load a cache line chosen by the secret, which a process sharing the
-// cache can observe (cache-timing attacks on table lookups).
-Point lookup(const Window& table, uint64_t digit) {
-  Point out = table[0];
-  for (uint64_t j = 1; j < 16; ++j) {
-    // (digit ^ j) - 1 has its top bit set exactly when digit == j (both < 16).
-    select_point(out, table[j], mask_from_bit(((digit ^ j) - 1) >> 63));
-  }
-  return out;
-}
-
-Window multiples_of(const Point& p) {
-  Window t;
-  t[0] = infinity();
-  t[1] = p;
-  for (size_t j = 2; j < 16; ++j) t[j] = (j % 2 == 0) ? point_double(t[j / 2]) : point_add(t[j - 1], p);
-  return t;
-}
-
-// The 4 bits of k at window w (w = 0 is the least significant). Shifts and
-// masks only: the position is public, the value is not.
-uint64_t digit_of(const Limbs& k, int w) { return (k[w / 16] >> (4 * (w % 16))) & 15; }
-
-constexpr int kWindows = 64;  // 256 bits / 4
-
-// ---- k*G: signed 5-bit windows over a precomputed table ----------------------
+// ---- Signed 5-bit windows ------------------------------------------------------
 
 // Booth recoding (as OpenSSL's ecp_nistz256 does it): k = sum of d_w * 32^w
 // with signed digits d_w in [-16, 16], read from the 6 bits w*5-1 .. w*5+4 of
@@ -93,17 +63,23 @@ void booth_digit(const Limbs& k, int w, uint64_t& magnitude, uint64_t& negative)
   magnitude = (d >> 1) + (d & 1);
 }
 
-// table[magnitude] read by a full scan (see lookup), then negated by mask:
-// -(X : Y : Z) = (X : -Y : Z).
+// table[magnitude], without using the secret digit as an address: every
+// entry is read, and the mask keeps only the wanted one. Indexing the table
+// directly would load a cache line chosen by the secret, which a process
+// sharing the cache can observe (cache-timing attacks on table lookups).
+// Then negated by mask: -(X : Y : Z) = (X : -Y : Z).
 Point booth_lookup(const BoothWindow& table, uint64_t magnitude, uint64_t negative) {
   Point out = table[0];
-  for (uint64_t j = 1; j < 17; ++j) select_point(out, table[j], mask_from_bit(((magnitude ^ j) - 1) >> 63));
+  for (uint64_t j = 1; j < 17; ++j) {
+    // (magnitude ^ j) - 1 has its top bit set exactly when magnitude == j (both < 32).
+    select_point(out, table[j], mask_from_bit(((magnitude ^ j) - 1) >> 63));
+  }
   const Fe minus_y = {mod_sub({0, 0, 0, 0}, out.y.v, kFieldP)};
   select(out.y.v, minus_y.v, negative);
   return out;
 }
 
-// Window w of the table holds j * 32^w * G for j = 0..16, so k*G is the sum
+// For k*G: window w of the table holds j * 32^w * G for j = 0..16, so k*G is the sum
 // of one looked-up entry per window: 52 additions, no doublings. Built once
 // (about 1,100 point operations) and shared; read-only after.
 const std::array<BoothWindow, kBoothWindows>& base_table() {
@@ -224,15 +200,22 @@ Point point_double(const Point& p) {
   return {x3, y3, z3};
 }
 
-// Fixed 4-bit windows from the most significant: the same 252 doublings and
-// 64 additions for every k (a zero digit adds infinity, which the complete
-// formula handles like any other point), so the time says nothing about k.
+// Signed 5-bit windows (the Booth digits of k*G below) from the most
+// significant: the same 255 doublings and 51 additions for every k (a zero
+// digit adds infinity, which the complete formula handles like any other
+// point), so the time says nothing about k.
 Point scalar_mult(const Limbs& k, const Point& p) {
-  const Window table = multiples_of(p);
-  Point acc = lookup(table, digit_of(k, kWindows - 1));
-  for (int w = kWindows - 2; w >= 0; --w) {
-    for (int i = 0; i < 4; ++i) acc = point_double(acc);
-    acc = point_add(acc, lookup(table, digit_of(k, w)));
+  BoothWindow table;
+  table[0] = infinity();
+  table[1] = p;
+  for (size_t j = 2; j < 17; ++j) table[j] = (j % 2 == 0) ? point_double(table[j / 2]) : point_add(table[j - 1], p);
+  uint64_t magnitude, negative;
+  booth_digit(k, kBoothWindows - 1, magnitude, negative);
+  Point acc = booth_lookup(table, magnitude, negative);
+  for (int w = kBoothWindows - 2; w >= 0; --w) {
+    for (int i = 0; i < 5; ++i) acc = point_double(acc);
+    booth_digit(k, w, magnitude, negative);
+    acc = point_add(acc, booth_lookup(table, magnitude, negative));
   }
   return acc;
 }

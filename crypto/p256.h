@@ -44,8 +44,8 @@ Point point_add(const Point& p, const Point& q);  // RCB 2016 Algorithm 4
 Point point_double(const Point& p);              // RCB 2016 Algorithm 6
 
 // k * P for a secret k (a plain integer below 2^256, not in Montgomery form),
-// in constant time: a fixed 4-bit window, each window's multiple picked from a
-// table by reading every entry.
+// in constant time: fixed signed 5-bit windows (Booth digits in [-16, 16]),
+// each window's multiple picked from a table by reading every entry.
 Point scalar_mult(const Limbs& k, const Point& p);
 // k * G, with a table of multiples of G computed once: signed 5-bit windows,
 // 52 additions, no doublings.
