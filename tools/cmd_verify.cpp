@@ -78,8 +78,6 @@ void add_verify_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "verify",
       "Verify a certificate chain as a TLS peer would (RFC 5280 path validation, RFC 6125 host names).\n"
-      "Signatures: RSA PKCS#1 v1.5 and PSS, Ed25519, ECDSA with P-256 issuer keys; SHA-1 and MD5 are refused.\n"
-      "Stricter than openssl: EC keys must name their curve and use uncompressed points.\n"
       "Exit status: 0 valid, 1 not valid (the reason on stderr), 2 usage error or unreadable input.");
   cmd->add_option("--ca", args->ca_file, "PEM file of trusted root certificates (trust anchors)")
       ->required()
