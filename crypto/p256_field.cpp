@@ -35,10 +35,14 @@ Limbs square_n(Limbs a, int n) {
 Limbs mul_p(const Limbs& a, const Limbs& b) { return field_mul(a, b); }
 }  // namespace
 
-// The chain (found by the addchain tool, as Go's crypto/internal/nistec uses
-// it); xN below is a^(2^N - 1), a run of N one bits in the exponent:
-//   _11 = a^3, _111 = a^7, x6 = a^63, x12, x15, x16, x32, then
-//   p - 2 = x32 << 224 | 1 << 192 | x32 << 96 ... assembled by shifts and products.
+// The chain (found by the addchain tool; Go's crypto/internal/nistec uses the
+// same). Below, xN = a^(2^N - 1), a run of N one bits of the exponent, and
+// "<< k" is k squarings:
+//   x2 = a^3, x3 = a^7, x6 = x3 << 3 * x3, x12 = x6 << 6 * x6,
+//   x15 = x12 << 3 * x3, x16 = x15 << 1 * a, x32 = x16 << 16 * x16,
+//   i53 = x32 << 15, x47 = x15 * i53,
+//   i263 = ((i53 << 17 * a) << 143 * x47) << 47,
+//   a^(p-2) = (x47 * i263) << 2 * a.
 Limbs field_inverse(const Limbs& a) {
   const Limbs x2 = mul_p(square_n(a, 1), a);          // _11
   const Limbs x3 = mul_p(square_n(x2, 1), a);         // _111
