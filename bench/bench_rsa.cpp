@@ -6,7 +6,7 @@
 // with a known key and with a key seen for the first time),
 // and a full ffdhe2048 exchange (key generation plus shared secret). After the
 // run a table prints the ratio of operation rates ours/OpenSSL for each pair
-// (above 1 means we are faster). The machine is shared: compare ratios, not
+// (above 1 means we are faster; the reporter is in bench_support.h). The machine is shared: compare ratios, not
 // absolute numbers.
 #include <benchmark/benchmark.h>
 #include <openssl/core_names.h>
@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench/bench_support.h"
 #include "crypto/bignum.h"
 #include "crypto/dh.h"
 #include "crypto/random.h"
@@ -271,47 +272,15 @@ void register_all() {
   }
 }
 
-// Console output as usual, plus the operation rate of each run for the summary.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      auto it = run.counters.find("items_per_second");
-      if (it == run.counters.end() || run.error_occurred) continue;
-      std::string name = run.benchmark_name();
-      const size_t arg = name.rfind('/');  // drop the "/2048" argument suffix
-      if (arg != std::string::npos) name.resize(arg);
-      const size_t side = name.rfind('/');
-      rates_[name.substr(0, side)][name.substr(side + 1)] = it->second.value;
-    }
-  }
-  void print_summary() const {
-    std::printf("\n%-44s %12s %12s %10s\n", "operation", "ours op/s", "OpenSSL op/s", "ours/OpenSSL");
-    for (const auto& [op, sides] : rates_) {
-      auto o = sides.find("ours"), s = sides.find("openssl");
-      if (o == sides.end() || s == sides.end() || s->second == 0) continue;
-      std::printf("%-44s %12.0f %12.0f %10.2f\n", op.c_str(), o->second, s->second, o->second / s->second);
-    }
-  }
-
- private:
-  std::map<std::string, std::map<std::string, double>> rates_;
-};
-
 }  // namespace
 }  // namespace tls12::crypto
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  tls12::crypto::register_all();
-  tls12::crypto::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_summary();
-  std::printf("RSA-2048 CRT exponentiations: %s; other sizes and DH: portable 64-bit limbs.\n",
-              tls12::crypto::ifma_available() ? "AVX-512 IFMA, both halves interleaved"
-                                              : "portable 64-bit limbs (no IFMA or TLS12_CPU=reference)");
-  std::printf("OpenSSL's DH derive also checks y^q mod p (a full-size exponentiation); ours checks 1 < y < p-1.\n");
-  benchmark::Shutdown();
-  return 0;
+  const std::string exponentiation =
+      tls12::crypto::ifma_available() ? "AVX-512 IFMA, both halves interleaved"
+                                      : "portable 64-bit limbs (no IFMA or TLS12_CPU=reference)";
+  return tls12::bench::run_with_ratio_table(
+      argc, argv, tls12::crypto::register_all,
+      "RSA-2048 CRT exponentiations: " + exponentiation + "; other sizes and DH: portable 64-bit limbs.\n"
+      "OpenSSL's DH derive also checks y^q mod p (a full-size exponentiation); ours checks 1 < y < p-1.\n");
 }

@@ -3,7 +3,8 @@
 // RFC 5077): a throw-away RSA-2048 PKI made with the openssl tool, a
 // handshake of our two Connection objects driven in memory, the same over
 // OpenSSL's memory BIO pair, and a console reporter that keeps each run's
-// handshakes/s so the program can print ours/OpenSSL after the run.
+// handshakes/s so the program can print ours/OpenSSL after the run; and the
+// operations-per-second reporter of the crypto benchmarks.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -135,5 +136,49 @@ class RatioReporter : public benchmark::ConsoleReporter {
     }
   }
 };
+
+// For the crypto benchmarks (bench_rsa, bench_ec): console output as usual,
+// plus the operation rate (items/s) of each run registered as "OP/ours" and
+// "OP/openssl" (an argument suffix such as "/2048" is dropped), and a table of
+// ours/OpenSSL per OP after the run.
+class OperationRatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      auto it = run.counters.find("items_per_second");
+      if (it == run.counters.end() || run.error_occurred) continue;
+      std::string name = run.benchmark_name();
+      const size_t arg = name.rfind('/');  // drop the "/2048" argument suffix
+      if (arg != std::string::npos) name.resize(arg);
+      const size_t side = name.rfind('/');
+      rates_[name.substr(0, side)][name.substr(side + 1)] = it->second.value;
+    }
+  }
+  void print_summary() const {
+    std::printf("\n%-44s %12s %12s %10s\n", "operation", "ours op/s", "OpenSSL op/s", "ours/OpenSSL");
+    for (const auto& [op, sides] : rates_) {
+      auto o = sides.find("ours"), s = sides.find("openssl");
+      if (o == sides.end() || s == sides.end() || s->second == 0) continue;
+      std::printf("%-44s %12.0f %12.0f %10.2f\n", op.c_str(), o->second, s->second, o->second / s->second);
+    }
+  }
+
+ private:
+  std::map<std::string, std::map<std::string, double>> rates_;
+};
+
+// main() of a crypto benchmark: register, run with the ratio reporter, print
+// the table and `footer` (which implementations ran).
+inline int run_with_ratio_table(int argc, char** argv, void (*register_all)(), const std::string& footer) {
+  benchmark::Initialize(&argc, argv);
+  register_all();
+  OperationRatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print_summary();
+  std::printf("%s", footer.c_str());
+  benchmark::Shutdown();
+  return 0;
+}
 
 }  // namespace tls12::bench

@@ -368,7 +368,17 @@ SignatureAlgorithm parse_signature_algorithm(ByteView der) {
     throw UnsupportedError("SHA-1 signatures are refused (collisions are practical)");
   if (id == oid::md5_with_rsa || id == "1.2.840.113549.1.1.2")
     throw UnsupportedError("MD5/MD2 signatures are refused (collisions are practical)");
-  if (id.rfind("1.2.840.10045.4.3.", 0) == 0) throw UnsupportedError("ECDSA signatures are recognised but not supported");
+  auto ecdsa = [&](crypto::HashAlgorithm h) {
+    // RFC 5758 §3.2: the parameters MUST be absent.
+    r.expect_end("ECDSA AlgorithmIdentifier (parameters must be absent)");
+    alg.kind = SignatureAlgorithm::Kind::ecdsa;
+    alg.hash = h;
+    return alg;
+  };
+  if (id == oid::ecdsa_with_sha256) return ecdsa(crypto::HashAlgorithm::sha256);
+  if (id == oid::ecdsa_with_sha384) return ecdsa(crypto::HashAlgorithm::sha384);
+  if (id == oid::ecdsa_with_sha512) return ecdsa(crypto::HashAlgorithm::sha512);
+  if (id.rfind("1.2.840.10045.4.3.", 0) == 0) throw UnsupportedError("ECDSA with SHA-224 is refused (SHA-256/384/512 only)");
   const std::string_view name = oid::name_of(id);
   throw UnsupportedError("unsupported signature algorithm " + id + (name.empty() ? "" : " (" + std::string(name) + ")"));
 }

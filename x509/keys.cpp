@@ -224,6 +224,12 @@ std::string SignatureAlgorithm::name() const {
       return "RSASSA-PSS with " + h + " (salt " + std::to_string(salt_length) + ")";
     case Kind::ed25519:
       return "Ed25519";
+    case Kind::ecdsa: {
+      std::string compact;  // "ecdsa-with-SHA256"
+      for (char c : h)
+        if (c != '-') compact += c;
+      return "ecdsa-with-" + compact;
+    }
   }
   return "?";
 }
@@ -244,6 +250,8 @@ bool verify_signature(const PublicKey& key, const SignatureAlgorithm& algorithm,
         if (const auto* ed = std::get_if<Ed25519PublicKey>(&key))
           return crypto::ed25519_verify(ed->bytes, message, signature);
         return false;
+      case SignatureAlgorithm::Kind::ecdsa:
+        return false;  // no PublicKey is an EC key; see verify_ecdsa_signature (ec_keys.h)
     }
   } catch (const std::exception&) {
     // A malformed signature (wrong length, not below n) is simply not valid.

@@ -3,7 +3,9 @@
 //
 //   SubjectPublicKeyInfo (RFC 5280 §4.1.2.7): rsaEncryption (RFC 8017 A.1.1,
 //     RSAPublicKey { n, e }) and Ed25519 (RFC 8410 §4, 32 raw bytes); P-256
-//     (RFC 5480) is recognised by name and reported as unsupported.
+//     (RFC 5480) is reported as unsupported here: x509/ec_keys.h reads it for
+//     the one place that uses it so far, certificate signatures in path
+//     validation.
 //   Private keys: PKCS#1 RSAPrivateKey (RFC 8017 A.1.2, PEM "RSA PRIVATE KEY"),
 //     PKCS#8 PrivateKeyInfo (RFC 5208, PEM "PRIVATE KEY") holding RSA or Ed25519
 //     (RFC 8410 §7), and EncryptedPrivateKeyInfo (RFC 5958 §3, PEM "ENCRYPTED
@@ -91,7 +93,9 @@ PrivateKey load_private_key_file(const std::filesystem::path& path, const Passph
 // TLS (RFC 5246 §7.4.1.4.1, RFC 8446 §4.2.3) name them. For rsa_pss the salt
 // length is the one the signer declared (TLS: digest_size(hash)).
 struct SignatureAlgorithm {
-  enum class Kind { rsa_pkcs1_v15, rsa_pss, ed25519 };
+  // ecdsa: ECDSA with `hash` (RFC 5758 §3.2); the key is a P256PublicKey,
+  // which PublicKey does not hold: verify with x509/ec_keys.h.
+  enum class Kind { rsa_pkcs1_v15, rsa_pss, ed25519, ecdsa };
   Kind kind = Kind::rsa_pkcs1_v15;
   crypto::HashAlgorithm hash = crypto::HashAlgorithm::sha256;  // unused for ed25519
   size_t salt_length = 0;                                      // rsa_pss only
@@ -100,7 +104,8 @@ struct SignatureAlgorithm {
 };
 
 // Verifies `signature` over `message` with `key`. False for a bad signature
-// or a key of the wrong type for the algorithm; never throws for bad input.
+// or a key of the wrong type for the algorithm (always for ecdsa, whose keys
+// are not a PublicKey); never throws for bad input.
 bool verify_signature(const PublicKey& key, const SignatureAlgorithm& algorithm, ByteView message,
                       ByteView signature);
 

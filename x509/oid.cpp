@@ -8,7 +8,7 @@
 namespace tls12::x509::oid {
 
 std::string_view name_of(std::string_view dotted) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 58> kNames{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 60> kNames{{
       {common_name, "commonName"},
       {"2.5.4.4", "surname"},
       {"2.5.4.5", "serialNumber"},
@@ -56,6 +56,8 @@ std::string_view name_of(std::string_view dotted) {
       {ec_public_key, "id-ecPublicKey"},
       {prime256v1, "prime256v1 (P-256)"},
       {ecdsa_with_sha256, "ecdsa-with-SHA256"},
+      {ecdsa_with_sha384, "ecdsa-with-SHA384"},
+      {ecdsa_with_sha512, "ecdsa-with-SHA512"},
       {sha1, "sha1"},
       {sha256, "sha256"},
       {sha384, "sha384"},

@@ -2,22 +2,15 @@
 // countermeasure and the DH exponentiation never branch on secrets nor use them
 // to index memory.
 //
-// Method (as in BoringSSL's and BearSSL's constant-time tests): valgrind's
-// memcheck reports every conditional jump and every memory address that
-// depends on *undefined* memory. We mark the secrets (the private key's primes,
-// CRT exponents and Montgomery constants; a DH private exponent) undefined
-// with VALGRIND_MAKE_MEM_UNDEFINED; everything computed from them is then
-// undefined too, including the decrypted block and its padding. Any branch on
-// it becomes a memcheck error. Outputs are marked defined again before the test
-// compares them. The library declares the few values that are public by design
-// (the fault check's outcome, the general decryption's success) with
-// ct_declassify.
+// The harness (poison, tainted, the valgrind child) is in
+// constant_time_support.h. The library declares the few values that are
+// public by design (the fault check's outcome, the general decryption's
+// success) with ct_declassify.
 //
 // The `Run...UnderValgrind` tests re-run this program under valgrind with
 // --error-exitcode and assert it is clean; a canary with a deliberate secret
 // branch proves that the harness does catch one.
 #include <gtest/gtest.h>
-#include <valgrind/memcheck.h>
 
 #include <algorithm>
 #include <array>
@@ -28,33 +21,13 @@
 #include "crypto/dh.h"
 #include "crypto/random.h"
 #include "crypto/rsa.h"
-#include "tests/support/sanitizer.h"
+#include "tests/crypto/constant_time_support.h"
 #include "tests/support/test_support.h"
 
 namespace tls12::crypto {
 namespace {
 
-using test::kSanitized;
-
-bool under_valgrind() { return RUNNING_ON_VALGRIND != 0; }
-
-void poison(const void* p, size_t n) { (void)VALGRIND_MAKE_MEM_UNDEFINED(p, n); }
-void unpoison(const void* p, size_t n) { (void)VALGRIND_MAKE_MEM_DEFINED(p, n); }
-
-template <class Container>
-void unpoison(const Container& c) {
-  unpoison(c.data(), c.size());
-}
-
-// Whether valgrind sees any undefined bit in the memory, read without reporting
-// an error: proves that the secrets really flowed into an output (so a clean
-// run means something).
-template <class Container>
-bool tainted(const Container& c) {
-  std::vector<uint8_t> vbits(c.size());
-  if (VALGRIND_GET_VBITS(c.data(), vbits.data(), c.size()) != 1) return false;
-  return std::any_of(vbits.begin(), vbits.end(), [](uint8_t v) { return v != 0; });
-}
+using namespace ct_test;
 
 const RsaPrivateKey& wycheproof_key() {
   static const RsaPrivateKey key = [] {
@@ -74,13 +47,6 @@ void poison_key(const RsaPrivateKey& key) {
 }
 
 // ---- Run under valgrind (these skip when not under valgrind) ------------------
-
-class UnderValgrind : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!under_valgrind()) GTEST_SKIP() << "only meaningful under valgrind (see RunUnderValgrind)";
-  }
-};
 
 TEST_F(UnderValgrind, RsaPrivateOperation) {
   const RsaPrivateKey& key = wycheproof_key();
@@ -191,46 +157,12 @@ TEST_F(UnderValgrind, MontgomerySetUpOfSecretPrime) {
 }
 
 // A deliberate secret-dependent branch: valgrind must report it.
-TEST_F(UnderValgrind, CanaryBranchOnSecret) {
-  uint8_t secret = 1;
-  random_bytes(MutableByteView(&secret, 1));
-  poison(&secret, 1);
-  volatile int sink = 0;
-  if ((secret & 1) != 0) sink = sink + 1;
-  EXPECT_GE(sink, 0);
-}
+TEST_F(UnderValgrind, CanaryBranchOnSecret) { branch_on_a_secret(); }
 
 // ---- The driver ----------------------------------------------------------------
 
-test::CommandResult run_self_under_valgrind(const std::string& filter) {
-  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  return test::run_command("valgrind --error-exitcode=99 --track-origins=yes --quiet " + self +
-                           " --gtest_filter='" + filter + "' 2>&1");
-}
-
-class RunUnderValgrind : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (under_valgrind()) GTEST_SKIP() << "already under valgrind";
-    if (kSanitized) GTEST_SKIP() << "valgrind cannot run an AddressSanitizer build";
-    if (test::run_command("valgrind --version").exit_code != 0) {
-      GTEST_SKIP() << "valgrind is not installed";
-    }
-  }
-};
-
-TEST_F(RunUnderValgrind, SecretsNeverReachBranchesOrAddresses) {
-  auto r = run_self_under_valgrind("UnderValgrind.*-UnderValgrind.Canary*");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("[  PASSED  ] 6 tests"), std::string::npos) << r.output;
-}
-
-TEST_F(RunUnderValgrind, CanaryIsCaught) {
-  auto r = run_self_under_valgrind("UnderValgrind.CanaryBranchOnSecret");
-  EXPECT_EQ(r.exit_code, 99) << r.output;
-  EXPECT_NE(r.output.find("Conditional jump or move depends on uninitialised value"), std::string::npos)
-      << r.output;
-}
+TEST_F(RunUnderValgrind, SecretsNeverReachBranchesOrAddresses) { expect_clean_under_valgrind(6); }
+TEST_F(RunUnderValgrind, CanaryIsCaught) { expect_canary_caught(); }
 
 }  // namespace
 }  // namespace tls12::crypto

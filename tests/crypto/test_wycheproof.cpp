@@ -16,6 +16,8 @@
 #include <string>
 
 #include "crypto/aead.h"
+#include "crypto/ecdh.h"
+#include "crypto/ecdsa.h"
 #include "crypto/ed25519.h"
 #include "crypto/hmac.h"
 #include "crypto/rsa.h"
@@ -23,6 +25,9 @@
 #include "crypto/x25519.h"
 #include "tests/support/test_support.h"
 #include "tests/support/wycheproof.h"
+#include "x509/der.h"
+#include "x509/ec_keys.h"
+#include "x509/keys.h"
 
 namespace tls12::crypto {
 namespace {
@@ -279,6 +284,52 @@ GroupRunner rsassa_pkcs1_generate_handler(const Json& group) {
 }
 
 // ---------------------------------------------------------------------------
+// ecdh_test_schema_v1: ECDH on P-256 (crypto/ecdh.h). The peer's key comes as
+// a DER SubjectPublicKeyInfo, read by x509/ec_keys.h, which accepts only the
+// named curve and the uncompressed point: so explicit parameters
+// ("UnnamedCurve", "ModifiedGenerator"...) and compressed points, which the
+// file marks acceptable, are refused, as are all of its invalid ASN.1
+// variants. A secret we do compute must equal the file's.
+
+GroupRunner ecdh_handler(const Json& group) {
+  const std::string curve = group.at("curve");
+  if (curve != "secp256r1") return skip_group("ECDH on " + curve + " not implemented (P-256 only)");
+  return [](const Json& test) {
+    crypto::p256::EncodedPoint peer;
+    try {
+      peer = x509::parse_ec_subject_public_key_info(hex_field(test, "public")).point;
+    } catch (const std::exception& e) {
+      return std::vector<Check>{rejected(std::string("public key refused: ") + e.what())};
+    }
+    // The private key is a BigInt: strip sign and leading zero octets, pad to 32.
+    Bytes d = hex_field(test, "private");
+    d.erase(d.begin(), std::find_if(d.begin(), d.end(), [](uint8_t b) { return b != 0; }));
+    if (d.size() > 32) return std::vector<Check>{rejected("private key longer than 32 bytes")};
+    d.insert(d.begin(), 32 - d.size(), 0);
+    std::array<uint8_t, 32> shared{};
+    if (!p256_ecdh(d, peer, shared)) return std::vector<Check>{rejected("ECDH refused the point")};
+    if (to_hex(shared) != test.at("shared").get<std::string>())
+      return std::vector<Check>{wrong_output("shared secret " + to_hex(shared))};
+    return std::vector<Check>{accepted()};
+  };
+}
+
+// ecdsa_verify_schema_v1: ECDSA P-256 verification (crypto/ecdsa.h) with the
+// strict DER of Ecdsa-Sig-Value, so every BER variant the file lists is
+// refused.
+GroupRunner ecdsa_verify_handler(const Json& group) {
+  const Json& key = group.at("publicKey");
+  const std::string curve = key.at("curve");
+  if (curve != "secp256r1") return skip_group("ECDSA on " + curve + " not implemented (P-256 only)");
+  if (auto reason = unsupported_hash(group)) return skip_group(*reason);
+  const HashAlgorithm hash = *hash_from_name(group.at("sha"));
+  return [public_key = hex_field(key, "uncompressed"), hash](const Json& test) {
+    const bool ok = ecdsa_p256_verify(public_key, hash, hex_field(test, "msg"), hex_field(test, "sig"));
+    return std::vector<Check>{ok ? accepted() : rejected("signature does not verify")};
+  };
+}
+
+// ---------------------------------------------------------------------------
 // The registry: (schema, algorithm) -> handler.
 
 const test::wycheproof::Registry& registry() {
@@ -294,14 +345,8 @@ const test::wycheproof::Registry& registry() {
     r.add("rsassa_pkcs1_verify_schema_v1", "RSASSA-PKCS1-v1_5", rsassa_pkcs1_verify_handler);
     r.add("rsassa_pss_verify_schema_v1", "RSASSA-PSS", rsassa_pss_verify_handler);
     r.add("rsassa_pkcs1_generate_schema_v1", "RSASSA-PKCS1-v1_5", rsassa_pkcs1_generate_handler);
-    // Registered so that the report names the reason: tls12 negotiates x25519
-    // for ECDHE and signs with RSA or Ed25519; it has no NIST-curve arithmetic.
-    r.add("ecdh_test_schema_v1", "ECDH", [](const Json& g) {
-      return skip_group("ECDH on " + g.value("curve", std::string("?")) + " not implemented");
-    });
-    r.add("ecdsa_verify_schema_v1", "ECDSA", [](const Json& g) {
-      return skip_group("ECDSA on " + g.at("publicKey").value("curve", std::string("?")) + " not implemented");
-    });
+    r.add("ecdh_test_schema_v1", "ECDH", ecdh_handler);
+    r.add("ecdsa_verify_schema_v1", "ECDSA", ecdsa_verify_handler);
     return r;
   }();
   return instance;
@@ -363,7 +408,8 @@ TEST(Wycheproof, KnownFilesArePresent) {
        {"aes_gcm_test.json", "chacha20_poly1305_test.json", "x25519_test.json", "ed25519_test.json",
         "hmac_sha256_test.json", "hmac_sha384_test.json", "hmac_sha512_test.json", "rsa_pkcs1_2048_test.json",
         "rsa_pkcs1_2048_sig_gen_test.json", "rsa_signature_2048_sha256_test.json",
-        "rsa_pss_2048_sha256_mgf1_32_test.json"})
+        "rsa_pss_2048_sha256_mgf1_32_test.json", "ecdh_secp256r1_test.json",
+        "ecdsa_secp256r1_sha256_test.json"})
     EXPECT_TRUE(names.count(known)) << known << " missing from " << test::wycheproof_dir();
 }
 

@@ -1,0 +1,209 @@
+// ECDSA over P-256 (FIPS 186-5 §6.4.1 and §6.4.2), RFC 6979 §3.2 nonces, and
+// the strict DER of Ecdsa-Sig-Value (RFC 5480 §2.2); see ecdsa.h.
+#include "crypto/ecdsa.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "crypto/bignum.h"
+#include "crypto/hmac.h"
+
+namespace tls12::crypto {
+namespace {
+
+using p256::kOrderN;
+using p256::Limbs;
+
+// x mod n for x < 2^256: n > 2^255, so one masked subtraction is enough.
+Limbs reduce_once_mod_n(const Limbs& x) {
+  Limbs reduced, out = x;
+  const uint64_t borrow = p256::sub_borrow(reduced, x, kOrderN.m);
+  p256::select(out, reduced, p256::mask_from_bit(borrow ^ 1));
+  return out;
+}
+
+// bits2int (RFC 6979 §2.3.2) for qlen = 256: the leftmost 256 bits of the
+// hash as an integer (a shorter hash is taken whole). FIPS 186-5 §6.4.1 step 3
+// turns the hash into e the same way.
+Limbs bits2int(ByteView digest) {
+  std::array<uint8_t, 32> padded{};
+  const size_t n = std::min<size_t>(digest.size(), 32);
+  std::copy_n(digest.begin(), n, padded.end() - static_cast<std::ptrdiff_t>(n));
+  return p256::limbs_from_bytes(padded);
+}
+
+std::array<uint8_t, 32> to_bytes(const Limbs& a) {
+  std::array<uint8_t, 32> out{};
+  p256::limbs_to_bytes(a, out);
+  return out;
+}
+
+Bytes hmac_of(HashAlgorithm hash, ByteView key, std::initializer_list<ByteView> parts) {
+  Hmac mac(hash, key);
+  for (ByteView part : parts) mac.update(part);
+  return mac.finish();
+}
+
+// The scalars of a signature, checked to lie in [1, n-1].
+bool in_scalar_range(const Limbs& x) { return !p256::is_zero_mask(x) && p256::less_than_mask(x, kOrderN.m); }
+
+// ---- DER: the one encoding of an Ecdsa-Sig-Value --------------------------------
+
+void append_integer(Bytes& out, const std::array<uint8_t, 32>& value) {
+  size_t start = 0;
+  while (start < 31 && value[start] == 0) ++start;  // fewest octets (X.690 §8.3.2)
+  const bool pad = (value[start] & 0x80) != 0;       // keep it non-negative
+  out.push_back(0x02);
+  out.push_back(static_cast<uint8_t>(32 - start + (pad ? 1 : 0)));
+  if (pad) out.push_back(0x00);
+  out.insert(out.end(), value.begin() + static_cast<std::ptrdiff_t>(start), value.end());
+}
+
+// Reads one INTEGER at `pos`; nullopt unless it is minimal, non-negative and
+// below 2^256. Every length is below 128, so the short form is the only DER one.
+std::optional<Limbs> read_integer(ByteView der, size_t& pos) {
+  if (der.size() - pos < 2 || der[pos] != 0x02) return std::nullopt;
+  const size_t len = der[pos + 1];
+  pos += 2;
+  if (len == 0 || len > 33 || der.size() - pos < len) return std::nullopt;
+  ByteView v = der.subspan(pos, len);
+  pos += len;
+  if (v[0] & 0x80) return std::nullopt;                                   // negative
+  if (len > 1 && v[0] == 0 && (v[1] & 0x80) == 0) return std::nullopt;  // leading zero not needed
+  if (len == 33) {
+    if (v[0] != 0) return std::nullopt;  // 2^256 or more
+    v = v.subspan(1);                    // the sign octet, then 32 octets
+  }
+  std::array<uint8_t, 32> padded{};
+  std::copy(v.begin(), v.end(), padded.end() - static_cast<std::ptrdiff_t>(v.size()));
+  return p256::limbs_from_bytes(padded);
+}
+
+// (x(R) mod n) for a point R that is not infinity.
+Limbs x_mod_n(const p256::Point& r) {
+  Limbs x, y;
+  p256::to_affine(r, x, y);
+  secure_zero(y.data(), sizeof y);
+  return reduce_once_mod_n(x);
+}
+
+}  // namespace
+
+Bytes encode_ecdsa_signature(const EcdsaSignature& sig) {
+  Bytes body;
+  append_integer(body, sig.r);
+  append_integer(body, sig.s);
+  // At most 70 octets: the short length form, the only DER one below 128.
+  body.insert(body.begin(), {uint8_t{0x30}, static_cast<uint8_t>(body.size())});
+  return body;
+}
+
+std::optional<EcdsaSignature> decode_ecdsa_signature(ByteView der) {
+  if (der.size() < 2 || der[0] != 0x30 || der[1] >= 0x80 || der[1] != der.size() - 2) return std::nullopt;
+  size_t pos = 2;
+  const auto r = read_integer(der, pos);
+  if (!r) return std::nullopt;
+  const auto s = read_integer(der, pos);
+  if (!s || pos != der.size()) return std::nullopt;
+  if (!in_scalar_range(*r) || !in_scalar_range(*s)) return std::nullopt;
+  return EcdsaSignature{to_bytes(*r), to_bytes(*s)};
+}
+
+// ---- RFC 6979 §3.2 ---------------------------------------------------------------
+
+Rfc6979Nonce::Rfc6979Nonce(HashAlgorithm hash, ByteView private_key, ByteView digest)
+    : hash_(hash), k_(digest_size(hash), 0x00), v_(digest_size(hash), 0x01) {  // steps b, c
+  // Step d's seed: int2octets(x) || bits2octets(h1), where bits2octets reduces
+  // bits2int(h1) mod q (RFC 6979 §2.3.4).
+  const auto h1 = to_bytes(reduce_once_mod_n(bits2int(digest)));
+  SecretBytes seed(private_key.begin(), private_key.end());
+  seed.insert(seed.end(), h1.begin(), h1.end());
+  update_key(0x00, seed);  // steps d, e
+  update_key(0x01, seed);  // steps f, g
+}
+
+void Rfc6979Nonce::update_key(uint8_t separator, ByteView seed) {
+  const Bytes k = hmac_of(hash_, k_, {v_, ByteView(&separator, 1), seed});
+  k_.assign(k.begin(), k.end());
+  const Bytes v = hmac_of(hash_, k_, {v_});
+  v_.assign(v.begin(), v.end());
+}
+
+std::array<uint8_t, 32> Rfc6979Nonce::next() {
+  for (;;) {
+    // Step h.3 after a refused candidate (or one the signer could not use).
+    if (!first_) update_key(0x00, {});
+    first_ = false;
+    // Step h.1-h.2: T = V || V || ... until 256 bits (one block for SHA-256/384/512).
+    SecretBytes t;
+    while (t.size() < 32) {
+      const Bytes v = hmac_of(hash_, k_, {v_});
+      v_.assign(v.begin(), v.end());
+      t.insert(t.end(), v.begin(), v.end());
+    }
+    std::array<uint8_t, 32> k{};
+    std::copy_n(t.begin(), 32, k.begin());
+    // A candidate >= n happens with probability 2^-32; revealing that one was
+    // skipped says nothing about the one used.
+    uint64_t ok = ~p256::is_zero_mask(bits2int(k)) & p256::less_than_mask(bits2int(k), kOrderN.m);
+    ct_declassify(&ok, sizeof ok);
+    if (ok) return k;
+  }
+}
+
+// ---- Sign and verify (FIPS 186-5 §6.4.1, §6.4.2) ------------------------------------
+
+EcdsaSignature ecdsa_p256_sign_digest(ByteView private_key, HashAlgorithm hash, ByteView digest) {
+  Limbs d;
+  if (!p256::private_scalar_from_bytes(private_key, d))
+    throw std::invalid_argument("P-256 private key must be 32 bytes in [1, n-1]");
+  const Limbs e_mont = p256::to_mont(reduce_once_mod_n(bits2int(digest)), kOrderN);
+  const Limbs d_mont = p256::to_mont(d, kOrderN);
+  Rfc6979Nonce nonces(hash, private_key, digest);
+  for (;;) {
+    auto k_bytes = nonces.next();
+    const Limbs k = p256::limbs_from_bytes(k_bytes);
+    secure_zero(k_bytes.data(), k_bytes.size());
+    // k in [1, n-1], so k*G is never infinity.
+    Limbs r = x_mod_n(p256::scalar_base_mult(k));
+    ct_declassify(r.data(), sizeof r);  // r is part of the signature
+    if (p256::is_zero_mask(r)) continue;
+    // s = k^-1 (e + r*d) mod n; the inverse is a fixed exponentiation (Fermat),
+    // the same steps for every k.
+    const Limbs k_inv = p256::mont_inverse(p256::to_mont(k, kOrderN), kOrderN);
+    const Limbs rd = p256::mont_mul(p256::to_mont(r, kOrderN), d_mont, kOrderN);
+    Limbs s = p256::from_mont(p256::mont_mul(k_inv, p256::mod_add(e_mont, rd, kOrderN), kOrderN), kOrderN);
+    ct_declassify(s.data(), sizeof s);  // s is part of the signature
+    if (p256::is_zero_mask(s)) continue;
+    secure_zero(d.data(), sizeof d);
+    return {to_bytes(r), to_bytes(s)};
+  }
+}
+
+Bytes ecdsa_p256_sign(ByteView private_key, HashAlgorithm hash, ByteView message) {
+  return encode_ecdsa_signature(ecdsa_p256_sign_digest(private_key, hash, crypto::hash(hash, message)));
+}
+
+bool ecdsa_p256_verify_digest(ByteView public_key, ByteView digest, const EcdsaSignature& sig) {
+  const auto q = p256::decode_point(public_key);
+  if (!q) return false;
+  const Limbs r = p256::limbs_from_bytes(sig.r), s = p256::limbs_from_bytes(sig.s);
+  if (!in_scalar_range(r) || !in_scalar_range(s)) return false;  // §6.4.2 step 1
+  const Limbs e_mont = p256::to_mont(reduce_once_mod_n(bits2int(digest)), kOrderN);
+  const Limbs w = p256::mont_inverse(p256::to_mont(s, kOrderN), kOrderN);
+  const Limbs u1 = p256::from_mont(p256::mont_mul(e_mont, w, kOrderN), kOrderN);
+  const Limbs u2 = p256::from_mont(p256::mont_mul(p256::to_mont(r, kOrderN), w, kOrderN), kOrderN);
+  // Everything here is public; the constant-time multiplications are simply
+  // the ones we have. The complete addition copes with u1*G = ±u2*Q.
+  const p256::Point big_r = p256::point_add(p256::scalar_base_mult(u1), p256::scalar_mult(u2, *q));
+  if (p256::is_infinity_mask(big_r)) return false;
+  return p256::equal_mask(x_mod_n(big_r), r) != 0;
+}
+
+bool ecdsa_p256_verify(ByteView public_key, HashAlgorithm hash, ByteView message, ByteView der_signature) {
+  const auto sig = decode_ecdsa_signature(der_signature);
+  if (!sig) return false;
+  return ecdsa_p256_verify_digest(public_key, crypto::hash(hash, message), *sig);
+}
+
+}  // namespace tls12::crypto

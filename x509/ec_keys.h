@@ -1,0 +1,44 @@
+// Elliptic-curve public keys in SubjectPublicKeyInfo (RFC 5480 §2, SEC 1
+// §2.3.3): id-ecPublicKey with the namedCurve parameter secp256r1 (prime256v1)
+// and the uncompressed point as the subjectPublicKey.
+//
+// RFC 5480 §2.1.1 lets ECParameters be namedCurve, implicitCurve or
+// specifiedCurve, and says PKIX certificates MUST use namedCurve; we accept
+// only that. Explicit parameters are refused because checking that they
+// describe a safe curve is work the verifier should not have to do (and is
+// where CVE-2020-0601 lived), compressed points because RFC 8422 §5.1.2 and
+// every CA use the uncompressed form. `openssl pkey -pubin` reads both; this
+// is deliberately stricter (tests/x509/test_ec_keys.cpp pins it).
+//
+// PublicKey (keys.h) does not hold EC keys yet, so that code which handles
+// every PublicKey (the handshake) never meets one; path validation asks for
+// an EC key here when the issuer's algorithm is id-ecPublicKey.
+#pragma once
+
+#include "crypto/bytes.h"
+#include "crypto/p256.h"
+#include "x509/keys.h"
+
+namespace tls12::x509 {
+
+struct P256PublicKey {
+  crypto::p256::EncodedPoint point{};  // uncompressed, checked to be on the curve
+};
+
+// SubjectPublicKeyInfo DER -> key. Throws DerError for malformed DER or a
+// point that is not on P-256, UnsupportedError (keys.h) for another algorithm,
+// another curve, or explicit curve parameters.
+P256PublicKey parse_ec_subject_public_key_info(ByteView spki);
+
+// The AlgorithmIdentifier parameters (the ECParameters DER) and the
+// subjectPublicKey octets of an id-ecPublicKey key, for callers that have
+// already read the SubjectPublicKeyInfo. `offset` places errors.
+P256PublicKey ec_public_key_from(ByteView parameters, ByteView point, size_t offset);
+
+// Verifies an ECDSA signature (DER Ecdsa-Sig-Value, as certificates and TLS
+// carry it) over `message` with `key`, hashing with algorithm.hash. False
+// unless algorithm.kind is ecdsa; never throws for bad input.
+bool verify_ecdsa_signature(const P256PublicKey& key, const SignatureAlgorithm& algorithm, ByteView message,
+                            ByteView signature);
+
+}  // namespace tls12::x509
