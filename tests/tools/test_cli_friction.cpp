@@ -245,6 +245,24 @@ TEST_F(CliFriction, SniAndTheCheckedNameAreSeparateAndTheDepthIsBounded) {
   EXPECT_TRUE(contains(empty_host.output, "must not be empty")) << empty_host.output;
 }
 
+TEST_F(CliFriction, ServerSigalgsAndVerifyDepthReachTheClientCertificateCheck) {
+  std::string client_cert = " --cert " + q(demo_pki("client.crt")) + " --key " + q(demo_pki("client.key"));
+  test::OurServer sigalgs({"--www", "--verify-client", "required", "--ca", demo_pki("ca.crt"), "--sigalgs",
+                           "rsa_pkcs1_sha384"},
+                          dir);
+  auto signed_as_asked = test::run_command(client_to(sigalgs.port()) + client_cert + " --trace --close-at-eof "
+                                           "</dev/null 2>&1");
+  EXPECT_EQ(signed_as_asked.exit_code, 0) << signed_as_asked.output;
+  EXPECT_TRUE(contains(signed_as_asked.output, "CertificateVerify (264 bytes): signed with rsa_pkcs1_sha384"))
+      << signed_as_asked.output;
+  // The client's chain is two certificates long, anchor included.
+  test::OurServer shallow({"--www", "--verify-client", "required", "--ca", demo_pki("ca.crt"), "--verify-depth", "1"},
+                          dir);
+  auto refused = test::run_command(client_to(shallow.port()) + client_cert + " --close-at-eof </dev/null 2>&1");
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(shallow.child().wait_for_log("chain_too_long", 10)) << shallow.child().log();
+}
+
 // ---------------------------------------------------------------- the program
 
 TEST_F(CliFriction, VersionHelpAndCommandLineErrors) {
