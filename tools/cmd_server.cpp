@@ -18,19 +18,18 @@
 // in one piece so that it travels in one record. --echo sends back what it
 // reads. Otherwise what a client sends is copied to standard output; the
 // log (listening, each connection's summary and end) goes to standard error.
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <csignal>
-#include <cstring>
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
 
+#include "crypto/secret_file.h"
 #include "handshake/session_cache.h"
 #include "handshake/session_ticket.h"
 #include "protocol/connection.h"
@@ -98,9 +97,11 @@ void print_data(const std::string& text) {
 // key log file must be writable now, not at the first handshake.
 void check_keylog_file(const std::string& path) {
   if (path.empty()) return;
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("--keylog: cannot open " + path + ": " + std::strerror(errno));
-  ::close(fd);
+  try {
+    std::fclose(crypto::open_secret_file(path, crypto::SecretFileMode::append));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("--keylog: ") + e.what());
+  }
 }
 
 void check_numbers(const ServerArgs& a) {
