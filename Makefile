@@ -2,7 +2,8 @@
 #   make demo            the documented mutually authenticated handshake, step by step
 #   make test            install missing packages, build, run every test
 #   make test-sanitize   the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make fuzz            build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
+#   make fuzz            build the libFuzzer targets (clang) and run each for FUZZ_SECONDS,
+#                        JOBS of them at a time
 #   make bench           the side-by-side benchmarks (ours, OpenSSL, libsodium)
 #   make conformance     every tlsfuzzer line of tests/conformance/tlsfuzzer.txt against tls12 server
 JOBS         ?= $(shell nproc)
@@ -40,8 +41,8 @@ fuzz: deps
 	  -DTLS12_FUZZ=ON -DTLS12_TESTS=OFF -DTLS12_BENCH=OFF \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
-	cmake --build $(BUILD_FUZZ) -j $(JOBS)
-	scripts/run-fuzzers.sh $(BUILD_FUZZ)/fuzz $(FUZZ_SECONDS)
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzzers
+	scripts/run-fuzzers.sh $(BUILD_FUZZ)/fuzz $(FUZZ_SECONDS) $(JOBS)
 
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
