@@ -188,6 +188,26 @@ TEST_P(RsaInterop, WeEncryptOpenSSLDecrypts) {
   EXPECT_EQ(test::read_file(k.dir / "pt2"), msg);
 }
 
+// RFC 8017 §7.2.1: EM = 0x00 || 0x02 || PS || 0x00 || M, PS at least eight bytes
+// and none of them zero. Opening our ciphertexts with the raw private operation
+// shows the block itself; a zero left in PS would cut the message short for the
+// peer, once in a few hundred encryptions, so many are checked.
+TEST_P(RsaInterop, EncryptionBlockHasNonZeroPaddingEveryTime) {
+  const KeyFiles& k = key(GetParam());
+  RsaPrivateKey priv = load(k);
+  const Bytes msg(48, 0x00);  // zeros in M must stay where they are
+  for (int i = 0; i < 64; ++i) {
+    const SecretBytes em = rsa_private_operation(priv, rsaes_pkcs1_v15_encrypt(priv.public_key(), msg));
+    ASSERT_EQ(em.size(), priv.public_key().size());
+    const size_t ps_len = em.size() - msg.size() - 3;
+    ASSERT_EQ(em[0], 0x00);
+    ASSERT_EQ(em[1], 0x02);
+    for (size_t j = 0; j < ps_len; ++j) ASSERT_NE(em[2 + j], 0x00) << "PS byte " << j;
+    ASSERT_EQ(em[2 + ps_len], 0x00);
+    EXPECT_EQ(Bytes(em.end() - static_cast<std::ptrdiff_t>(msg.size()), em.end()), msg);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Sizes, RsaInterop, ::testing::Values(2048, 4096));
 
 // ---- Wycheproof -------------------------------------------------------------
