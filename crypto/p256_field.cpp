@@ -4,28 +4,6 @@
 
 namespace tls12::crypto::p256 {
 
-// Fixed 4-bit windows over the exponent: 256 squarings and 64 multiplications
-// by a^0..a^15 (15 to make the table), against about 416 operations bit by
-// bit for n - 2. The exponent is public (p-2 or n-2 in this library), so the
-// table may be indexed by its digits.
-Limbs mont_pow(const Limbs& a, const Limbs& e, const Modulus& M) {
-  std::array<Limbs, 16> powers;
-  powers[0] = M.one;
-  for (size_t i = 1; i < 16; ++i) powers[i] = mont_mul(powers[i - 1], a, M);
-  Limbs r = M.one;
-  for (int w = 63; w >= 0; --w) {
-    for (int i = 0; i < 4; ++i) r = mont_mul(r, r, M);
-    r = mont_mul(r, powers[(e[w / 16] >> (4 * (w % 16))) & 15], M);
-  }
-  return r;
-}
-
-Limbs mont_inverse(const Limbs& a, const Modulus& M) {
-  Limbs e;
-  sub_borrow(e, M.m, {2, 0, 0, 0});
-  return mont_pow(a, e, M);
-}
-
 namespace {
 // a^(2^n): n squarings.
 Limbs square_n(Limbs a, int n) {
@@ -57,16 +35,6 @@ Limbs field_inverse(const Limbs& a) {
   t = mul_p(square_n(t, 143), x47);
   t = square_n(t, 47);                                // i263
   return mul_p(square_n(mul_p(x47, t), 2), a);
-}
-
-Limbs limbs_from_bytes(std::span<const uint8_t, 32> in) {
-  Limbs out{};
-  for (int i = 0; i < 32; ++i) out[3 - i / 8] = (out[3 - i / 8] << 8) | in[i];
-  return out;
-}
-
-void limbs_to_bytes(const Limbs& a, std::span<uint8_t, 32> out) {
-  for (int i = 0; i < 32; ++i) out[i] = static_cast<uint8_t>(a[3 - i / 8] >> (8 * (7 - i % 8)));
 }
 
 }  // namespace tls12::crypto::p256

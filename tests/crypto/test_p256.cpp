@@ -95,7 +95,7 @@ TEST(P256Field, MasksAndBytes) {
   const Limbs one = {1, 0, 0, 0}, zero = {0, 0, 0, 0};
   EXPECT_EQ(is_zero_mask(zero), ~uint64_t{0});
   EXPECT_EQ(is_zero_mask(one), 0u);
-  EXPECT_EQ(is_zero_mask({0, 0, 0, uint64_t{1} << 63}), 0u);
+  EXPECT_EQ(is_zero_mask(Limbs{0, 0, 0, uint64_t{1} << 63}), 0u);
   EXPECT_EQ(less_than_mask(zero, one), ~uint64_t{0});
   EXPECT_EQ(less_than_mask(one, one), 0u);
   EXPECT_EQ(less_than_mask(kFieldP.m, kFieldP.m), 0u);
