@@ -1,4 +1,4 @@
-// ECDSA over P-256 (FIPS 186-5 §6.4.1 and §6.4.2), RFC 6979 §3.2 nonces, and
+// ECDSA over P-256 (FIPS 186-5 §6.4.1 and §6.4.2) and P-384 (verification), RFC 6979 §3.2 nonces, and
 // the strict DER of Ecdsa-Sig-Value (RFC 5480 §2.2); see ecdsa.h.
 #include "crypto/ecdsa.h"
 
@@ -60,23 +60,40 @@ void append_integer(Bytes& out, const std::array<uint8_t, 32>& value) {
 }
 
 // Reads one INTEGER at `pos`; nullopt unless it is minimal, non-negative and
-// below 2^256. Every length is below 128, so the short form is the only DER one.
-std::optional<Limbs> read_integer(ByteView der, size_t& pos) {
+// below 2^(64 N). Every length is below 128, so the short form is the only DER one.
+template <size_t N>
+std::optional<ec_field::Limbs<N>> read_integer(ByteView der, size_t& pos) {
+  constexpr size_t size = 8 * N;
   if (der.size() - pos < 2 || der[pos] != 0x02) return std::nullopt;
   const size_t len = der[pos + 1];
   pos += 2;
-  if (len == 0 || len > 33 || der.size() - pos < len) return std::nullopt;
+  if (len == 0 || len > size + 1 || der.size() - pos < len) return std::nullopt;
   ByteView v = der.subspan(pos, len);
   pos += len;
   if (v[0] & 0x80) return std::nullopt;                                   // negative
   if (len > 1 && v[0] == 0 && (v[1] & 0x80) == 0) return std::nullopt;  // leading zero not needed
-  if (len == 33) {
-    if (v[0] != 0) return std::nullopt;  // 2^256 or more
-    v = v.subspan(1);                    // the sign octet, then 32 octets
+  if (len == size + 1) {
+    if (v[0] != 0) return std::nullopt;  // 2^(64 N) or more
+    v = v.subspan(1);                    // the sign octet, then the value
   }
-  std::array<uint8_t, 32> padded{};
+  std::array<uint8_t, size> padded{};
   std::copy(v.begin(), v.end(), padded.end() - static_cast<std::ptrdiff_t>(v.size()));
-  return p256::limbs_from_bytes(padded);
+  return ec_field::limbs_from_bytes<N>(padded);
+}
+
+// SEQUENCE { r INTEGER, s INTEGER } and nothing after it, both in [1, n-1].
+template <size_t N>
+std::optional<std::array<ec_field::Limbs<N>, 2>> read_signature(ByteView der, const ec_field::Modulus<N>& n) {
+  if (der.size() < 2 || der[0] != 0x30 || der[1] >= 0x80 || der[1] != der.size() - 2) return std::nullopt;
+  size_t pos = 2;
+  const auto r = read_integer<N>(der, pos);
+  if (!r) return std::nullopt;
+  const auto s = read_integer<N>(der, pos);
+  if (!s || pos != der.size()) return std::nullopt;
+  for (const auto& x : {*r, *s}) {
+    if (ec_field::is_zero_mask(x) || !ec_field::less_than_mask(x, n.m)) return std::nullopt;
+  }
+  return std::array<ec_field::Limbs<N>, 2>{*r, *s};
 }
 
 // (x(R) mod n) for a point R that is not infinity.
@@ -99,14 +116,9 @@ Bytes encode_ecdsa_signature(const EcdsaSignature& sig) {
 }
 
 std::optional<EcdsaSignature> decode_ecdsa_signature(ByteView der) {
-  if (der.size() < 2 || der[0] != 0x30 || der[1] >= 0x80 || der[1] != der.size() - 2) return std::nullopt;
-  size_t pos = 2;
-  const auto r = read_integer(der, pos);
-  if (!r) return std::nullopt;
-  const auto s = read_integer(der, pos);
-  if (!s || pos != der.size()) return std::nullopt;
-  if (!in_scalar_range(*r) || !in_scalar_range(*s)) return std::nullopt;
-  return EcdsaSignature{to_bytes(*r), to_bytes(*s)};
+  const auto rs = read_signature<4>(der, kOrderN);
+  if (!rs) return std::nullopt;
+  return EcdsaSignature{to_bytes((*rs)[0]), to_bytes((*rs)[1])};
 }
 
 // ---- RFC 6979 §3.2 ---------------------------------------------------------------
@@ -204,6 +216,42 @@ bool ecdsa_p256_verify(ByteView public_key, HashAlgorithm hash, ByteView message
   const auto sig = decode_ecdsa_signature(der_signature);
   if (!sig) return false;
   return ecdsa_p256_verify_digest(public_key, crypto::hash(hash, message), *sig);
+}
+
+
+// ---- P-384 verification (FIPS 186-5 §6.4.2) ----------------------------------------
+
+namespace {
+
+// e: the leftmost 384 bits of the hash (a shorter hash taken whole), reduced
+// once mod n (n > 2^383).
+p384::Limbs p384_digest_mod_n(ByteView digest) {
+  std::array<uint8_t, p384::scalar_size> padded{};
+  const size_t len = std::min(digest.size(), p384::scalar_size);
+  std::copy_n(digest.begin(), len, padded.end() - static_cast<std::ptrdiff_t>(len));
+  p384::Limbs e = p384::limbs_from_bytes(padded), reduced;
+  if (!ec_field::sub_borrow(reduced, e, p384::kOrderN.m)) e = reduced;
+  return e;
+}
+
+}  // namespace
+
+bool ecdsa_p384_verify(ByteView public_key, HashAlgorithm hash, ByteView message, ByteView der_signature) {
+  using p384::kOrderN;
+  const auto q = p384::decode_point(public_key);
+  const auto rs = read_signature<6>(der_signature, kOrderN);
+  if (!q || !rs) return false;
+  const auto& [r, s] = *rs;
+  const p384::Limbs e = ec_field::to_mont(p384_digest_mod_n(crypto::hash(hash, message)), kOrderN);
+  const p384::Limbs w = ec_field::mont_inverse(ec_field::to_mont(s, kOrderN), kOrderN);
+  const p384::Limbs u1 = ec_field::from_mont(ec_field::mont_mul(e, w, kOrderN), kOrderN);
+  const p384::Limbs u2 = ec_field::from_mont(ec_field::mont_mul(ec_field::to_mont(r, kOrderN), w, kOrderN), kOrderN);
+  const auto x = p384::affine_x(p384::double_scalar_mult_public(u1, u2, *q));
+  if (!x) return false;  // R is infinity
+  // x(R) < p < 2n, so one subtraction reduces it mod n.
+  p384::Limbs x_mod_n = *x, reduced;
+  if (!ec_field::sub_borrow(reduced, x_mod_n, kOrderN.m)) x_mod_n = reduced;
+  return ec_field::equal_mask(x_mod_n, r) != 0;
 }
 
 }  // namespace tls12::crypto

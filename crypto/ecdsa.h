@@ -1,5 +1,5 @@
 // ECDSA over P-256 (FIPS 186-5 §6.4, SEC 1 §4.1) with deterministic nonces
-// (RFC 6979 §3.2), and the DER form of a signature (Ecdsa-Sig-Value, RFC 5480
+// (RFC 6979 §3.2), verification over P-384, and the DER form of a signature (Ecdsa-Sig-Value, RFC 5480
 // §2.2 / RFC 3279 §2.2.3) that TLS carries in ServerKeyExchange and
 // CertificateVerify (RFC 8422 §5.4, §5.8) and X.509 in certificates.
 //
@@ -22,6 +22,7 @@
 
 #include "crypto/bytes.h"
 #include "crypto/p256.h"
+#include "crypto/p384.h"
 #include "crypto/sha2.h"
 
 namespace tls12::crypto {
@@ -68,5 +69,9 @@ Bytes ecdsa_p256_sign(ByteView private_key, HashAlgorithm hash, ByteView message
 // of p256::decode_point). Every malformed input is a plain `false`.
 bool ecdsa_p256_verify_digest(ByteView public_key, ByteView digest, const EcdsaSignature& sig);
 bool ecdsa_p256_verify(ByteView public_key, HashAlgorithm hash, ByteView message, ByteView der_signature);
+
+// ECDSA verification over P-384 (p384.h), with the same strict DER (r and s
+// in [1, n-1] of P-384) and the same plain `false` for every malformed input.
+bool ecdsa_p384_verify(ByteView public_key, HashAlgorithm hash, ByteView message, ByteView der_signature);
 
 }  // namespace tls12::crypto

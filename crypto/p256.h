@@ -4,12 +4,9 @@
 // TLS names the curve secp256r1 (RFC 8422 §5.1.1, group 23).
 //
 // Points are kept in projective coordinates (X : Y : Z), meaning the affine
-// point (X/Z, Y/Z), with the point at infinity as (0 : 1 : 0). Addition uses
-// the complete formulas of Renes, Costello and Batina ("Complete addition
-// formulas for prime order elliptic curves", EUROCRYPT 2016, Algorithms 4 and
-// 6 for a = -3): one sequence of field operations that is right for every
-// pair of inputs, doubling and infinity included, so there is no special case
-// whose branch would tell an observer which one happened.
+// point (X/Z, Y/Z), with the point at infinity as (0 : 1 : 0), and added with
+// the complete formulas of ec_point.h (Renes-Costello-Batina 2016), which have
+// no special case for doubling or infinity whose branch could leak.
 //
 // Encoding is SEC 1 §2.3.3 uncompressed only (0x04 || X || Y, 65 bytes), which
 // is the only form RFC 8422 §5.1.2 lets TLS 1.2 peers use.
@@ -21,6 +18,7 @@
 #include <stdexcept>
 
 #include "crypto/bytes.h"
+#include "crypto/ec_point.h"
 #include "crypto/p256_field.h"
 
 namespace tls12::crypto::p256 {
@@ -30,9 +28,7 @@ inline constexpr size_t point_size = 65;  // uncompressed: 0x04 || X || Y
 
 using EncodedPoint = std::array<uint8_t, point_size>;
 
-struct Point {
-  Fe x, y, z;
-};
+using Point = ec_point::ProjectivePoint<Fe>;
 
 Point infinity();
 const Point& generator();

@@ -10,7 +10,7 @@
 
 namespace tls12::x509 {
 
-P256PublicKey ec_public_key_from(ByteView parameters, ByteView point, size_t offset) {
+EcPublicKey ec_public_key_from(ByteView parameters, ByteView point, size_t offset) {
   // ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER, implicitCurve NULL,
   // specifiedCurve SpecifiedECDomain } (RFC 5480 §2.1.1).
   DerReader pr(parameters, offset);
@@ -18,13 +18,20 @@ P256PublicKey ec_public_key_from(ByteView parameters, ByteView point, size_t off
     throw UnsupportedError("EC key without a named curve (explicit or implicit parameters are not accepted)");
   const std::string curve = pr.read_oid("namedCurve");
   pr.expect_end("ECParameters");
-  if (curve != oid::prime256v1) throw UnsupportedError("EC key on curve " + curve + " is not supported (only P-256)");
-  const auto decoded = crypto::p256::decode_point(point);
-  if (!decoded) throw DerError("EC public key is not an uncompressed point on P-256", offset);
-  return P256PublicKey{crypto::p256::encode_point(*decoded)};
+  if (curve == oid::prime256v1) {
+    if (!crypto::p256::decode_point(point))
+      throw DerError("EC public key is not an uncompressed point on P-256", offset);
+    return EcPublicKey{EcCurve::p256, Bytes(point.begin(), point.end())};
+  }
+  if (curve == oid::secp384r1) {
+    if (!crypto::p384::decode_point(point))
+      throw DerError("EC public key is not an uncompressed point on P-384", offset);
+    return EcPublicKey{EcCurve::p384, Bytes(point.begin(), point.end())};
+  }
+  throw UnsupportedError("EC key on curve " + curve + " is not supported (only P-256 and P-384)");
 }
 
-P256PublicKey parse_ec_subject_public_key_info(ByteView spki) {
+EcPublicKey parse_ec_subject_public_key_info(ByteView spki) {
   // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
   DerReader outer(spki);
   DerReader r = outer.read_sequence("SubjectPublicKeyInfo");
@@ -41,10 +48,14 @@ P256PublicKey parse_ec_subject_public_key_info(ByteView spki) {
   return ec_public_key_from(parameters, point, params_offset);
 }
 
-bool verify_ecdsa_signature(const P256PublicKey& key, const SignatureAlgorithm& algorithm, ByteView message,
+bool verify_ecdsa_signature(const EcPublicKey& key, const SignatureAlgorithm& algorithm, ByteView message,
                             ByteView signature) {
   if (algorithm.kind != SignatureAlgorithm::Kind::ecdsa) return false;
-  return crypto::ecdsa_p256_verify(key.point, algorithm.hash, message, signature);
+  switch (key.curve) {
+    case EcCurve::p256: return crypto::ecdsa_p256_verify(key.point, algorithm.hash, message, signature);
+    case EcCurve::p384: return crypto::ecdsa_p384_verify(key.point, algorithm.hash, message, signature);
+  }
+  return false;
 }
 
 }  // namespace tls12::x509

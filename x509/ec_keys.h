@@ -1,6 +1,8 @@
 // Elliptic-curve public keys in SubjectPublicKeyInfo (RFC 5480 §2, SEC 1
 // §2.3.3): id-ecPublicKey with the namedCurve parameter secp256r1 (prime256v1)
-// and the uncompressed point as the subjectPublicKey.
+// or secp384r1, and the uncompressed point as the subjectPublicKey. P-384
+// keys are read for verifying the certificates a P-384 CA signs; tls12 has
+// no P-384 signing.
 //
 // RFC 5480 §2.1.1 lets ECParameters be namedCurve, implicitCurve or
 // specifiedCurve, and says PKIX certificates MUST use namedCurve; we accept
@@ -21,24 +23,27 @@
 
 namespace tls12::x509 {
 
-struct P256PublicKey {
-  crypto::p256::EncodedPoint point{};  // uncompressed, checked to be on the curve
+enum class EcCurve { p256, p384 };
+
+struct EcPublicKey {
+  EcCurve curve = EcCurve::p256;
+  Bytes point;  // uncompressed (0x04 || X || Y), checked to be on the curve
 };
 
 // SubjectPublicKeyInfo DER -> key. Throws DerError for malformed DER or a
-// point that is not on P-256, UnsupportedError (keys.h) for another algorithm,
+// point that is not on its curve, UnsupportedError (keys.h) for another algorithm,
 // another curve, or explicit curve parameters.
-P256PublicKey parse_ec_subject_public_key_info(ByteView spki);
+EcPublicKey parse_ec_subject_public_key_info(ByteView spki);
 
 // The AlgorithmIdentifier parameters (the ECParameters DER) and the
 // subjectPublicKey octets of an id-ecPublicKey key, for callers that have
 // already read the SubjectPublicKeyInfo. `offset` places errors.
-P256PublicKey ec_public_key_from(ByteView parameters, ByteView point, size_t offset);
+EcPublicKey ec_public_key_from(ByteView parameters, ByteView point, size_t offset);
 
 // Verifies an ECDSA signature (DER Ecdsa-Sig-Value, as certificates and TLS
 // carry it) over `message` with `key`, hashing with algorithm.hash. False
 // unless algorithm.kind is ecdsa; never throws for bad input.
-bool verify_ecdsa_signature(const P256PublicKey& key, const SignatureAlgorithm& algorithm, ByteView message,
+bool verify_ecdsa_signature(const EcPublicKey& key, const SignatureAlgorithm& algorithm, ByteView message,
                             ByteView signature);
 
 }  // namespace tls12::x509

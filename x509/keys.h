@@ -93,7 +93,7 @@ PrivateKey load_private_key_file(const std::filesystem::path& path, const Passph
 // TLS (RFC 5246 §7.4.1.4.1, RFC 8446 §4.2.3) name them. For rsa_pss the salt
 // length is the one the signer declared (TLS: digest_size(hash)).
 struct SignatureAlgorithm {
-  // ecdsa: ECDSA with `hash` (RFC 5758 §3.2); the key is a P256PublicKey,
+  // ecdsa: ECDSA with `hash` (RFC 5758 §3.2); the key is an EcPublicKey,
   // which PublicKey does not hold: verify with x509/ec_keys.h.
   enum class Kind { rsa_pkcs1_v15, rsa_pss, ed25519, ecdsa };
   Kind kind = Kind::rsa_pkcs1_v15;

@@ -8,7 +8,7 @@
 namespace tls12::x509::oid {
 
 std::string_view name_of(std::string_view dotted) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 60> kNames{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 61> kNames{{
       {common_name, "commonName"},
       {"2.5.4.4", "surname"},
       {"2.5.4.5", "serialNumber"},
@@ -55,6 +55,7 @@ std::string_view name_of(std::string_view dotted) {
       {ed25519, "Ed25519"},
       {ec_public_key, "id-ecPublicKey"},
       {prime256v1, "prime256v1 (P-256)"},
+      {secp384r1, "secp384r1 (P-384)"},
       {ecdsa_with_sha256, "ecdsa-with-SHA256"},
       {ecdsa_with_sha384, "ecdsa-with-SHA384"},
       {ecdsa_with_sha512, "ecdsa-with-SHA512"},

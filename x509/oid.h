@@ -47,6 +47,7 @@ inline constexpr std::string_view sha512_with_rsa = "1.2.840.113549.1.1.13";
 inline constexpr std::string_view ed25519 = "1.3.101.112";
 inline constexpr std::string_view ec_public_key = "1.2.840.10045.2.1";
 inline constexpr std::string_view prime256v1 = "1.2.840.10045.3.1.7";
+inline constexpr std::string_view secp384r1 = "1.3.132.0.34";
 inline constexpr std::string_view ecdsa_with_sha256 = "1.2.840.10045.4.3.2";
 inline constexpr std::string_view ecdsa_with_sha384 = "1.2.840.10045.4.3.3";
 inline constexpr std::string_view ecdsa_with_sha512 = "1.2.840.10045.4.3.4";

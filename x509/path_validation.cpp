@@ -296,7 +296,7 @@ class PathBuilder {
       return false;
     }
     std::optional<PublicKey> key;
-    std::optional<P256PublicKey> ec_key;  // EC keys are not a PublicKey (see ec_keys.h)
+    std::optional<EcPublicKey> ec_key;  // EC keys are not a PublicKey (see ec_keys.h)
     try {
       if (issuer.public_key_algorithm_oid == oid::ec_public_key)
         ec_key = parse_ec_subject_public_key_info(issuer.subject_public_key_info);

@@ -2,7 +2,9 @@
 // A.2.5 known answers (nonce, r and s for SHA-256/384/512), the strict DER of
 // Ecdsa-Sig-Value, and differential runs against OpenSSL's libcrypto (ECDH
 // both ways with random keys; our signatures verified by OpenSSL and its
-// signatures by us). Wycheproof's files run in test_wycheproof.cpp.
+// signatures by us). Wycheproof's files run in test_wycheproof.cpp. P-384
+// verification against OpenSSL's signatures, with every hash TLS pairs with it,
+// and its refusals (bad points, out-of-range scalars, changed bytes).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -187,6 +189,132 @@ TEST(P256Ecdsa, SigningIsDeterministicPerMessage) {
   const Bytes b = ecdsa_p256_sign(key.private_key, HashAlgorithm::sha256, as_bytes("two"));
   // Different messages must get different nonces, hence different r.
   EXPECT_NE(decode_ecdsa_signature(a)->r, decode_ecdsa_signature(b)->r);
+}
+
+// ---- P-384 verification ---------------------------------------------------------
+
+const EVP_MD* evp_md(HashAlgorithm h) {
+  switch (h) {
+    case HashAlgorithm::sha256: return EVP_sha256();
+    case HashAlgorithm::sha384: return EVP_sha384();
+    case HashAlgorithm::sha512: return EVP_sha512();
+  }
+  return nullptr;
+}
+
+Bytes sign_openssl(EVP_PKEY* key, HashAlgorithm h, ByteView message) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  Bytes sig(120);
+  size_t len = sig.size();
+  const int ok = EVP_DigestSignInit(ctx, nullptr, evp_md(h), nullptr, key) == 1 &&
+                 EVP_DigestSign(ctx, sig.data(), &len, message.data(), message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  ossl_check(ok ? 1 : 0, "EVP_DigestSign");
+  sig.resize(len);
+  return sig;
+}
+
+// DER SEQUENCE of two INTEGERs with the given big-endian values (a leading 0x00
+// added where the top bit is set).
+Bytes der_signature(Bytes r, Bytes s) {
+  Bytes body;
+  for (Bytes* v : {&r, &s}) {
+    if (!v->empty() && ((*v)[0] & 0x80)) v->insert(v->begin(), 0x00);
+    body.push_back(0x02);
+    body.push_back(static_cast<uint8_t>(v->size()));
+    body.insert(body.end(), v->begin(), v->end());
+  }
+  body.insert(body.begin(), {uint8_t{0x30}, static_cast<uint8_t>(body.size())});
+  return body;
+}
+
+struct P384Key {
+  Pkey key;
+  Bytes public_point;
+};
+
+P384Key p384_generate() {
+  Pkey key(EVP_EC_gen("P-384"));
+  if (!key) throw std::runtime_error("EVP_EC_gen P-384 failed");
+  Bytes point(p384::point_size);
+  size_t len = 0;
+  ossl_check(EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size(), &len),
+             "get P-384 public key");
+  point.resize(len);
+  return {std::move(key), std::move(point)};
+}
+
+TEST(P384Ecdsa, VerifiesOpenSslSignaturesWithEveryHash) {
+  for (HashAlgorithm h : {HashAlgorithm::sha256, HashAlgorithm::sha384, HashAlgorithm::sha512}) {
+    for (int i = 0; i < 8; ++i) {
+      Bytes message(static_cast<size_t>(i * 13));
+      random_bytes(message);
+      const P384Key signer = p384_generate();
+      ASSERT_EQ(signer.public_point.size(), p384::point_size);
+      const Bytes sig = sign_openssl(signer.key.get(), h, message);
+      EXPECT_TRUE(ecdsa_p384_verify(signer.public_point, h, message, sig)) << "hash " << static_cast<int>(h);
+
+      Bytes changed = message;
+      changed.push_back(0);
+      EXPECT_FALSE(ecdsa_p384_verify(signer.public_point, h, changed, sig));
+      Bytes bad_sig = sig;
+      bad_sig.back() ^= 1;
+      EXPECT_FALSE(ecdsa_p384_verify(signer.public_point, h, message, bad_sig));
+      const P384Key other = p384_generate();
+      EXPECT_FALSE(ecdsa_p384_verify(other.public_point, h, message, sig));
+      // P-256's verifier does not take a P-384 key, nor the other way round.
+      EXPECT_FALSE(ecdsa_p256_verify(signer.public_point, h, message, sig));
+    }
+  }
+}
+
+TEST(P384Ecdsa, RefusesBadPointsAndScalars) {
+  const P384Key signer = p384_generate();
+  const Bytes message = {1, 2, 3};
+  const Bytes sig = sign_openssl(signer.key.get(), HashAlgorithm::sha384, message);
+  ASSERT_TRUE(ecdsa_p384_verify(signer.public_point, HashAlgorithm::sha384, message, sig));
+
+  Bytes off_curve = signer.public_point;
+  off_curve.back() ^= 1;  // y changed: not on the curve any more
+  EXPECT_FALSE(p384::decode_point(off_curve).has_value());
+  EXPECT_FALSE(ecdsa_p384_verify(off_curve, HashAlgorithm::sha384, message, sig));
+
+  Bytes compressed(signer.public_point.begin(), signer.public_point.begin() + 49);
+  compressed[0] = static_cast<uint8_t>(0x02 | (signer.public_point.back() & 1));
+  EXPECT_FALSE(ecdsa_p384_verify(compressed, HashAlgorithm::sha384, message, sig));
+  EXPECT_FALSE(ecdsa_p384_verify(Bytes{0x00}, HashAlgorithm::sha384, message, sig));  // infinity
+
+  Bytes x_too_big = signer.public_point;  // x = p: a coordinate out of range
+  Bytes p_bytes(48);
+  ec_field::limbs_to_bytes<6>(p384::kFieldP.m, std::span<uint8_t, 48>(p_bytes));
+  std::copy(p_bytes.begin(), p_bytes.end(), x_too_big.begin() + 1);
+  EXPECT_FALSE(p384::decode_point(x_too_big).has_value());
+
+  Bytes n_bytes(48);
+  ec_field::limbs_to_bytes<6>(p384::kOrderN.m, std::span<uint8_t, 48>(n_bytes));
+  const Bytes one = {1};
+  EXPECT_FALSE(ecdsa_p384_verify(signer.public_point, HashAlgorithm::sha384, message, der_signature(n_bytes, one)));
+  EXPECT_FALSE(ecdsa_p384_verify(signer.public_point, HashAlgorithm::sha384, message, der_signature(one, n_bytes)));
+  EXPECT_FALSE(ecdsa_p384_verify(signer.public_point, HashAlgorithm::sha384, message, der_signature({0}, one)));
+  Bytes trailing = sig;
+  trailing.push_back(0);
+  EXPECT_FALSE(ecdsa_p384_verify(signer.public_point, HashAlgorithm::sha384, message, trailing));
+}
+
+TEST(P384Group, GeneratorHasOrderN) {
+  // n*G is infinity and (n-1)*G is -G: checks the constants and the formulas
+  // together (a wrong b, G or n fails one of them).
+  p384::Limbs n_minus_1;
+  ec_field::sub_borrow(n_minus_1, p384::kOrderN.m, p384::Limbs{1, 0, 0, 0, 0, 0});
+  const p384::Point zero = {};
+  const auto x = p384::affine_x(p384::double_scalar_mult_public(n_minus_1, {}, zero));
+  ASSERT_TRUE(x.has_value());
+  Bytes gx(48), got(48);
+  ec_field::limbs_to_bytes<6>(*p384::affine_x(p384::generator()), std::span<uint8_t, 48>(gx));
+  ec_field::limbs_to_bytes<6>(*x, std::span<uint8_t, 48>(got));
+  EXPECT_EQ(got, gx);
+  const p384::Point n_g = p384::point_add(p384::double_scalar_mult_public(n_minus_1, {}, zero), p384::generator());
+  EXPECT_FALSE(p384::affine_x(n_g).has_value());
 }
 
 }  // namespace

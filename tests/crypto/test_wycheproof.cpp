@@ -295,9 +295,11 @@ GroupRunner ecdh_handler(const Json& group) {
   const std::string curve = group.at("curve");
   if (curve != "secp256r1") return skip_group("ECDH on " + curve + " not implemented (P-256 only)");
   return [](const Json& test) {
-    crypto::p256::EncodedPoint peer;
+    Bytes peer;
     try {
-      peer = x509::parse_ec_subject_public_key_info(hex_field(test, "public")).point;
+      const x509::EcPublicKey key = x509::parse_ec_subject_public_key_info(hex_field(test, "public"));
+      if (key.curve != x509::EcCurve::p256) throw std::runtime_error("not a P-256 key");
+      peer = key.point;
     } catch (const std::exception& e) {
       return std::vector<Check>{rejected(std::string("public key refused: ") + e.what())};
     }

@@ -1,4 +1,4 @@
-// P-256 keys in SubjectPublicKeyInfo (x509/ec_keys.h, RFC 5480 §2) and ECDSA
+// P-256 and P-384 keys in SubjectPublicKeyInfo (x509/ec_keys.h, RFC 5480 §2) and ECDSA
 // signatures on certificates in path validation (RFC 5758 §3.2): keys and
 // chains made by the openssl command-line tool, including mixed RSA/ECDSA
 // chains, and the refusals where tls12 is stricter than OpenSSL (explicit
@@ -36,6 +36,7 @@ Bytes spki_der(const std::filesystem::path& pem) {
 //   ec_leaf  <- ec_ca (ecdsa-with-SHA256)
 //   ec_leaf2 <- rsa_ca (sha256WithRSAEncryption, an EC key in an RSA chain)
 //   rsa_leaf <- ec_ca (ecdsa-with-SHA384, an RSA key in an ECDSA chain)
+//   ec_leaf3 <- p384_ca (ecdsa-with-SHA384 by a P-384 key)
 const Pki& pki() {
   static const Pki p = [] {
     Pki out{test::make_temp_dir("tls12-ec-pki")};
@@ -63,6 +64,12 @@ const Pki& pki() {
        "openssl ec -in ec_leaf.key -pubout -param_enc explicit -out explicit.pub && "
        "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out p384.key && "
        "openssl pkey -in p384.key -pubout -out p384.pub && "
+       "openssl req -x509 -new -key p384.key -sha384 -days 30 -subj '/CN=P-384 CA' -addext basicConstraints=critical,CA:TRUE "
+       "-addext keyUsage=critical,keyCertSign -out p384_ca.pem && "
+       "openssl x509 -req -in ec_leaf.csr -CA p384_ca.pem -CAkey p384.key -CAcreateserial -sha384 -days 30 "
+       "-extfile leaf.cnf -out ec_leaf3.pem && "
+       "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out p521.key && "
+       "openssl pkey -in p521.key -pubout -out p521.pub && "
        "openssl pkey -in ec_leaf.key -pubout -outform DER | tail -c 65 | od -An -tx1 | tr -d ' \\n' > ec_leaf.point");
     return out;
   }();
@@ -82,15 +89,19 @@ VerifyResult verify(const char* leaf, const char* anchor) {
 }
 
 TEST(EcKeys, ReadsANamedCurveKeyMadeByOpenssl) {
-  const P256PublicKey key = parse_ec_subject_public_key_info(spki_der(pki().dir / "ec_leaf.pub"));
+  const EcPublicKey key = parse_ec_subject_public_key_info(spki_der(pki().dir / "ec_leaf.pub"));
+  EXPECT_EQ(key.curve, EcCurve::p256);
   EXPECT_EQ(to_hex(key.point), test::read_text(pki().dir / "ec_leaf.point"));
+  const EcPublicKey p384 = parse_ec_subject_public_key_info(spki_der(pki().dir / "p384.pub"));
+  EXPECT_EQ(p384.curve, EcCurve::p384);
+  EXPECT_EQ(p384.point.size(), 97u);
 }
 
 TEST(EcKeys, RefusesWhatRfc5480AndRfc8422Exclude) {
   // Both of these are read by `openssl pkey -pubin`; tls12 refuses them on purpose.
   EXPECT_THROW(parse_ec_subject_public_key_info(spki_der(pki().dir / "explicit.pub")), UnsupportedError);
   EXPECT_THROW(parse_ec_subject_public_key_info(spki_der(pki().dir / "compressed.pub")), DerError);
-  EXPECT_THROW(parse_ec_subject_public_key_info(spki_der(pki().dir / "p384.pub")), UnsupportedError);
+  EXPECT_THROW(parse_ec_subject_public_key_info(spki_der(pki().dir / "p521.pub")), UnsupportedError);
   // A point off the curve.
   Bytes spki = spki_der(pki().dir / "ec_leaf.pub");
   spki.back() ^= 1;
@@ -115,6 +126,18 @@ TEST(EcdsaChains, EcdsaAndMixedChainsVerify) {
   EXPECT_TRUE(ec_under_rsa.ok()) << ec_under_rsa.message;
   const auto rsa_under_ec = verify("rsa_leaf.pem", "ec_ca.pem");
   EXPECT_TRUE(rsa_under_ec.ok()) << rsa_under_ec.message;
+  const auto under_p384 = verify("ec_leaf3.pem", "p384_ca.pem");
+  EXPECT_TRUE(under_p384.ok()) << under_p384.message;
+}
+
+TEST(EcdsaChains, TamperedP384SignatureIsBadSignature) {
+  Bytes der = pem_blocks_with_label(test::read_text(pki().dir / "ec_leaf3.pem"), "CERTIFICATE").at(0);
+  der[der.size() - 2] ^= 0x01;  // inside s; the DER still parses
+  TrustStore trust;
+  trust.add(cert("p384_ca.pem"));
+  VerifyOptions options;
+  options.hostname = "localhost";
+  EXPECT_EQ(verify_chain(Certificate::parse(der), {}, trust, options).reason, Reason::bad_signature);
 }
 
 TEST(EcdsaChains, WrongIssuerOrTamperedSignatureIsBadSignature) {
