@@ -1,5 +1,6 @@
 // The client's handshake state machine (RFC 5246 §7.3, §7.4), see client.h.
-// Steps are numbered as in docs/handshake.md.
+// Steps are the nine of docs/steps.md; the client does 1, 3, 4, 5, 7 and its
+// half of 6, and checks the server's 2 and 8.
 #include "handshake/client.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include "handshake/dhe.h"
 #include "handshake/key_schedule.h"
 #include "handshake/key_usage.h"
+#include "handshake/session_keys.h"
 #include "handshake/signing.h"
 #include "x509/hostname.h"
 
@@ -25,10 +27,6 @@ bool has_suite_with(const std::vector<CipherSuite>& suites, KeyExchange key_exch
     const CipherSuiteInfo* info = find_cipher_suite(id);
     return info != nullptr && info->key_exchange == key_exchange;
   });
-}
-
-void emit_secret(Actions& actions, std::string name, ByteView value) {
-  add_action(actions, SecretDerived{std::move(name), SecretBytes(value.begin(), value.end())});
 }
 
 }  // namespace
@@ -87,42 +85,55 @@ Actions Client::start() {
 
 Actions Client::handle(ByteView message) {
   HandshakeParts parts = split_handshake(message);
+  const Handler handler = handler_for(parts.type);
+  // The one place a received message enters the transcript (§7.4.9), once it
+  // is known to be allowed here; HelloRequest never does (§7.4.1.1). The
+  // server's Finished is checked against the hash of everything before it,
+  // so that hash is taken first.
+  if (parts.type != HandshakeType::hello_request) {
+    if (parts.type == HandshakeType::finished) hash_before_finished_ = transcript_.current_hash();
+    transcript_.add(message);
+  }
   Actions actions;
+  (this->*handler)(parts.body, actions);
+  return actions;
+}
+
+// The one decision of which message may come in which state; any other is
+// unexpected_message.
+Client::Handler Client::handler_for(HandshakeType type) const {
   using T = HandshakeType;
-  const T type = parts.type;
   // RFC 5077 §3.3: NewSessionTicket comes after our Finished (full handshake)
   // or after ServerHello (resumption), before the server's ChangeCipherSpec.
   if (type == T::new_session_ticket && expect_new_session_ticket_ && state_ == ClientState::wait_change_cipher_spec)
-    return on_new_session_ticket(parts.body, message), actions;
+    return &Client::on_new_session_ticket;
   switch (state_) {
     case ClientState::wait_server_hello:
-      if (type == T::server_hello) return on_server_hello(parts.body, message, actions), actions;
+      if (type == T::server_hello) return &Client::on_server_hello;
       break;
     case ClientState::wait_certificate:
-      if (type == T::certificate) return on_certificate(parts.body, message), actions;
+      if (type == T::certificate) return &Client::on_certificate;
       break;
     case ClientState::wait_server_key_exchange:
-      if (type == T::server_key_exchange) return on_server_key_exchange(parts.body, message), actions;
+      if (type == T::server_key_exchange) return &Client::on_server_key_exchange;
       break;
     case ClientState::wait_certificate_request:
-      if (type == T::certificate_request) return on_certificate_request(parts.body, message), actions;
-      if (type == T::server_hello_done) return on_server_hello_done(parts.body, message, actions), actions;
+      if (type == T::certificate_request) return &Client::on_certificate_request;
+      if (type == T::server_hello_done) return &Client::on_server_hello_done;
       break;
     case ClientState::wait_server_hello_done:
-      if (type == T::server_hello_done) return on_server_hello_done(parts.body, message, actions), actions;
+      if (type == T::server_hello_done) return &Client::on_server_hello_done;
       break;
     case ClientState::wait_finished:
-      if (type == T::finished) return on_finished(parts.body, message, actions), actions;
+      if (type == T::finished) return &Client::on_finished;
       break;
     case ClientState::start:
     case ClientState::wait_change_cipher_spec:
     case ClientState::connected:
       break;
   }
-  // HelloRequest may come at any time after ClientHello (§7.4.1.1); it is
-  // not part of the transcript.
-  if (type == T::hello_request && state_ != ClientState::start)
-    return on_hello_request(parts.body, actions), actions;
+  // HelloRequest may come at any time after ClientHello (§7.4.1.1).
+  if (type == T::hello_request && state_ != ClientState::start) return &Client::on_hello_request;
   unexpected(handshake_type_name(type), state_name(state_));
 }
 
@@ -130,7 +141,7 @@ Actions Client::handle_change_cipher_spec() {
   if (state_ != ClientState::wait_change_cipher_spec)
     unexpected("ChangeCipherSpec", state_name(state_));
   if (expect_new_session_ticket_) unexpected("ChangeCipherSpec", "wait_new_session_ticket");
-  // Step 6 (client): the server's ChangeCipherSpec (§7.1): its next record,
+  // Step 8 (received): the server's ChangeCipherSpec (§7.1): its next record,
   // the Finished, is protected with server_write_key.
   Actions actions;
   add_action(actions, InstallReadKeys{server_write_keys(*negotiated_.cipher_suite, *key_block_)});
@@ -138,9 +149,9 @@ Actions Client::handle_change_cipher_spec() {
   return actions;
 }
 
-// Step 2: the server's answer (§7.4.1.3). It must pick TLS 1.2, a suite and
-// compression we offered, and only extensions we offered (§7.4.1.4).
-void Client::on_server_hello(ByteView body, ByteView raw, Actions& actions) {
+// Step 2 (received): the server's answer (§7.4.1.3). It must pick TLS 1.2, a
+// suite and compression we offered, and only extensions we offered (§7.4.1.4).
+void Client::on_server_hello(ByteView body, Actions& actions) {
   ServerHello hello = ServerHello::decode(body);
   if (hello.server_version != TLS1_2)
     throw TlsError(AlertDescription::protocol_version, "server chose a version other than TLS 1.2");
@@ -179,17 +190,18 @@ void Client::on_server_hello(ByteView body, ByteView raw, Actions& actions) {
   negotiated_.server_random = hello.random;
   // The PRF hash is known now: the transcript starts hashing (§7.4.9).
   transcript_.set_hash(suite->prf_hash);
-  transcript_.add(raw);
   server_session_id_ = hello.session_id;
   expect_new_session_ticket_ = ext.session_ticket;
+  // Resumption: the same session ID back (client_resume.cpp).
   if (accepts_resumption(hello, ext)) return resume_session(actions);
   key_agreement_ = make_client_key_agreement(*suite, config_->groups, client_hello_.client_version);
   state_ = ClientState::wait_certificate;
 }
 
-// Step 2 (continued): the server's certificate chain (§7.4.2). The client
-// checks it for purpose "server" and the name it asked for (RFC 6125).
-void Client::on_certificate(ByteView body, ByteView raw) {
+// Step 3: the server's certificate chain (§7.4.2, received in step 2). The
+// client checks it for purpose "server" and the name it asked for (RFC 6125),
+// and reports what it found (PeerChainChecked).
+void Client::on_certificate(ByteView body, Actions& actions) {
   Certificate certificate = Certificate::decode(body);
   check_certificate_chain_limits(certificate.certificate_list, config_->limits);
   x509::VerifyOptions options;
@@ -204,7 +216,8 @@ void Client::on_certificate(ByteView body, ByteView raw) {
   options.policy = config_->verification_policy;
   options.allow_common_name_fallback = config_->allow_common_name_fallback;
   const x509::TrustStore* trust = config_->verify_server_certificate ? config_->trust_store.get() : nullptr;
-  negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), trust, options);
+  negotiated_.peer =
+      check_peer_certificates(std::move(certificate.certificate_list), trust, options, Sender::server, actions);
   // *_RSA_* suites need an RSA key, ECDHE_ECDSA suites an Ed25519 key
   // (RFC 8422 §5.1.3; tls12 has no ECDSA keys).
   if (!key_fits_authentication(negotiated_.cipher_suite->authentication, *negotiated_.peer.leaf_key))
@@ -214,16 +227,16 @@ void Client::on_certificate(ByteView body, ByteView raw) {
   // And its keyUsage must allow what the suite does with it (key_usage.h).
   check_key_usage(negotiated_.peer.leaf_key_usage, server_key_use(negotiated_.cipher_suite->key_exchange),
                   "the server's");
-  transcript_.add(raw);
   state_ = negotiated_.cipher_suite->key_exchange == KeyExchange::rsa ? ClientState::wait_certificate_request
                                                                        : ClientState::wait_server_key_exchange;
 }
 
-// Step 3 (client): the server's ephemeral ECDH key or DH group and value, signed with its
-// certificate key over client_random + server_random + params (§7.4.3,
-// RFC 8422 §5.4). The signature is what ties the ephemeral key to the
-// certificate; without checking it, anyone could sit in the middle.
-void Client::on_server_key_exchange(ByteView body, ByteView raw) {
+// Step 2 (received, ECDHE and DHE): the server's ephemeral ECDH key or DH
+// group and value, signed with its certificate key over client_random +
+// server_random + params (§7.4.3, RFC 8422 §5.4). The signature is what ties
+// the ephemeral key to the certificate; without checking it, anyone could sit
+// in the middle.
+void Client::on_server_key_exchange(ByteView body, Actions& actions) {
   ServerKeyExchange ske = ServerKeyExchange::decode(body, negotiated_.cipher_suite->key_exchange);
   const SignatureScheme scheme = ske.signed_params.algorithm;
   const x509::PublicKey& key = *negotiated_.peer.leaf_key;
@@ -235,55 +248,57 @@ void Client::on_server_key_exchange(ByteView body, ByteView raw) {
                        ", which the client did not offer for the certificate's key");
   if (!verify_with_scheme(scheme, key, ske.signed_content(negotiated_.client_random, negotiated_.server_random),
                           ske.signed_params.signature))
-    throw TlsError(AlertDescription::decrypt_error,
-                   "ServerKeyExchange signature does not verify with the certificate's key");
+    throw CheckFailed(SignatureChecked{"ServerKeyExchange", scheme, false}, AlertDescription::decrypt_error,
+                      "ServerKeyExchange signature does not verify with the certificate's key");
+  report(actions, SignatureChecked{"ServerKeyExchange", scheme, true});
   key_agreement_->process_server_params(ske.params);
   if (const auto* ecdh = std::get_if<ServerEcdhParams>(&ske.params)) negotiated_.group = ecdh->named_curve;
   if (const auto* dh = std::get_if<ServerDhParams>(&ske.params)) negotiated_.group = named_ffdhe_group(dh->dh_p);
   negotiated_.server_signature_scheme = scheme;
-  transcript_.add(raw);
   state_ = ClientState::wait_certificate_request;
 }
 
-// Step 3 (continued, mutual authentication): the server asks for our
+// Step 2 (received, mutual authentication): the server asks for our
 // certificate (§7.4.4) and says which key types, signature schemes and CAs it
 // accepts.
-void Client::on_certificate_request(ByteView body, ByteView raw) {
+void Client::on_certificate_request(ByteView body, Actions&) {
   certificate_request_ = CertificateRequest::decode(body);
   negotiated_.client_certificate_requested = true;
-  transcript_.add(raw);
   state_ = ClientState::wait_server_hello_done;
 }
 
-// Step 4: ServerHelloDone (§7.4.5) ends the server's flight; the client sends
-// its whole flight: Certificate (if asked), ClientKeyExchange, CertificateVerify
-// (if it sent a certificate), ChangeCipherSpec and Finished.
-void Client::on_server_hello_done(ByteView body, ByteView raw, Actions& actions) {
+// ServerHelloDone (§7.4.5) ends step 2, the server's flight; the client
+// answers with its whole flight:
+//   5. Certificate, if asked (mutual authentication)
+//   4. ClientKeyExchange: the premaster secret made and sent
+//   6. the master_secret and key_block (the client's half)
+//   5. CertificateVerify, if it sent a certificate with a key
+//   7. ChangeCipherSpec and Finished
+void Client::on_server_hello_done(ByteView body, Actions& actions) {
   ServerHelloDone::decode(body);
-  transcript_.add(raw);
   if (certificate_request_) send_client_certificate(actions);
 
   // Step 4: the client encrypts the premaster secret to the server's public
-  // key (RSA) or sends its ephemeral public key (ECDHE) (§7.4.7).
+  // key (RSA) or sends its ephemeral public key (ECDHE, DHE) (§7.4.7).
   ClientKeyExchangeResult exchange = key_agreement_->client_key_exchange(*negotiated_.peer.leaf_key);
   ClientKeyExchange cke;
   cke.key_exchange = negotiated_.cipher_suite->key_exchange;
   cke.exchange_keys = std::move(exchange.exchange_keys);
   send(cke.encode(), actions);
-  derive_master_secret(exchange.pre_master_secret, actions);
+
+  // Step 6 (client's half): the session hash runs through ClientKeyExchange
+  // (RFC 7627 §4), which binds the master_secret to this handshake.
+  SessionKeys keys = derive_session_keys(negotiated_, exchange.pre_master_secret,
+                                         negotiated_.extended_master_secret ? transcript_.current_hash() : Bytes{},
+                                         actions);
+  master_secret_ = std::move(keys.master_secret);
+  key_block_ = std::move(keys.key_block);
 
   if (sent_client_certificate_with_key_) send_certificate_verify(actions);
   // No CertificateVerify can follow: only the running hash is needed now.
   transcript_.release_messages();
 
-  key_block_ = derive_key_block(*negotiated_.cipher_suite, master_secret_, negotiated_.client_random,
-                                negotiated_.server_random);
-  emit_secret(actions, "client_write_key", key_block_->client_write_key);
-  emit_secret(actions, "server_write_key", key_block_->server_write_key);
-  emit_secret(actions, "client_write_IV", key_block_->client_write_IV);
-  emit_secret(actions, "server_write_IV", key_block_->server_write_IV);
-
-  // Step 5: ChangeCipherSpec (§7.1), then everything we send is protected
+  // Step 7: ChangeCipherSpec (§7.1), then everything we send is protected
   // with client_write_key, starting with Finished.
   add_action(actions, SendChangeCipherSpec{});
   add_action(actions, InstallWriteKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_)});
@@ -291,15 +306,11 @@ void Client::on_server_hello_done(ByteView body, ByteView raw, Actions& actions)
   state_ = ClientState::wait_change_cipher_spec;
 }
 
-// Step 7 (client): the server's Finished (§7.4.9) proves it saw the same
-// handshake and knows the master_secret. Compared in constant time.
-void Client::on_finished(ByteView body, ByteView raw, Actions& actions) {
+// Step 8 (received): the server's Finished (§7.4.9) proves it saw the same
+// handshake and knows the master_secret (check_finished, session_keys.h).
+void Client::on_finished(ByteView body, Actions& actions) {
   Finished finished = Finished::decode(body);
-  auto expected = compute_verify_data(negotiated_.cipher_suite->prf_hash, master_secret_, Sender::server,
-                                      transcript_.current_hash());
-  if (!constant_time_equal(expected, finished.verify_data))
-    throw TlsError(AlertDescription::decrypt_error, "server's Finished verify_data does not match the handshake");
-  transcript_.add(raw);
+  check_finished(negotiated_, master_secret_, Sender::server, hash_before_finished_, finished, actions);
   negotiated_.server_verify_data = finished.verify_data;
   if (negotiated_.resumed) finish_abbreviated_handshake(actions);
   remember_session();
@@ -312,20 +323,22 @@ void Client::on_finished(ByteView body, ByteView raw, Actions& actions) {
   certificate_request_.reset();
 }
 
-// HelloRequest (§7.4.1.1): ignored while a handshake is in progress (as the
-// RFC says); once connected it asks for renegotiation, which tls12 refuses
-// with a no_renegotiation warning (§7.2.2) and carries on.
+// Not one of the nine steps: HelloRequest (§7.4.1.1), ignored while a
+// handshake is in progress (as the RFC says); once connected it asks for
+// renegotiation, which tls12 refuses with a no_renegotiation warning (§7.2.2)
+// and carries on.
 void Client::on_hello_request(ByteView body, Actions& actions) {
   HelloRequest::decode(body);
   if (state_ == ClientState::connected) refuse_renegotiation(renegotiation_refusals_, "HelloRequest", actions);
 }
 
+// Every message we send enters the transcript as it goes out.
 void Client::send(Bytes message, Actions& actions) {
   transcript_.add(message);
   add_action(actions, SendHandshake{std::move(message)});
 }
 
-// Step 4 (mutual authentication): our chain if the server accepts its key
+// Step 5 (mutual authentication): our chain if the server accepts its key
 // type (rsa_sign for RSA, ecdsa_sign for Ed25519, RFC 8422 §5.5) and a scheme
 // we can make with it, else an empty Certificate (§7.4.6:
 // "If no suitable certificate is available, the client MUST send a
@@ -352,19 +365,7 @@ void Client::send_client_certificate(Actions& actions) {
   send(certificate.encode(), actions);
 }
 
-// master_secret (§8.1, or RFC 7627 §4 with the session hash through
-// ClientKeyExchange, which binds the master secret to this handshake).
-void Client::derive_master_secret(ByteView pre_master_secret, Actions& actions) {
-  const auto prf_hash = negotiated_.cipher_suite->prf_hash;
-  emit_secret(actions, "pre_master_secret", pre_master_secret);
-  master_secret_ = negotiated_.extended_master_secret
-                       ? compute_extended_master_secret(prf_hash, pre_master_secret, transcript_.current_hash())
-                       : compute_master_secret(prf_hash, pre_master_secret, negotiated_.client_random,
-                                               negotiated_.server_random);
-  emit_secret(actions, "master_secret", master_secret_);
-}
-
-// Step 4 (mutual authentication): CertificateVerify (§7.4.8) signs every
+// Step 5 (mutual authentication): CertificateVerify (§7.4.8) signs every
 // handshake message so far with our certificate's key, proving we hold it.
 void Client::send_certificate_verify(Actions& actions) {
   const x509::PrivateKey& key = *config_->client_certificate->private_key;
@@ -374,7 +375,7 @@ void Client::send_certificate_verify(Actions& actions) {
   send(verify.encode(), actions);
 }
 
-// Step 5: our Finished (§7.4.9): PRF(master_secret, "client finished",
+// Step 7: our Finished (§7.4.9): PRF(master_secret, "client finished",
 // Hash(handshake_messages))[0..11].
 void Client::send_finished(Actions& actions) {
   Finished finished;

@@ -1,26 +1,31 @@
 // The client side of the TLS 1.2 handshake (RFC 5246 §7.3, Figure 1) as an
 // explicit state machine that returns actions instead of doing I/O.
 //
+// The nine steps of docs/steps.md, as the client sees them:
+//
 //   Client                                   Server
-//   Step 1  ClientHello          -------->
-//                                            ServerHello          Step 2
-//                                            Certificate
-//                                            ServerKeyExchange*   (ECDHE)
-//                                            CertificateRequest*
-//                                <--------   ServerHelloDone
-//   Step 4  Certificate*
-//           ClientKeyExchange
-//           CertificateVerify*
-//           [ChangeCipherSpec]
-//           Finished             -------->
-//                                            [ChangeCipherSpec]   Step 6
-//                                <--------   Finished
-//           Application Data     <------->   Application Data
+//   1  ClientHello               -------->
+//                                            ServerHello          2
+//                                            Certificate          2
+//                                            ServerKeyExchange*   2 (ECDHE, DHE)
+//                                            CertificateRequest*  2
+//                                <--------   ServerHelloDone      2
+//   3  verify the server's chain and name
+//   5  Certificate*
+//   4  ClientKeyExchange
+//   6  master_secret, key_block
+//   5  CertificateVerify*
+//   7  [ChangeCipherSpec]
+//   7  Finished                  -------->
+//                                            [ChangeCipherSpec]   8
+//                                <--------   Finished             8
+//   9  Application Data          <------->   Application Data     9
 //
 // Each received message has one function (on_server_hello, on_certificate,
-// ...), named after the message and commented with its step; `handle` decides
-// in one place whether a message may arrive in the current state, and anything
-// else is unexpected_message.
+// ...), named after the message and commented with its step; `handler_for`
+// decides in one place whether a message may arrive in the current state
+// (anything else is unexpected_message), and `handle` adds it to the
+// transcript before calling its handler.
 #pragma once
 
 #include <memory>
@@ -57,17 +62,19 @@ class Client {
   const Negotiated& negotiated() const { return negotiated_; }
 
  private:
-  void on_server_hello(ByteView body, ByteView raw, Actions& actions);
-  void on_certificate(ByteView body, ByteView raw);
-  void on_server_key_exchange(ByteView body, ByteView raw);
-  void on_certificate_request(ByteView body, ByteView raw);
-  void on_server_hello_done(ByteView body, ByteView raw, Actions& actions);
-  void on_finished(ByteView body, ByteView raw, Actions& actions);
+  // Every received message has one handler, with the same signature.
+  using Handler = void (Client::*)(ByteView body, Actions& actions);
+  Handler handler_for(HandshakeType type) const;
+  void on_server_hello(ByteView body, Actions& actions);
+  void on_certificate(ByteView body, Actions& actions);
+  void on_server_key_exchange(ByteView body, Actions& actions);
+  void on_certificate_request(ByteView body, Actions& actions);
+  void on_server_hello_done(ByteView body, Actions& actions);
+  void on_finished(ByteView body, Actions& actions);
   void on_hello_request(ByteView body, Actions& actions);
 
   void send(Bytes message, Actions& actions);
   void send_client_certificate(Actions& actions);
-  void derive_master_secret(ByteView pre_master_secret, Actions& actions);
   void send_certificate_verify(Actions& actions);
   void send_finished(Actions& actions);
 
@@ -75,7 +82,7 @@ class Client {
   void offer_session(ClientHelloExtensions& ext);
   bool accepts_resumption(const ServerHello& hello, const ServerHelloExtensions& ext) const;
   void resume_session(Actions& actions);
-  void on_new_session_ticket(ByteView body, ByteView raw);
+  void on_new_session_ticket(ByteView body, Actions& actions);
   void finish_abbreviated_handshake(Actions& actions);
   void remember_session();
   bool can_send_ticket(size_t size) const;
@@ -86,6 +93,7 @@ class Client {
   Negotiated negotiated_;
   ClientHello client_hello_;
   Transcript transcript_;
+  Bytes hash_before_finished_;  // the transcript hash the server's Finished is checked against
   std::unique_ptr<ClientKeyAgreement> key_agreement_;
   std::optional<CertificateRequest> certificate_request_;
   bool sent_client_certificate_with_key_ = false;

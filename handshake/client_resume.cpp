@@ -19,6 +19,7 @@
 #include <algorithm>
 
 #include "crypto/random.h"
+#include "handshake/session_keys.h"
 
 namespace tls12::handshake {
 
@@ -26,10 +27,6 @@ using record::AlertDescription;
 using record::TlsError;
 
 namespace {
-
-void emit_secret(Actions& actions, std::string name, ByteView value) {
-  add_action(actions, SecretDerived{std::move(name), SecretBytes(value.begin(), value.end())});
-}
 
 constexpr uint32_t default_session_id_lifetime = SessionCache::default_lifetime;
 
@@ -76,7 +73,7 @@ void Client::offer_session(ClientHelloExtensions& ext) {
   config_->session_store->erase(session_store_key(config_->server_name, config_->server_port));
 }
 
-// Step 2 (resumption): the server resumes by echoing the session ID we sent
+// Step 2 (resumption, received): the server resumes by echoing the session ID we sent
 // (§7.4.1.3). It must then keep the session's suite and version, and, RFC 7627
 // §5.3, its extended-master-secret state: "If the server's extended master
 // secret state differs, the client MUST abort with handshake_failure."
@@ -91,7 +88,7 @@ bool Client::accepts_resumption(const ServerHello& hello, const ServerHelloExten
   return true;
 }
 
-// Step 2 (resumption, continued): the master_secret is the session's; the
+// Step 6 (resumption): the master_secret is the session's; the
 // key_block comes from it and the two new randoms (§6.3), so the keys are new.
 // The peer is the one the original handshake authenticated.
 void Client::resume_session(Actions& actions) {
@@ -99,29 +96,24 @@ void Client::resume_session(Actions& actions) {
   negotiated_.peer.chain = offered_session_->peer_certificate_chain;
   negotiated_.peer.checked = offered_session_->peer_verified;
   negotiated_.peer.verification = x509::Reason::ok;
-  master_secret_.assign(offered_session_->master_secret.begin(), offered_session_->master_secret.end());
-  emit_secret(actions, "master_secret", master_secret_);
-  key_block_ = derive_key_block(*negotiated_.cipher_suite, master_secret_, negotiated_.client_random,
-                                negotiated_.server_random);
-  emit_secret(actions, "client_write_key", key_block_->client_write_key);
-  emit_secret(actions, "server_write_key", key_block_->server_write_key);
-  emit_secret(actions, "client_write_IV", key_block_->client_write_IV);
-  emit_secret(actions, "server_write_IV", key_block_->server_write_IV);
+  SessionKeys keys = resume_session_keys(negotiated_, offered_session_->master_secret, actions);
+  master_secret_ = std::move(keys.master_secret);
+  key_block_ = std::move(keys.key_block);
   transcript_.release_messages();  // no CertificateVerify in this handshake
   state_ = ClientState::wait_change_cipher_spec;
 }
 
-// NewSessionTicket (RFC 5077 §3.3): kept until the handshake completes; an
+// Step 8 (received, with tickets): NewSessionTicket (RFC 5077 §3.3), just
+// before the server's ChangeCipherSpec; kept until the handshake completes; an
 // empty ticket means the server will not issue one after all.
-void Client::on_new_session_ticket(ByteView body, ByteView raw) {
+void Client::on_new_session_ticket(ByteView body, Actions&) {
   NewSessionTicket ticket = NewSessionTicket::decode(body);
-  transcript_.add(raw);
   expect_new_session_ticket_ = false;
   if (!ticket.ticket.empty()) new_session_ticket_ = std::move(ticket);
 }
 
-// Step 3 (resumption): after the server's Finished, our ChangeCipherSpec and
-// Finished, which covers the server's Finished too.
+// Step 7 (resumption): after the server's Finished (step 8, which comes first
+// here), our ChangeCipherSpec and Finished, which covers the server's too.
 void Client::finish_abbreviated_handshake(Actions& actions) {
   add_action(actions, SendChangeCipherSpec{});
   add_action(actions, InstallWriteKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_)});

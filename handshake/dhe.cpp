@@ -44,7 +44,7 @@ class DheServer final : public ServerKeyAgreement {
  public:
   explicit DheServer(NamedGroup group) : group_(ffdhe(group)), key_pair_(crypto::DhKeyPair::generate(group_)) {}
 
-  // Step 3 (server, DHE): a fresh exponent per handshake, so that a later
+  // Step 2 (server, DHE): a fresh exponent per handshake, so that a later
   // theft of the certificate key cannot recover this premaster (forward
   // secrecy). public_value() is already padded to the size of p.
   std::optional<ServerParams> server_params() override {
@@ -55,7 +55,7 @@ class DheServer final : public ServerKeyAgreement {
     return ServerParams{params};
   }
 
-  // Step 5 (server, DHE): Z = Yc^x mod p. A Yc outside 1 < Yc < p-1 is the
+  // Step 6 (server, DHE): Z = Yc^x mod p. A Yc outside 1 < Yc < p-1 is the
   // client's fault: illegal_parameter.
   SecretBytes pre_master_secret(ByteView dh_Yc) override {
     try {
@@ -72,7 +72,7 @@ class DheServer final : public ServerKeyAgreement {
 
 class DheClient final : public ClientKeyAgreement {
  public:
-  // Step 3 (client, DHE): check the server's group and public value before
+  // Step 2 (client, received, DHE): check the server's group and public value before
   // using them (see dhe.h for the rules).
   void process_server_params(const ServerParams& params) override {
     const auto* dh = std::get_if<ServerDhParams>(&params);

@@ -3,18 +3,18 @@
 // Ephemeral Parameters"), as one more pair of key agreement classes behind
 // key_agreement.h.
 //
-//   Server (Step 3)  picks a group: the first of its own ffdhe groups that the
+//   Server (step 2)  picks a group: the first of its own ffdhe groups that the
 //                    client lists in supported_groups, or ffdhe2048 when the
 //                    client lists no ffdhe group at all (RFC 7919 §4 lets the
 //                    server choose then; 2048 bits is the floor everyone
 //                    accepts). It sends ServerDHParams {p, g, Ys} with Ys
 //                    padded to the size of p (RFC 7919 §3), signed.
-//   Client (Step 3)  accepts the group if p is a known RFC 7919 prime with
+//   Client (step 2)  accepts the group if p is a known RFC 7919 prime with
 //                    g = 2, or otherwise an odd prime of at least 2048 bits
 //                    with 1 < g < p-1; and 1 < Ys < p-1 always (RFC 7919 §5.1:
 //                    0, 1 and p-1 would force the shared secret into a set of
 //                    three values). Anything else is illegal_parameter.
-//   Both (Step 4/5)  pre_master_secret = Z = peer_Y^x mod p with its leading
+//   Both (steps 4, 6) pre_master_secret = Z = peer_Y^x mod p with its leading
 //                    zero bytes stripped (§8.1.2), computed by crypto::DhKeyPair.
 #pragma once
 

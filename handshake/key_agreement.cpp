@@ -46,7 +46,7 @@ class RsaServer final : public ServerKeyAgreement {
 
   std::optional<ServerParams> server_params() override { return std::nullopt; }
 
-  // Step 5 (server, RSA): decrypt with the countermeasure of §7.4.7.1. The
+  // Step 6 (server, RSA): decrypt with the countermeasure of §7.4.7.1. The
   // function never fails for a bad ciphertext: it returns 48 random bytes
   // instead, chosen before decryption, so that padding oracles learn nothing;
   // the client's Finished then fails to verify like any other wrong key.
@@ -95,7 +95,7 @@ class RsaClient final : public ClientKeyAgreement {
 
 class EcdheServer final : public ServerKeyAgreement {
  public:
-  // Step 3 (server, ECDHE): a fresh ephemeral key pair per handshake, which is
+  // Step 2 (server, ECDHE): a fresh ephemeral key pair per handshake, which is
   // what makes the suite forward-secret.
   std::optional<ServerParams> server_params() override {
     ServerEcdhParams params;
@@ -116,7 +116,7 @@ class EcdheClient final : public ClientKeyAgreement {
  public:
   explicit EcdheClient(std::span<const NamedGroup> groups) : groups_(groups.begin(), groups.end()) {}
 
-  // Step 3 (client, ECDHE): the server must pick a curve we offered
+  // Step 2 (client, received, ECDHE): the server must pick a curve we offered
   // (RFC 8422 §5.4), and only x25519 is implemented.
   void process_server_params(const ServerParams& params) override {
     const auto* ecdh = std::get_if<ServerEcdhParams>(&params);

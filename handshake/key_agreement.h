@@ -37,10 +37,10 @@ using ServerParams = std::variant<ServerEcdhParams, ServerDhParams>;
 class ServerKeyAgreement {
  public:
   virtual ~ServerKeyAgreement() = default;
-  // Step 3 (server): the parameters to sign into ServerKeyExchange, or nullopt
+  // Step 2 (server): the parameters to sign into ServerKeyExchange, or nullopt
   // for a method without ServerKeyExchange (RSA).
   virtual std::optional<ServerParams> server_params() = 0;
-  // Step 5 (server): the pre_master_secret from ClientKeyExchange.exchange_keys.
+  // Step 6 (server): the pre_master_secret from ClientKeyExchange.exchange_keys.
   virtual SecretBytes pre_master_secret(ByteView exchange_keys) = 0;
 };
 
@@ -52,7 +52,7 @@ struct ClientKeyExchangeResult {
 class ClientKeyAgreement {
  public:
   virtual ~ClientKeyAgreement() = default;
-  // Step 3 (client): the server's (already signature-checked) parameters.
+  // Step 2 (client, received): the server's (already signature-checked) parameters.
   // Throws TlsError(illegal_parameter) for a group we did not offer or a
   // malformed public value.
   virtual void process_server_params(const ServerParams& params) = 0;

@@ -1,5 +1,6 @@
 // The TLS 1.2 key schedule: every secret of a connection comes from the PRF
-// (RFC 5246 §5) in three steps.
+// (RFC 5246 §5) in three derivations: 1 and 2 are step 6 of the handshake
+// (docs/steps.md), 3 is steps 7 and 8.
 //
 //   1. master_secret (RFC 5246 §8.1)
 //        master_secret = PRF(pre_master_secret, "master secret",
@@ -16,7 +17,7 @@
 //                        SecurityParameters.client_random)
 //      cut in order into client_write_MAC_key, server_write_MAC_key,
 //      client_write_key, server_write_key, client_write_IV, server_write_IV.
-//      (Note the server random comes first here, the reverse of step 1.) Our
+//      (Note the server random comes first here, the reverse of 1.) Our
 //      suites are all AEAD, so the MAC keys are empty; the IVs are the implicit
 //      nonce parts: 4 bytes of salt for AES-GCM (RFC 5288 §3), 12 bytes for
 //      ChaCha20-Poly1305 (RFC 7905 §2).
@@ -41,16 +42,16 @@ namespace tls12::handshake {
 
 inline constexpr size_t master_secret_length = 48;
 
-// Step 1, RFC 5246 §8.1.
+// The master_secret (step 6 of docs/steps.md), RFC 5246 §8.1.
 SecretBytes compute_master_secret(crypto::HashAlgorithm prf_hash, ByteView pre_master_secret,
                                   const Random& client_random, const Random& server_random);
 
-// Step 1 with RFC 7627 §4: `session_hash` = Hash(handshake_messages) through
+// The same with RFC 7627 §4: `session_hash` = Hash(handshake_messages) through
 // ClientKeyExchange, with the PRF hash.
 SecretBytes compute_extended_master_secret(crypto::HashAlgorithm prf_hash,
                                            ByteView pre_master_secret, ByteView session_hash);
 
-// Step 2, RFC 5246 §6.3: the first `length` bytes of key_block. Exposed on its
+// The key_block (step 6), RFC 5246 §6.3: the first `length` bytes of key_block. Exposed on its
 // own so the split below can be checked and non-AEAD layouts computed in tests.
 SecretBytes compute_key_block(crypto::HashAlgorithm prf_hash, ByteView master_secret,
                               const Random& client_random, const Random& server_random,
@@ -70,7 +71,7 @@ KeyBlock derive_key_block(const CipherSuiteInfo& suite, ByteView master_secret,
 record::TrafficKeys client_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
 record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
 
-// Step 3, RFC 5246 §7.4.9. `handshake_hash` is Hash(handshake_messages) with
+// Finished (steps 7 and 8), RFC 5246 §7.4.9. `handshake_hash` is Hash(handshake_messages) with
 // the PRF hash, over every message before this Finished (Transcript::current_hash()).
 // The receiver compares the peer's verify_data with this value using
 // constant_time_equal (crypto/bytes.h): an early-exit comparison would tell an

@@ -22,8 +22,24 @@ AlertDescription alert_for_reason(x509::Reason reason) {
   }
 }
 
+namespace {
+
+// What a PeerChainChecked report says about one validation.
+PeerChainChecked chain_report(Sender peer, const x509::VerifyResult& result, const x509::VerifyOptions& options) {
+  PeerChainChecked report;
+  report.peer = peer;
+  report.validated = true;
+  report.reason = result.reason;
+  report.message = result.message;
+  for (const x509::Certificate& certificate : result.chain) report.path.push_back(certificate.display_name());
+  report.name = options.hostname.value_or(options.ip_address.value_or(""));
+  return report;
+}
+
+}  // namespace
+
 PeerCertificates check_peer_certificates(std::vector<Bytes> chain, const x509::TrustStore* trust,
-                                         const x509::VerifyOptions& options) {
+                                         const x509::VerifyOptions& options, Sender peer_side, Actions& actions) {
   PeerCertificates peer;
   peer.chain = std::move(chain);
   if (peer.chain.empty())
@@ -40,15 +56,21 @@ PeerCertificates check_peer_certificates(std::vector<Bytes> chain, const x509::T
     throw TlsError(AlertDescription::bad_certificate,
                    std::string("the peer's certificate does not parse: ") + e.what());
   }
-  if (trust == nullptr) return peer;
+  if (trust == nullptr) {
+    PeerChainChecked unchecked;  // validated = false: verification is off
+    unchecked.peer = peer_side;
+    report(actions, std::move(unchecked));
+    return peer;
+  }
   x509::VerifyResult result = x509::verify_chain_der(peer.chain, *trust, options);
   peer.checked = true;
   peer.verification = result.reason;
   peer.verification_message = result.message;
   if (!result.ok())
-    throw TlsError(alert_for_reason(result.reason),
-                   "the peer's certificate chain is refused (" +
-                       std::string(x509::reason_name(result.reason)) + "): " + result.message);
+    throw CheckFailed(chain_report(peer_side, result, options), alert_for_reason(result.reason),
+                      "the peer's certificate chain is refused (" + std::string(x509::reason_name(result.reason)) +
+                          "): " + result.message);
+  report(actions, chain_report(peer_side, result, options));
   return peer;
 }
 

@@ -12,6 +12,7 @@
 #include "crypto/bytes.h"
 #include "handshake/cipher_suites.h"
 #include "handshake/messages.h"
+#include "handshake/state.h"
 #include "x509/keys.h"
 #include "x509/path_validation.h"
 
@@ -34,12 +35,14 @@ struct PeerCertificates {
 // bad_certificate.
 record::AlertDescription alert_for_reason(x509::Reason reason);
 
-// Parses the leaf's key and, when `trust` is given, validates the chain for
-// `options` (purpose, host name, time). Throws TlsError with the reason's
-// alert when the chain is refused; with `trust` null nothing is refused but a
-// leaf whose key cannot be read (bad_certificate / unsupported_certificate).
+// Step 3 (the server's chain) and step 6 (the client's): parses the leaf's
+// key and, when `trust` is given, validates the chain for `options` (purpose,
+// host name, time), reporting the outcome as PeerChainChecked. A refused
+// chain throws CheckFailed with the reason's alert; with `trust` null nothing
+// is refused but a leaf whose key cannot be read (TlsError bad_certificate /
+// unsupported_certificate).
 PeerCertificates check_peer_certificates(std::vector<Bytes> chain, const x509::TrustStore* trust,
-                                         const x509::VerifyOptions& options);
+                                         const x509::VerifyOptions& options, Sender peer, Actions& actions);
 
 struct Negotiated {
   ProtocolVersion version = 0;

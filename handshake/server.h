@@ -1,30 +1,36 @@
 // The server side of the TLS 1.2 handshake (RFC 5246 §7.3, Figure 1) as an
 // explicit state machine that returns actions instead of doing I/O.
 //
-//   Client                                   Server
-//   ClientHello          -------->                                Step 2
-//                                            ServerHello
-//                                            Certificate
-//                                            ServerKeyExchange*   Step 3 (ECDHE)
-//                                            CertificateRequest*  (mutual auth)
-//                        <--------           ServerHelloDone
-//   Certificate*                                                  Step 4'
-//   ClientKeyExchange                                             Step 5
-//   CertificateVerify*                                            Step 4''
-//   [ChangeCipherSpec]
-//   Finished             -------->                                Step 6
-//                                            [ChangeCipherSpec]
-//                        <--------           Finished             Step 7
-//   Application Data     <------->           Application Data
+// The nine steps of docs/steps.md, as the server sees them:
 //
-// Each received message has one function (on_client_hello, ...); `handle`
-// decides in one place whether a message may arrive in the current state,
-// anything else is unexpected_message.
+//   Client                                   Server
+//   1  ClientHello           -------->
+//                                            ServerHello          2
+//                                            Certificate          2
+//                                            ServerKeyExchange*   2 (ECDHE, DHE)
+//                                            CertificateRequest*  2 (mutual auth)
+//                            <--------       ServerHelloDone      2
+//   5  Certificate*                          verify the chain     6
+//   4  ClientKeyExchange                     recover premaster,   6
+//                                            master_secret,
+//                                            key_block
+//   5  CertificateVerify*                    check the signature  6
+//   7  [ChangeCipherSpec]
+//   7  Finished              -------->       check Finished       7
+//                                            [ChangeCipherSpec]   8
+//                            <--------       Finished             8
+//   9  Application Data      <------->       Application Data     9
+//
+// Each received message has one function (on_client_hello, ...);
+// `handler_for` decides in one place whether a message may arrive in the
+// current state (anything else is unexpected_message), and `handle` adds it to
+// the transcript before calling its handler.
 #pragma once
 
 #include <memory>
 #include <optional>
 
+#include "handshake/certificate_selection.h"
 #include "handshake/config.h"
 #include "handshake/key_agreement.h"
 #include "handshake/key_schedule.h"
@@ -51,21 +57,29 @@ class Server {
   const Negotiated& negotiated() const { return negotiated_; }
 
  private:
-  void on_client_hello(ByteView body, ByteView raw, Actions& actions);
-  void on_certificate(ByteView body, ByteView raw);
-  void on_client_key_exchange(ByteView body, ByteView raw, Actions& actions);
-  void on_certificate_verify(ByteView body, ByteView raw);
-  void on_finished(ByteView body, ByteView raw, Actions& actions);
+  // Every received message has one handler, with the same signature.
+  using Handler = void (Server::*)(ByteView body, Actions& actions);
+  Handler handler_for(HandshakeType type) const;
+  void on_client_hello(ByteView body, Actions& actions);
+  ClientHelloExtensions check_client_hello(const ClientHello& hello);
+  ServerChoice negotiate(const ClientHello& hello, const ClientHelloExtensions& ext);
+  void send_server_flight(const ServerChoice& choice, const ClientHelloExtensions& ext, Actions& actions);
+  void on_certificate(ByteView body, Actions& actions);
+  void on_client_key_exchange(ByteView body, Actions& actions);
+  void on_certificate_verify(ByteView body, Actions& actions);
+  void on_finished(ByteView body, Actions& actions);
   void on_renegotiation_attempt(ByteView body, Actions& actions);
 
   void send(Bytes message, Actions& actions);
   void send_server_key_exchange(Actions& actions);
   void send_certificate_request(Actions& actions);
+  void send_finished(Actions& actions);
 
   // Resumption (handshake/server_resume.cpp, docs/resumption.md).
   std::optional<Session> find_session(const ClientHello& hello, const ClientHelloExtensions& ext);
   bool can_resume(const Session& session, const ClientHello& hello, const ClientHelloExtensions& ext) const;
-  bool try_resume(const ClientHello& hello, const ClientHelloExtensions& ext, ByteView raw, Actions& actions);
+  std::optional<Session> resumable_session(const ClientHello& hello, const ClientHelloExtensions& ext);
+  void resume(Session session, const ClientHello& hello, const ClientHelloExtensions& ext, Actions& actions);
   Bytes new_session_id();
   void send_new_session_ticket(Actions& actions);
   Session current_session() const;
@@ -79,6 +93,7 @@ class Server {
   std::optional<SignatureScheme> server_scheme_;  // for ServerKeyExchange
   const CertifiedKey* certificate_ = nullptr;     // the chain chosen for this client (in config_)
   Transcript transcript_;
+  Bytes hash_before_finished_;  // the transcript hash the client's Finished is checked against
   std::unique_ptr<ServerKeyAgreement> key_agreement_;
   SecretBytes master_secret_;
   std::optional<KeyBlock> key_block_;

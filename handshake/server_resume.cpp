@@ -16,19 +16,12 @@
 
 #include "crypto/random.h"
 #include "handshake/alpn.h"
+#include "handshake/session_keys.h"
 
 namespace tls12::handshake {
 
 using record::AlertDescription;
 using record::TlsError;
-
-namespace {
-
-void emit_secret(Actions& actions, std::string name, ByteView value) {
-  add_action(actions, SecretDerived{std::move(name), SecretBytes(value.begin(), value.end())});
-}
-
-}  // namespace
 
 // A ticket in session_ticket is looked at first (RFC 5077 §3.4); without one,
 // the session ID in our cache (§7.4.1.2). Anything that does not open, is
@@ -60,10 +53,10 @@ bool Server::can_resume(const Session& session, const ClientHello& hello, const 
          session.client_authentication_policy == static_cast<uint8_t>(config_->client_authentication);
 }
 
-// Step 2 (resumption): the abbreviated handshake, or false for a full one.
-bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& ext, ByteView raw, Actions& actions) {
+// Step 2 (resumption): the session to resume, or nullopt for a full handshake.
+std::optional<Session> Server::resumable_session(const ClientHello& hello, const ClientHelloExtensions& ext) {
   std::optional<Session> session = find_session(hello, ext);
-  if (!session || !can_resume(*session, hello, ext)) return false;
+  if (!session || !can_resume(*session, hello, ext)) return std::nullopt;
   // RFC 7627 §5.3: a session made with the extended master secret is resumed
   // only by a client that still offers it ("the server MUST abort the
   // abbreviated handshake" with handshake_failure); a session made without
@@ -76,26 +69,31 @@ bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& e
   // A session made without it is never resumed, whatever the new ClientHello
   // says: §5.3 leaves the server to abort or to carry on "no longer protected",
   // and a full handshake is the third way that neither fails nor exposes it.
-  if (!session->extended_master_secret) return false;
+  if (!session->extended_master_secret) return std::nullopt;
+  return session;
+}
 
+// The abbreviated handshake (§7.3 Figure 2): step 2 (ServerHello echoing the
+// session ID), step 6 (the session's master_secret, a new key_block) and step
+// 8 (our ChangeCipherSpec and Finished), which here come before the client's.
+void Server::resume(Session session, const ClientHello& hello, const ClientHelloExtensions& ext, Actions& actions) {
   // ALPN is negotiated on every handshake, resumed or not (RFC 7301 §3.1).
   std::optional<std::string> alpn =
       select_application_protocol(config_->alpn_protocols, ext.alpn_protocols, config_->alpn_required);
-  const CipherSuiteInfo* suite = find_cipher_suite(session->cipher_suite);
+  const CipherSuiteInfo* suite = find_cipher_suite(session.cipher_suite);
   negotiated_.alpn_protocol = alpn.value_or("");
   client_version_ = hello.client_version;
   negotiated_.version = TLS1_2;
   negotiated_.cipher_suite = suite;
   negotiated_.client_random = hello.random;
-  negotiated_.server_name = session->server_name;
+  negotiated_.server_name = session.server_name;
   negotiated_.resumed = true;
-  negotiated_.peer.chain = session->peer_certificate_chain;
-  negotiated_.peer.checked = session->peer_verified;
+  negotiated_.peer.chain = session.peer_certificate_chain;
+  negotiated_.peer.checked = session.peer_verified;
   negotiated_.peer.verification = x509::Reason::ok;
-  negotiated_.client_certificate_requested = session->client_authentication_policy != 0;
-  negotiated_.client_authenticated = session->client_authenticated;
+  negotiated_.client_certificate_requested = session.client_authentication_policy != 0;
+  negotiated_.client_authenticated = session.client_authenticated;
   transcript_.set_hash(suite->prf_hash);
-  transcript_.add(raw);
 
   ServerHello reply;
   crypto::random_bytes(reply.random);
@@ -112,26 +110,16 @@ bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& e
   reply.extensions = reply_ext.to_list();
   send(reply.encode(), actions);
 
-  master_secret_.assign(session->master_secret.begin(), session->master_secret.end());
+  SessionKeys keys = resume_session_keys(negotiated_, session.master_secret, actions);
+  master_secret_ = std::move(keys.master_secret);
+  key_block_ = std::move(keys.key_block);
   resumed_session_ = std::move(session);
   if (issue_ticket_) send_new_session_ticket(actions);
-  emit_secret(actions, "master_secret", master_secret_);
-  key_block_ = derive_key_block(*suite, master_secret_, negotiated_.client_random, negotiated_.server_random);
-  emit_secret(actions, "client_write_key", key_block_->client_write_key);
-  emit_secret(actions, "server_write_key", key_block_->server_write_key);
-  emit_secret(actions, "client_write_IV", key_block_->client_write_IV);
-  emit_secret(actions, "server_write_IV", key_block_->server_write_IV);
   transcript_.release_messages();
 
-  // Step 3 (resumption): the server's ChangeCipherSpec and Finished come first.
-  Finished ours;
-  ours.verify_data = compute_verify_data(suite->prf_hash, master_secret_, Sender::server, transcript_.current_hash());
-  negotiated_.server_verify_data = ours.verify_data;
-  add_action(actions, SendChangeCipherSpec{});
-  add_action(actions, InstallWriteKeys{server_write_keys(*suite, *key_block_)});
-  send(ours.encode(), actions);
+  // Step 8 (resumption): the server's ChangeCipherSpec and Finished come first.
+  send_finished(actions);
   state_ = ServerState::wait_change_cipher_spec;
-  return true;
 }
 
 // 32 random bytes when a cache will remember the session; otherwise an empty
@@ -160,7 +148,8 @@ Session Server::current_session() const {
   return session;
 }
 
-// NewSessionTicket (RFC 5077 §3.3): the sealed session and its lifetime. A
+// Step 8 (with tickets): NewSessionTicket (RFC 5077 §3.3), before our
+// ChangeCipherSpec: the sealed session and its lifetime. A
 // renewed ticket keeps the session's creation time, so renewing never
 // stretches a session's life.
 //

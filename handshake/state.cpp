@@ -1,4 +1,4 @@
-// State names and the single place where an out-of-order message becomes an
+// State and secret names, and the single place where an out-of-order message becomes an
 // unexpected_message alert (RFC 5246 §7.3, §7.2.2). See state.h.
 #include "handshake/state.h"
 
@@ -33,6 +33,20 @@ std::string_view state_name(ServerState state) {
   }
   return "unknown";
 }
+
+std::string_view secret_name(Secret secret) {
+  switch (secret) {
+    case Secret::pre_master_secret: return "pre_master_secret";
+    case Secret::master_secret: return "master_secret";
+    case Secret::client_write_key: return "client_write_key";
+    case Secret::server_write_key: return "server_write_key";
+    case Secret::client_write_IV: return "client_write_IV";
+    case Secret::server_write_IV: return "server_write_IV";
+  }
+  return "unknown";
+}
+
+void report(Actions& actions, Check check) { add_action(actions, Checked{std::move(check)}); }
 
 void refuse_renegotiation(int& refusals, std::string_view request, Actions& actions) {
   if (++refusals > max_renegotiation_refusals)

@@ -2,7 +2,7 @@
 // hand back to the Connection: the states of each side and the actions to carry
 // out.
 //
-// The state machines never touch the record layer (DESIGN.md). Fed one
+// The state machines never touch the record layer (docs/ARCHITECTURE.md). Fed one
 // handshake message or one ChangeCipherSpec, they return an ordered list of
 // actions, and `Connection` performs them in that order:
 //
@@ -11,11 +11,13 @@
 //   InstallWriteKeys     from now on protect what we send with these keys
 //   InstallReadKeys      from now on open what we receive with these keys
 //   SecretDerived        a secret was computed (for the observer and the key log)
+//   Checked              what a check found (handshake/checks.h), for the observer
 //   SendWarningAlert     a warning alert (no_renegotiation, RFC 5246 §7.2.2)
 //   HandshakeComplete    both Finished messages are checked (§7.4.9)
 //
 // Failures are not actions: they are thrown as record::TlsError carrying the
-// alert, which Connection catches at its boundary.
+// alert (CheckFailed when a check failed, with its report), which Connection
+// catches at its boundary.
 //
 // The states follow RFC 5246 §7.3 (Figure 1). Each name says which message the
 // side waits for next.
@@ -30,6 +32,7 @@
 
 #include "crypto/aead.h"
 #include "crypto/bytes.h"
+#include "handshake/checks.h"
 #include "record/alert.h"
 #include "record/protection.h"
 
@@ -39,7 +42,7 @@ enum class ClientState {
   start,                       // nothing sent yet
   wait_server_hello,           // ClientHello sent
   wait_certificate,            // ServerHello received
-  wait_server_key_exchange,    // ECDHE: the server's ephemeral key comes next
+  wait_server_key_exchange,    // ECDHE or DHE: the server's ephemeral key comes next
   wait_certificate_request,    // CertificateRequest or ServerHelloDone
   wait_server_hello_done,      // after CertificateRequest
   wait_change_cipher_spec,     // our Finished sent
@@ -68,12 +71,13 @@ struct SendHandshake { Bytes message; };
 struct SendChangeCipherSpec {};
 struct InstallWriteKeys { TrafficKeys keys; };
 struct InstallReadKeys { TrafficKeys keys; };
-struct SecretDerived { std::string name; SecretBytes value; };
+struct SecretDerived { Secret secret; SecretBytes value; };
 struct SendWarningAlert { record::AlertDescription description; std::string reason; };
+struct Checked { Check check; };
 struct HandshakeComplete {};
 
 using Action = std::variant<SendHandshake, SendChangeCipherSpec, InstallWriteKeys, InstallReadKeys,
-                            SecretDerived, SendWarningAlert, HandshakeComplete>;
+                            SecretDerived, Checked, SendWarningAlert, HandshakeComplete>;
 using Actions = std::vector<Action>;
 
 // Appends one action, constructed in place (pushing a temporary variant makes
@@ -96,5 +100,8 @@ inline constexpr int max_renegotiation_refusals = 4;
 // Adds the refusal, or throws unexpected_message past the cap; `refusals`
 // counts this connection's refusals so far.
 void refuse_renegotiation(int& refusals, std::string_view request, Actions& actions);
+
+// Reports a check that passed; a failed one is thrown as CheckFailed instead.
+void report(Actions& actions, Check check);
 
 }  // namespace tls12::handshake

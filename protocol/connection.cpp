@@ -36,6 +36,19 @@ record::RecordLayerOptions record_options(Role role, const EngineConfig& engine,
   return options;
 }
 
+// Runs `step` on the handshake state machine, client or server.
+template <class Step>
+handshake::Actions drive(std::variant<std::monostate, handshake::Client, handshake::Server>& machine, Step step) {
+  return std::visit(
+      [&](auto& side) -> handshake::Actions {
+        if constexpr (std::is_same_v<std::decay_t<decltype(side)>, std::monostate>)
+          throw TlsError(AlertDescription::internal_error, "no handshake state machine");
+        else
+          return step(side);
+      },
+      machine);
+}
+
 size_t client_hello_body_limit(const handshake::HandshakeLimits& limits) {
   const size_t message = std::max(limits.max_client_hello_size, record::kHandshakeHeaderSize);
   return std::min(message - record::kHandshakeHeaderSize, record::kMaxClientHelloBodySize);
@@ -89,6 +102,10 @@ void Connection::feed(ByteView bytes) {
   try {
     records_->feed(bytes);
     process();
+  } catch (const handshake::CheckFailed& failed) {
+    // What the failed check found goes to the observer before the alert.
+    emit_check(failed.check());
+    fail(failed);
   } catch (const TlsError& error) {
     fail(error);
   }
@@ -114,28 +131,12 @@ void Connection::handle_record(const record::Inbound& inbound) {
   switch (inbound.type) {
     case ContentType::handshake: {
       emit_message(Direction::received, inbound.data);
-      handshake::Actions actions = std::visit(
-          [&](auto& machine) -> handshake::Actions {
-            if constexpr (std::is_same_v<std::decay_t<decltype(machine)>, std::monostate>)
-              throw TlsError(AlertDescription::internal_error, "no handshake state machine");
-            else
-              return machine.handle(inbound.data);
-          },
-          handshake_);
-      perform(std::move(actions));
+      perform(drive(handshake_, [&](auto& side) { return side.handle(inbound.data); }));
       break;
     }
     case ContentType::change_cipher_spec: {
       emit(ChangeCipherSpec{Direction::received});
-      handshake::Actions actions = std::visit(
-          [&](auto& machine) -> handshake::Actions {
-            if constexpr (std::is_same_v<std::decay_t<decltype(machine)>, std::monostate>)
-              throw TlsError(AlertDescription::internal_error, "no handshake state machine");
-            else
-              return machine.handle_change_cipher_spec();
-          },
-          handshake_);
-      perform(std::move(actions));
+      perform(drive(handshake_, [](auto& side) { return side.handle_change_cipher_spec(); }));
       break;
     }
     case ContentType::alert:
@@ -200,7 +201,9 @@ void Connection::perform(handshake::Actions actions) {
       records_->install_read_protection(read_keys->keys);
       emit(KeysActivated{Direction::received, std::string(crypto::aead_name(read_keys->keys.algorithm))});
     } else if (auto* secret = std::get_if<handshake::SecretDerived>(&action)) {
-      emit(SecretDerived{secret->name, secret->value, negotiated().client_random});
+      emit(SecretDerived{secret->secret, secret->value, negotiated().client_random});
+    } else if (auto* checked = std::get_if<handshake::Checked>(&action)) {
+      emit_check(checked->check);
     } else if (auto* warning = std::get_if<handshake::SendWarningAlert>(&action)) {
       send_alert(AlertLevel::warning, warning->description, warning->reason);
     } else if (std::holds_alternative<handshake::HandshakeComplete>(action)) {
@@ -223,7 +226,7 @@ void Connection::send_alert(AlertLevel level, AlertDescription description, std:
     alert_sent_ = AlertInfo{level, description, std::move(reason)};
 }
 
-// The boundary of DESIGN.md: a failure becomes one fatal alert to the peer
+// The boundary of docs/ARCHITECTURE.md: a failure becomes one fatal alert to the peer
 // and the closed state. Whatever the alert cannot be sent (the record layer
 // itself broke) is still recorded.
 void Connection::fail(const TlsError& error) {
@@ -323,6 +326,10 @@ std::string Connection::error() const {
 void Connection::emit(const Event& event) {
   if (keylog_) keylog_->on_event(event);
   if (engine_.observer) engine_.observer(event);
+}
+
+void Connection::emit_check(const handshake::Check& check) {
+  std::visit([&](const auto& report) { emit(report); }, check);
 }
 
 std::optional<handshake::KeyExchange> Connection::negotiated_key_exchange() const {

@@ -1,4 +1,4 @@
-// `Connection`: the sans-I/O TLS 1.2 engine (DESIGN.md), joining the record
+// `Connection`: the sans-I/O TLS 1.2 engine (docs/ARCHITECTURE.md), joining the record
 // layer (record/record_layer.h) and a handshake state machine
 // (handshake/client.h or handshake/server.h).
 //
@@ -131,6 +131,7 @@ class Connection {
   void fail(const record::TlsError& error);
   void flush_pending_writes();
   void emit(const Event& event);
+  void emit_check(const handshake::Check& check);
   void emit_message(Direction direction, ByteView message);
   std::optional<handshake::KeyExchange> negotiated_key_exchange() const;
 

@@ -10,10 +10,21 @@
 //   ChangeCipherSpec  the one-byte ChangeCipherSpec record (§7.1), each way
 //   SecretDerived     pre_master_secret, master_secret (§8.1), the key_block
 //                     parts client_write_key, server_write_key, client_write_IV,
-//                     server_write_IV (§6.3), and each Finished verify_data
+//                     server_write_IV (§6.3), named by handshake::Secret
+//   PeerChainChecked  step 3 / step 6: the peer's chain validated (the path
+//                     and the name matched) or refused (the reason)
+//   SignatureChecked  ServerKeyExchange or CertificateVerify signature checked
+//   PreMasterRecovered step 6: the server has the premaster secret (for RSA,
+//                     with the §7.4.7.1 countermeasure)
+//   FinishedChecked   steps 7 and 8: a received Finished compared with ours
+//                     (both values, equal or not)
 //   KeysActivated     a direction of the record layer switching to AEAD
 //   AlertEvent        an alert sent or received (§7.2), with the reason
 //   HandshakeComplete both Finished messages checked: application data may flow
+//
+// The four checks come from the state machines themselves (handshake/checks.h),
+// including the one that failed just before a fatal alert, so an observer
+// never has to guess a check's result from what happened next.
 //
 // Secrets travel in these events because the key log and the `--trace=secrets`
 // demo need them; an observer that does not ask for them simply ignores them.
@@ -25,6 +36,7 @@
 #include <vector>
 
 #include "crypto/bytes.h"
+#include "handshake/checks.h"
 #include "handshake/describe.h"
 #include "record/alert.h"
 
@@ -44,8 +56,14 @@ struct ChangeCipherSpec {
   Direction direction;
 };
 
+using handshake::FinishedChecked;
+using handshake::PeerChainChecked;
+using handshake::PreMasterRecovered;
+using handshake::Secret;
+using handshake::SignatureChecked;
+
 struct SecretDerived {
-  std::string name;       // "pre_master_secret", "master_secret", "client_write_key", ...
+  Secret secret;          // which one; handshake::secret_name gives the RFC's name
   ByteView value;         // valid during the call only
   ByteView client_random; // the connection's ClientHello.random (the key log's index)
 };
@@ -66,8 +84,8 @@ struct HandshakeComplete {
   std::string cipher_suite;  // the RFC name
 };
 
-using Event = std::variant<HandshakeMessage, ChangeCipherSpec, SecretDerived, KeysActivated,
-                           AlertEvent, HandshakeComplete>;
+using Event = std::variant<HandshakeMessage, ChangeCipherSpec, SecretDerived, PeerChainChecked, SignatureChecked,
+                           PreMasterRecovered, FinishedChecked, KeysActivated, AlertEvent, HandshakeComplete>;
 
 // Called synchronously from inside Connection; must not call back into it.
 using Observer = std::function<void(const Event&)>;

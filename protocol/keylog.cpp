@@ -27,7 +27,7 @@ void KeyLogFile::write_line(const std::string& line) {
 
 void KeyLogFile::on_event(const Event& event) {
   const auto* secret = std::get_if<SecretDerived>(&event);
-  if (secret == nullptr || secret->name != "master_secret") return;
+  if (secret == nullptr || secret->secret != Secret::master_secret) return;
   write_line(keylog_line(secret->client_random, secret->value));
 }
 

@@ -195,12 +195,44 @@ std::string TraceRenderer::render(const Event& event) const {
   }
   if (const auto* h = std::get_if<HandshakeComplete>(&event))
     return who_ + ": handshake complete, " + h->cipher_suite + "\n";
+  if (const auto* c = std::get_if<PeerChainChecked>(&event)) return who_ + ": " + describe_check(*c) + "\n";
+  if (const auto* c = std::get_if<SignatureChecked>(&event)) return who_ + ": " + describe_check(*c) + "\n";
+  if (const auto* c = std::get_if<PreMasterRecovered>(&event)) return who_ + ": " + describe_check(*c) + "\n";
+  if (const auto* c = std::get_if<FinishedChecked>(&event)) return who_ + ": " + describe_check(*c) + "\n";
   if (const auto* s = std::get_if<SecretDerived>(&event)) {
     if (level_ < TraceLevel::secrets) return {};
-    return who_ + ": SECRET " + s->name + " (" + std::to_string(s->value.size()) + " bytes)\n" +
+    return who_ + ": SECRET " + std::string(handshake::secret_name(s->secret)) + " (" + std::to_string(s->value.size()) + " bytes)\n" +
            hex_lines(s->value, "    ", 24);
   }
   return {};
+}
+
+std::string describe_check(const PeerChainChecked& check) {
+  const std::string whose = check.peer == handshake::Sender::server ? "the server's chain" : "the client's chain";
+  if (!check.validated) return whose + " not verified (verification is off)";
+  if (!check.accepted())
+    return whose + " refused (" + std::string(x509::reason_name(check.reason)) + "): " + printable(check.message);
+  std::string line = whose + " verified:";
+  for (size_t i = 0; i < check.path.size(); ++i) line += (i == 0 ? " " : " <- ") + printable(check.path[i]);
+  if (!check.name.empty()) line += "; name " + printable(check.name) + " matched";
+  return line;
+}
+
+std::string describe_check(const SignatureChecked& check) {
+  return check.message + " signature (" + handshake::signature_scheme_name(check.scheme) + ") " +
+         (check.valid ? "verified" : "does NOT verify");
+}
+
+std::string describe_check(const PreMasterRecovered& check) {
+  return check.rsa_countermeasure
+             ? "pre_master_secret recovered: RSA decryption with the §7.4.7.1 countermeasure"
+             : "pre_master_secret recovered: agreed from the two ephemeral shares";
+}
+
+std::string describe_check(const FinishedChecked& check) {
+  return std::string(check.sender == handshake::Sender::server ? "the server's" : "the client's") +
+         " Finished: received verify_data " + to_hex(check.received) + ", expected " + to_hex(check.expected) +
+         (check.equal ? ": equal" : ": NOT equal");
 }
 
 std::mutex& trace_output_mutex() {

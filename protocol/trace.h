@@ -65,6 +65,12 @@ class TraceRenderer {
 
 // The lock every trace writer holds while writing, so that the lines of a
 // client and a server running in one process (the demo) do not interleave.
+// One line for what a check found (the trace and the demo both use these).
+std::string describe_check(const PeerChainChecked& check);
+std::string describe_check(const SignatureChecked& check);
+std::string describe_check(const PreMasterRecovered& check);
+std::string describe_check(const FinishedChecked& check);
+
 std::mutex& trace_output_mutex();
 
 // An Observer that renders each event to `out` (under trace_output_mutex())

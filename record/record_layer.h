@@ -6,7 +6,7 @@
 //        --> alert / ChangeCipherSpec / application_data: the record's plaintext
 //   write(type, data) --> fragments of <= 2^14 --> sealed in place --> output()
 //
-// What is zero-copy (the hot path, DESIGN.md "Hot path without copies"):
+// What is zero-copy (the hot path, docs/record.md, "Where the bytes live"):
 //   - Reading: bytes are copied once into the input buffer by feed() (or read
 //     into it directly via input_space()/commit_input()); each record is opened
 //     in place there and next() returns a view of the plaintext inside that

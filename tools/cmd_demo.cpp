@@ -4,21 +4,22 @@
 // A server thread and a client in one process connect over 127.0.0.1 (an
 // ephemeral port) with the demo PKI compiled into the program
 // (tools/demo_pki.cpp, made by tools/demo-pki/make-demo-pki.sh). Both sides
-// are ordinary protocol::Connection engines; the demo only watches their
-// events (protocol/events.h) and narrates them in the order they happen:
+// are ordinary protocol::Connection engines; the demo only prints their
+// events (protocol/events.h), checks and their results included, in the order
+// they happen, each under the number of its step (docs/steps.md):
 //
-//   ClientHello and its random            §7.4.1.2
-//   ServerHello and the session ID        §7.4.1.3
-//   Certificate + chain verification      §7.4.2, RFC 5280 §6
-//   (ServerKeyExchange for ECDHE)         §7.4.3, RFC 8422 §5.4
-//   CertificateRequest, ServerHelloDone   §7.4.4, §7.4.5
-//   client Certificate, ClientKeyExchange §7.4.6, §7.4.7 (RSA: the premaster
-//                                         secret encrypted to the server's key)
-//   CertificateVerify                     §7.4.8
-//   master_secret and key_block           §8.1, §6.3
-//   ChangeCipherSpec, Finished            §7.1, §7.4.9
-//   application data as a record          §6.2.3.3, RFC 5288 §3
-//   close_notify                          §7.2.1
+//   [step 0] the server opens its passphrase-protected key  RFC 8018 §6.2
+//   [step 1] ClientHello and its random                     §7.4.1.2
+//   [step 2] ServerHello, Certificate, (ServerKeyExchange),  §7.4.1.3-§7.4.5
+//            (CertificateRequest), ServerHelloDone
+//   [step 3] the client verifies the server's chain, name    RFC 5280 §6, RFC 6125
+//   [step 4] ClientKeyExchange: the premaster secret        §7.4.7
+//   [step 5] client Certificate, CertificateVerify          §7.4.6, §7.4.8
+//   [step 6] the server verifies the client, recovers the   §7.4.7.1, §8.1, §6.3
+//            premaster; both derive master_secret, key_block
+//   [step 7] client ChangeCipherSpec, Finished              §7.1, §7.4.9
+//   [step 8] server ChangeCipherSpec, Finished              §7.1, §7.4.9
+//   [step 9] application data as a record, close_notify     §6.2.3.3, §7.2.1
 //
 // The premaster and master secrets are printed, marked as secrets: the demo
 // keys protect nothing, and seeing them is the point.
@@ -46,6 +47,7 @@
 #include "tools/net.h"
 #include "tools/tls_options.h"
 #include "x509/certificate.h"
+#include "x509/keys.h"
 #include "x509/path_validation.h"
 
 namespace tls12::tools {
@@ -100,6 +102,41 @@ std::string_view purpose_of_secret(const std::string& name, KeyExchange kx) {
   return {};
 }
 
+// The demo PKI as PEM text. This is the one place the command reads it, so
+// that where it comes from can change here alone.
+// The server's key is the passphrase-protected one (step 0).
+struct DemoPki {
+  std::string_view ca_crt, server_crt, server_key_encrypted, server_key_passphrase, client_crt, client_key;
+};
+
+DemoPki demo_pki_material() {
+  return {demo_pki::ca_crt,     demo_pki::server_crt, demo_pki::server_key_encrypted, demo_pki::server_key_passphrase,
+          demo_pki::client_crt, demo_pki::client_key};
+}
+
+// Step 0: before any handshake, the server opens its private key, stored as
+// `openssl genpkey -algorithm RSA -aes256` writes one. What the opening took
+// is what the decryption reports (x509::Pbes2Opening), not a second parse.
+handshake::CertifiedKey open_server_key(std::ostream& out, const DemoPki& pki) {
+  x509::PassphraseSource passphrase{x509::PassphraseSource::Kind::value, std::string(pki.server_key_passphrase)};
+  x509::Pbes2Opening opening;
+  handshake::CertifiedKey key;
+  for (const auto& cert : x509::parse_certificates_pem(pki.server_crt)) key.certificate_chain.push_back(cert.der());
+  key.private_key = std::make_shared<const x509::PrivateKey>(
+      x509::load_private_key_pem(pki.server_key_encrypted, passphrase, &opening));
+  out << "\n[step 0] the server opens its private key, encrypted as `openssl genpkey -algorithm RSA -aes256`\n"
+      << "         writes it (PKCS#8 EncryptedPrivateKeyInfo, RFC 5958 §3), with the passphrase \""
+      << pki.server_key_passphrase << "\"\n"
+      << "      PBES2 (RFC 8018 §6.2): PBKDF2 (§5.2) with HMAC-" << crypto::hash_name(opening.prf) << ", "
+      << opening.iterations << " iterations, salt " << to_hex(opening.salt) << "\n"
+      << "        turns the passphrase into a " << opening.key_length * 8 << "-bit key\n"
+      << "      AES-" << opening.key_length * 8 << "-CBC (RFC 8018 B.2.5) with IV " << to_hex(opening.iv)
+      << " decrypts the PrivateKeyInfo;\n"
+      << "        the PKCS#7 padding and the structure inside tell a wrong passphrase\n"
+      << "      code: x509/pkcs8_encrypted.cpp: decrypt_encrypted_private_key_info\n";
+  return key;
+}
+
 std::string date_of(int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
@@ -109,13 +146,27 @@ std::string date_of(int64_t unix_seconds) {
   return text;
 }
 
-// Narrates both sides' events. Each side's events arrive in order from its own
-// thread; the two sides alternate because each waits for the other's flight.
+// The step (docs/steps.md) a handshake message belongs to, by who sends it.
+int step_of_message(const std::string& who, const std::string& message) {
+  const bool client = who == "client";
+  if (message == "ClientHello") return 1;
+  if (message == "ClientKeyExchange") return 4;
+  if (message == "Certificate") return client ? 5 : 2;
+  if (message == "CertificateVerify") return 5;
+  if (message == "Finished") return client ? 7 : 8;
+  if (message == "NewSessionTicket") return 8;
+  return 2;  // ServerHello, ServerKeyExchange, CertificateRequest, ServerHelloDone
+}
+
+std::string step_label(int step) { return "[step " + std::to_string(step) + "] "; }
+
+// Narrates both sides' events, and nothing else: every check and its result
+// is what the engine reported (protocol/events.h), never recomputed here.
+// Each side's events arrive in order from its own thread; the two sides
+// alternate because each waits for the other's flight.
 class Narrator {
  public:
-  Narrator(std::ostream& out, protocol::TraceLevel level, KeyExchange kx,
-           std::shared_ptr<const x509::TrustStore> trust)
-      : out_(out), level_(level), kx_(kx), trust_(std::move(trust)) {}
+  Narrator(std::ostream& out, protocol::TraceLevel level, KeyExchange kx) : out_(out), level_(level), kx_(kx) {}
 
   protocol::Observer observer(std::string who) {
     return [this, who](const Event& event) {
@@ -130,7 +181,6 @@ class Narrator {
     std::lock_guard<std::mutex> lock(protocol::trace_output_mutex());
     out_ << text << std::flush;
   }
-  int next_step() { return ++step_; }
 
   // Waits (bounded) until `who` has completed its handshake, so that the
   // client's next lines follow the server's in an abbreviated handshake, where
@@ -140,10 +190,9 @@ class Narrator {
     complete_changed_.wait_for(lock, kDemoTimeout, [&] { return complete_.count(who) > 0; });
   }
 
-  // A new connection: nothing pending, nothing derived yet.
+  // A new connection: nothing derived yet.
   void start_connection(const std::string& title) {
     std::lock_guard<std::mutex> lock(protocol::trace_output_mutex());
-    pending_.clear();
     secrets_.clear();
     resuming_ = false;
     std::lock_guard<std::mutex> complete_lock(complete_mutex_);
@@ -155,24 +204,29 @@ class Narrator {
   static std::string peer_of(const std::string& who) { return who == "client" ? "server" : "client"; }
 
   void on_event(const std::string& who, const Event& event) {
-    if (!std::holds_alternative<protocol::AlertEvent>(event)) confirm_pending(who);
     if (const auto* m = std::get_if<protocol::HandshakeMessage>(&event)) {
       if (m->direction == Direction::sent) sent_message(who, *m);
-      else received_message(who, *m);
     } else if (const auto* c = std::get_if<protocol::ChangeCipherSpec>(&event)) {
       if (c->direction == Direction::sent)
-        out_ << "\n[" << ++step_ << "] " << who << " -> " << peer_of(who)
-             << "  ChangeCipherSpec (§7.1): the " << who << "'s next records are protected\n";
+        out_ << "\n" << step_label(who == "client" ? 7 : 8) << who << " -> " << peer_of(who)
+             << " ChangeCipherSpec (§7.1): the " << who << "'s next records are protected\n";
     } else if (const auto* k = std::get_if<protocol::KeysActivated>(&event)) {
       out_ << "      " << who << ": records it " << (k->direction == Direction::sent ? "sends" : "receives")
            << " are now protected with " << k->aead << "\n";
     } else if (const auto* s = std::get_if<protocol::SecretDerived>(&event)) {
       secret(who, *s);
+    } else if (const auto* chain = std::get_if<protocol::PeerChainChecked>(&event)) {
+      chain_checked(who, *chain);
+    } else if (const auto* signature = std::get_if<protocol::SignatureChecked>(&event)) {
+      signature_checked(who, *signature);
+    } else if (const auto* premaster = std::get_if<protocol::PreMasterRecovered>(&event)) {
+      premaster_recovered(who, *premaster);
+    } else if (const auto* finished = std::get_if<protocol::FinishedChecked>(&event)) {
+      finished_checked(who, *finished);
     } else if (const auto* a = std::get_if<protocol::AlertEvent>(&event)) {
       out_ << "      " << who << (a->direction == Direction::sent ? " sends" : " receives") << " alert "
            << record::alert_level_name(a->level) << " " << record::alert_name(a->description)
            << (a->reason.empty() ? "" : ": " + a->reason) << "\n";
-      pending_.erase(who);
     } else if (const auto* h = std::get_if<protocol::HandshakeComplete>(&event)) {
       out_ << "      " << who << ": handshake complete (" << h->cipher_suite << ")\n";
       std::lock_guard<std::mutex> lock(complete_mutex_);
@@ -182,8 +236,8 @@ class Narrator {
   }
 
   void sent_message(const std::string& who, const protocol::HandshakeMessage& m) {
-    out_ << "\n[" << ++step_ << "] " << who << " -> " << peer_of(who) << "  " << m.name << " (" << m.raw.size()
-         << " bytes)\n";
+    out_ << "\n" << step_label(step_of_message(who, m.name)) << who << " -> " << peer_of(who) << " " << m.name
+         << " (" << m.raw.size() << " bytes)\n";
     if (auto purpose = purpose_of(m.name); !purpose.empty()) out_ << "      " << purpose << "\n";
     if (level_ >= protocol::TraceLevel::bytes) {
       out_ << protocol::TraceRenderer::render_fields(m, "      ");
@@ -206,95 +260,91 @@ class Narrator {
     }
   }
 
-  void received_message(const std::string& who, const protocol::HandshakeMessage& m) {
-    if (m.name == "Certificate") {
-      out_ << "      " << who << " receives the " << peer_of(who) << "'s Certificate\n";
-      check_chain(who, m);
-    }
-    if (m.name == "CertificateVerify")
-      pending_[who] = who + " checks the CertificateVerify signature with the client certificate's key: OK";
-    if (m.name == "Finished")
-      pending_[who] = who + " recomputes the " + peer_of(who) +
-                      "'s verify_data over its own transcript: equal (constant-time compare), Finished verified";
-  }
-
-  // A check passes when the side carries on without an alert: the next event
-  // of that side confirms it.
-  void confirm_pending(const std::string& who) {
-    auto it = pending_.find(who);
-    if (it == pending_.end()) return;
-    out_ << "      " << it->second << "\n";
-    pending_.erase(it);
-  }
-
-  // Shows the path the receiver's validation builds (the handshake makes the
-  // same check, RFC 5280 §6; it would send an alert if this failed).
-  void check_chain(const std::string& who, const protocol::HandshakeMessage& m) {
-    std::vector<Bytes> chain;
-    for (const auto& field : m.fields)
-      if (field.name.rfind("certificate_list[", 0) == 0) chain.push_back(field.raw);
-    if (chain.empty()) {
-      out_ << "      " << who << ": the " << peer_of(who) << " sent no certificate\n";
+  // Step 3 (the client checks the server) or step 6 (the server checks the client).
+  void chain_checked(const std::string& who, const protocol::PeerChainChecked& c) {
+    out_ << "\n" << step_label(who == "client" ? 3 : 6) << who << " verifies the " << peer_of(who)
+         << "'s chain (RFC 5280 §6): ";
+    if (!c.validated) {
+      out_ << "NOT checked (verification is off)\n";
       return;
     }
-    x509::VerifyOptions options;
-    options.purpose = who == "client" ? x509::Purpose::server : x509::Purpose::client;
-    if (who == "client") options.hostname = "localhost";
-    x509::VerifyResult result = x509::verify_chain_der(chain, *trust_, options);
-    out_ << "      " << who << " verifies the " << peer_of(who) << "'s chain (RFC 5280 §6):";
-    if (!result.ok()) {
-      out_ << " FAILED: " << x509::reason_name(result.reason) << ": " << result.message << "\n";
+    if (!c.accepted()) {
+      out_ << "FAILED: " << x509::reason_name(c.reason) << ": " << c.message << "\n";
       return;
     }
-    out_ << " OK\n";
-    for (size_t i = 0; i < result.chain.size(); ++i)
-      out_ << "        " << i << " " << result.chain[i].display_name()
-           << (i + 1 == result.chain.size() ? "  (trust anchor)" : "") << "\n";
-    if (who == "client") out_ << "        the leaf names DNS:localhost, the name the client asked for (RFC 6125)\n";
+    out_ << "OK\n";
+    for (size_t i = 0; i < c.path.size(); ++i)
+      out_ << "        " << i << " " << c.path[i] << (i + 1 == c.path.size() ? "  (trust anchor)" : "") << "\n";
+    if (!c.name.empty())
+      out_ << "        the leaf matches " << c.name << ", the name the " << who << " asked for (RFC 6125)\n";
+  }
+
+  void signature_checked(const std::string& who, const protocol::SignatureChecked& c) {
+    const bool verify = c.message == "CertificateVerify";
+    out_ << "\n" << step_label(verify ? 6 : 2) << who << " checks the " << c.message << " signature (" << handshake::signature_scheme_name(c.scheme)
+         << ") with the " << (verify ? "client" : "server") << " certificate's key: "
+         << (c.valid ? "valid" : "INVALID") << "\n";
+  }
+
+  void premaster_recovered(const std::string& who, const protocol::PreMasterRecovered& c) {
+    out_ << "\n" << step_label(6) << who << " recovers the pre_master_secret: "
+         << (c.rsa_countermeasure
+                 ? "decrypts EncryptedPreMasterSecret with its private key (§7.4.7.1, with the Bleichenbacher "
+                   "countermeasure: no branch on the padding)\n"
+                 : "computes it from its own ephemeral key and the client's share\n");
+  }
+
+  // Step 7 (the server checks the client's Finished) or 8 (the other way).
+  void finished_checked(const std::string& who, const protocol::FinishedChecked& c) {
+    out_ << "\n" << step_label(c.sender == handshake::Sender::client ? 7 : 8) << who << " compares the "
+         << peer_of(who) << "'s verify_data with its own (constant-time compare):\n"
+         << "        received " << to_hex(c.received) << "\n        computed " << to_hex(c.expected)
+         << "  (over its own transcript)\n        "
+         << (c.equal ? "equal: Finished verified" : "NOT equal: the handshake was altered or the keys differ")
+         << "\n";
   }
 
   // Secrets are printed as the client computes them; whichever side derives a
   // secret second is compared with the first (in an abbreviated handshake the
-  // server derives its keys first).
+  // server derives its keys first). The key_block is announced once, with
+  // its last part.
   void secret(const std::string& who, const protocol::SecretDerived& s) {
+    using handshake::Secret;
+    const std::string name(handshake::secret_name(s.secret));
     Bytes value(s.value.begin(), s.value.end());
-    secrets_[who][s.name] = value;
+    secrets_[who][s.secret] = value;
     if (who == "client") {
-      out_ << "      SECRET " << s.name << " (" << value.size()
-           << " bytes, shown because this is a demo), computed by the client\n";
-      if (resuming_ && s.name == "master_secret")
+      out_ << "      SECRET " << name << " (" << value.size() << " bytes, shown because this is a demo), computed by the "
+           << (s.secret == Secret::pre_master_secret ? "client in step 4" : "client in step 6") << "\n";
+      if (resuming_ && s.secret == Secret::master_secret)
         out_ << "        §7.3: the master_secret of the resumed session; no key exchange this time\n";
-      else if (auto purpose = purpose_of_secret(s.name, kx_); !purpose.empty())
+      else if (auto purpose = purpose_of_secret(name, kx_); !purpose.empty())
         out_ << "        " << purpose << "\n";
       out_ << protocol::hex_lines(value, "        ", 24);
-    } else if (s.name == "pre_master_secret" && kx_ == KeyExchange::rsa) {
-      out_ << "      server decrypts EncryptedPreMasterSecret with its private key (§7.4.7.1, with the "
-              "Bleichenbacher countermeasure)\n";
     }
+    const bool announced = s.secret == Secret::pre_master_secret || s.secret == Secret::master_secret ||
+                           s.secret == Secret::server_write_IV;
+    if (!announced) return;
+    const std::string what = s.secret == Secret::server_write_IV ? "the key_block" : name;
     const std::string other = peer_of(who);
-    auto it = secrets_[other].find(s.name);
+    auto it = secrets_[other].find(s.secret);
     if (it == secrets_[other].end()) {
-      if (who == "server" && (s.name.find("write") == std::string::npos || s.name == "server_write_IV"))
-        out_ << "      server computes " << (s.name == "server_write_IV" ? "the key_block" : s.name) << "\n";
+      if (who == "server") out_ << "      server computes " << what << "\n";
       return;
     }
-    if (s.name.find("write") == std::string::npos || s.name == "server_write_IV")
-      out_ << "      " << who << " computes " << (s.name == "server_write_IV" ? "the key_block" : s.name) << ": "
-           << (it->second == value ? "the same as the " + other + "'s" : "DIFFERENT from the " + other + "'s") << "\n";
+    out_ << "      " << who << " computes " << what << ": "
+         << (it->second == value ? "the same as the " + other + "'s" : "DIFFERENT from the " + other + "'s") << "\n";
   }
 
   std::ostream& out_;
   protocol::TraceLevel level_;
   KeyExchange kx_;
-  std::shared_ptr<const x509::TrustStore> trust_;
-  int step_ = 0;
-  std::map<std::string, std::string> pending_;
   std::string offered_session_id_;
   bool resuming_ = false;  // the ServerHello took the offered session ID
   std::mutex complete_mutex_;
   std::condition_variable complete_changed_;
   std::set<std::string> complete_;  // sides whose handshake is complete
-  std::map<std::string, std::map<std::string, Bytes>> secrets_;  // side -> name -> value
+  std::map<std::string, std::map<handshake::Secret, Bytes>> secrets_;  // side -> secret -> value
 };
 
 const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
@@ -311,19 +361,20 @@ const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
   return handshake::find_cipher_suite(ids.front());
 }
 
-void print_setup(std::ostream& out, const handshake::CipherSuiteInfo& suite, bool mutual, uint16_t port) {
+void print_setup(std::ostream& out, const DemoPki& pki, const handshake::CipherSuiteInfo& suite, bool mutual,
+                 uint16_t port) {
   out << "tls12 demo: the TLS 1.2 handshake of RFC 5246 §7.3, run on 127.0.0.1:" << port << "\n\n"
       << "Set-up (the demo PKI, tools/demo-pki/, made by make-demo-pki.sh with openssl):\n";
-  auto show = [&](const char* role, const char* pem) {
+  auto show = [&](const char* role, std::string_view pem) {
     auto cert = x509::parse_certificates_pem(pem).front();
     out << "  " << role << cert.display_name() << "\n      issued by " << cert.issuer.to_string()
         << ", valid " << date_of(cert.not_before) << " to " << date_of(cert.not_after);
     for (const auto& dns : cert.san_dns_names) out << ", DNS:" << dns;
     out << "\n";
   };
-  show("CA:     ", demo_pki::ca_crt);
-  show("server: ", demo_pki::server_crt);
-  if (mutual) show("client: ", demo_pki::client_crt);
+  show("CA:     ", pki.ca_crt);
+  show("server: ", pki.server_crt);
+  if (mutual) show("client: ", pki.client_crt);
   out << "  both sides trust the CA; the keys are 2048-bit RSA\n\n"
       << "Cipher suite: " << suite.name << " (" << suite.openssl_name << ")\n"
       << (mutual ? "Authentication: mutual (the server asks for the client's certificate)\n"
@@ -375,18 +426,16 @@ void run_client(const protocol::ClientConfig& config, uint16_t port, const hands
   // Application data: the plaintext, then the record the engine made of it.
   connection.write(as_bytes(kClientMessage));
   Bytes record(connection.pending_output().begin(), connection.pending_output().end());
-  narrator.say("\n[" + std::to_string(narrator.next_step()) +
-               "] client -> server  application data (§6.2.3.3 GenericAEADCipher)\n      plaintext: \"" +
+  narrator.say("\n" + step_label(9) + "client -> server application data (§6.2.3.3 GenericAEADCipher)\n      plaintext: \"" +
                std::string(kClientMessage) + "\"\n      on the wire (" + std::to_string(record.size()) +
                " bytes):\n" + protocol::TraceRenderer::render_protected_record(record, suite.record_iv_length, "      "));
   tls.flush();
   std::string reply = as_text(tls.read_some());
-  narrator.say("      server decrypts and reads: \"" + server_result.received + "\"\n\n[" +
-               std::to_string(narrator.next_step()) + "] server -> client  application data\n      client reads: \"" +
+  narrator.say("      server decrypts and reads: \"" + server_result.received + "\"\n\n" + step_label(9) +
+               "server -> client application data\n      client reads: \"" +
                reply + "\"\n");
 
-  narrator.say("\n[" + std::to_string(narrator.next_step()) +
-               "] client -> server  close_notify (§7.2.1), itself a protected alert record:\n");
+  narrator.say("\n" + step_label(9) + "client -> server close_notify (§7.2.1), itself a protected alert record:\n");
   connection.close();
   Bytes alert(connection.pending_output().begin(), connection.pending_output().end());
   narrator.say(protocol::TraceRenderer::render_protected_record(alert, suite.record_iv_length, "      "));
@@ -404,15 +453,17 @@ int run_demo(const DemoArgs& a) {
   bool mutual = !a.server_auth_only;
 
   auto trust = std::make_shared<x509::TrustStore>();
-  trust->add_pem(demo_pki::ca_crt);
+  const DemoPki pki = demo_pki_material();
+  trust->add_pem(pki.ca_crt);
   uint16_t port = 0;
   Fd listener = listen_tcp("127.0.0.1", 0, port);
 
   std::ostream& out = std::cout;
-  Narrator narrator(out, level, suite->key_exchange, trust);
+  Narrator narrator(out, level, suite->key_exchange);
 
   protocol::ServerConfig server;
-  server.certificate = certified_key_from_pem(demo_pki::server_crt, demo_pki::server_key);
+  print_setup(out, pki, *suite, mutual, port);
+  server.certificate = open_server_key(out, pki);
   server.trust_store = trust;
   server.client_authentication = mutual ? protocol::ClientAuthentication::required
                                         : protocol::ClientAuthentication::none;
@@ -424,7 +475,7 @@ int run_demo(const DemoArgs& a) {
   client.trust_store = trust;
   client.server_name = "localhost";
   client.cipher_suites = {suite->id};
-  if (mutual) client.client_certificate = certified_key_from_pem(demo_pki::client_crt, demo_pki::client_key);
+  if (mutual) client.client_certificate = certified_key_from_pem(pki.client_crt, pki.client_key);
   client.observer = narrator.observer("client");
   if (a.resume) {
     // The client keeps the session; the server can find it by session ID
@@ -435,7 +486,6 @@ int run_demo(const DemoArgs& a) {
     server.ticket_keys = std::make_shared<handshake::SessionTicketKeys>();
   }
 
-  print_setup(out, *suite, mutual, port);
   const int connections = a.resume ? 2 : 1;
   ServerResult server_result;
   std::thread server_thread(run_server, std::move(server), listener.get(), connections, std::ref(server_result));
@@ -471,7 +521,9 @@ void add_demo_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "demo",
       "Run the documented TLS 1.2 handshake between a server and a client on 127.0.0.1 with the\n"
-      "built-in demo PKI, printing every step (messages, certificates, secrets, records).");
+      "built-in demo PKI, printing every step (messages, certificates, secrets, records) under its\n"
+      "number in docs/steps.md: [step 0] the server's passphrase-protected key opened, then the nine\n"
+      "steps of the handshake. Every check shown is the result the engine reported.");
   cmd->add_option("--kx", args->kx, "Key exchange: rsa (RSA key transport, default), ecdhe, dhe (RFC 7919 ffdhe2048)");
   cmd->add_option("--suite", args->suite, "Cipher suite (RFC or OpenSSL name); overrides --kx");
   cmd->add_flag("--server-auth-only", args->server_auth_only, "Do not ask for the client's certificate");

@@ -179,14 +179,15 @@ struct WipedPemBlocks {
 
 }  // namespace
 
-PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSource& passphrase) {
+PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSource& passphrase,
+                                Pbes2Opening* opening) {
   const WipedPemBlocks parsed{parse_pem(pem_text)};
   for (const PemBlock& block : parsed.blocks) {
     if (block.label == "PRIVATE KEY") return parse_pkcs8_private_key(block.der);
     if (block.label == "RSA PRIVATE KEY") return parse_pkcs1_rsa_private_key(block.der);
     if (block.label == "ENCRYPTED PRIVATE KEY") {
       const SecretBytes secret = read_passphrase(passphrase);
-      const SecretBytes info = decrypt_encrypted_private_key_info(block.der, secret);
+      const SecretBytes info = decrypt_encrypted_private_key_info(block.der, secret, opening);
       return parse_pkcs8_private_key(info);
     }
     if (block.label == "EC PRIVATE KEY") throw UnsupportedError("EC private keys are recognised but not supported");

@@ -60,10 +60,22 @@ bool same_public_key(const PublicKey& a, const PublicKey& b);
 
 PrivateKey parse_pkcs1_rsa_private_key(ByteView der);
 PrivateKey parse_pkcs8_private_key(ByteView der);
+// What opening an EncryptedPrivateKeyInfo took (RFC 8018 §6.2 PBES2): the
+// parameters the decryption itself used, for a reader who wants to see them
+// (`tls12 demo`, step 0) without parsing the key a second time.
+struct Pbes2Opening {
+  crypto::HashAlgorithm prf = crypto::HashAlgorithm::sha256;  // PBKDF2's HMAC (§5.2)
+  Bytes salt;
+  uint32_t iterations = 0;
+  size_t key_length = 0;  // the AES key PBKDF2 derives: 16 or 32 bytes
+  Bytes iv;               // AES-CBC's initialization vector (RFC 8018 B.2.5)
+};
+
 // EncryptedPrivateKeyInfo -> the PrivateKeyInfo DER inside it. Throws
 // std::runtime_error("wrong passphrase or corrupted key") when the CBC padding
 // or the decrypted structure is wrong, UnsupportedError for other schemes.
-SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase);
+// When `opening` is given it receives the parameters used.
+SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase, Pbes2Opening* opening = nullptr);
 // How an EncryptedPrivateKeyInfo is protected, without decrypting it:
 // "PBES2: PBKDF2 with HMAC-SHA-256, 2048 iterations, 8-byte salt; AES-256-CBC".
 std::string describe_encrypted_private_key_info(ByteView der);
@@ -83,8 +95,10 @@ struct PassphraseSource {
 SecretBytes read_passphrase(const PassphraseSource& source);
 
 // The first private key in PEM text (PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED
-// PRIVATE KEY); the passphrase is read only if the key is encrypted.
-PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSource& passphrase = {});
+// PRIVATE KEY); the passphrase is read only if the key is encrypted, and then
+// `opening` (when given) receives what the decryption used.
+PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSource& passphrase = {},
+                                Pbes2Opening* opening = nullptr);
 PrivateKey load_private_key_file(const std::filesystem::path& path, const PassphraseSource& passphrase = {});
 
 // ---- signatures -------------------------------------------------------------

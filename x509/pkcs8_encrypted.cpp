@@ -152,7 +152,7 @@ std::string describe_encrypted_private_key_info(ByteView der) {
          " iterations, " + std::to_string(p.salt.size()) + "-byte salt; AES-" + std::to_string(p.key_length * 8) + "-CBC";
 }
 
-SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase) {
+SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase, Pbes2Opening* opening) {
   const EncryptedPrivateKeyInfo parsed = read_encrypted_private_key_info(der);
   const Pbes2Parameters& p = parsed.parameters;
   const ByteView encrypted = parsed.encrypted_data;
@@ -169,6 +169,7 @@ SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase
   } catch (const DerError&) {
     throw std::runtime_error("wrong passphrase or corrupted key (decrypted data is not a PrivateKeyInfo)");
   }
+  if (opening != nullptr) *opening = Pbes2Opening{p.prf, p.salt, p.iterations, p.key_length, p.iv};
   return info;
 }
 

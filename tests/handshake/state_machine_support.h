@@ -9,12 +9,14 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 #include <variant>
 
 #include "handshake/client.h"
 #include "handshake/messages.h"
 #include "handshake/server.h"
 #include "record/alert.h"
+#include "tests/protocol/handshake_test_support.h"
 
 namespace tls12::handshake::test_support {
 
@@ -26,8 +28,11 @@ struct Msg {
   ByteView body() const { return ByteView(bytes).subspan(handshake_header_size); }
 };
 
-inline void collect(const Actions& actions, std::deque<Msg>& out) {
+// The messages the actions send, and (when `checks` is given) the checks they report.
+inline void collect(const Actions& actions, std::deque<Msg>& out, std::vector<Check>* checks = nullptr) {
   for (const auto& action : actions) {
+    if (const auto* checked = std::get_if<Checked>(&action); checked != nullptr && checks != nullptr)
+      checks->push_back(checked->check);
     if (const auto* send = std::get_if<SendHandshake>(&action)) out.push_back(Msg{false, send->message});
     if (std::holds_alternative<SendChangeCipherSpec>(action)) out.push_back(Msg{true, {}});
   }
@@ -43,6 +48,9 @@ struct Outcome {
   std::optional<record::AlertDescription> server_alert;  // raised by the server
   std::string message;
   bool completed = false;
+  std::optional<Check> failed_check;  // what the failed check found, if a check raised the alert
+  std::vector<Check> client_checks;   // the checks each side reported, in order
+  std::vector<Check> server_checks;
 };
 
 // Runs a handshake, letting `tamper` change each message in flight. The first
@@ -51,7 +59,7 @@ using Tamper = std::function<void(bool to_server, Msg& msg)>;
 inline Outcome run(Client& client, Server& server, const Tamper& tamper = {}) {
   Outcome outcome;
   std::deque<Msg> to_server, to_client;
-  collect(client.start(), to_server);
+  collect(client.start(), to_server, &outcome.client_checks);
   while (!to_server.empty() || !to_client.empty()) {
     bool towards_server = !to_server.empty();
     auto& queue = towards_server ? to_server : to_client;
@@ -60,9 +68,14 @@ inline Outcome run(Client& client, Server& server, const Tamper& tamper = {}) {
     if (tamper) tamper(towards_server, msg);
     try {
       if (towards_server)
-        collect(deliver(server, msg), to_client);
+        collect(deliver(server, msg), to_client, &outcome.server_checks);
       else
-        collect(deliver(client, msg), to_server);
+        collect(deliver(client, msg), to_server, &outcome.client_checks);
+    } catch (const CheckFailed& e) {
+      (towards_server ? outcome.server_alert : outcome.client_alert) = e.alert();
+      outcome.message = e.what();
+      outcome.failed_check = e.check();
+      return outcome;
     } catch (const record::TlsError& e) {
       (towards_server ? outcome.server_alert : outcome.client_alert) = e.alert();
       outcome.message = e.what();
@@ -71,6 +84,34 @@ inline Outcome run(Client& client, Server& server, const Tamper& tamper = {}) {
   }
   outcome.completed = client.state() == ClientState::connected && server.state() == ServerState::connected;
   return outcome;
+}
+
+// A client that trusts the test CA and connects to "localhost", with the
+// client certificate when `mutual`; a server with the 2048-bit certificate
+// that then requires one.
+inline ClientConfig client_config(bool mutual) {
+  ClientConfig config;
+  config.trust_store = test::test_pki().ca;
+  config.server_name = "localhost";
+  if (mutual) config.client_certificate = test::test_pki().client2048;
+  return config;
+}
+
+inline ServerConfig server_config(bool mutual) {
+  ServerConfig config;
+  config.certificate = test::test_pki().server2048;
+  config.trust_store = test::test_pki().ca;
+  if (mutual) config.client_authentication = ClientAuthentication::required;
+  return config;
+}
+
+// Flips the last byte of the first message of `type` going the given way.
+inline Tamper flip_last_byte(bool to_server, HandshakeType type) {
+  return [=, done = false](bool direction, Msg& msg) mutable {
+    if (done || msg.ccs || direction != to_server || msg.type() != type) return;
+    msg.bytes.back() ^= 0x01;
+    done = true;
+  };
 }
 
 }  // namespace tls12::handshake::test_support

@@ -31,21 +31,8 @@ using test_support::Outcome;
 using test_support::run;
 using test_support::Tamper;
 
-ClientConfig client_config(bool mutual) {
-  ClientConfig config;
-  config.trust_store = test::test_pki().ca;
-  config.server_name = "localhost";
-  if (mutual) config.client_certificate = test::test_pki().client2048;
-  return config;
-}
-
-ServerConfig server_config(bool mutual) {
-  ServerConfig config;
-  config.certificate = test::test_pki().server2048;
-  config.trust_store = test::test_pki().ca;
-  if (mutual) config.client_authentication = ClientAuthentication::required;
-  return config;
-}
+using test_support::client_config;
+using test_support::server_config;
 
 using test_support::alert_of;
 
@@ -196,14 +183,7 @@ TEST(ClientServer, RepeatedRenegotiationRequestsAreUnexpectedPastTheCap) {
   EXPECT_EQ(alert_of([&] { server.handle(client_hello); }), AlertDescription::unexpected_message);
 }
 
-// Flips the last byte of the first message of `type` going the given way.
-Tamper flip_last_byte(bool to_server, HandshakeType type) {
-  return [=, done = false](bool direction, Msg& msg) mutable {
-    if (done || msg.ccs || direction != to_server || msg.type() != type) return;
-    msg.bytes.back() ^= 0x01;
-    done = true;
-  };
-}
+using test_support::flip_last_byte;
 
 TEST(ClientServer, TamperedClientFinishedIsDecryptError) {
   Client client(client_config(false));

@@ -312,8 +312,8 @@ TEST(Connection, EventsReportEveryMessageSecretAndTheKeyLog) {
       }
     }
     if (const auto* s = std::get_if<SecretDerived>(&event)) {
-      secrets.push_back(s->name);
-      if (s->name == "master_secret") master.assign(s->value.begin(), s->value.end());
+      secrets.push_back(std::string(handshake::secret_name(s->secret)));
+      if (s->secret == Secret::master_secret) master.assign(s->value.begin(), s->value.end());
     }
   };
   Connection client(cc);

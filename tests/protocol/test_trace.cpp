@@ -37,7 +37,7 @@ TEST(Trace, HexLines) {
 TEST(Trace, LevelsShowAndHide) {
   Bytes secret(48, 0x5a);
   Bytes client_random(32, 0x01);
-  Event event = SecretDerived{"master_secret", secret, client_random};
+  Event event = SecretDerived{Secret::master_secret, secret, client_random};
   EXPECT_EQ(TraceRenderer(TraceLevel::messages, "client").render(event), "");
   EXPECT_EQ(TraceRenderer(TraceLevel::bytes, "client").render(event), "");
   std::string shown = TraceRenderer(TraceLevel::secrets, "client").render(event);
@@ -109,7 +109,9 @@ TEST(Trace, MessagesLevelIsOneLinePerStep) {
   std::regex order("client > ClientHello \\(\\d+ bytes\\).*\n"
                    "client < ServerHello \\(\\d+ bytes\\): cipher_suite TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256.*\n"
                    "client < Certificate \\(\\d+ bytes\\): 1 certificate, first CN=localhost.*\n"
+                   "client: the server's chain verified: CN=localhost.* <- .*; name localhost matched\n"
                    "client < ServerKeyExchange \\(\\d+ bytes\\): named_curve x25519, signed with rsa_pss_rsae_sha256\n"
+                   "client: ServerKeyExchange signature \\(rsa_pss_rsae_sha256\\) verified\n"
                    "client < ServerHelloDone \\(4 bytes\\)\n"
                    "client > ClientKeyExchange \\(\\d+ bytes\\)\n"
                    "client > ChangeCipherSpec\n"
@@ -118,6 +120,7 @@ TEST(Trace, MessagesLevelIsOneLinePerStep) {
                    "client < ChangeCipherSpec\n"
                    "client: records it receives are now protected with AES-128-GCM\n"
                    "client < Finished \\(16 bytes\\): verify_data [0-9a-f]{24}\n"
+                   "client: the server's Finished: received verify_data [0-9a-f]{24}, expected [0-9a-f]{24}: equal\n"
                    "client: handshake complete, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n");
   EXPECT_TRUE(std::regex_match(c, order)) << c;
   EXPECT_FALSE(contains(h.server_out.str(), "SECRET"));
@@ -161,6 +164,59 @@ TEST(Trace, SecretsLevelShowsTheKeySchedule) {
     return text.substr(line, text.find("\n", text.find('\n', line) + 1) - line);
   };
   EXPECT_EQ(master(c), master(h.server_out.str()));
+}
+
+// The checks reach the observer, and the trace, as the engine made them: a
+// refused chain with its reason before the alert it causes, and a handshake
+// that passes reports each check passed.
+TEST(Trace, ChecksAreReportedWithTheirResults) {
+  ClientConfig cc = test::test_client_config();
+  cc.server_name = "www.example.org";
+  std::vector<std::string> order;
+  std::optional<PeerChainChecked> refused;
+  cc.observer = [&](const Event& event) {
+    if (const auto* chain = std::get_if<PeerChainChecked>(&event)) {
+      refused = *chain;
+      order.push_back("chain");
+    }
+    if (const auto* alert = std::get_if<AlertEvent>(&event); alert && alert->direction == Direction::sent)
+      order.push_back("alert");
+  };
+  Connection client(cc);
+  Connection server(test::test_server_config());
+  test::pump(client, server);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(order, (std::vector<std::string>{"chain", "alert"}));
+  EXPECT_EQ(refused->reason, x509::Reason::hostname_mismatch);
+  EXPECT_EQ(TraceRenderer(TraceLevel::messages, "client").render(Event{*refused}).rfind(
+                "client: the server's chain refused (hostname_mismatch): ", 0),
+            0u);
+
+  std::ostringstream out;
+  ClientConfig good = test::test_client_config();
+  good.observer = trace_observer(out, TraceLevel::messages, "client");
+  Connection client2(good);
+  Connection server2(test::test_server_config());
+  test::pump(client2, server2);
+  ASSERT_TRUE(client2.handshake_complete()) << client2.error();
+  const std::string trace = out.str();
+  EXPECT_TRUE(contains(trace, "client: the server's chain verified: ")) << trace;
+  EXPECT_TRUE(contains(trace, "name localhost matched")) << trace;
+  EXPECT_TRUE(std::regex_search(trace, std::regex("client: the server's Finished: received verify_data ([0-9a-f]{24}), "
+                                                  "expected \\1: equal\n")))
+      << trace;
+}
+
+// A Finished that does not match is reported with both values, unequal.
+TEST(Trace, FinishedMismatchRendersBothValues) {
+  FinishedChecked check;
+  check.sender = handshake::Sender::client;
+  check.expected.fill(0x11);
+  check.received.fill(0x22);
+  check.equal = false;
+  EXPECT_EQ(TraceRenderer(TraceLevel::messages, "server").render(Event{check}),
+            "server: the client's Finished: received verify_data 222222222222222222222222, expected "
+            "111111111111111111111111: NOT equal\n");
 }
 
 TEST(Trace, ProtectedRecordLayout) {

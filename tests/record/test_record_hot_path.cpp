@@ -1,4 +1,4 @@
-// The record layer's hot path (DESIGN.md "Hot path without copies"): once the
+// The record layer's hot path (docs/record.md, "Where the bytes live"): once the
 // buffers have grown, writing, sealing, reading and opening application-data
 // records allocates nothing, and plaintext is opened where the record lies.
 //

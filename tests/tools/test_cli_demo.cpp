@@ -1,10 +1,13 @@
 // `tls12 demo` (what `make demo` runs): it completes, tells each step of the
 // RFC 5246 §7.3 handshake in the documented order, shows secrets of the right
-// sizes, the protected record and close_notify; its options change what the
+// sizes, the protected record and close_notify, after step 0 (the server key
+// opened with its passphrase); its options change what the
 // handshake does; and the demo PKI committed as files is the one compiled in.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <regex>
+#include <sstream>
 
 #include "tests/tools/cli_test_support.h"
 
@@ -44,42 +47,69 @@ std::string secret_hex(const std::string& text, const std::string& name) {
   return hex;
 }
 
+// The n-th OCTET STRING of a PEM file as `openssl asn1parse` shows it, in
+// lower-case hex (for the encrypted key: 0 is the PBKDF2 salt, 1 the AES IV).
+std::string octet_string_of(const std::string& file, size_t n) {
+  auto parsed = test::run_command("openssl asn1parse -in " + file);
+  std::istringstream lines(parsed.output);
+  size_t seen = 0;
+  for (std::string line; std::getline(lines, line);) {
+    size_t at = line.find("OCTET STRING      [HEX DUMP]:");
+    if (at == std::string::npos || seen++ != n) continue;
+    std::string hex = line.substr(at + 29);
+    for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return hex;
+  }
+  return "(no OCTET STRING " + std::to_string(n) + " in " + file + ")";
+}
+
 TEST(Demo, RsaMutualAuthenticationStepByStep) {
   auto r = demo();
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Step 0 shows what the decryption used: the file's own salt and IV.
+  const std::string key = demo_pki("server.key.encrypted");
+  expect_in_order(r.output, {
+      "[step 0] the server opens its private key", "openssl genpkey -algorithm RSA -aes256",
+      "PBES2 (RFC 8018 §6.2): PBKDF2 (§5.2) with HMAC-SHA-256, 2048 iterations, salt " + octet_string_of(key, 0),
+      "AES-256-CBC (RFC 8018 B.2.5) with IV " + octet_string_of(key, 1),
+      "code: x509/pkcs8_encrypted.cpp: decrypt_encrypted_private_key_info", "[step 1]"});
   expect_in_order(r.output, {
       "CA:", "server: CN=localhost", "client: CN=tls12 demo client",
       "Cipher suite: TLS_RSA_WITH_AES_128_GCM_SHA256",
-      "client -> server  ClientHello", "random: ", "(client_random)",
-      "server -> client  ServerHello", "(server_random)", "session_id: ",
-      "server -> client  Certificate", "certificate_list[0]: CN=localhost",
-      "server -> client  CertificateRequest",
-      "server -> client  ServerHelloDone",
-      "client verifies the server's chain (RFC 5280 §6): OK", "(trust anchor)",
-      "client -> server  Certificate", "certificate_list[0]: CN=tls12 demo client",
-      "client -> server  ClientKeyExchange", "exchange_keys.EncryptedPreMasterSecret",
+      "[step 1] client -> server ClientHello", "random: ", "(client_random)",
+      "[step 2] server -> client ServerHello", "(server_random)", "session_id: ",
+      "[step 2] server -> client Certificate", "certificate_list[0]: CN=localhost",
+      "[step 2] server -> client CertificateRequest",
+      "[step 2] server -> client ServerHelloDone",
+      "[step 3] client verifies the server's chain (RFC 5280 §6): OK", "0 CN=localhost", "(trust anchor)",
+      "the leaf matches localhost, the name the client asked for",
+      "[step 5] client -> server Certificate", "certificate_list[0]: CN=tls12 demo client",
+      "[step 4] client -> server ClientKeyExchange", "exchange_keys.EncryptedPreMasterSecret",
       "encrypted with the server's RSA public key",
       "SECRET pre_master_secret (48 bytes", "SECRET master_secret (48 bytes",
-      "client -> server  CertificateVerify",
       "SECRET client_write_key (16 bytes", "SECRET server_write_IV (4 bytes",
-      "client -> server  ChangeCipherSpec",
-      "client -> server  Finished", "verify_data: ",
-      "server verifies the client's chain (RFC 5280 §6): OK",
+      "[step 5] client -> server CertificateVerify",
+      "[step 7] client -> server ChangeCipherSpec",
+      "[step 7] client -> server Finished", "verify_data: ",
+      "[step 6] server verifies the client's chain (RFC 5280 §6): OK", "(trust anchor)",
+      "[step 6] server recovers the pre_master_secret", "countermeasure",
       "server computes pre_master_secret: the same as the client's",
       "server computes master_secret: the same as the client's",
-      "server checks the CertificateVerify signature",
-      "server recomputes the client's verify_data", "Finished verified",
-      "server -> client  ChangeCipherSpec",
-      "server -> client  Finished",
-      "client recomputes the server's verify_data", "Finished verified",
+      "server computes the key_block: the same as the client's",
+      "[step 6] server checks the CertificateVerify signature", "valid",
+      "[step 7] server compares the client's verify_data", "equal: Finished verified",
+      "[step 8] server -> client ChangeCipherSpec",
+      "[step 8] server -> client Finished",
+      "[step 8] client compares the server's verify_data", "equal: Finished verified",
       "client: handshake complete (TLS_RSA_WITH_AES_128_GCM_SHA256)",
-      "client -> server  application data", "plaintext: \"Hello, server!",
+      "[step 9] client -> server application data", "plaintext: \"Hello, server!",
       "ContentType: application_data (23)", "nonce_explicit", "authentication tag",
       "server decrypts and reads: \"Hello, server!",
-      "close_notify", "ContentType: alert (21)",
+      "[step 9] client -> server close_notify", "ContentType: alert (21)",
       "the server answered with its close_notify",
       "Demo complete."});
   EXPECT_FALSE(contains(r.output, "DIFFERENT")) << r.output;
+  EXPECT_FALSE(contains(r.output, "NOT equal")) << r.output;
   EXPECT_FALSE(contains(r.output, "ServerKeyExchange")) << "RSA key transport has no ServerKeyExchange";
 
   std::string master = secret_hex(r.output, "master_secret");
@@ -94,14 +124,18 @@ TEST(Demo, EcdheServerAuthenticationOnly) {
   auto r = demo("--kx ecdhe --server-auth-only");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   expect_in_order(r.output, {"Cipher suite: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-                             "Authentication: server only", "ServerHello", "server -> client  Certificate",
-                             "server -> client  ServerKeyExchange", "params.named_curve: x25519",
-                             "server -> client  ServerHelloDone", "client -> server  ClientKeyExchange",
-                             "exchange_keys.ecdh_Yc", "SECRET pre_master_secret (32 bytes", "Finished verified",
+                             "Authentication: server only", "ServerHello", "[step 2] server -> client Certificate",
+                             "[step 2] server -> client ServerKeyExchange", "params.named_curve: x25519",
+                             "[step 2] server -> client ServerHelloDone", "[step 3] client verifies the server's chain",
+                             "[step 2] client checks the ServerKeyExchange signature", "valid",
+                             "[step 4] client -> server ClientKeyExchange", "exchange_keys.ecdh_Yc",
+                             "SECRET pre_master_secret (32 bytes",
+                             "[step 6] server recovers the pre_master_secret: computes it", "Finished verified",
                              "Demo complete."});
   EXPECT_FALSE(contains(r.output, "CertificateRequest")) << r.output;
   EXPECT_FALSE(contains(r.output, "CertificateVerify")) << r.output;
-  EXPECT_FALSE(contains(r.output, "client -> server  Certificate ")) << r.output;
+  EXPECT_FALSE(contains(r.output, "client -> server Certificate ")) << r.output;
+  EXPECT_FALSE(contains(r.output, "[step 5]")) << "no client authentication, no step 5\n" << r.output;
   EXPECT_FALSE(contains(r.output, "EncryptedPreMasterSecret")) << r.output;
 }
 
@@ -132,23 +166,26 @@ TEST(Demo, ResumeRunsAnAbbreviatedHandshake) {
   size_t second = r.output.find("Second connection");
   ASSERT_NE(second, std::string::npos) << r.output;
   std::string first_part = r.output.substr(0, second), resumed = r.output.substr(second);
-  expect_in_order(first_part, {"server -> client  NewSessionTicket", "session new"});
-  expect_in_order(resumed, {"client -> server  ClientHello", "session_id: ", "extensions.session_ticket",
-                            "server -> client  ServerHello", "the server resumes the session",
-                            "server -> client  ChangeCipherSpec", "server -> client  Finished",
+  expect_in_order(first_part, {"[step 8] server -> client NewSessionTicket", "session new"});
+  expect_in_order(resumed, {"[step 1] client -> server ClientHello", "session_id: ", "extensions.session_ticket",
+                            "[step 2] server -> client ServerHello", "the server resumes the session",
+                            "[step 8] server -> client ChangeCipherSpec", "[step 8] server -> client Finished",
                             "master_secret of the resumed session",
                             "client computes master_secret: the same as the server's",
-                            "client -> server  ChangeCipherSpec", "client -> server  Finished",
-                            "Finished verified", "session resumed", "close_notify", "Demo complete."});
-  for (const char* absent : {"Certificate (", "ClientKeyExchange", "ServerKeyExchange", "pre_master_secret"})
+                            "[step 8] client compares the server's verify_data", "equal: Finished verified",
+                            "[step 7] client -> server ChangeCipherSpec", "[step 7] client -> server Finished",
+                            "[step 7] server compares the client's verify_data", "equal: Finished verified",
+                            "session resumed", "close_notify", "Demo complete."});
+  for (const char* absent : {"Certificate (", "ClientKeyExchange", "ServerKeyExchange", "pre_master_secret", "[step 3]",
+                             "[step 4]", "[step 5]"})
     EXPECT_FALSE(contains(resumed, absent)) << absent << " in the abbreviated handshake\n" << resumed;
 }
 
 TEST(Demo, DheUsesAnRfc7919Group) {
   auto r = demo("--kx dhe --server-auth-only");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  expect_in_order(r.output, {"Cipher suite: TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "server -> client  ServerKeyExchange",
-                             "params.dh_p: ffdhe2048", "client -> server  ClientKeyExchange",
+  expect_in_order(r.output, {"Cipher suite: TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "server -> client ServerKeyExchange",
+                             "params.dh_p: ffdhe2048", "client -> server ClientKeyExchange",
                              "SECRET pre_master_secret", "Finished verified", "Demo complete."});
 }
 
@@ -157,13 +194,15 @@ TEST(Demo, Help) {
   EXPECT_EQ(help.exit_code, 0);
   for (const char* option : {"--kx", "--suite", "--server-auth-only", "--resume", "--trace"})
     EXPECT_TRUE(contains(help.output, option)) << option;
+  EXPECT_TRUE(contains(help.output, "docs/steps.md")) << "the numbering the output uses\n" << help.output;
 }
 
 // The committed PEM files and the texts compiled into the program are the same,
 // and the PKI is what the documentation says: SAN localhost, long validity.
 TEST(DemoPki, FilesMatchTheEmbeddedCopyAndVerify) {
   std::string embedded = test::read_text(std::filesystem::path(TLS12_SOURCE_DIR) / "tools" / "demo_pki.cpp");
-  for (const char* file : {"ca.crt", "ca.key", "server.crt", "server.key", "client.crt", "client.key"}) {
+  for (const char* file :
+       {"ca.crt", "ca.key", "server.crt", "server.key", "server.key.encrypted", "client.crt", "client.key"}) {
     std::string pem = test::read_text(demo_pki(file));
     EXPECT_TRUE(contains(embedded, "R\"pem(\n" + pem + ")pem\"")) << file << " differs from tools/demo_pki.cpp";
   }
@@ -175,6 +214,17 @@ TEST(DemoPki, FilesMatchTheEmbeddedCopyAndVerify) {
   auto text = test::run_command("openssl x509 -noout -text -in " + demo_pki("server.crt"));
   EXPECT_TRUE(contains(text.output, "DNS:localhost, IP Address:127.0.0.1")) << text.output;
   EXPECT_TRUE(contains(text.output, "Public-Key: (2048 bit)")) << text.output;
+  // The encrypted key is the server's key, as `openssl genpkey -aes256` writes
+  // one: PBES2 with PBKDF2 and AES-256-CBC, opened by the embedded passphrase.
+  EXPECT_TRUE(contains(embedded, "server_key_passphrase = \"tls12 demo passphrase\"")) << "the passphrase";
+  auto opened = test::run_command("openssl pkey -pubout -passin 'pass:tls12 demo passphrase' -in " +
+                                  demo_pki("server.key.encrypted"));
+  auto plain = test::run_command("openssl pkey -pubout -in " + demo_pki("server.key"));
+  EXPECT_EQ(opened.exit_code, 0) << opened.output;
+  EXPECT_EQ(opened.output, plain.output);
+  auto structure = test::run_command("openssl asn1parse -in " + demo_pki("server.key.encrypted"));
+  for (const char* part : {":PBES2", ":PBKDF2", ":hmacWithSHA256", ":aes-256-cbc"})
+    EXPECT_TRUE(contains(structure.output, part)) << part << "\n" << structure.output;
   // Still valid ten years from now (checkend takes seconds).
   auto checkend = test::run_command("openssl x509 -noout -checkend 315360000 -in " + demo_pki("server.crt"));
   EXPECT_EQ(checkend.exit_code, 0) << checkend.output;

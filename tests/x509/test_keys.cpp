@@ -9,7 +9,9 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <sstream>
 
 #include "crypto/ed25519.h"
 #include "crypto/rsa.h"
@@ -107,6 +109,46 @@ TEST(Keys, EncryptedKeyWithEachPassphraseSource) {
   const PrivateKey k3 = load_private_key_file(pki("client.key"), PassphraseSource::parse("file:" + (dir / "pass.txt").string()));
   EXPECT_TRUE(same_public_key(public_key_of(k3), cert_key));
   std::filesystem::remove_all(dir);
+}
+
+// The decryption reports the parameters it used (what `tls12 demo` shows as
+// step 0): the same salt, iteration count and IV as OpenSSL reads from the
+// file, not values a second parser could have got wrong on its own.
+TEST(Keys, DecryptionReportsThePbes2ParametersItUsed) {
+  Pbes2Opening opening;
+  const SecretBytes info = decrypt_encrypted_private_key_info(
+      pem_blocks_with_label(test::read_text(pki("client.key")), "ENCRYPTED PRIVATE KEY").front(), as_bytes(std::string(kPass)),
+      &opening);
+  EXPECT_FALSE(info.empty());
+  // asn1parse prints the salt, then the iteration count, then the IV.
+  auto parsed = test::run_command("openssl asn1parse -in " + pki("client.key").string());
+  ASSERT_EQ(parsed.exit_code, 0) << parsed.output;
+  std::vector<std::string> octets;
+  std::string iterations;
+  std::istringstream lines(parsed.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (auto at = line.find("OCTET STRING      [HEX DUMP]:"); at != std::string::npos)
+      octets.push_back(line.substr(at + 29));
+    if (auto at = line.find("prim: INTEGER           :"); at != std::string::npos && iterations.empty())
+      iterations = line.substr(at + 25);
+  }
+  ASSERT_GE(octets.size(), 2u) << parsed.output;
+  auto lower = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  EXPECT_EQ(to_hex(opening.salt), lower(octets[0]));
+  EXPECT_EQ(to_hex(opening.iv), lower(octets[1]));
+  EXPECT_EQ(opening.iterations, std::stoul(iterations, nullptr, 16));
+  EXPECT_EQ(opening.iv.size(), 16u);
+  EXPECT_EQ(opening.key_length, 32u);
+  EXPECT_EQ(opening.prf, crypto::HashAlgorithm::sha256);
+
+  // A wrong passphrase reports nothing: the parameters describe a success.
+  Pbes2Opening untouched;
+  EXPECT_THROW(load_private_key_pem(test::read_text(pki("client.key")), PassphraseSource::parse("pass:wrong"), &untouched),
+               std::runtime_error);
+  EXPECT_EQ(untouched.iterations, 0u);
 }
 
 TEST(Keys, EncryptedKeyFailures) {

@@ -4,6 +4,11 @@
 #
 #   ca.crt / ca.key            the certificate authority (self-signed, 2048-bit RSA)
 #   server.crt / server.key    the server, SAN DNS:localhost and IP:127.0.0.1
+#   server.key.encrypted       the same server key protected with a passphrase,
+#                              made as the documents make a key: `openssl
+#                              genpkey -algorithm RSA -aes256` (PKCS#8 PBES2:
+#                              PBKDF2 with HMAC-SHA-256, AES-256-CBC); the demo
+#                              opens it as its step 0
 #   server.bundle.crt          server.crt followed by ca.crt (leaf first, as a
 #                              TLS Certificate message sends it)
 #   client.crt / client.key    the client certificate for mutual authentication
@@ -28,9 +33,14 @@ printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature,ke
 printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
   "extendedKeyUsage=clientAuth" > client.ext
 
-# The server: a key and a certificate signing request, then the CA signs it.
-openssl req -new -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
-  -subj "/O=tls12 demo/CN=localhost"
+# The server: a passphrase-protected key as the documents make one, the same
+# key without protection for the commands that take a plain key, a
+# certificate signing request, then the CA signs it.
+PASSPHRASE="tls12 demo passphrase"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 -pass "pass:$PASSPHRASE" \
+  -out server.key.encrypted
+openssl pkey -in server.key.encrypted -passin "pass:$PASSPHRASE" -out server.key
+openssl req -new -key server.key -out server.csr -subj "/O=tls12 demo/CN=localhost"
 openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days "$DAYS" -sha256 \
   -extfile server.ext -out server.crt
 
@@ -50,13 +60,15 @@ rm -f server.csr client.csr server.ext client.ext ca.srl
   echo "#include \"tools/demo_pki.h\""
   echo
   echo "namespace tls12::tools::demo_pki {"
-  for name in ca.crt ca.key server.crt server.key client.crt client.key; do
+  for name in ca.crt ca.key server.crt server.key server.key.encrypted client.crt client.key; do
     var=$(echo "$name" | tr '.' '_')
     echo
     echo "const char* const $var = R\"pem("
     cat "$name"
     echo ")pem\";"
   done
+  echo
+  echo "const char* const server_key_passphrase = \"$PASSPHRASE\";"
   echo
   echo "}  // namespace tls12::tools::demo_pki"
 } > ../demo_pki.cpp
