@@ -54,6 +54,14 @@ void TrustStore::add_pem(std::string_view pem_text) {
   for (auto& c : parse_certificates_pem(pem_text)) add(std::move(c));
 }
 
+void TrustStore::add_der(ByteView der) { add(Certificate::parse(der)); }
+
+size_t TrustStore::add_pem_or_der(ByteView bytes) {
+  std::vector<Bytes> ders = certificate_ders(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  for (const Bytes& der : ders) add_der(der);
+  return ders.size();
+}
+
 TrustStore TrustStore::from_pem_file(const std::filesystem::path& path) {
   TrustStore store;
   for (auto& c : load_certificates_file(path)) store.add(std::move(c));
