@@ -144,10 +144,14 @@ TEST(ConnectionStart, AGivenSessionIsOfferedOnThatConnectionOnly) {
   EXPECT_FALSE(third.negotiated().resumed);
 }
 
+ServerConfig ticket_server() {
+  ServerConfig config = test::test_server_config();
+  config.ticket_keys = std::make_shared<handshake::SessionTicketKeys>();
+  return config;
+}
+
 TEST(ConnectionStart, ASessionByTicketResumes) {
-  ServerConfig server = test::test_server_config();
-  server.ticket_keys = std::make_shared<handshake::SessionTicketKeys>();
-  auto server_config = std::make_shared<const ServerConfig>(server);
+  auto server_config = std::make_shared<const ServerConfig>(ticket_server());
   ClientConfig client_config = test::test_client_config();
   client_config.keep_session = true;  // ask for a ticket without a store
   Connection first(client_config);
@@ -163,10 +167,8 @@ TEST(ConnectionStart, ASessionByTicketResumes) {
 }
 
 TEST(ConnectionStart, WithoutStoreOrKeepSessionNoTicketIsAskedFor) {
-  ServerConfig server = test::test_server_config();
-  server.ticket_keys = std::make_shared<handshake::SessionTicketKeys>();
   Connection client(test::test_client_config());
-  Connection server_connection(server);
+  Connection server_connection(ticket_server());
   pump(client, server_connection);
   ASSERT_TRUE(client.handshake_complete());
   EXPECT_FALSE(client.session().has_value());
