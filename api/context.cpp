@@ -257,6 +257,7 @@ void check_pair_complete(const Context::State& s) {
 }  // namespace
 
 std::shared_ptr<const protocol::ClientConfig> client_config(Context::State& s) {
+  std::lock_guard lock(s.build_mutex);
   if (!s.built_client) {
     check_pair_complete(s);
     if (s.client.verify_server_certificate && (!s.trust || s.trust->empty()))
@@ -268,6 +269,7 @@ std::shared_ptr<const protocol::ClientConfig> client_config(Context::State& s) {
 }
 
 std::shared_ptr<const protocol::ServerConfig> server_config(Context::State& s) {
+  std::lock_guard lock(s.build_mutex);
   if (!s.built_server) {
     if (s.chain_der.empty() && !s.key)
       throw configuration_error("a server context needs a certificate chain and its private key: call "

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,10 @@ struct Context::State {
   std::string key_name;
   std::shared_ptr<x509::TrustStore> trust;
   std::chrono::milliseconds handshake_timeout{30000};
-  // Built on the first Stream after a change, then shared by the Streams.
+  // Built on the first Stream after a change, then shared by the Streams;
+  // the mutex lets threads make Streams from one Context at once (as
+  // SSL_new on one SSL_CTX), though not while it is being changed.
+  std::mutex build_mutex;
   std::shared_ptr<const protocol::ClientConfig> built_client;
   std::shared_ptr<const protocol::ServerConfig> built_server;
 

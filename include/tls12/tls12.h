@@ -81,9 +81,10 @@ enum class Verify {
 
 // Certificates, keys, trust anchors and what to negotiate, shared by every
 // Stream made from it (SSL_CTX). Copies share one configuration (as SSL_CTX
-// references do); a change affects Streams made afterwards only. Setters
-// return *this for chaining and throw Error(Kind::configuration) naming the
-// problem.
+// references do); a change affects Streams made afterwards only. Several
+// threads may make Streams from one Context at once, but set it up first:
+// setters are not meant to race with anything. Setters return *this for
+// chaining and throw Error(Kind::configuration) naming the problem.
 class Context {
  public:
   static Context client();

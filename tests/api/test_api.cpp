@@ -235,6 +235,15 @@ TEST(Api, AGivenSessionResumesOnOneStream) {
   EXPECT_FALSE(handshake_once(server_ctx, client_ctx));
 }
 
+TEST(Api, ThreadsMakeStreamsFromOneContextAtOnce) {
+  Context server_ctx = test_server_context();
+  Context client_ctx = test_client_context();
+  std::vector<std::future<bool>> clients;
+  for (int i = 0; i < 4; ++i)
+    clients.push_back(std::async(std::launch::async, [&] { return handshake_once(server_ctx, client_ctx); }));
+  for (auto& resumed : clients) EXPECT_FALSE(resumed.get());
+}
+
 TEST(Api, NegotiationSettingsAcceptNamesInAnyCase) {
   SocketPair sockets;
   Context server_ctx = test_server_context();
