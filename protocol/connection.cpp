@@ -301,7 +301,11 @@ Bytes Connection::read_all() {
 }
 
 void Connection::close() {
-  start();
+  if (!started_) {
+    // A client that never said hello has nothing to close on the wire.
+    started_ = close_notify_sent_ = closed_ = true;
+    return;
+  }
   if (close_notify_sent_ || failed_) return;
   close_notify_sent_ = true;
   try {

@@ -118,6 +118,7 @@ class Connection {
   size_t readable() const { return plaintext_.size() - plaintext_start_; }
 
   // Sends close_notify (once). Reading may go on until the peer's arrives.
+  // A client closed before it started sends nothing at all.
   void close();
 
   // ---- state ----

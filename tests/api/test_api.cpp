@@ -334,6 +334,15 @@ TEST(ApiMisuse, ReadOrWriteAfterShutdownIsNamed) {
   server.get();
 }
 
+TEST(ApiMisuse, ShutdownBeforeTheHandshakeSendsNothingAndEndsTheStream) {
+  SocketPair sockets;
+  Stream tls(test_client_context(), sockets.client, "localhost");
+  EXPECT_EQ(tls.shutdown(), Status::done);
+  uint8_t byte;
+  EXPECT_EQ(::recv(sockets.server, &byte, 1, MSG_DONTWAIT), -1);  // no ClientHello, no alert
+  expect_error([&] { tls.handshake(); }, Error::Kind::usage, "handshake() after shutdown()");
+}
+
 TEST(ApiMisuse, APeerThatIsNotTlsIsAnErrorNotAHang) {
   SocketPair sockets;
   Context server_ctx = test_server_context();

@@ -52,6 +52,14 @@ TEST(ConnectionStart, ClientWritesNothingUntilStarted) {
   EXPECT_EQ(client.pending_output().size(), hello.size());
 }
 
+TEST(ConnectionStart, AClientClosedBeforeItStartedSendsNothing) {
+  Connection client(test::test_client_config());
+  client.close();
+  EXPECT_TRUE(client.pending_output().empty());
+  EXPECT_EQ(client.status(), Status::closed);
+  EXPECT_THROW(client.write(as_bytes("late")), std::logic_error);
+}
+
 TEST(ConnectionStart, FeedingStartsAClientThatWasNotStarted) {
   Connection client(test::test_client_config());
   Connection server(test::test_server_config());
