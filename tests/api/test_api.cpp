@@ -244,6 +244,22 @@ TEST(Api, ThreadsMakeStreamsFromOneContextAtOnce) {
   for (auto& resumed : clients) EXPECT_FALSE(resumed.get());
 }
 
+TEST(Api, AContextChangeAffectsLaterStreamsOnly) {
+  Context server_ctx = test_server_context();
+  Context client_ctx = Context::client();
+  client_ctx.load_verify_file(pki_file("other-ca.pem"));  // not the server's CA
+  SocketPair early_sockets;
+  Stream early(client_ctx, early_sockets.client, "localhost");
+  client_ctx.load_verify_file(pki_file("ca.pem"));
+  EXPECT_FALSE(handshake_once(server_ctx, client_ctx));  // the later Stream trusts the server
+  auto server = serve([&] {
+    Stream tls(server_ctx, early_sockets.server);
+    EXPECT_THROW(tls.handshake(), Error);
+  });
+  expect_tls_error([&] { early.handshake(); }, AlertDescription::unknown_ca, true);
+  server.get();
+}
+
 TEST(Api, NegotiationSettingsAcceptNamesInAnyCase) {
   SocketPair sockets;
   Context server_ctx = test_server_context();
