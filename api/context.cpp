@@ -166,12 +166,9 @@ Context& Context::verify(Verify mode) {
 
 Context& Context::verification_policy(const std::string& name) {
   State& s = edit();
-  if (name == "rfc5280")
-    s.common().verification_policy = x509::Policy::rfc5280;
-  else if (name == "web")
-    s.common().verification_policy = x509::Policy::web;
-  else
-    throw configuration_error("unknown verification policy \"" + name + "\" (rfc5280 or web)");
+  std::optional<x509::Policy> policy = x509::parse_policy(name);
+  if (!policy) throw configuration_error("unknown verification policy \"" + name + "\" (rfc5280 or web)");
+  s.common().verification_policy = *policy;
   return *this;
 }
 

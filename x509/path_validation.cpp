@@ -45,8 +45,8 @@ std::string_view reason_name(Reason r) {
 std::string_view policy_name(Policy policy) { return policy == Policy::web ? "web" : "rfc5280"; }
 
 std::optional<Policy> parse_policy(std::string_view text) {
-  if (text == "rfc5280") return Policy::rfc5280;
-  if (text == "web") return Policy::web;
+  if (ascii_equal_ignoring_case(text, "rfc5280")) return Policy::rfc5280;
+  if (ascii_equal_ignoring_case(text, "web")) return Policy::web;
   return std::nullopt;
 }
 

@@ -63,7 +63,7 @@ enum class Purpose { server, client };
 //            certificate profile, as browsers enforce for public servers.
 enum class Policy { rfc5280, web };
 std::string_view policy_name(Policy policy);
-// "rfc5280" / "web"; nullopt for anything else.
+// "rfc5280" / "web" in any case; nullopt for anything else.
 std::optional<Policy> parse_policy(std::string_view text);
 
 enum class Reason {
