@@ -115,7 +115,8 @@ void Stream::Impl::throw_if_failed() {
     throw Error(Error::Kind::tls, what, sent->description, true);
   if (const auto& received = connection.alert_received())
     throw Error(Error::Kind::tls, what, received->description, false);
-  throw Error(Error::Kind::transport, what.empty() ? "the peer closed the connection during the handshake" : what);
+  if (!connection.handshake_complete()) what = "the peer closed the connection during the handshake";
+  throw Error(Error::Kind::transport, what);
 }
 
 Stream::Stream(const Context& context, int fd, const std::string& server_name) {

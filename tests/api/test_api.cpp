@@ -376,6 +376,34 @@ TEST(ApiMisuse, APeerThatIsNotTlsIsAnErrorNotAHang) {
   }
 }
 
+TEST(ApiMisuse, APeerThatHangsUpMidHandshakeIsNamed) {
+  SocketPair sockets;
+  auto peer = serve([&] {
+    uint8_t hello[512];
+    EXPECT_GT(::recv(sockets.server, hello, sizeof hello, 0), 0);  // the ClientHello arrives
+    ::shutdown(sockets.server, SHUT_WR);                            // and no answer ever comes
+  });
+  Stream tls(test_client_context(), sockets.client, "localhost");
+  expect_error([&] { tls.handshake(); }, Error::Kind::transport, "closed the connection during the handshake");
+  peer.get();
+}
+
+TEST(ApiMisuse, ATruncatedStreamIsAnErrorNotAnEnd) {
+  SocketPair sockets;
+  Context server_ctx = test_server_context();
+  auto server = serve([&] {
+    Stream tls(server_ctx, sockets.server);
+    tls.handshake();
+    tls.write("partial");
+    ::shutdown(sockets.server, SHUT_WR);  // TCP ends with no close_notify
+  });
+  Stream tls(test_client_context(), sockets.client, "localhost");
+  tls.handshake();
+  server.get();
+  EXPECT_EQ(tls.read_string(), "partial");
+  expect_error([&] { tls.read_string(); }, Error::Kind::transport, "without close_notify");
+}
+
 TEST(ApiMisuse, ASilentPeerEndsAtTheHandshakeDeadline) {
   SocketPair sockets;
   Context server_ctx = test_server_context();
