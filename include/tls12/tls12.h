@@ -178,8 +178,9 @@ class Stream {
   // SSL_shutdown: sends close_notify. Reading or writing afterwards is an Error.
   Status shutdown();
 
-  // Blocking conveniences: everything readable next (at least one byte; empty
-  // at the end), and whole text.
+  // A convenience for blocking sockets: read() into a string of up to 16 KiB,
+  // at least one byte; empty at the end of the stream (or, non-blocking,
+  // when nothing has arrived yet).
   std::string read_string();
 
   // ---- what was negotiated (after the handshake) ----
