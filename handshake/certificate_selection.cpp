@@ -4,7 +4,6 @@
 #include "handshake/certificate_selection.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "handshake/dhe.h"
 #include "handshake/key_usage.h"
@@ -25,12 +24,6 @@ bool contains(const List& list, const T& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 // 2: the leaf lists the host exactly; 1: through a wildcard; 0: not at all.
 // A leaf we cannot parse names nothing (the server's own configuration, so it
 // would fail at the client anyway).
@@ -39,7 +32,7 @@ int name_match(const CertifiedKey& key, const std::string& host) {
   try {
     x509::Certificate leaf = x509::Certificate::parse(key.certificate_chain.front());
     for (const std::string& name : leaf.san_dns_names)
-      if (equal_ignoring_case(name, host)) return 2;
+      if (x509::ascii_equal_ignoring_case(name, host)) return 2;
     return x509::certificate_matches_hostname(leaf, host) ? 1 : 0;
   } catch (const std::exception&) {
     return 0;

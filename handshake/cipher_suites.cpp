@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdio>
 
+#include "x509/hostname.h"
+
 namespace tls12::handshake {
 namespace {
 
@@ -143,7 +145,8 @@ const CipherSuiteInfo* find_cipher_suite(CipherSuite id) {
 
 const CipherSuiteInfo* find_cipher_suite(std::string_view name) {
   for (const auto& suite : kSuites)
-    if (suite.name == name || suite.openssl_name == name) return &suite;
+    if (x509::ascii_equal_ignoring_case(suite.name, name) || x509::ascii_equal_ignoring_case(suite.openssl_name, name))
+      return &suite;
   return nullptr;
 }
 
@@ -164,7 +167,7 @@ const SignatureSchemeInfo* find_signature_scheme(SignatureScheme scheme) {
 
 const SignatureSchemeInfo* find_signature_scheme(std::string_view name) {
   for (const auto& info : kSignatureSchemes)
-    if (info.name == name) return &info;
+    if (x509::ascii_equal_ignoring_case(info.name, name)) return &info;
   return nullptr;
 }
 
@@ -200,7 +203,7 @@ std::string named_group_name(NamedGroup group) {
 
 std::optional<NamedGroup> find_named_group(std::string_view name) {
   for (const auto& entry : kGroupNames)
-    if (entry.name == name) return entry.group;
+    if (x509::ascii_equal_ignoring_case(entry.name, name)) return entry.group;
   return std::nullopt;
 }
 

@@ -85,7 +85,8 @@ std::span<const CipherSuiteInfo> all_cipher_suites();
 
 // Lookups; nullptr (or nullopt) when the value is not one of ours.
 const CipherSuiteInfo* find_cipher_suite(CipherSuite id);
-// Accepts the RFC name or the OpenSSL name, case-sensitively as both are written.
+// Accepts the RFC name or the OpenSSL name. Every name lookup here ignores
+// ASCII case: "X25519" is x25519, as tools and users write it.
 const CipherSuiteInfo* find_cipher_suite(std::string_view name);
 
 // The RFC name, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"/"TLS_FALLBACK_SCSV" for the

@@ -17,6 +17,7 @@
 #include "handshake/client.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "crypto/random.h"
 #include "handshake/session_keys.h"
@@ -41,11 +42,22 @@ constexpr uint32_t max_ticket_lifetime = 7 * 24 * 60 * 60;
 // with a session ID (the server's or a random one) that the server echoes
 // when it accepts the ticket (RFC 5077 §3.4); that echo is how the client
 // recognises the abbreviated handshake.
+void Client::offer(Session session) {
+  if (state_ != ClientState::start) throw std::logic_error("Client::offer after the ClientHello was sent");
+  given_session_ = std::move(session);
+}
+
+// The session given to this connection, else the store's for this server.
+std::optional<Session> Client::session_to_offer() const {
+  if (given_session_) return given_session_;
+  if (!config_->session_store) return std::nullopt;
+  return config_->session_store->find(session_store_key(config_->server_name, config_->server_port));
+}
+
 void Client::offer_session(ClientHelloExtensions& ext) {
-  if (!config_->session_store) return;
+  if (!config_->session_store && !given_session_ && !config_->keep_session) return;
   if (config_->session_tickets) ext.session_ticket = Bytes{};
-  std::optional<Session> session =
-      config_->session_store->find(session_store_key(config_->server_name, config_->server_port));
+  std::optional<Session> session = session_to_offer();
   if (!session || session->version != TLS1_2 || session->server_name != config_->server_name ||
       std::find(config_->cipher_suites.begin(), config_->cipher_suites.end(), session->cipher_suite) ==
           config_->cipher_suites.end())
@@ -70,7 +82,8 @@ void Client::offer_session(ClientHelloExtensions& ext) {
   // Offered once: the session goes back into the store only when this
   // handshake completes (remember_session). A resumption attempt that fails,
   // for whatever reason, must not be retried with the same session forever.
-  config_->session_store->erase(session_store_key(config_->server_name, config_->server_port));
+  if (config_->session_store)
+    config_->session_store->erase(session_store_key(config_->server_name, config_->server_port));
 }
 
 // Step 2 (resumption, received): the server resumes by echoing the session ID we sent
@@ -135,8 +148,21 @@ bool Client::can_send_ticket(size_t size) const {
 // handshake a new one (if the server gave it an ID or a ticket), after a
 // resumption the same session with the newest ticket.
 void Client::remember_session() {
+  session_ = made_session();
+  if (session_->session_id.empty() && session_->ticket.empty()) session_.reset();  // the server keeps none for us
   if (!config_->session_store) return;
   const std::string key = session_store_key(config_->server_name, config_->server_port);
+  if (!session_) {
+    config_->session_store->erase(key);
+    return;
+  }
+  config_->session_store->store(key, *session_);
+}
+
+// The session as the next connection would offer it: after a full handshake a
+// new one, after a resumption the same session, either with the newest ticket.
+Session Client::made_session() {
+  const int64_t now = config_->session_store ? config_->session_store->now() : system_time_now();
   Session session;
   if (negotiated_.resumed) {
     session = *offered_session_;
@@ -148,7 +174,7 @@ void Client::remember_session() {
     session.server_name = config_->server_name;
     session.peer_certificate_chain = negotiated_.peer.chain;
     session.peer_verified = negotiated_.peer.verified();
-    session.creation_time = config_->session_store->now();
+    session.creation_time = now;
     session.lifetime = default_session_id_lifetime;
     session.session_id = server_session_id_;
   }
@@ -156,16 +182,12 @@ void Client::remember_session() {
     session.ticket = std::move(new_session_ticket_->ticket);
     // RFC 5077 §3.3: a hint of 0 says nothing about the lifetime.
     if (new_session_ticket_->ticket_lifetime_hint != 0) {
-      session.creation_time = config_->session_store->now();
+      session.creation_time = now;
       session.lifetime = std::min(new_session_ticket_->ticket_lifetime_hint, max_ticket_lifetime);
     }
   }
   new_session_ticket_.reset();
-  if (session.session_id.empty() && session.ticket.empty()) {
-    config_->session_store->erase(key);  // the server keeps no session for us
-    return;
-  }
-  config_->session_store->store(key, std::move(session));
+  return session;
 }
 
 }  // namespace tls12::handshake

@@ -61,6 +61,15 @@ struct CertifiedKey {
   // the first certificate.
   static CertifiedKey load(const std::string& chain_file, const std::string& key_file,
                            const x509::PassphraseSource& passphrase = {});
+  // The same from memory: the chain as PEM text or one DER certificate, the
+  // key as PEM or DER (x509::load_private_key). Same checks, same errors.
+  static CertifiedKey from_memory(ByteView chain_pem_or_der, ByteView key_pem_or_der,
+                                  const x509::PassphraseSource& passphrase = {});
+  // A chain already split into DER certificates (leaf first) and a parsed key;
+  // the names say where each came from, for the errors.
+  static CertifiedKey from_parts(std::vector<Bytes> chain_der, std::shared_ptr<const x509::PrivateKey> key,
+                                 const std::string& chain_name = "the certificate chain given",
+                                 const std::string& key_name = "the private key given");
 };
 
 struct CommonConfig {
@@ -114,6 +123,10 @@ struct ClientConfig : CommonConfig {
   uint16_t server_port = 443;
   // With a store: ask for session tickets (an empty session_ticket extension).
   bool session_tickets = true;
+  // Without a store: still ask for a ticket (with session_tickets), so that
+  // Client::session() has one to hand to the caller, who keeps sessions
+  // itself and offers them per connection (Client::offer).
+  bool keep_session = false;
   // Changes the ClientHello before it is sent and hashed: extra cipher suites,
   // padding (RFC 7685) or unknown extensions, to see how a server copes with
   // large or unusual hellos. The client still accepts from the server only

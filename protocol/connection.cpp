@@ -70,7 +70,7 @@ Connection::Connection(std::shared_ptr<const ClientConfig> config)
     : Connection(Role::client, static_cast<const EngineConfig&>(*config), config->max_handshake_message_size) {
   std::shared_ptr<const handshake::ClientConfig> shared(config, static_cast<const handshake::ClientConfig*>(config.get()));
   handshake_.emplace<handshake::Client>(std::move(shared));
-  start_client();
+  started_ = false;
 }
 
 Connection::Connection(ServerConfig config)
@@ -87,7 +87,16 @@ Connection::~Connection() = default;
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 
-void Connection::start_client() {
+void Connection::offer_session(handshake::Session session) {
+  auto* client = std::get_if<handshake::Client>(&handshake_);
+  if (client == nullptr) throw std::logic_error("offer_session on a server connection");
+  if (started_) throw std::logic_error("offer_session after start(): the ClientHello is already written");
+  client->offer(std::move(session));
+}
+
+void Connection::start() {
+  if (started_) return;
+  started_ = true;
   try {
     perform(std::get<handshake::Client>(handshake_).start());
   } catch (const TlsError& error) {
@@ -98,6 +107,7 @@ void Connection::start_client() {
 // ---------------------------------------------------------------- input
 
 void Connection::feed(ByteView bytes) {
+  start();
   if (closed_ || bytes.empty()) return;
   try {
     records_->feed(bytes);
@@ -242,9 +252,18 @@ void Connection::fail(const TlsError& error) {
 
 // ---------------------------------------------------------------- output
 
-Bytes Connection::take_output() { return records_->take_output(); }
+ByteView Connection::pending_output() {
+  start();
+  return records_->output();
+}
+
+Bytes Connection::take_output() {
+  start();
+  return records_->take_output();
+}
 
 void Connection::write(ByteView data) {
+  start();
   if (closed_ || close_notify_sent_) throw std::logic_error("write on a closed TLS connection");
   if (!handshake_complete_) {
     pending_writes_.insert(pending_writes_.end(), data.begin(), data.end());
@@ -285,6 +304,11 @@ Bytes Connection::read_all() {
 }
 
 void Connection::close() {
+  if (!started_) {
+    // A client that never said hello has nothing to close on the wire.
+    started_ = close_notify_sent_ = closed_ = true;
+    return;
+  }
   if (close_notify_sent_ || failed_) return;
   close_notify_sent_ = true;
   try {
@@ -309,6 +333,33 @@ std::string Connection::handshake_state() const {
   if (const auto* client = std::get_if<handshake::Client>(&handshake_))
     return std::string(handshake::state_name(client->state()));
   return std::string(handshake::state_name(std::get<handshake::Server>(handshake_).state()));
+}
+
+std::string_view status_name(Status status) {
+  switch (status) {
+    case Status::want_write: return "want_write";
+    case Status::want_read: return "want_read";
+    case Status::done: return "done";
+    case Status::closed: return "closed";
+    case Status::error: return "error";
+  }
+  return "unknown";
+}
+
+// Output first: a failed connection still has its alert to send, a closing
+// one its close_notify.
+Status Connection::status() const {
+  if (wants_write()) return Status::want_write;
+  if (failed_ || truncated_) return Status::error;
+  if (closed_) return Status::closed;
+  if (handshake_complete_) return Status::done;
+  return Status::want_read;
+}
+
+const std::optional<handshake::Session>& Connection::session() const {
+  static const std::optional<handshake::Session> none;
+  if (const auto* client = std::get_if<handshake::Client>(&handshake_)) return client->session();
+  return none;
 }
 
 std::string Connection::error() const {

@@ -4,12 +4,15 @@
 //
 // It never touches a socket. The caller moves bytes:
 //
-//   network bytes in   --feed()-->          Connection
-//   network bytes out  <--take_output()--   Connection
+//   network bytes in   --feed()-->                                Connection
+//   network bytes out  <--pending_output() / consume_output(n)--   Connection
 //   application data   --write()--> / <--read()--
 //
-// and looks at the state between calls. A client produces its ClientHello as
-// soon as it is constructed; a server waits for one.
+// and asks status() between calls what it waits for. A client is created,
+// then started: start() writes its ClientHello, so that a session
+// (offer_session) can be given in between. Feeding, taking output or
+// writing starts it too, for callers that need nothing in between. A server
+// waits for a ClientHello.
 //
 // Errors. Every protocol failure (a TlsError from the record layer or the
 // handshake) is caught here: the matching fatal alert is queued for the peer
@@ -26,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -43,6 +47,17 @@ namespace tls12::protocol {
 class KeyLogFile;
 
 enum class Role { client, server };
+
+// What the engine waits for (Connection::status), in the order a driver
+// loop should act on it.
+enum class Status {
+  want_write,  // records are waiting: send pending_output(), then consume_output()
+  want_read,   // the handshake (or close) needs the peer's bytes: feed() them
+  done,        // the handshake is complete: application data flows both ways
+  closed,      // ended cleanly (close_notify both ways, or sent and the peer is gone)
+  error,       // failed, or the stream was cut (truncated()): error() says why
+};
+std::string_view status_name(Status status);
 
 // An alert that ended (or, for warnings, passed through) the connection.
 struct AlertInfo {
@@ -67,17 +82,30 @@ class Connection {
 
   Role role() const { return role_; }
 
+  // ---- starting (a client) ----
+  // Offers this session (from session() of an earlier connection to the same
+  // server, or handshake::load_client_session) on this connection only; it
+  // is used if the configuration would still negotiate it. Before start();
+  // throws std::logic_error after, or on a server.
+  void offer_session(handshake::Session session);
+  // Writes the ClientHello (Step 1). Once; later calls, and calls on a
+  // server, do nothing.
+  void start();
+
   // ---- bytes from and to the network ----
   // Processes as much as possible; never throws for bad input (see above).
   void feed(ByteView bytes);
   // The transport reached end of stream.
   void feed_eof();
-  // Protected bytes to send, removed from the engine.
-  Bytes take_output();
-  // Zero-copy variant: look at the pending bytes, then drop what was sent.
-  ByteView pending_output() const { return records_->output(); }
+  // The bytes to send, without a copy: send a prefix, then consume_output()
+  // with its length. The view lasts until the next call on the Connection.
+  ByteView pending_output();
   void consume_output(size_t n) { records_->consume_output(n); }
-  bool wants_write() const { return !records_->output().empty(); }
+  // Protected bytes to send, removed from the engine: a copy per call.
+  Bytes take_output();
+  // Output is waiting (or a client's ClientHello is still to be written).
+  bool wants_write() const { return !records_->output().empty() || !started_; }
+  Status status() const;
 
   // ---- application data ----
   // Queues data to send; before the handshake completes it waits and goes out
@@ -90,6 +118,7 @@ class Connection {
   size_t readable() const { return plaintext_.size() - plaintext_start_; }
 
   // Sends close_notify (once). Reading may go on until the peer's arrives.
+  // A client closed before it started sends nothing at all.
   void close();
 
   // ---- state ----
@@ -119,10 +148,13 @@ class Connection {
   // that did not ask for a client certificate).
   bool peer_verified() const { return negotiated().peer.verified(); }
   std::string handshake_state() const;
+  // A client's resumable session once the handshake completed (empty on a
+  // server, or when the server keeps none): give it to offer_session() of a
+  // later connection to resume.
+  const std::optional<handshake::Session>& session() const;
 
  private:
   Connection(Role role, EngineConfig engine, size_t max_client_hello_size);
-  void start_client();
   void process();
   void handle_record(const record::Inbound& inbound);
   void handle_alert(const record::Alert& alert);
@@ -146,6 +178,7 @@ class Connection {
   SecretBytes plaintext_;  // received application data, [plaintext_start_, end)
   size_t plaintext_start_ = 0;
   SecretBytes pending_writes_;  // application data written before the handshake completed
+  bool started_ = true;  // false for a client until its ClientHello is written
   bool handshake_complete_ = false;
   bool closed_ = false;
   bool failed_ = false;

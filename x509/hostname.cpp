@@ -15,6 +15,11 @@ std::string ascii_lowercase(std::string_view s) {
   return out;
 }
 
+bool ascii_equal_ignoring_case(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
 namespace {
 
 std::string normalise(std::string_view name) {

@@ -27,6 +27,9 @@ namespace tls12::x509 {
 // ASCII lower case (host names compare case-insensitively in ASCII only,
 // RFC 6125 §6.4.1; no locale).
 std::string ascii_lowercase(std::string_view s);
+// a == b ignoring ASCII case; also how registry names (suites, groups,
+// signature schemes) are looked up.
+bool ascii_equal_ignoring_case(std::string_view a, std::string_view b);
 // "example.com": labels of 1..63 letters, digits and hyphens, at most 253
 // octets, no trailing dot, no wildcard (RFC 1034 §3.5, RFC 5890 §2.3.1 LDH).
 bool is_ldh_domain(std::string_view name);

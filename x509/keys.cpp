@@ -195,6 +195,32 @@ PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSourc
   throw std::runtime_error("no private key (PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED PRIVATE KEY) found");
 }
 
+namespace {
+
+bool looks_like_pem(ByteView bytes) {
+  const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return text.find("-----BEGIN ") != std::string_view::npos;
+}
+
+}  // namespace
+
+PrivateKey load_private_key(ByteView pem_or_der, const PassphraseSource& passphrase) {
+  if (looks_like_pem(pem_or_der))
+    return load_private_key_pem(std::string_view(reinterpret_cast<const char*>(pem_or_der.data()), pem_or_der.size()),
+                                passphrase);
+  // DER carries no label: the two encodings differ in their second field
+  // (an AlgorithmIdentifier or the modulus), so the parsers tell them apart.
+  try {
+    return parse_pkcs8_private_key(pem_or_der);
+  } catch (const std::exception&) {
+  }
+  try {
+    return parse_pkcs1_rsa_private_key(pem_or_der);
+  } catch (const std::exception&) {
+  }
+  throw std::runtime_error("not a private key (PEM, or DER of PKCS#8 PrivateKeyInfo or PKCS#1 RSAPrivateKey)");
+}
+
 PrivateKey load_private_key_file(const std::filesystem::path& path, const PassphraseSource& passphrase) {
   std::string text = read_text_file(path);
   struct Wipe {

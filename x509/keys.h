@@ -100,6 +100,10 @@ SecretBytes read_passphrase(const PassphraseSource& source);
 PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSource& passphrase = {},
                                 Pbes2Opening* opening = nullptr);
 PrivateKey load_private_key_file(const std::filesystem::path& path, const PassphraseSource& passphrase = {});
+// A private key held in memory: PEM text as above, or the DER of a PKCS#8
+// PrivateKeyInfo or a PKCS#1 RSAPrivateKey. Throws std::runtime_error naming
+// what was expected when it is neither.
+PrivateKey load_private_key(ByteView pem_or_der, const PassphraseSource& passphrase = {});
 
 // ---- signatures -------------------------------------------------------------
 

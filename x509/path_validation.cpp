@@ -45,13 +45,21 @@ std::string_view reason_name(Reason r) {
 std::string_view policy_name(Policy policy) { return policy == Policy::web ? "web" : "rfc5280"; }
 
 std::optional<Policy> parse_policy(std::string_view text) {
-  if (text == "rfc5280") return Policy::rfc5280;
-  if (text == "web") return Policy::web;
+  if (ascii_equal_ignoring_case(text, "rfc5280")) return Policy::rfc5280;
+  if (ascii_equal_ignoring_case(text, "web")) return Policy::web;
   return std::nullopt;
 }
 
 void TrustStore::add_pem(std::string_view pem_text) {
   for (auto& c : parse_certificates_pem(pem_text)) add(std::move(c));
+}
+
+void TrustStore::add_der(ByteView der) { add(Certificate::parse(der)); }
+
+size_t TrustStore::add_pem_or_der(ByteView bytes) {
+  std::vector<Bytes> ders = certificate_ders(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  for (const Bytes& der : ders) add_der(der);
+  return ders.size();
 }
 
 TrustStore TrustStore::from_pem_file(const std::filesystem::path& path) {

@@ -63,7 +63,7 @@ enum class Purpose { server, client };
 //            certificate profile, as browsers enforce for public servers.
 enum class Policy { rfc5280, web };
 std::string_view policy_name(Policy policy);
-// "rfc5280" / "web"; nullopt for anything else.
+// "rfc5280" / "web" in any case; nullopt for anything else.
 std::optional<Policy> parse_policy(std::string_view text);
 
 enum class Reason {
@@ -128,6 +128,11 @@ class TrustStore {
  public:
   void add(Certificate anchor) { anchors_.push_back(std::move(anchor)); }
   void add_pem(std::string_view pem_text);
+  // One DER certificate from memory. Throws x509 parse errors for bad DER.
+  void add_der(ByteView der);
+  // Every certificate of a text that is PEM (any number) or one DER
+  // certificate; returns how many were added.
+  size_t add_pem_or_der(ByteView bytes);
   static TrustStore from_pem_file(const std::filesystem::path& path);
   const std::vector<Certificate>& anchors() const { return anchors_; }
   bool empty() const { return anchors_.empty(); }

@@ -506,7 +506,8 @@ TEST(Verify, PublicSuffixList) {
 TEST(Verify, PolicyNames) {
   EXPECT_EQ(parse_policy("rfc5280"), Policy::rfc5280);
   EXPECT_EQ(parse_policy("web"), Policy::web);
-  EXPECT_FALSE(parse_policy("WEB").has_value());
+  EXPECT_EQ(parse_policy("WEB"), Policy::web);  // names ignore case, as suite and group names do
+  EXPECT_FALSE(parse_policy("webs").has_value());
   EXPECT_EQ(policy_name(Policy::web), "web");
   EXPECT_EQ(VerifyOptions{}.policy, Policy::rfc5280) << "rfc5280 is the default";
 }
