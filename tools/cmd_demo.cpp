@@ -2,8 +2,8 @@
 // run for real on this machine and told step by step.
 //
 // A server thread and a client in one process connect over 127.0.0.1 (an
-// ephemeral port) with the demo PKI compiled into the program
-// (tools/demo_pki.cpp, made by tools/demo-pki/make-demo-pki.sh). Both sides
+// ephemeral port) with a demo PKI made for this run (tools/demo_pki.h, the
+// code of `tls12 pki quick`). Both sides
 // are ordinary protocol::Connection engines; the demo only watches their
 // events (protocol/events.h) and narrates them in the order they happen:
 //
@@ -313,17 +313,18 @@ const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
 
 void print_setup(std::ostream& out, const handshake::CipherSuiteInfo& suite, bool mutual, uint16_t port) {
   out << "tls12 demo: the TLS 1.2 handshake of RFC 5246 §7.3, run on 127.0.0.1:" << port << "\n\n"
-      << "Set-up (the demo PKI, tools/demo-pki/, made by make-demo-pki.sh with openssl):\n";
-  auto show = [&](const char* role, const char* pem) {
+      << "Set-up (a demo PKI made for this run by tls12 pki; the CA may vouch for localhost, 127.0.0.1 and ::1 "
+         "only):\n";
+  auto show = [&](const char* role, const std::string& pem) {
     auto cert = x509::parse_certificates_pem(pem).front();
     out << "  " << role << cert.display_name() << "\n      issued by " << cert.issuer.to_string()
         << ", valid " << date_of(cert.not_before) << " to " << date_of(cert.not_after);
     for (const auto& dns : cert.san_dns_names) out << ", DNS:" << dns;
     out << "\n";
   };
-  show("CA:     ", demo_pki::ca_crt);
-  show("server: ", demo_pki::server_crt);
-  if (mutual) show("client: ", demo_pki::client_crt);
+  show("CA:     ", demo_pki().ca_crt);
+  show("server: ", demo_pki().server_crt);
+  if (mutual) show("client: ", demo_pki().client_crt);
   out << "  both sides trust the CA; the keys are 2048-bit RSA\n\n"
       << "Cipher suite: " << suite.name << " (" << suite.openssl_name << ")\n"
       << (mutual ? "Authentication: mutual (the server asks for the client's certificate)\n"
@@ -404,7 +405,7 @@ int run_demo(const DemoArgs& a) {
   bool mutual = !a.server_auth_only;
 
   auto trust = std::make_shared<x509::TrustStore>();
-  trust->add_pem(demo_pki::ca_crt);
+  trust->add_pem(demo_pki().ca_crt);
   uint16_t port = 0;
   Fd listener = listen_tcp("127.0.0.1", 0, port);
 
@@ -412,7 +413,7 @@ int run_demo(const DemoArgs& a) {
   Narrator narrator(out, level, suite->key_exchange, trust);
 
   protocol::ServerConfig server;
-  server.certificate = certified_key_from_pem(demo_pki::server_crt, demo_pki::server_key);
+  server.certificate = certified_key_from_pem(demo_pki().server_crt, demo_pki().server_key);
   server.trust_store = trust;
   server.client_authentication = mutual ? protocol::ClientAuthentication::required
                                         : protocol::ClientAuthentication::none;
@@ -424,7 +425,7 @@ int run_demo(const DemoArgs& a) {
   client.trust_store = trust;
   client.server_name = "localhost";
   client.cipher_suites = {suite->id};
-  if (mutual) client.client_certificate = certified_key_from_pem(demo_pki::client_crt, demo_pki::client_key);
+  if (mutual) client.client_certificate = certified_key_from_pem(demo_pki().client_crt, demo_pki().client_key);
   client.observer = narrator.observer("client");
   if (a.resume) {
     // The client keeps the session; the server can find it by session ID

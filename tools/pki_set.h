@@ -20,7 +20,7 @@ struct PkiSetOptions {
   std::vector<std::string> hosts = {"localhost", "127.0.0.1", "::1"};
   x509::KeyType key_type = x509::KeyType::rsa2048;
   int days = 365;
-  std::string organisation = "tls12";
+  std::string organisation = "tls12 demo";  // O=, and the CA and client CNs
   // Also give the server key encrypted (PBES2) under a random passphrase.
   bool encrypted_server_key = false;
 };

@@ -81,7 +81,7 @@ TEST_F(CliPki, QuickSetCompletesMutualTlsBetweenOpensslPeers) {
   EXPECT_TRUE(contains(r.output, "Verification: OK")) << r.output;
   EXPECT_TRUE(contains(r.output, "olleh")) << r.output;
   ASSERT_TRUE(server.wait_for_log("CONNECTION ESTABLISHED", 10)) << server.log();
-  EXPECT_TRUE(contains(server.log(), "CN = tls12 client")) << server.log();
+  EXPECT_TRUE(contains(server.log(), "CN = tls12 demo client")) << server.log();
 }
 
 TEST_F(CliPki, QuickSetCompletesMutualTlsBetweenOurServerAndClient) {
