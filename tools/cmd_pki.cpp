@@ -22,7 +22,7 @@
 
 #include "tools/commands.h"
 #include "tools/output_files.h"
-#include "tools/pki_set.h"
+#include "x509/pki_set.h"
 #include "tools/tls_options.h"
 #include "x509/certificate.h"
 #include "x509/issue.h"
@@ -164,13 +164,13 @@ void run_sign(const PkiArgs& a) {
 
 // The documents' whole set in one directory.
 void run_quick(const PkiArgs& a) {
-  PkiSetOptions options;
+  x509::PkiSetOptions options;
   if (!a.names.empty()) options.hosts = a.names;
   options.key_type = key_type_from(a.type);
   options.days = a.days;
-  PkiSet set;
+  x509::PkiSet set;
   try {
-    set = make_pki_set(options);
+    set = x509::make_pki_set(options);
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--host: ") + e.what());
   }

@@ -3,13 +3,13 @@
 
 namespace tls12::tools {
 
-const PkiSet& demo_pki() {
-  static const PkiSet set = [] {
-    PkiSetOptions options;  // localhost, 127.0.0.1, ::1; RSA-2048
+const x509::PkiSet& demo_pki() {
+  static const x509::PkiSet set = [] {
+    x509::PkiSetOptions options;  // localhost, 127.0.0.1, ::1; RSA-2048
     options.organisation = "tls12 demo";
     options.days = 30;
     options.encrypted_server_key = true;
-    return make_pki_set(options);
+    return x509::make_pki_set(options);
   }();
   return set;
 }

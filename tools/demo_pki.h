@@ -1,5 +1,5 @@
 // The demo PKI of `tls12 demo`, made fresh each time the program asks for it
-// (tools/pki_set.h, the code behind `tls12 pki quick`): a CA, a server
+// (x509/pki_set.h, the code behind `tls12 pki quick`): a CA, a server
 // certificate for localhost / 127.0.0.1 / ::1 and a client certificate, each
 // with a 2048-bit RSA key made on this machine. No private key lives in the
 // repository, and the CA is name-constrained to those three names, so a
@@ -10,12 +10,12 @@
 // random passphrase that opens it (server_key_passphrase).
 #pragma once
 
-#include "tools/pki_set.h"
+#include "x509/pki_set.h"
 
 namespace tls12::tools {
 
 // Made on the first call (about half a second: three RSA keys), then the same
 // set for the rest of the run.
-const PkiSet& demo_pki();
+const x509::PkiSet& demo_pki();
 
 }  // namespace tls12::tools

@@ -13,6 +13,7 @@
 #include "x509/key_writer.h"
 #include "x509/path_validation.h"
 #include "x509/pem.h"
+#include "x509/pki_set.h"
 #include "x509/request.h"
 
 namespace tls12::x509 {
@@ -223,6 +224,41 @@ TEST(Issue, RefusalsNameTheProblem) {
   EXPECT_THROW(encode_distinguished_name("CN=no-slash"), std::invalid_argument);
   EXPECT_THROW(encode_distinguished_name("/XX=unknown"), std::invalid_argument);
   EXPECT_THROW(encode_distinguished_name("/C=USA"), std::invalid_argument);
+}
+
+TEST(PkiSet, MakesAConstrainedCaAServerAClientAndAnEncryptedServerKey) {
+  PkiSetOptions options;
+  options.key_type = KeyType::ed25519;  // fast; the RSA path is the CLI tests'
+  options.encrypted_server_key = true;
+  const PkiSet set = make_pki_set(options);
+  const Certificate ca = parse_certificates_pem(set.ca_crt).at(0);
+  ASSERT_TRUE(ca.name_constraints);
+  EXPECT_EQ(ca.name_constraints->permitted.size(), 3u);  // localhost, 127.0.0.1, ::1
+  TrustStore trust;
+  trust.add(ca);
+  VerifyOptions server_options;
+  server_options.hostname = "localhost";
+  EXPECT_TRUE(verify_chain(parse_certificates_pem(set.server_crt).at(0), {}, trust, server_options).ok());
+  VerifyOptions client_options;
+  client_options.purpose = Purpose::client;
+  EXPECT_TRUE(verify_chain(parse_certificates_pem(set.client_crt).at(0), {}, trust, client_options).ok());
+  // The encrypted server key opens with its passphrase to the same key.
+  EXPECT_NE(set.server_key_encrypted.find("BEGIN ENCRYPTED PRIVATE KEY"), std::string::npos);
+  EXPECT_EQ(set.server_key_passphrase.size(), 48u);
+  const PrivateKey plain = load_private_key_pem(set.server_key);
+  const PrivateKey opened =
+      load_private_key_pem(set.server_key_encrypted, PassphraseSource::parse("pass:" + set.server_key_passphrase));
+  EXPECT_TRUE(same_public_key(public_key_of(plain), public_key_of(opened)));
+  EXPECT_THROW(load_private_key_pem(set.server_key_encrypted, PassphraseSource::parse("pass:x")), std::runtime_error);
+}
+
+TEST(PkiSet, RefusesHostsThatAreNotNames) {
+  PkiSetOptions options;
+  options.key_type = KeyType::ed25519;
+  options.hosts = {"localhost", "not a host"};
+  EXPECT_THROW(make_pki_set(options), std::invalid_argument);
+  options.hosts = {};
+  EXPECT_THROW(make_pki_set(options), std::invalid_argument);
 }
 
 }  // namespace

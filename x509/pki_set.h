@@ -1,5 +1,5 @@
 // The whole PKI the source documents make with openssl, made in one call with
-// x509/issue.h: a self-signed CA, a server certificate for the given hosts,
+// issue.h: a self-signed CA, a server certificate for the given hosts,
 // a client certificate, and the keys. `tls12 pki quick` writes it to files;
 // `tls12 demo` makes one in memory each time it runs, so that no private key
 // needs to live in the repository.
@@ -14,11 +14,11 @@
 
 #include "x509/key_writer.h"
 
-namespace tls12::tools {
+namespace tls12::x509 {
 
 struct PkiSetOptions {
   std::vector<std::string> hosts = {"localhost", "127.0.0.1", "::1"};
-  x509::KeyType key_type = x509::KeyType::rsa2048;
+  KeyType key_type = KeyType::rsa2048;
   int days = 365;
   std::string organisation = "tls12 demo";  // O=, and the CA and client CNs
   // Also give the server key encrypted (PBES2) under a random passphrase.
@@ -45,4 +45,4 @@ struct PkiSet {
 // std::invalid_argument names a bad host or option.
 PkiSet make_pki_set(const PkiSetOptions& options);
 
-}  // namespace tls12::tools
+}  // namespace tls12::x509

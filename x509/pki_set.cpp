@@ -1,6 +1,6 @@
 // A CA, a server and a client certificate with their keys, in one call; see
 // pki_set.h.
-#include "tools/pki_set.h"
+#include "x509/pki_set.h"
 
 #include <ctime>
 #include <stdexcept>
@@ -10,7 +10,7 @@
 #include "x509/issue.h"
 #include "x509/pem.h"
 
-namespace tls12::tools {
+namespace tls12::x509 {
 
 namespace {
 
@@ -21,14 +21,14 @@ constexpr int64_t kBackdate = 3600;
 
 void wipe(std::string& s) { secure_zero(s.data(), s.size()); }
 
-std::string certificate_pem(const Bytes& der) { return x509::encode_pem("CERTIFICATE", der); }
+std::string certificate_pem(const Bytes& der) { return encode_pem("CERTIFICATE", der); }
 
-x509::CertificateTemplate leaf(x509::CertificateProfile profile, const std::string& subject,
-                               const x509::GeneratedKey& key, int64_t now, int days) {
-  x509::CertificateTemplate t;
+CertificateTemplate leaf(CertificateProfile profile, const std::string& subject,
+                               const GeneratedKey& key, int64_t now, int days) {
+  CertificateTemplate t;
   t.profile = profile;
-  t.subject = x509::encode_distinguished_name(subject);
-  t.subject_public_key_info = x509::encode_subject_public_key_info(x509::public_key_of(key.key));
+  t.subject = encode_distinguished_name(subject);
+  t.subject_public_key_info = encode_subject_public_key_info(public_key_of(key.key));
   t.not_before = now - kBackdate;
   t.not_after = now + days * kDay;
   return t;
@@ -49,14 +49,14 @@ PkiSet::~PkiSet() {
 
 PkiSet make_pki_set(const PkiSetOptions& o) {
   if (o.days < 1) throw std::invalid_argument("validity must be at least one day");
-  const x509::SubjectAltNames names = x509::parse_subject_alt_names(o.hosts);
+  const SubjectAltNames names = parse_subject_alt_names(o.hosts);
   if (names.empty()) throw std::invalid_argument("at least one host name or address is needed");
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   const std::string org = "/O=" + o.organisation;
 
   // 1. The CA: self-signed, CA:TRUE, keyCertSign, constrained to the hosts.
-  const x509::GeneratedKey ca_key = x509::generate_key(o.key_type);
-  x509::CertificateTemplate ca = leaf(x509::CertificateProfile::ca, org + "/CN=" + o.organisation + " CA", ca_key, now,
+  const GeneratedKey ca_key = generate_key(o.key_type);
+  CertificateTemplate ca = leaf(CertificateProfile::ca, org + "/CN=" + o.organisation + " CA", ca_key, now,
                                       o.days);
   ca.path_length = 0;
   ca.permitted.ip_addresses = names.ip_addresses;
@@ -64,32 +64,32 @@ PkiSet make_pki_set(const PkiSetOptions& o) {
   // a dNSName constraint covers the name and every name below it).
   for (const std::string& dns : names.dns_names)
     ca.permitted.dns_names.push_back(dns.rfind("*.", 0) == 0 ? dns.substr(2) : dns);
-  const Bytes ca_der = x509::issue_certificate(ca, x509::self_issuer(ca.subject, ca_key.key), now);
-  const x509::Issuer issuer = x509::issuer_from(x509::Certificate::parse(ca_der), ca_key.key);
+  const Bytes ca_der = issue_certificate(ca, self_issuer(ca.subject, ca_key.key), now);
+  const Issuer issuer = issuer_from(Certificate::parse(ca_der), ca_key.key);
 
   // 2. The server: its names in subjectAltName, the first one also as CN.
-  const x509::GeneratedKey server_key = x509::generate_key(o.key_type);
-  x509::CertificateTemplate server = leaf(x509::CertificateProfile::server, org + "/CN=" + o.hosts.front(),
+  const GeneratedKey server_key = generate_key(o.key_type);
+  CertificateTemplate server = leaf(CertificateProfile::server, org + "/CN=" + o.hosts.front(),
                                           server_key, now, o.days);
   server.alt_names = names;
 
   // 3. The client: no names to check, clientAuth only.
-  const x509::GeneratedKey client_key = x509::generate_key(o.key_type);
-  const x509::CertificateTemplate client = leaf(x509::CertificateProfile::client,
+  const GeneratedKey client_key = generate_key(o.key_type);
+  const CertificateTemplate client = leaf(CertificateProfile::client,
                                                 org + "/CN=" + o.organisation + " client", client_key, now, o.days);
 
   PkiSet set;
   set.ca_crt = certificate_pem(ca_der);
-  set.ca_key = x509::private_key_pem(ca_key.private_key_info);
-  set.server_crt = certificate_pem(x509::issue_certificate(server, issuer, now));
-  set.server_key = x509::private_key_pem(server_key.private_key_info);
-  set.client_crt = certificate_pem(x509::issue_certificate(client, issuer, now));
-  set.client_key = x509::private_key_pem(client_key.private_key_info);
+  set.ca_key = private_key_pem(ca_key.private_key_info);
+  set.server_crt = certificate_pem(issue_certificate(server, issuer, now));
+  set.server_key = private_key_pem(server_key.private_key_info);
+  set.client_crt = certificate_pem(issue_certificate(client, issuer, now));
+  set.client_key = private_key_pem(client_key.private_key_info);
   if (o.encrypted_server_key) {
     set.server_key_passphrase = random_passphrase();
-    set.server_key_encrypted = x509::private_key_pem(server_key.private_key_info, as_bytes(set.server_key_passphrase));
+    set.server_key_encrypted = private_key_pem(server_key.private_key_info, as_bytes(set.server_key_passphrase));
   }
   return set;
 }
 
-}  // namespace tls12::tools
+}  // namespace tls12::x509
