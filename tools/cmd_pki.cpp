@@ -35,6 +35,9 @@ namespace tls12::tools {
 namespace {
 
 constexpr int64_t kDay = 86400;
+// Where we refuse what openssl would write (docs/pki.md).
+constexpr const char* kStrictNames =
+    "Stricter than openssl, on purpose: DNS names must be host names (letters, digits, inner hyphens) or *.name";
 
 struct PkiArgs {
   std::string out, key, passin, pass, type = "rsa2048", subject, csr, pubkey, ca, ca_key, ca_pass;
@@ -234,7 +237,7 @@ void add_req_command(CLI::App* pki, const std::shared_ptr<PkiArgs>& a) {
   CLI::App* cmd = pki->add_subcommand("req", "Make a PKCS#10 certificate signing request (openssl req -new)");
   add_key_input(cmd, *a);
   cmd->add_option("--subj", a->subject, "the subject, /CN=name/O=organisation (CN, O, OU, L, ST, C)")->required();
-  cmd->add_option("--san", a->names, "a DNS name or IP address for subjectAltName (repeatable)");
+  cmd->add_option("--san", a->names, std::string("a DNS name or IP address for subjectAltName (repeatable). ") + kStrictNames);
   cmd->add_option("--out", a->out, "the request file to write (PEM CERTIFICATE REQUEST)")->required();
   add_force(cmd, *a);
   cmd->callback([a] { report("req", run_req, *a); });
@@ -264,7 +267,8 @@ void add_sign_command(CLI::App* pki, const std::shared_ptr<PkiArgs>& a) {
   cmd->add_option("--ca", a->ca, "the CA certificate (CA:TRUE, keyCertSign)")->required();
   cmd->add_option("--ca-key", a->ca_key, "the CA's private key")->required();
   cmd->add_option("--ca-pass", a->ca_pass, "passphrase of an encrypted --ca-key");
-  cmd->add_option("--san", a->names, "DNS name or IP address (repeatable; replaces the request's names)");
+  cmd->add_option("--san", a->names,
+                  std::string("DNS name or IP address (repeatable; replaces the request's names). ") + kStrictNames);
   cmd->add_flag("--client", a->client, "a client certificate (clientAuth) instead of a server one (serverAuth)");
   add_days(cmd, *a, 365);
   cmd->add_option("--out", a->out, "the certificate file to write")->required();
@@ -278,7 +282,8 @@ void add_quick_command(CLI::App* pki, const std::shared_ptr<PkiArgs>& a) {
                "server.bundle.crt, client.crt/key, client.pem. The CA is name-constrained to the --host names.");
   cmd->add_option("DIR", a->out, "the directory to write (created if missing)")->required();
   cmd->add_option("--host", a->names,
-                  "the server's DNS names and IP addresses (repeatable; default localhost, 127.0.0.1, ::1)");
+                  std::string("the server's DNS names and IP addresses (repeatable; default localhost, 127.0.0.1, "
+                              "::1). ") + kStrictNames);
   cmd->add_option("--type", a->type, "key type: rsa2048, rsa3072, rsa4096 or ed25519")->capture_default_str();
   add_days(cmd, *a, 365);
   add_force(cmd, *a);
