@@ -191,6 +191,10 @@ void run_quick(const PkiArgs& a) {
   out.add(dir / "client.key", set.client_key, true);
   out.add(dir / "client.pem", set.client_crt + set.client_key, true);  // certificate and key in one file
   out.commit(a.force);
+  std::string hosts;
+  for (const std::string& h : options.hosts) hosts += (hosts.empty() ? "" : ", ") + h;
+  std::cout << "wrote " << dir.string() << "/: ca.crt ca.key (the CA, may vouch for " << hosts
+            << " only), server.crt server.key server.bundle.crt, client.crt client.key client.pem\n";
 }
 
 void report(const std::string& name, void (*run)(const PkiArgs&), const PkiArgs& a) {
