@@ -132,6 +132,29 @@ TEST_F(CliPki, KeyReqCaSignChainLikeTheOpensslCommands) {
   EXPECT_EQ(openssl("verify -purpose sslclient -CAfile " + f("ca.crt") + " " + f("client.crt")).exit_code, 0);
 }
 
+// The other direction: what openssl makes, tls12 reads and signs (the
+// documents' server key with -aes256, its request with a subjectAltName).
+TEST_F(CliPki, SignsRequestsAndUsesKeysThatOpensslMade) {
+  make_set();
+  auto made = openssl("genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 -pass pass:docs -out " +
+                      f("server.key"));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  made = openssl("req -new -key " + f("server.key") + " -passin pass:docs -subj /CN=localhost -addext "
+                 "subjectAltName=DNS:localhost,IP:127.0.0.1 -out " + f("openssl.csr"));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  auto r = tls12("pki sign --csr " + q(f("openssl.csr")) + " --ca " + q(set("ca.crt")) + " --ca-key " +
+                 q(set("ca.key")) + " --out " + q(f("server.crt")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto v = openssl("verify -CAfile " + set("ca.crt") + " -purpose sslserver -verify_ip 127.0.0.1 " +
+                         f("server.crt"));
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+  // The openssl-encrypted key makes a request of ours too.
+  r = tls12("pki req --key " + q(f("server.key")) + " --passin pass:docs --subj /CN=localhost --san localhost --out " +
+            q(f("ours.csr")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(openssl("req -verify -noout -in " + f("ours.csr")).output, "verify OK"));
+}
+
 TEST_F(CliPki, ExistingFilesAreRefusedUnlessForced) {
   make_set();
   const std::string before = test::read_text(set("ca.crt"));
