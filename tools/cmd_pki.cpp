@@ -56,17 +56,31 @@ SecretBytes passphrase_for(const std::string& spec, const std::string& what) {
   return x509::read_passphrase(source);
 }
 
+// Runs `read` on an input file; whatever goes wrong there (unreadable,
+// malformed, wrong passphrase) is bad input, exit status 2, as in every
+// command (tools/commands.h). Refusals about well-formed input are status 1.
+template <class Read>
+auto read_input(Read read) {
+  try {
+    return read();
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw UsageError(e.what());
+  }
+}
+
 x509::PrivateKey load_key(const std::string& file, const std::string& passin) {
   x509::PassphraseSource source = parse_passphrase(passin);
   if (source.kind == x509::PassphraseSource::Kind::prompt) source.argument = file;
-  return x509::load_private_key_file(file, source);
+  return read_input([&] { return x509::load_private_key_file(file, source); });
 }
 
-x509::SubjectAltNames names_from(const std::vector<std::string>& entries) {
+x509::SubjectAltNames names_from(const std::vector<std::string>& entries, std::string_view option = "--san") {
   try {
     return x509::parse_subject_alt_names(entries);
   } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--san: ") + e.what());
+    throw UsageError(std::string(option) + ": " + e.what());
   }
 }
 
@@ -116,7 +130,7 @@ void run_ca(const PkiArgs& a) {
   t.not_before = now();
   t.not_after = now() + int64_t{a.days} * kDay;
   if (a.path_length >= 0) t.path_length = a.path_length;
-  const x509::SubjectAltNames permitted = names_from(a.permit);
+  const x509::SubjectAltNames permitted = names_from(a.permit, "--permit");
   t.permitted = x509::PermittedNames{permitted.dns_names, permitted.ip_addresses};
   OutputFiles out;
   out.add(a.out, x509::encode_pem("CERTIFICATE", x509::issue_certificate(t, x509::self_issuer(t.subject, key), now())),
@@ -128,19 +142,27 @@ void run_ca(const PkiArgs& a) {
 // (whose signature must verify) or from a public key file and --subj.
 void fill_subject(const PkiArgs& a, x509::CertificateTemplate& t) {
   if (!a.csr.empty()) {
-    const auto blocks = x509::pem_blocks_with_label(x509::read_text_file(a.csr), "CERTIFICATE REQUEST");
-    if (blocks.empty()) throw UsageError(a.csr + ": no CERTIFICATE REQUEST block");
-    const x509::CertificationRequest req = x509::CertificationRequest::parse(blocks.front());
+    const x509::CertificationRequest req = read_input([&] {
+      const auto blocks = x509::pem_blocks_with_label(x509::read_text_file(a.csr), "CERTIFICATE REQUEST");
+      if (blocks.empty()) throw UsageError(a.csr + ": no CERTIFICATE REQUEST block");
+      try {
+        return x509::CertificationRequest::parse(blocks.front());
+      } catch (const std::exception& e) {
+        throw UsageError(a.csr + ": " + e.what());
+      }
+    });
     if (!req.signature_verifies())
       throw std::runtime_error(a.csr + ": the request's signature does not verify with its own key");
     t.subject = req.subject.der;
     t.subject_public_key_info = req.subject_public_key_info;
     t.alt_names = req.alt_names;
   } else {
-    const auto blocks = x509::pem_blocks_with_label(x509::read_text_file(a.pubkey), "PUBLIC KEY");
-    if (blocks.empty()) throw UsageError(a.pubkey + ": no PUBLIC KEY block");
-    x509::parse_subject_public_key_info(blocks.front());  // a key we can use, or an error naming why not
-    t.subject_public_key_info = blocks.front();
+    t.subject_public_key_info = read_input([&] {
+      const auto blocks = x509::pem_blocks_with_label(x509::read_text_file(a.pubkey), "PUBLIC KEY");
+      if (blocks.empty()) throw UsageError(a.pubkey + ": no PUBLIC KEY block");
+      x509::parse_subject_public_key_info(blocks.front());  // a key we can use, or an error naming why not
+      return blocks.front();
+    });
     t.subject = subject_from(a.subject);
   }
   if (!a.names.empty()) t.alt_names = names_from(a.names);  // --san replaces what the request asked for
@@ -150,7 +172,7 @@ void fill_subject(const PkiArgs& a, x509::CertificateTemplate& t) {
 void run_sign(const PkiArgs& a) {
   if (a.csr.empty() == a.pubkey.empty()) throw UsageError("give exactly one of --csr and --pubkey");
   if (!a.pubkey.empty() && a.subject.empty()) throw UsageError("--pubkey needs --subj");
-  const auto cas = x509::load_certificates_file(a.ca);
+  const auto cas = read_input([&] { return x509::load_certificates_file(a.ca); });
   if (cas.empty()) throw UsageError(a.ca + ": no CERTIFICATE block");
   const x509::Certificate& ca = cas.front();
   if (ca.not_after <= now()) throw std::runtime_error(a.ca + ": the CA certificate expired at " + x509::format_time(ca.not_after));

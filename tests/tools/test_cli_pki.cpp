@@ -233,6 +233,22 @@ TEST_F(CliPki, BadInputGetsOneLineNamingTheProblem) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output, "the CA key does not belong to the CA certificate")) << r.output;
   EXPECT_TRUE(contains(tls12("pki key " + q(f("k")) + " --type rsa1024").output, "--type: key type must be"));
+  // Input that cannot be read is status 2, one line naming the file.
+  r = tls12("pki sign --csr " + q(f("missing.csr")) + " --ca " + q(set("ca.crt")) + " --ca-key " + q(set("ca.key")) +
+            " --out " + q(f("m.crt")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(one_line(r.output)) << r.output;
+  EXPECT_TRUE(contains(r.output, "cannot read " + f("missing.csr"))) << r.output;
+  r = tls12("pki sign --csr " + q(set("ca.crt")) + " --ca " + q(set("ca.crt")) + " --ca-key " + q(set("ca.key")) +
+            " --out " + q(f("m.crt")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.output, "no CERTIFICATE REQUEST block")) << r.output;
+  ASSERT_EQ(tls12("pki key " + q(f("enc.key")) + " --type ed25519 --pass pass:right").exit_code, 0);
+  r = tls12("pki req --key " + q(f("enc.key")) + " --passin pass:wrong --subj /CN=x --out " + q(f("w.csr")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(one_line(r.output)) << r.output;
+  EXPECT_TRUE(contains(r.output, "wrong passphrase")) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(f("w.csr")));
 }
 
 }  // namespace
