@@ -101,6 +101,28 @@ TEST_F(CliPki, QuickSetCompletesMutualTlsBetweenOurServerAndClient) {
   EXPECT_TRUE(server.wait_for_log("Verification: OK", 10)) << server.log();
 }
 
+TEST_F(CliPki, Ed25519SetVerifiesAndServesTls) {
+  const std::string ed = (dir / "ed").string();
+  auto r = tls12("pki quick " + q(ed) + " --type ed25519 --host localhost");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(openssl("x509 -noout -text -in " + ed + "/server.crt").output, "ED25519"));
+  const auto v = openssl("verify -CAfile " + ed + "/ca.crt -verify_hostname localhost " + ed + "/server.crt");
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+  test::Child server({test::tls12_program(), "server", "--port", "0", "--cert", ed + "/server.bundle.crt", "--key",
+                      ed + "/server.key", "--echo"},
+                     dir / "ed-server.log");
+  ASSERT_TRUE(server.wait_for_log("listening on 127.0.0.1:", 20)) << server.log();
+  const std::string log = server.log();
+  const std::string marker = "listening on 127.0.0.1:";
+  const std::string port = std::to_string(std::stoi(log.substr(log.find(marker) + marker.size())));
+  const auto s = test::run_command("(printf 'ed\\n'; sleep 1) | timeout 30 openssl s_client -connect 127.0.0.1:" +
+                                   port + " -servername localhost -verify_hostname localhost -CAfile " + ed +
+                                   "/ca.crt -verify_return_error -brief 2>&1");
+  EXPECT_TRUE(contains(s.output, "Verification: OK")) << s.output;
+  EXPECT_TRUE(contains(s.output, "Signature type: ed25519")) << s.output;
+  EXPECT_TRUE(contains(s.output, "\ned\n")) << s.output;  // echoed back
+}
+
 TEST_F(CliPki, KeyReqCaSignChainLikeTheOpensslCommands) {
   ASSERT_EQ(tls12("pki key " + q(f("ca.key")) + " --type ed25519").exit_code, 0);
   ASSERT_EQ(tls12("pki key " + q(f("server.key")) + " --pass pass:s3cret").exit_code, 0);
