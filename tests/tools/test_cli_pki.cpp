@@ -177,6 +177,17 @@ TEST_F(CliPki, SignsRequestsAndUsesKeysThatOpensslMade) {
   EXPECT_TRUE(contains(openssl("req -verify -noout -in " + f("ours.csr")).output, "verify OK"));
 }
 
+TEST_F(CliPki, EveryRsaSizePassesOpensslRsaCheck) {
+  for (const char* type : {"rsa2048", "rsa3072", "rsa4096"}) {
+    const std::string key = f(std::string(type) + ".key");
+    ASSERT_EQ(tls12("pki key " + q(key) + " --type " + type).exit_code, 0) << type;
+    const auto check = openssl("rsa -check -noout -text -in " + key);
+    EXPECT_TRUE(contains(check.output, "RSA key ok")) << type << "\n" << check.output;
+    EXPECT_TRUE(contains(check.output, std::string("Private-Key: (") + (type + 3) + " bit, 2 primes)")) << check.output;
+    EXPECT_TRUE(contains(check.output, "publicExponent: 65537 (0x10001)")) << check.output;
+  }
+}
+
 TEST_F(CliPki, ExistingFilesAreRefusedUnlessForced) {
   make_set();
   const std::string before = test::read_text(set("ca.crt"));
