@@ -2,6 +2,7 @@
 #include "tools/output_files.h"
 
 #include <fcntl.h>
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE
 #include <unistd.h>
 
 #include <cerrno>
@@ -79,9 +80,20 @@ void OutputFiles::commit(bool force) {
     for (const auto& t : temps) std::filesystem::remove(t, ignored);
     throw;
   }
-  // rename(2) replaces each destination at once; all the writing that could
-  // fail is done by now.
-  for (size_t i = 0; i < files_.size(); ++i) std::filesystem::rename(temps[i], files_[i].path);
+  // rename(2) puts each file in place at once; all the writing that could
+  // fail is done by now. Without --force, RENAME_NOREPLACE makes the "does
+  // not exist" check above hold even against a file created since: if one
+  // appears, the files already placed (which did not exist) are taken back.
+  for (size_t i = 0; i < files_.size(); ++i) {
+    const unsigned flags = force ? 0 : RENAME_NOREPLACE;
+    if (::renameat2(AT_FDCWD, temps[i].c_str(), AT_FDCWD, files_[i].path.c_str(), flags) == 0) continue;
+    const int error = errno;
+    std::error_code ignored;
+    for (size_t k = i; k < temps.size(); ++k) std::filesystem::remove(temps[k], ignored);
+    if (!force)
+      for (size_t k = 0; k < i; ++k) std::filesystem::remove(files_[k].path, ignored);
+    throw std::runtime_error("cannot write " + files_[i].path.string() + ": " + std::strerror(error));
+  }
 }
 
 }  // namespace tls12::tools
