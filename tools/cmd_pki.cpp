@@ -27,6 +27,7 @@
 #include "x509/certificate.h"
 #include "x509/issue.h"
 #include "x509/key_writer.h"
+#include "x509/path_validation.h"
 #include "x509/pem.h"
 #include "x509/request.h"
 
@@ -168,6 +169,19 @@ void fill_subject(const PkiArgs& a, x509::CertificateTemplate& t) {
   if (!a.names.empty()) t.alt_names = names_from(a.names);  // --san replaces what the request asked for
 }
 
+// A certificate its own CA would not validate (a name outside the CA's name
+// constraints, a validity beyond what the CA allows) is refused rather than
+// written: RFC 5280 path validation with the CA as the trust anchor.
+void check_verifies_under(const x509::Certificate& ca, const Bytes& der, bool client) {
+  x509::TrustStore trust;
+  trust.add(ca);
+  x509::VerifyOptions options;
+  options.purpose = client ? x509::Purpose::client : x509::Purpose::server;
+  options.time = now();
+  const x509::VerifyResult result = x509::verify_chain(x509::Certificate::parse(der), {}, trust, options);
+  if (!result.ok()) throw std::runtime_error("the certificate would not verify under its CA: " + result.message);
+}
+
 // `openssl x509 -req -CA`: a server (or, with --client, client) certificate.
 void run_sign(const PkiArgs& a) {
   if (a.csr.empty() == a.pubkey.empty()) throw UsageError("give exactly one of --csr and --pubkey");
@@ -182,8 +196,10 @@ void run_sign(const PkiArgs& a) {
   fill_subject(a, t);
   t.not_before = now();
   t.not_after = now() + int64_t{a.days} * kDay;
+  const Bytes der = x509::issue_certificate(t, issuer, now());
+  check_verifies_under(ca, der, a.client);
   OutputFiles out;
-  out.add(a.out, x509::encode_pem("CERTIFICATE", x509::issue_certificate(t, issuer, now())), false);
+  out.add(a.out, x509::encode_pem("CERTIFICATE", der), false);
   out.commit(a.force);
 }
 

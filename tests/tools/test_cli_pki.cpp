@@ -146,9 +146,11 @@ TEST_F(CliPki, KeyReqCaSignChainLikeTheOpensslCommands) {
   const auto text = openssl("x509 -noout -text -in " + f("server.crt"));
   EXPECT_TRUE(contains(text.output, "IP Address:192.0.2.1")) << text.output;
   EXPECT_TRUE(contains(text.output, "Signature Algorithm: ED25519")) << text.output;
-  // --pubkey instead of a request, for a client certificate.
+  // --pubkey instead of a request, for a client certificate. Under a
+  // name-constrained CA a CN that looks like a host name ("someone") is held
+  // to the DNS constraints (docs/x509.md), so a person's name is used.
   openssl("pkey -in " + f("server.key") + " -passin pass:s3cret -pubout -out " + f("server.pub"));
-  r = tls12("pki sign --pubkey " + q(f("server.pub")) + " --subj /CN=someone --client --ca " + q(f("ca.crt")) +
+  r = tls12("pki sign --pubkey " + q(f("server.pub")) + " --subj '/CN=Some One' --client --ca " + q(f("ca.crt")) +
             " --ca-key " + q(f("ca.key")) + " --out " + q(f("client.crt")));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(openssl("verify -purpose sslclient -CAfile " + f("ca.crt") + " " + f("client.crt")).exit_code, 0);
@@ -260,6 +262,13 @@ TEST_F(CliPki, BadInputGetsOneLineNamingTheProblem) {
             " --out " + q(f("z.crt")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output, "needs at least one DNS name or IP address")) << r.output;
+  // A name the CA's name constraints do not permit: refused, not written.
+  r = tls12("pki sign --csr " + q(f("good.csr")) + " --ca " + q(set("ca.crt")) + " --ca-key " + q(set("ca.key")) +
+            " --san example.com --out " + q(f("nc.crt")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(one_line(r.output)) << r.output;
+  EXPECT_TRUE(contains(r.output, "the certificate would not verify under its CA")) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(f("nc.crt")));
   // A wrong CA key.
   r = tls12("pki sign --csr " + q(f("good.csr")) + " --ca " + q(set("ca.crt")) + " --ca-key " + q(set("client.key")) +
             " --san aaaa.test --out " + q(f("w.crt")));
