@@ -132,6 +132,10 @@ void run_ca(const PkiArgs& a) {
   t.not_after = now() + int64_t{a.days} * kDay;
   if (a.path_length >= 0) t.path_length = a.path_length;
   const x509::SubjectAltNames permitted = names_from(a.permit, "--permit");
+  for (const std::string& dns : permitted.dns_names)
+    if (dns.rfind("*.", 0) == 0)
+      throw UsageError("--permit: '" + dns + "' is a wildcard; a constraint is a domain (" + dns.substr(2) +
+                       " permits it and every name below it, RFC 5280 §4.2.1.10)");
   t.permitted = x509::PermittedNames{permitted.dns_names, permitted.ip_addresses};
   OutputFiles out;
   out.add(a.out, x509::encode_pem("CERTIFICATE", x509::issue_certificate(t, x509::self_issuer(t.subject, key), now())),

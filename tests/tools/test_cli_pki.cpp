@@ -262,6 +262,10 @@ TEST_F(CliPki, BadInputGetsOneLineNamingTheProblem) {
             " --out " + q(f("z.crt")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output, "needs at least one DNS name or IP address")) << r.output;
+  // A wildcard is not a name constraint.
+  r = tls12("pki ca --key " + q(set("ca.key")) + " --subj /CN=x --permit '*.example.com' --out " + q(f("wc.crt")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.output, "--permit: '*.example.com' is a wildcard")) << r.output;
   // A name the CA's name constraints do not permit: refused, not written.
   r = tls12("pki sign --csr " + q(f("good.csr")) + " --ca " + q(set("ca.crt")) + " --ca-key " + q(set("ca.key")) +
             " --san example.com --out " + q(f("nc.crt")));
