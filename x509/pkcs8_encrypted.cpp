@@ -125,7 +125,7 @@ SecretBytes aes_cbc_decrypt(ByteView key, ByteView iv, ByteView ciphertext) {
 
 // PKCS#7 padding (RFC 8018 §6.1.1 step 4: 1 to 16 octets, each holding the
 // count) and CBC encryption (SP 800-38A §6.2: C_i = E_K(P_i xor C_{i-1}),
-// C_0 = IV). A private helper on purpose: the TLS CBC record code has its own
+// C_0 = IV). Private to this file on purpose: the TLS CBC record code has its own
 // mode with different padding, and this is the only place keys are encrypted.
 Bytes aes_cbc_encrypt(ByteView key, ByteView iv, ByteView plaintext) {
   const size_t pad = 16 - plaintext.size() % 16;
