@@ -135,6 +135,9 @@ TEST_F(CliPki, KeyReqCaSignChainLikeTheOpensslCommands) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto verified = openssl("req -verify -noout -in " + f("server.csr"));
   EXPECT_TRUE(contains(verified.output, "verify OK")) << verified.output;
+  const auto shown = tls12("show " + q(f("server.csr")));
+  EXPECT_TRUE(contains(shown.output, "requested subjectAltName: IP:192.0.2.1")) << shown.output;
+  EXPECT_TRUE(contains(shown.output, "self-signature: verifies")) << shown.output;
   r = tls12("pki ca --key " + q(f("ca.key")) + " --subj '/CN=Example CA/O=Example' --permit example.test --permit "
             "192.0.2.1 --out " + q(f("ca.crt")));
   ASSERT_EQ(r.exit_code, 0) << r.output;
