@@ -106,6 +106,9 @@ void run_key(const PkiArgs& a) {
   const x509::KeyType type = key_type_from(a.type);
   const SecretBytes pass = a.pass.empty() ? SecretBytes{} : passphrase_for(a.pass, a.out);
   if (!a.pass.empty() && pass.empty()) throw UsageError("--pass: the passphrase is empty");
+  // A typing mistake in a new passphrase would lock the key away: ask twice.
+  if (a.pass == "prompt" && passphrase_for(a.pass, a.out + " (again)") != pass)
+    throw UsageError("--pass: the two passphrases differ");
   const x509::GeneratedKey key = x509::generate_key(type);
   OutputFiles out;
   out.add(a.out, x509::private_key_pem(key.private_key_info, pass), true);
