@@ -290,6 +290,15 @@ BigInt operator%(const BigInt& a, const BigInt& b) {
   return r;
 }
 
+BigInt gcd(BigInt a, BigInt b) {
+  while (!b.is_zero()) {
+    BigInt r = a % b;
+    a = std::move(b);
+    b = std::move(r);
+  }
+  return a;
+}
+
 BigInt mod_inverse(const BigInt& a, const BigInt& m) {
   if (m < BigInt(2)) throw std::invalid_argument("modular inverse needs a modulus of at least 2");
   // Extended Euclid, keeping the Bezout coefficient of a reduced mod m so that

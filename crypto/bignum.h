@@ -75,6 +75,9 @@ class BigInt {
   LimbVector limbs_;  // no leading (most significant) zero limbs; zero is empty
 };
 
+// Euclid's greatest common divisor, variable time (public values, or work
+// done once on a key).
+BigInt gcd(BigInt a, BigInt b);
 // a^-1 mod m; throws std::invalid_argument if gcd(a, m) != 1 or m < 2.
 // Variable time: for public values, or for random values independent of any
 // secret (the RSA blinding factor).

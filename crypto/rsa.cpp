@@ -168,15 +168,6 @@ RsaPrivateKey RsaPrivateKey::from_components(ByteView n_bytes, ByteView e_bytes,
 
 namespace {
 
-BigInt gcd(BigInt a, BigInt b) {
-  while (!b.is_zero()) {
-    BigInt r = a % b;
-    a = std::move(b);
-    b = std::move(r);
-  }
-  return a;
-}
-
 // One prime factor of n from (n, e, d): de - 1 = 2^t * r with r odd is a
 // multiple of lambda(n), so for a random g the sequence g^r, g^2r, ... reaches
 // 1; the value just before it, if not -1, is a square root of 1 whose

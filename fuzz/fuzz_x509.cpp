@@ -1,5 +1,6 @@
 // libFuzzer target for the x509 parsers: PEM, the DER reader (through the
-// annotated dump, which walks every element), certificates, names and keys.
+// annotated dump, which walks every element), certificates, names, keys and
+// PKCS #10 certification requests.
 // Any input must either parse or throw one of the documented exception types;
 // a crash, hang or sanitizer report is a bug.
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include "x509/keys.h"
 #include "x509/name.h"
 #include "x509/pem.h"
+#include "x509/request.h"
 
 namespace {
 
@@ -38,6 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   quietly([&] { (void)parse_subject_public_key_info(der); });
   quietly([&] { (void)parse_pkcs8_private_key(der); });
   quietly([&] { (void)parse_signature_algorithm(der); });
+  quietly([&] { (void)CertificationRequest::parse(der).signature_verifies(); });
   // (EncryptedPrivateKeyInfo is left out: an input may ask for up to 10
   // million PBKDF2 iterations, which would make every such input a timeout.)
   quietly([&] {

@@ -2,11 +2,11 @@
 // run for real on this machine and told step by step.
 //
 // A server thread and a client in one process connect over 127.0.0.1 (an
-// ephemeral port) with the demo PKI compiled into the program
-// (tools/demo_pki.cpp, made by tools/demo-pki/make-demo-pki.sh). Both sides
-// are ordinary protocol::Connection engines; the demo only prints their
-// events (protocol/events.h), checks and their results included, in the order
-// they happen, each under the number of its step (docs/steps.md):
+// ephemeral port) with a demo PKI made for this run (tools/demo_pki.h, the
+// code of `tls12 pki quick`). Both sides are ordinary protocol::Connection
+// engines; the demo only prints their events (protocol/events.h), checks and
+// their results included, in the order they happen, each under the number of
+// its step (docs/steps.md):
 //
 //   [step 0] the server opens its passphrase-protected key  RFC 8018 §6.2
 //   [step 1] ClientHello and its random                     §7.4.1.2
@@ -110,12 +110,14 @@ struct DemoPki {
 };
 
 DemoPki demo_pki_material() {
-  return {demo_pki::ca_crt,     demo_pki::server_crt, demo_pki::server_key_encrypted, demo_pki::server_key_passphrase,
-          demo_pki::client_crt, demo_pki::client_key};
+  const x509::PkiSet& set = demo_pki();
+  return {set.ca_crt, set.server_crt, set.server_key_encrypted, set.server_key_passphrase, set.client_crt,
+          set.client_key};
 }
 
-// Step 0: before any handshake, the server opens its private key, stored as
-// `openssl genpkey -algorithm RSA -aes256` writes one. What the opening took
+// Step 0: before any handshake, the server opens its private key, stored in
+// the form `openssl genpkey -algorithm RSA -aes256` writes (this run's PKI
+// wrote it so, x509/pkcs8_encrypted.cpp). What the opening took
 // is what the decryption reports (x509::Pbes2Opening), not a second parse.
 handshake::CertifiedKey open_server_key(std::ostream& out, const DemoPki& pki) {
   x509::PassphraseSource passphrase{x509::PassphraseSource::Kind::value, std::string(pki.server_key_passphrase)};
@@ -364,7 +366,8 @@ const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
 void print_setup(std::ostream& out, const DemoPki& pki, const handshake::CipherSuiteInfo& suite, bool mutual,
                  uint16_t port) {
   out << "tls12 demo: the TLS 1.2 handshake of RFC 5246 §7.3, run on 127.0.0.1:" << port << "\n\n"
-      << "Set-up (the demo PKI, tools/demo-pki/, made by make-demo-pki.sh with openssl):\n";
+      << "Set-up (a demo PKI made for this run by tls12 pki; the CA may vouch for localhost, 127.0.0.1 and ::1 "
+         "only):\n";
   auto show = [&](const char* role, std::string_view pem) {
     auto cert = x509::parse_certificates_pem(pem).front();
     out << "  " << role << cert.display_name() << "\n      issued by " << cert.issuer.to_string()

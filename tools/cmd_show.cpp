@@ -1,4 +1,4 @@
-// `tls12 show FILE`: prints the certificates and keys in a PEM (or DER) file
+// `tls12 show FILE`: prints the certificates, requests and keys in a PEM (or DER) file
 // field by field, with the names RFC 5280 and RFC 8017 use, so a learner can
 // look each one up; `--der` adds an annotated dump of the encoding (offsets,
 // tags, lengths, decoded values), the way `openssl asn1parse -i` shows it.
@@ -14,7 +14,9 @@
 #include "x509/certificate.h"
 #include "x509/der.h"
 #include "x509/keys.h"
+#include "x509/hostname.h"
 #include "x509/pem.h"
+#include "x509/request.h"
 
 namespace tls12::tools {
 
@@ -40,6 +42,18 @@ std::string describe_private_key(const x509::PrivateKey& key) {
   return out;
 }
 
+// PKCS #10 (RFC 2986 §4): what the requester asks a CA to certify.
+std::string describe_request(const x509::CertificationRequest& req) {
+  std::string out = "CertificationRequest (PKCS#10, RFC 2986):\n  subject: " + req.subject.to_string() + "\n";
+  out += "  subjectPKInfo: " + x509::describe(x509::parse_subject_public_key_info(req.subject_public_key_info)) + "\n";
+  for (const auto& dns : req.alt_names.dns_names) out += "  requested subjectAltName: DNS:" + dns + "\n";
+  for (const auto& ip : req.alt_names.ip_addresses)
+    out += "  requested subjectAltName: IP:" + x509::format_ip_address(ip) + "\n";
+  out += std::string("  self-signature: ") +
+         (req.signature_verifies() ? "verifies (the requester holds the private key)" : "DOES NOT VERIFY") + "\n";
+  return out;
+}
+
 void show_block(const x509::PemBlock& block, const ShowArgs& a) {
   std::cout << "== " << block.label << " (" << block.der.size() << " bytes of DER) ==\n";
   if (block.label == "CERTIFICATE") {
@@ -62,6 +76,8 @@ void show_block(const x509::PemBlock& block, const ShowArgs& a) {
       const SecretBytes info = x509::decrypt_encrypted_private_key_info(block.der, pass);
       std::cout << "decrypted PrivateKeyInfo:\n" << describe_private_key(x509::parse_pkcs8_private_key(info));
     }
+  } else if (block.label == "CERTIFICATE REQUEST") {
+    std::cout << describe_request(x509::CertificationRequest::parse(block.der));
   } else if (block.label == "PUBLIC KEY") {
     std::cout << "SubjectPublicKeyInfo (RFC 5280 §4.1.2.7): "
               << x509::describe(x509::parse_subject_public_key_info(block.der)) << "\n";
@@ -96,8 +112,8 @@ void add_show_command(CLI::App& app) {
   auto args = std::make_shared<ShowArgs>();
   CLI::App* cmd = app.add_subcommand(
       "show", "Print the certificates and keys in a PEM or DER file field by field (like openssl x509 -text).");
-  cmd->add_option("FILE", args->file, "PEM file (CERTIFICATE, PRIVATE KEY, RSA PRIVATE KEY, ENCRYPTED PRIVATE KEY, "
-                                      "PUBLIC KEY blocks) or a DER certificate")
+  cmd->add_option("FILE", args->file, "PEM file (CERTIFICATE, CERTIFICATE REQUEST, PRIVATE KEY, RSA PRIVATE KEY, "
+                                      "ENCRYPTED PRIVATE KEY, PUBLIC KEY blocks) or a DER certificate")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_flag("--der", args->der, "also print an annotated dump of each DER encoding (offset, length, type, value)");

@@ -1,23 +1,21 @@
-// The demo PKI of `tls12 demo` as PEM text compiled into the program
-// (tools/demo_pki.cpp, generated with the files of tools/demo-pki/ by
-// tools/demo-pki/make-demo-pki.sh): a CA, a server certificate for
-// localhost / 127.0.0.1 (its key also passphrase-protected) and a client
-// certificate, each 2048-bit RSA.
-// The private keys are public on purpose: this PKI exists only to show
-// a handshake, never to protect anything.
+// The demo PKI of `tls12 demo`, made fresh each time the program asks for it
+// (x509/pki_set.h, the code behind `tls12 pki quick`): a CA, a server
+// certificate for localhost / 127.0.0.1 / ::1 and a client certificate, each
+// with a 2048-bit RSA key made on this machine. No private key lives in the
+// repository, and the CA is name-constrained to those three names, so a
+// learner who trusts it in a browser cannot be fooled by it for anything else.
+//
+// Besides the plain keys, the set holds the server key encrypted with PBES2
+// (server_key_encrypted, the form `openssl genpkey -aes256` writes) and the
+// random passphrase that opens it (server_key_passphrase).
 #pragma once
 
-namespace tls12::tools::demo_pki {
+#include "x509/pki_set.h"
 
-extern const char* const ca_crt;
-extern const char* const ca_key;
-extern const char* const server_crt;
-extern const char* const server_key;
-// server_key protected as `openssl genpkey -aes256` protects a key (PKCS#8
-// PBES2), and the passphrase that opens it: the demo's step 0.
-extern const char* const server_key_encrypted;
-extern const char* const server_key_passphrase;
-extern const char* const client_crt;
-extern const char* const client_key;
+namespace tls12::tools {
 
-}  // namespace tls12::tools::demo_pki
+// Made on the first call (about half a second: three RSA keys), then the same
+// set for the rest of the run.
+const x509::PkiSet& demo_pki();
+
+}  // namespace tls12::tools

@@ -341,6 +341,11 @@ void read_extensions(Certificate& c, DerReader& wrapper) {
 
 }  // namespace
 
+void decode_extensions(ByteView extensions_der, Certificate& into) {
+  DerReader wrapper(extensions_der);
+  read_extensions(into, wrapper);
+}
+
 SignatureAlgorithm parse_signature_algorithm(ByteView der) {
   DerReader outer(der);
   DerReader r = outer.read_sequence("AlgorithmIdentifier");

@@ -150,6 +150,12 @@ std::vector<Bytes> certificate_ders(std::string_view file_text);
 std::vector<Certificate> parse_certificates_pem(std::string_view pem_text);
 std::vector<Certificate> load_certificates_file(const std::filesystem::path& path);
 
+// Reads an Extensions SEQUENCE (RFC 5280 §4.1) into `into` exactly as the
+// certificate parser does, with the same checks: for the extensionRequest of
+// a PKCS#10 request (x509/request.h), which lists the extensions the requester
+// wants in its certificate.
+void decode_extensions(ByteView extensions_der, Certificate& into);
+
 // A human-readable dump of every field (like `openssl x509 -text`), for
 // `tls12 show`.
 std::string describe(const Certificate& cert);

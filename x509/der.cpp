@@ -282,12 +282,9 @@ int64_t unix_seconds_from_civil(int year, unsigned month, unsigned day, unsigned
   return days * 86400 + hour * 3600 + minute * 60 + second;
 }
 
-std::string format_time(int64_t t) {
-  // Years 0000..9999 is all DER can encode; anything beyond is a caller's --at.
-  constexpr int64_t kLimit = 253402300800;  // 10000-01-01
-  if (t < -62167219200 || t >= kLimit) return std::to_string(t) + " (Unix seconds, outside years 0000-9999)";
+CivilTime civil_from_unix_seconds(int64_t t) {
   int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  int64_t secs = t - days * 86400;
+  const int64_t secs = t - days * 86400;
   // Inverse of unix_seconds_from_civil.
   days += 719468;
   const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
@@ -299,10 +296,17 @@ std::string format_time(int64_t t) {
   const int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const int64_t m = mp < 10 ? mp + 3 : mp - 9;
   if (m <= 2) ++y;
+  return CivilTime{y, static_cast<unsigned>(m), static_cast<unsigned>(d), static_cast<unsigned>(secs / 3600),
+                   static_cast<unsigned>(secs / 60 % 60), static_cast<unsigned>(secs % 60)};
+}
+
+std::string format_time(int64_t t) {
+  // Years 0000..9999 is all DER can encode; anything beyond is a caller's --at.
+  if (t < kEarliestDerTime || t >= kLatestDerTime) return std::to_string(t) + " (Unix seconds, outside years 0000-9999)";
+  const CivilTime c = civil_from_unix_seconds(t);
   char buf[128];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld UTC", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u UTC", static_cast<long long>(c.year), c.month,
+                c.day, c.hour, c.minute, c.second);
   return buf;
 }
 

@@ -144,6 +144,14 @@ Element parse_single(ByteView data, std::string_view what);
 // Conversions between calendar dates and Unix seconds (proleptic Gregorian calendar, UTC).
 int64_t unix_seconds_from_civil(int year, unsigned month, unsigned day, unsigned hour,
                                 unsigned minute, unsigned second);
+struct CivilTime {
+  int64_t year;
+  unsigned month, day, hour, minute, second;
+};
+CivilTime civil_from_unix_seconds(int64_t unix_seconds);
+// The instants DER times can hold: 0000-01-01 up to, not including, 10000-01-01.
+inline constexpr int64_t kEarliestDerTime = -62167219200;
+inline constexpr int64_t kLatestDerTime = 253402300800;
 // "2026-11-23 04:33:44 UTC"
 std::string format_time(int64_t unix_seconds);
 

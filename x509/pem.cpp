@@ -73,6 +73,7 @@ Bytes base64_decode(std::string_view text) {
 
 std::string base64_encode(ByteView data) {
   std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 3 <= data.size(); i += 3) {
     const uint32_t v = (uint32_t{data[i]} << 16) | (data[i + 1] << 8) | data[i + 2];
@@ -145,10 +146,20 @@ std::vector<Bytes> pem_blocks_with_label(std::string_view text, std::string_view
 }
 
 std::string encode_pem(std::string_view label, ByteView der) {
-  const std::string b64 = base64_encode(der);
-  std::string out = "-----BEGIN " + std::string(label) + "-----\n";
-  for (size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
-  out += "-----END " + std::string(label) + "-----\n";
+  // The text may be a private key: every buffer is sized once (no copies left
+  // behind by a growing string) and the intermediate base64 is wiped.
+  std::string b64 = base64_encode(der);
+  const std::string begin = "-----BEGIN " + std::string(label) + "-----\n";
+  const std::string end = "-----END " + std::string(label) + "-----\n";
+  std::string out;
+  out.reserve(begin.size() + b64.size() + b64.size() / 64 + 1 + end.size());
+  out += begin;
+  for (size_t i = 0; i < b64.size(); i += 64) {
+    out.append(b64, i, 64);
+    out += '\n';
+  }
+  out += end;
+  secure_zero(b64.data(), b64.size());
   return out;
 }
 

@@ -12,7 +12,8 @@
 //   PBKDF2-params ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER,
 //                                keyLength INTEGER OPTIONAL, prf AlgorithmIdentifier DEFAULT hmacWithSHA1 }
 //
-// Also the passphrase sources (pass:, env:, file:, prompt).
+// Writing: encrypt_private_key_info (key_writer.h) makes the same structure
+// with a random salt and IV. Also the passphrase sources (pass:, env:, file:, prompt).
 #include <termios.h>
 #include <unistd.h>
 
@@ -23,8 +24,11 @@
 
 #include "crypto/aes.h"
 #include "crypto/hmac.h"
+#include "crypto/random.h"
+#include "x509/der_writer.h"
 #include "x509/der.h"
 #include "x509/keys.h"
+#include "x509/key_writer.h"
 #include "x509/oid.h"
 
 namespace tls12::x509 {
@@ -119,6 +123,25 @@ SecretBytes aes_cbc_decrypt(ByteView key, ByteView iv, ByteView ciphertext) {
   return plain;
 }
 
+// PKCS#7 padding (RFC 8018 §6.1.1 step 4: 1 to 16 octets, each holding the
+// count) and CBC encryption (SP 800-38A §6.2: C_i = E_K(P_i xor C_{i-1}),
+// C_0 = IV). Private to this file on purpose: the TLS CBC record code has its own
+// mode with different padding, and this is the only place keys are encrypted.
+Bytes aes_cbc_encrypt(ByteView key, ByteView iv, ByteView plaintext) {
+  const size_t pad = 16 - plaintext.size() % 16;
+  SecretBytes block(plaintext.begin(), plaintext.end());
+  block.insert(block.end(), pad, static_cast<uint8_t>(pad));
+  const crypto::Aes aes(key);
+  Bytes out(block.size());
+  const uint8_t* previous = iv.data();
+  for (size_t off = 0; off < block.size(); off += 16) {
+    for (size_t i = 0; i < 16; ++i) block[off + i] ^= previous[i];
+    aes.encrypt_block(block.data() + off, out.data() + off);
+    previous = out.data() + off;
+  }
+  return out;
+}
+
 }  // namespace
 
 namespace {
@@ -171,6 +194,42 @@ SecretBytes decrypt_encrypted_private_key_info(ByteView der, ByteView passphrase
   }
   if (opening != nullptr) *opening = Pbes2Opening{p.prf, p.salt, p.iterations, p.key_length, p.iv};
   return info;
+}
+
+Bytes encrypt_private_key_info(ByteView private_key_info, ByteView passphrase, uint32_t iterations) {
+  Bytes salt(16), iv(16);
+  crypto::random_bytes(salt);
+  crypto::random_bytes(iv);
+  SecretBytes key(32);
+  crypto::pbkdf2_hmac(crypto::HashAlgorithm::sha256, passphrase, salt, iterations, key);
+  const Bytes encrypted = aes_cbc_encrypt(key, iv, private_key_info);
+  // The layout of the comment at the top of this file, as OpenSSL 3 writes it
+  // (keyLength omitted: aes256-CBC fixes it).
+  return encode_public([&](DerWriter& w) {
+    w.sequence([&](DerWriter& epki) {
+      epki.sequence([&](DerWriter& alg) {
+        alg.oid(oid::pbes2);
+        alg.sequence([&](DerWriter& params) {
+          params.sequence([&](DerWriter& kdf) {
+            kdf.oid(oid::pbkdf2);
+            kdf.sequence([&](DerWriter& p) {
+              p.octet_string(salt);
+              p.integer(static_cast<int64_t>(iterations));
+              p.sequence([](DerWriter& prf) {
+                prf.oid(oid::hmac_with_sha256);
+                prf.null();
+              });
+            });
+          });
+          params.sequence([&](DerWriter& enc) {
+            enc.oid(oid::aes256_cbc);
+            enc.octet_string(iv);
+          });
+        });
+      });
+      epki.octet_string(encrypted);
+    });
+  });
 }
 
 PassphraseSource PassphraseSource::parse(std::string_view spec) {

@@ -31,13 +31,12 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_LIST = os.path.join(REPO, "tests", "conformance", "tlsfuzzer.txt")
-DEMO_PKI = os.path.join(REPO, "tools", "demo-pki")
 AFTER_FIX = "# after-fix:"
 
 # The servers a line can name. All but "echo" answer HTTP (--www), which is
 # what most tlsfuzzer scripts send as application data; a few expect their
-# data back. "{pki}" is tools/demo-pki,
-# "{tmp}" the run's scratch directory (the Ed25519 identity is made there).
+# data back. "{pki}" is a demo PKI that `tls12 pki quick` makes in the run's
+# scratch directory "{tmp}" (the Ed25519 identity is made there too).
 SERVERS = {
     "www": ["--cert", "{pki}/server.bundle.crt", "--key", "{pki}/server.key", "--www"],
     "ed25519": ["--cert", "{tmp}/ed25519.crt", "--key", "{tmp}/ed25519.key", "--www"],
@@ -254,9 +253,11 @@ class Runner:
         self.env = dict(os.environ)
         self.env["PYTHONPATH"] = os.pathsep.join(
             [os.path.join(self.tools, "tlsfuzzer"), os.path.join(self.tools, "tlslite-ng")])
+        self.pki = os.path.join(tmp, "pki")
+        subprocess.run([opts.tls12, "pki", "quick", self.pki], check=True, capture_output=True)
 
     def expand(self, text):
-        return text.replace("{pki}", DEMO_PKI).replace("{tmp}", self.tmp)
+        return text.replace("{pki}", self.pki).replace("{tmp}", self.tmp)
 
     def server(self, name):
         with self.server_lock:

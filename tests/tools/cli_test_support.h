@@ -1,5 +1,5 @@
 // Helpers for the tests that run the `tls12` program as a user would: its
-// path, the demo PKI, and child processes (our server, openssl s_server) that
+// path, a demo PKI, and child processes (our server, openssl s_server) that
 // are always ended: each Child is killed and reaped when it goes out of scope.
 #pragma once
 
@@ -26,8 +26,17 @@
 namespace tls12::test {
 
 inline std::string tls12_program() { return TLS12_BINARY_DIR "/tls12"; }
+// A demo PKI made once per test program by `tls12 pki quick` (the repository
+// holds no private key): ca.crt/key, server.crt/key, server.bundle.crt,
+// client.crt/key, client.pem, with the organisation "tls12 demo".
 inline std::string demo_pki(const std::string& file) {
-  return (std::filesystem::path(TLS12_SOURCE_DIR) / "tools" / "demo-pki" / file).string();
+  static const std::filesystem::path dir = [] {
+    const std::filesystem::path d = make_temp_dir("tls12-demo-pki") / "pki";
+    const CommandResult r = run_command(std::string(TLS12_BINARY_DIR "/tls12") + " pki quick '" + d.string() + "' 2>&1");
+    if (r.exit_code != 0) throw std::runtime_error("tls12 pki quick failed: " + r.output);
+    return d;
+  }();
+  return (dir / file).string();
 }
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

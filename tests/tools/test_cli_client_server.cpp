@@ -185,19 +185,14 @@ TEST_F(CliClientServer, AlpnWithOpensslBothWays) {
 
 // Two --cert/--key pairs: the client's server_name picks the chain (RFC 6066 §3).
 TEST_F(CliClientServer, ServerNameChoosesAmongSeveralCertificates) {
-  std::string d = q(dir.string());
-  auto made = test::run_command(
-      "cd " + d + " && openssl req -new -newkey rsa:2048 -nodes -keyout other.key -out other.csr"
-      " -subj '/O=tls12 demo/CN=other.test' 2>&1 && printf 'subjectAltName=DNS:other.test\\n"
-      "extendedKeyUsage=serverAuth\\n' > other.ext && openssl x509 -req -in other.csr -CA " + q(demo_pki("ca.crt")) +
-      " -CAkey " + q(demo_pki("ca.key")) + " -CAcreateserial -CAserial other.srl -days 30 -sha256"
-      " -extfile other.ext -out other.crt 2>&1");
+  // A second PKI for other.test: the demo CA is name-constrained to localhost.
+  const std::string other_pki = (dir / "other").string();
+  auto made = tls12("pki quick " + q(other_pki) + " --host other.test 2>&1");
   ASSERT_EQ(made.exit_code, 0) << made.output;
-  test::OurServer server({"--echo", "--cert", (dir / "other.crt").string(), "--key", (dir / "other.key").string()},
-                         dir);
+  test::OurServer server({"--echo", "--cert", other_pki + "/server.crt", "--key", other_pki + "/server.key"}, dir);
   auto other = test::run_command("printf x | timeout 30 openssl s_client -brief -connect 127.0.0.1:" +
                                  std::to_string(server.port()) + " -servername other.test -verify_hostname other.test"
-                                 " -verify_return_error -CAfile " + q(demo_pki("ca.crt")));
+                                 " -verify_return_error -CAfile " + q(other_pki + "/ca.crt"));
   EXPECT_TRUE(contains(other.output, "Peer certificate: O = tls12 demo, CN = other.test")) << other.output;
   EXPECT_TRUE(contains(other.output, "Verification: OK")) << other.output;
   auto fallback = s_client(server.port(), "-brief", "x");
