@@ -82,6 +82,8 @@ void store_be64(uint8_t* p, uint64_t v) {
 
 namespace detail {
 
+std::array<uint32_t, 8> sha256_initial_state() { return H0_256; }
+
 // §6.2.2, one iteration per 64-byte block M(i).
 void sha256_compress_portable(std::array<uint32_t, 8>& h, const uint8_t* data, size_t blocks) {
   uint32_t W[64];
@@ -257,6 +259,7 @@ size_t digest_size(HashAlgorithm alg) {
     case HashAlgorithm::sha256: return Sha256::digest_size;
     case HashAlgorithm::sha384: return Sha384::digest_size;
     case HashAlgorithm::sha512: return Sha512::digest_size;
+    case HashAlgorithm::sha1: return Sha1::digest_size;
   }
   throw std::invalid_argument("unknown hash algorithm");
 }
@@ -266,6 +269,7 @@ size_t block_size(HashAlgorithm alg) {
     case HashAlgorithm::sha256: return Sha256::block_size;
     case HashAlgorithm::sha384: return Sha384::block_size;
     case HashAlgorithm::sha512: return Sha512::block_size;
+    case HashAlgorithm::sha1: return Sha1::block_size;
   }
   throw std::invalid_argument("unknown hash algorithm");
 }
@@ -275,17 +279,19 @@ std::string_view hash_name(HashAlgorithm alg) {
     case HashAlgorithm::sha256: return "SHA-256";
     case HashAlgorithm::sha384: return "SHA-384";
     case HashAlgorithm::sha512: return "SHA-512";
+    case HashAlgorithm::sha1: return "SHA-1";
   }
   throw std::invalid_argument("unknown hash algorithm");
 }
 
 namespace {
 
-std::variant<Sha256, Sha384, Sha512> make_state(HashAlgorithm alg) {
+std::variant<Sha256, Sha384, Sha512, Sha1> make_state(HashAlgorithm alg) {
   switch (alg) {
     case HashAlgorithm::sha256: return Sha256{};
     case HashAlgorithm::sha384: return Sha384{};
     case HashAlgorithm::sha512: return Sha512{};
+    case HashAlgorithm::sha1: return Sha1{};
   }
   throw std::invalid_argument("unknown hash algorithm");
 }

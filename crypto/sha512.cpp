@@ -75,6 +75,12 @@ void store_be64(uint8_t* p, uint64_t v) {
   for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<uint8_t>(v);
 }
 
+}  // namespace
+
+namespace detail {
+
+std::array<uint64_t, 8> sha384_initial_state() { return H0_384; }
+
 // §6.4.2, one iteration per 128-byte block M(i).
 void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks) {
   uint64_t W[80];
@@ -117,7 +123,9 @@ void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blo
   secure_zero(W, sizeof W);
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::sha512_compress;
 
 // ---------------------------------------------------------------- SHA-512
 

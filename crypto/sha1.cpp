@@ -1,0 +1,138 @@
+// SHA-1 (FIPS 180-4 §5.3.1, §6.1): the hash inside HMAC-SHA1, the record MAC of
+// the *_CBC_SHA cipher suites. Nothing else in tls12 may use it (crypto/sha1.h).
+//
+// The structure is SHA-256's (crypto/sha2.cpp): pad with 1, zeros and the
+// 64-bit bit length (§5.1.1); cut into 64-byte blocks; fold each block into a
+// five-word state. The compression function (§6.1.2) expands the 16 words of a
+// block into 80 with a rotate-by-one (the one change SHA-1 made to SHA-0) and
+// runs 80 rounds in four groups of 20, each with its own f and K (§4.1.1, §4.2.1).
+#include "crypto/sha1.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tls12::crypto {
+
+namespace {
+
+constexpr std::array<uint32_t, 5> H0_1 = {0x67452301U, 0xefcdab89U, 0x98badcfeU, 0x10325476U, 0xc3d2e1f0U};
+
+constexpr uint32_t rotl(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+
+uint32_t load_be32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
+void store_be32(uint8_t* p, uint32_t v) {
+  p[0] = static_cast<uint8_t>(v >> 24);
+  p[1] = static_cast<uint8_t>(v >> 16);
+  p[2] = static_cast<uint8_t>(v >> 8);
+  p[3] = static_cast<uint8_t>(v);
+}
+
+// §4.1.1 f_t and §4.2.1 K_t for the round group of t.
+uint32_t f(int t, uint32_t x, uint32_t y, uint32_t z) {
+  if (t < 20) return (x & y) ^ (~x & z);            // Ch
+  if (t < 40 || t >= 60) return x ^ y ^ z;          // Parity
+  return (x & y) ^ (x & z) ^ (y & z);               // Maj
+}
+
+constexpr uint32_t K(int t) {
+  return t < 20 ? 0x5a827999U : t < 40 ? 0x6ed9eba1U : t < 60 ? 0x8f1bbcdcU : 0xca62c1d6U;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::array<uint32_t, 5> sha1_initial_state() { return H0_1; }
+
+// §6.1.2, one iteration per block. The branches in f and K depend on the round
+// number only, never on data.
+void sha1_compress(std::array<uint32_t, 5>& h, const uint8_t* data, size_t blocks) {
+  uint32_t W[80];
+  for (; blocks > 0; --blocks, data += Sha1::block_size) {
+    // Step 1: the message schedule.
+    for (int t = 0; t < 16; ++t) W[t] = load_be32(data + 4 * t);
+    for (int t = 16; t < 80; ++t) W[t] = rotl(W[t - 3] ^ W[t - 8] ^ W[t - 14] ^ W[t - 16], 1);
+    // Steps 2-3.
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+#pragma GCC unroll 20
+    for (int t = 0; t < 80; ++t) {
+      const uint32_t T = rotl(a, 5) + f(t, b, c, d) + e + K(t) + W[t];
+      e = d;
+      d = c;
+      c = rotl(b, 30);
+      b = a;
+      a = T;
+    }
+    // Step 4.
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+  }
+  secure_zero(W, sizeof W);
+}
+
+}  // namespace detail
+
+Sha1::Sha1() : h_(H0_1), buffer_{} {}
+
+Sha1::~Sha1() {
+  secure_zero(h_.data(), sizeof h_);
+  secure_zero(buffer_.data(), buffer_.size());
+}
+
+void Sha1::update(ByteView data) {
+  const uint8_t* p = data.data();
+  size_t n = data.size();
+  length_ += n;
+  if (buffered_ > 0) {
+    const size_t take = std::min(n, block_size - buffered_);
+    std::memcpy(buffer_.data() + buffered_, p, take);
+    buffered_ += take;
+    p += take;
+    n -= take;
+    if (buffered_ < block_size) return;
+    detail::sha1_compress(h_, buffer_.data(), 1);
+    buffered_ = 0;
+  }
+  const size_t blocks = n / block_size;
+  if (blocks > 0) detail::sha1_compress(h_, p, blocks);
+  p += blocks * block_size;
+  n -= blocks * block_size;
+  std::memcpy(buffer_.data(), p, n);
+  buffered_ = n;
+}
+
+std::array<uint8_t, Sha1::digest_size> Sha1::finish() {
+  // §5.1.1: 0x80, zeros to 56 mod 64, then the 64-bit big-endian bit length.
+  const uint64_t bit_length = length_ * 8;
+  buffer_[buffered_++] = 0x80;
+  if (buffered_ > block_size - 8) {
+    std::memset(buffer_.data() + buffered_, 0, block_size - buffered_);
+    detail::sha1_compress(h_, buffer_.data(), 1);
+    buffered_ = 0;
+  }
+  std::memset(buffer_.data() + buffered_, 0, block_size - 8 - buffered_);
+  store_be32(buffer_.data() + block_size - 8, static_cast<uint32_t>(bit_length >> 32));
+  store_be32(buffer_.data() + block_size - 4, static_cast<uint32_t>(bit_length));
+  detail::sha1_compress(h_, buffer_.data(), 1);
+
+  std::array<uint8_t, digest_size> digest;
+  for (size_t i = 0; i < 5; ++i) store_be32(digest.data() + 4 * i, h_[i]);
+  secure_zero(h_.data(), sizeof h_);
+  secure_zero(buffer_.data(), buffer_.size());
+  buffered_ = 0;
+  return digest;
+}
+
+std::array<uint8_t, 20> sha1(ByteView data) {
+  Sha1 h;
+  h.update(data);
+  return h.finish();
+}
+
+}  // namespace tls12::crypto
