@@ -16,6 +16,7 @@
 
 #include "crypto/random.h"
 #include "handshake/alpn.h"
+#include "handshake/encrypt_then_mac.h"
 
 namespace tls12::handshake {
 
@@ -77,6 +78,7 @@ bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& e
   // says: §5.3 leaves the server to abort or to carry on "no longer protected",
   // and a full handshake is the third way that neither fails nor exposes it.
   if (!session->extended_master_secret) return false;
+  if (!session_resumable_with(*session, ext)) return false;  // RFC 7366 §3.1: no EtM downgrade
 
   // ALPN is negotiated on every handshake, resumed or not (RFC 7301 §3.1).
   std::optional<std::string> alpn =
@@ -107,6 +109,7 @@ bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& e
   ServerHelloExtensions reply_ext;
   if (negotiated_.secure_renegotiation) reply_ext.renegotiation_info = Bytes{};
   reply_ext.extended_master_secret = negotiated_.extended_master_secret;
+  reply_ext.encrypt_then_mac = negotiated_.encrypt_then_mac = server_uses_encrypt_then_mac(*suite, ext);
   reply_ext.alpn_protocol = alpn;
   issue_ticket_ = reply_ext.session_ticket = renew_ticket_ && ext.session_ticket.has_value();
   reply.extensions = reply_ext.to_list();
@@ -128,7 +131,7 @@ bool Server::try_resume(const ClientHello& hello, const ClientHelloExtensions& e
   ours.verify_data = compute_verify_data(suite->prf_hash, master_secret_, Sender::server, transcript_.current_hash());
   negotiated_.server_verify_data = ours.verify_data;
   add_action(actions, SendChangeCipherSpec{});
-  add_action(actions, InstallWriteKeys{server_write_keys(*suite, *key_block_)});
+  add_action(actions, InstallWriteKeys{server_write_keys(*suite, *key_block_, negotiated_.encrypt_then_mac)});
   send(ours.encode(), actions);
   state_ = ServerState::wait_change_cipher_spec;
   return true;
@@ -151,6 +154,7 @@ Session Server::current_session() const {
   session.cipher_suite = negotiated_.cipher_suite->id;
   session.master_secret = master_secret_;
   session.extended_master_secret = negotiated_.extended_master_secret;
+  session.encrypt_then_mac = negotiated_.encrypt_then_mac;
   session.server_name = negotiated_.server_name;
   session.peer_certificate_chain = negotiated_.peer.chain;
   session.peer_verified = negotiated_.peer.verified();
