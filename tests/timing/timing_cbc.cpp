@@ -9,7 +9,8 @@
 // record an attacker forges does), both are 512 bytes long, and they differ
 // only in their padding:
 //   class 0: valid padding of 255 bytes, wrong MAC: the shortest MAC input;
-//   class 1: invalid padding, treated as none: the longest MAC input.
+//   class 1: the same record but for its last plaintext byte, which makes the
+//            padding invalid, treated as none: the longest MAC input.
 // A plain MAC-then-decrypt implementation runs four more SHA-1 compressions
 // for class 1 and shows t in the hundreds.
 //
@@ -18,6 +19,7 @@
 #include <x86intrin.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -44,29 +46,28 @@ record::TrafficKeys keys() {
 }
 
 // IV || CBC(plaintext) with the library's AES.
-Bytes fragment_of(const record::TrafficKeys& k, Bytes plaintext) {
-  Bytes iv(16);
-  crypto::random_bytes(iv);
+Bytes fragment_of(const record::TrafficKeys& k, const Bytes& iv, Bytes plaintext) {
   uint8_t chain[16];
   std::memcpy(chain, iv.data(), 16);
   crypto::Aes(k.key).cbc_encrypt(chain, plaintext.data(), plaintext.size() / 16);
-  iv.insert(iv.end(), plaintext.begin(), plaintext.end());
-  return iv;
+  Bytes fragment = iv;
+  fragment.insert(fragment.end(), plaintext.begin(), plaintext.end());
+  return fragment;
 }
 
-Bytes class0(const record::TrafficKeys& k) {
-  Bytes plain(kEncrypted);
-  crypto::random_bytes(plain);                                                // content and a wrong MAC
-  std::fill(plain.end() - 256, plain.end(), static_cast<uint8_t>(255));      // 255 bytes of 255, and the length
-  return fragment_of(k, plain);
-}
-
-Bytes class1(const record::TrafficKeys& k) {
-  Bytes plain(kEncrypted);
+// One pair of records: the same IV, content and (wrong) MAC bytes, ending in
+// 256 bytes of 255. Class 0 keeps them: 255 bytes of padding and the length,
+// valid. Class 1 changes the last byte to 254, which claims 254 bytes of
+// padding that hold 255: invalid. So only the padding's validity, and with it
+// the length the MAC is computed over, differs between the classes.
+std::array<Bytes, 2> record_pair(const record::TrafficKeys& k) {
+  Bytes iv(16), plain(kEncrypted);
+  crypto::random_bytes(iv);
   crypto::random_bytes(plain);
-  plain.back() = 200;
-  plain[plain.size() - 2] = 199;  // so the padding is certainly invalid
-  return fragment_of(k, plain);
+  std::fill(plain.end() - 256, plain.end(), static_cast<uint8_t>(255));
+  Bytes invalid = plain;
+  invalid.back() = 254;
+  return {fragment_of(k, iv, plain), fragment_of(k, iv, invalid)};
 }
 
 struct Stats {
@@ -93,8 +94,9 @@ int main(int argc, char** argv) {
   constexpr size_t kPool = 256;
   std::vector<Bytes> pool[2];
   for (size_t i = 0; i < kPool; ++i) {
-    pool[0].push_back(class0(k));
-    pool[1].push_back(class1(k));
+    auto pair = record_pair(k);
+    pool[0].push_back(pair[0]);
+    pool[1].push_back(pair[1]);
   }
   std::mt19937_64 rng(12345);
   std::vector<uint8_t> classes(measurements);
