@@ -6,10 +6,20 @@
 // five-word state. The compression function (§6.1.2) expands the 16 words of a
 // block into 80 with a rotate-by-one (the one change SHA-1 made to SHA-0) and
 // runs 80 rounds in four groups of 20, each with its own f and K (§4.1.1, §4.2.1).
+//
+// With the x86 SHA extensions, SHA1RNDS4 runs four rounds (its immediate picks
+// f and K of the group), SHA1NEXTE adds the next four message words to the
+// rotated E, and SHA1MSG1/SHA1MSG2 with an XOR compute the message schedule
+// four words at a time; sha1_compress_shani is the same computation, chosen at
+// run time as for SHA-256.
 #include "crypto/sha1.h"
+
+#include <immintrin.h>
 
 #include <algorithm>
 #include <cstring>
+
+#include "crypto/cpu.h"
 
 namespace tls12::crypto {
 
@@ -49,7 +59,7 @@ std::array<uint32_t, 5> sha1_initial_state() { return H0_1; }
 
 // §6.1.2, one iteration per block. The branches in f and K depend on the round
 // number only, never on data.
-void sha1_compress(std::array<uint32_t, 5>& h, const uint8_t* data, size_t blocks) {
+void sha1_compress_portable(std::array<uint32_t, 5>& h, const uint8_t* data, size_t blocks) {
   uint32_t W[80];
   for (; blocks > 0; --blocks, data += Sha1::block_size) {
     // Step 1: the message schedule.
@@ -74,6 +84,54 @@ void sha1_compress(std::array<uint32_t, 5>& h, const uint8_t* data, size_t block
     h[4] += e;
   }
   secure_zero(W, sizeof W);
+}
+
+namespace {
+
+// Four rounds of group `g` (0..19); SHA1RNDS4 needs its function as an
+// immediate, hence the switch on the (public) round number.
+__attribute__((target("sha,sse4.1"))) inline __m128i four_rounds(__m128i abcd, __m128i e, int g) {
+  switch (g / 5) {
+    case 0: return _mm_sha1rnds4_epu32(abcd, e, 0);
+    case 1: return _mm_sha1rnds4_epu32(abcd, e, 1);
+    case 2: return _mm_sha1rnds4_epu32(abcd, e, 2);
+    default: return _mm_sha1rnds4_epu32(abcd, e, 3);
+  }
+}
+
+}  // namespace
+
+// The 80 rounds as 20 groups of four. W for group g sits in msg[g % 4]: the
+// first four are loaded (big-endian), each later one is made over the three
+// groups before it is used: SHA1MSG1 at g-3, XOR at g-2, SHA1MSG2 at g-1.
+__attribute__((target("sha,sse4.1"))) void sha1_compress_shani(std::array<uint32_t, 5>& h, const uint8_t* data,
+                                                               size_t blocks) {
+  const __m128i byte_swap = _mm_set_epi64x(0x0001020304050607ULL, 0x08090a0b0c0d0e0fULL);
+  __m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h.data())), 0x1B);
+  __m128i e0 = _mm_set_epi32(static_cast<int>(h[4]), 0, 0, 0);
+  for (; blocks > 0; --blocks, data += Sha1::block_size) {
+    const __m128i abcd_before = abcd, e_before = e0;
+    __m128i msg[4];
+    __m128i e_saved = abcd;
+    for (int g = 0; g < 20; ++g) {
+      if (g < 4) msg[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), byte_swap);
+      if (g >= 3 && g <= 18) msg[(g + 1) % 4] = _mm_sha1msg2_epu32(msg[(g + 1) % 4], msg[g % 4]);
+      const __m128i e = g == 0 ? _mm_add_epi32(e0, msg[0]) : _mm_sha1nexte_epu32(e_saved, msg[g % 4]);
+      e_saved = abcd;
+      abcd = four_rounds(abcd, e, g);
+      if (g >= 1 && g <= 16) msg[(g + 3) % 4] = _mm_sha1msg1_epu32(msg[(g + 3) % 4], msg[g % 4]);
+      if (g >= 2 && g <= 17) msg[(g + 2) % 4] = _mm_xor_si128(msg[(g + 2) % 4], msg[g % 4]);
+    }
+    e0 = _mm_sha1nexte_epu32(e_saved, e_before);
+    abcd = _mm_add_epi32(abcd, abcd_before);
+  }
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h.data()), _mm_shuffle_epi32(abcd, 0x1B));
+  h[4] = static_cast<uint32_t>(_mm_extract_epi32(e0, 3));
+}
+
+void sha1_compress(std::array<uint32_t, 5>& h, const uint8_t* data, size_t blocks) {
+  static const auto selected = cpu_features().sha_ni ? &sha1_compress_shani : &sha1_compress_portable;
+  selected(h, data, blocks);
 }
 
 }  // namespace detail

@@ -38,8 +38,13 @@ std::array<uint8_t, 20> sha1(ByteView data);
 namespace detail {
 // H(0) of §5.3.1 and the compression function of §6.1.2 over `blocks`
 // consecutive 64-byte blocks: for the constant-time record MAC (crypto/hmac_ct.h).
+// sha1_compress is the SHA-NI version when the CPU has it, else the portable
+// one; tests run both on the same inputs.
 std::array<uint32_t, 5> sha1_initial_state();
 void sha1_compress(std::array<uint32_t, 5>& h, const uint8_t* data, size_t blocks);
+void sha1_compress_portable(std::array<uint32_t, 5>& h, const uint8_t* data, size_t blocks);
+// Only call when cpu_features().sha_ni is true.
+void sha1_compress_shani(std::array<uint32_t, 5>& h, const uint8_t* data, size_t blocks);
 }  // namespace detail
 
 }  // namespace tls12::crypto

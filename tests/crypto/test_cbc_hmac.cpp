@@ -10,6 +10,7 @@
 #include <string>
 
 #include "crypto/aes.h"
+#include "crypto/cpu.h"
 #include "crypto/hmac.h"
 #include "crypto/hmac_ct.h"
 #include "crypto/random.h"
@@ -50,6 +51,19 @@ TEST(Sha1, AgreesWithOpenSslOnEveryLengthAroundTheBlocks) {
     split.update(ByteView(m).subspan(n / 3));
     ASSERT_EQ(to_hex(split.finish()), to_hex(ByteView(expected, sizeof expected))) << n;
     ASSERT_EQ(to_hex(hash(HashAlgorithm::sha1, m)), to_hex(ByteView(expected, sizeof expected))) << n;
+  }
+}
+
+TEST(Sha1, ShaNiAndPortableCompressionAgree) {
+  if (!cpu_features().sha_ni) GTEST_SKIP() << "CPU lacks SHA-NI";
+  for (size_t blocks : {1, 2, 7}) {
+    const Bytes data = random(64 * blocks);
+    std::array<uint32_t, 5> a = detail::sha1_initial_state(), b = a;
+    for (uint32_t& w : a) w ^= static_cast<uint32_t>(blocks * 0x9e3779b9U);  // a state other than H(0)
+    b = a;
+    detail::sha1_compress_portable(a, data.data(), blocks);
+    detail::sha1_compress_shani(b, data.data(), blocks);
+    EXPECT_EQ(a, b) << blocks << " blocks";
   }
 }
 
