@@ -136,54 +136,23 @@ void sha1_compress(std::array<uint32_t, 5>& h, const uint8_t* data, size_t block
 
 }  // namespace detail
 
-Sha1::Sha1() : h_(H0_1), buffer_{} {}
+Sha1::Sha1() : h_(H0_1) {}
 
 Sha1::~Sha1() {
   secure_zero(h_.data(), sizeof h_);
-  secure_zero(buffer_.data(), buffer_.size());
+  blocks_.wipe();
 }
 
 void Sha1::update(ByteView data) {
-  const uint8_t* p = data.data();
-  size_t n = data.size();
-  length_ += n;
-  if (buffered_ > 0) {
-    const size_t take = std::min(n, block_size - buffered_);
-    std::memcpy(buffer_.data() + buffered_, p, take);
-    buffered_ += take;
-    p += take;
-    n -= take;
-    if (buffered_ < block_size) return;
-    detail::sha1_compress(h_, buffer_.data(), 1);
-    buffered_ = 0;
-  }
-  const size_t blocks = n / block_size;
-  if (blocks > 0) detail::sha1_compress(h_, p, blocks);
-  p += blocks * block_size;
-  n -= blocks * block_size;
-  std::memcpy(buffer_.data(), p, n);
-  buffered_ = n;
+  blocks_.update(data, [&](const uint8_t* p, size_t n) { detail::sha1_compress(h_, p, n); });
 }
 
 std::array<uint8_t, Sha1::digest_size> Sha1::finish() {
   // §5.1.1: 0x80, zeros to 56 mod 64, then the 64-bit big-endian bit length.
-  const uint64_t bit_length = length_ * 8;
-  buffer_[buffered_++] = 0x80;
-  if (buffered_ > block_size - 8) {
-    std::memset(buffer_.data() + buffered_, 0, block_size - buffered_);
-    detail::sha1_compress(h_, buffer_.data(), 1);
-    buffered_ = 0;
-  }
-  std::memset(buffer_.data() + buffered_, 0, block_size - 8 - buffered_);
-  store_be32(buffer_.data() + block_size - 8, static_cast<uint32_t>(bit_length >> 32));
-  store_be32(buffer_.data() + block_size - 4, static_cast<uint32_t>(bit_length));
-  detail::sha1_compress(h_, buffer_.data(), 1);
-
+  blocks_.pad(8, [&](const uint8_t* p, size_t n) { detail::sha1_compress(h_, p, n); });
   std::array<uint8_t, digest_size> digest;
   for (size_t i = 0; i < 5; ++i) store_be32(digest.data() + 4 * i, h_[i]);
   secure_zero(h_.data(), sizeof h_);
-  secure_zero(buffer_.data(), buffer_.size());
-  buffered_ = 0;
   return digest;
 }
 

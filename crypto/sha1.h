@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "crypto/bytes.h"
+#include "crypto/hash_blocks.h"
 
 namespace tls12::crypto {
 
@@ -28,9 +29,7 @@ class Sha1 {
 
  private:
   std::array<uint32_t, 5> h_;
-  std::array<uint8_t, block_size> buffer_;
-  size_t buffered_ = 0;
-  uint64_t length_ = 0;
+  detail::BlockBuffer<block_size> blocks_;
 };
 
 std::array<uint8_t, 20> sha1(ByteView data);

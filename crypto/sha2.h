@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "crypto/bytes.h"
+#include "crypto/hash_blocks.h"
 #include "crypto/sha1.h"
 
 namespace tls12::crypto {
@@ -40,9 +41,7 @@ class Sha256 {
 
  private:
   std::array<uint32_t, 8> h_;
-  std::array<uint8_t, block_size> buffer_;
-  size_t buffered_ = 0;
-  uint64_t length_ = 0;  // bytes hashed so far
+  detail::BlockBuffer<block_size> blocks_;
 };
 
 // SHA-512 and SHA-384 share the 64-bit compression function; SHA-384 differs in
@@ -62,9 +61,7 @@ class Sha512 {
   struct Sha384Tag {};
   explicit Sha512(Sha384Tag);
   std::array<uint64_t, 8> h_;
-  std::array<uint8_t, block_size> buffer_;
-  size_t buffered_ = 0;
-  uint64_t length_ = 0;
+  detail::BlockBuffer<block_size> blocks_;
 };
 
 class Sha384 : private Sha512 {
