@@ -5,6 +5,7 @@
 #   make fuzz            build the libFuzzer targets (clang) and run each for FUZZ_SECONDS,
 #                        JOBS of them at a time
 #   make bench           the side-by-side benchmarks (ours, OpenSSL, libsodium)
+#   make test-timing     dudect-style Welch's t of the CBC record check (outside CI: noisy)
 #   make conformance     every tlsfuzzer line of tests/conformance/tlsfuzzer.txt against tls12 server
 JOBS         ?= $(shell nproc)
 BUILD        ?= build
@@ -15,7 +16,7 @@ CTEST_ARGS   ?=
 DEMO_ARGS    ?=
 CONFORMANCE_ARGS ?=
 
-.PHONY: all deps build test test-sanitize fuzz bench demo conformance clean
+.PHONY: all deps build test test-sanitize test-timing fuzz bench demo conformance clean
 
 all: build
 
@@ -43,6 +44,11 @@ fuzz: deps
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
 	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzzers
 	scripts/run-fuzzers.sh $(BUILD_FUZZ)/fuzz $(FUZZ_SECONDS) $(JOBS)
+
+test-timing: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS) --target timing_cbc
+	$(BUILD)/tests/timing_cbc
 
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done

@@ -1,5 +1,6 @@
 // The record path, side by side with OpenSSL's (RFC 5246 §6.2.3.3 records with
-// RFC 5288 AES-GCM and RFC 7905 ChaCha20-Poly1305).
+// RFC 5288 AES-GCM and RFC 7905 ChaCha20-Poly1305, and §6.2.3.2 AES-CBC with
+// HMAC-SHA1 / HMAC-SHA256, MAC-then-encrypt).
 //
 // Ours: RecordLayer::write (fragment, header, explicit nonce, seal in place
 // into the output buffer) and, for opening, RecordLayer::feed + next (copy into
@@ -17,6 +18,12 @@
 // direction, with the AES-GCM implementation ours used (vaes, aesni, ...),
 // and a second one how much of each side's raw AEAD speed its record path
 // keeps (the "raw-seal" runs are the AEAD alone, ours and EVP).
+//
+// The CBC suites run MAC-then-encrypt on both sides (OpenSSL with
+// SSL_OP_NO_ENCRYPT_THEN_MAC), which is where OpenSSL uses its stitched
+// AES-NI+SHA code; ours opens them with the constant-time check
+// (record/cbc_protection.cpp), which hashes up to 256 bytes more than the
+// content to keep the time independent of the padding.
 #include <benchmark/benchmark.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -27,11 +34,13 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "crypto/aead.h"
+#include "crypto/aes.h"
 #include "record/record_layer.h"
 #include "tests/support/libssl_identity.h"
 
@@ -43,12 +52,17 @@ namespace {
 struct Suite {
   const char* openssl_name;
   crypto::AeadAlgorithm aead;
+  std::optional<crypto::HashAlgorithm> mac;  // set for the CBC suites (AES-128)
+  const char* label;                         // the name in the tables
 };
 
 const Suite kSuites[] = {
-    {"ECDHE-RSA-AES128-GCM-SHA256", crypto::AeadAlgorithm::aes_128_gcm},
-    {"ECDHE-RSA-AES256-GCM-SHA384", crypto::AeadAlgorithm::aes_256_gcm},
-    {"ECDHE-RSA-CHACHA20-POLY1305", crypto::AeadAlgorithm::chacha20_poly1305},
+    {"ECDHE-RSA-AES128-GCM-SHA256", crypto::AeadAlgorithm::aes_128_gcm, std::nullopt, "AES-128-GCM"},
+    {"ECDHE-RSA-AES256-GCM-SHA384", crypto::AeadAlgorithm::aes_256_gcm, std::nullopt, "AES-256-GCM"},
+    {"ECDHE-RSA-CHACHA20-POLY1305", crypto::AeadAlgorithm::chacha20_poly1305, std::nullopt, "CHACHA20-POLY1305"},
+    {"ECDHE-RSA-AES128-SHA", crypto::AeadAlgorithm::aes_128_gcm, crypto::HashAlgorithm::sha1, "AES-128-CBC-SHA"},
+    {"ECDHE-RSA-AES128-SHA256", crypto::AeadAlgorithm::aes_128_gcm, crypto::HashAlgorithm::sha256,
+     "AES-128-CBC-SHA256"},
 };
 const size_t kSizes[] = {16384, 1024};
 
@@ -60,13 +74,22 @@ TrafficKeys bench_keys(crypto::AeadAlgorithm alg) {
   return keys;
 }
 
+TrafficKeys bench_keys(const Suite& suite) {
+  if (!suite.mac) return bench_keys(suite.aead);
+  TrafficKeys keys;
+  keys.key.assign(16, 0x5c);
+  keys.mac_algorithm = suite.mac;
+  keys.mac_key.assign(crypto::digest_size(*suite.mac), 0x3a);
+  return keys;
+}
+
 // ---- Ours ----
 
-void ours_seal(benchmark::State& state, crypto::AeadAlgorithm alg, crypto::AeadImplementation impl, size_t size) {
+void ours_seal(benchmark::State& state, const Suite* suite, crypto::AeadImplementation impl, size_t size) {
   RecordLayerOptions options;
   options.aead_implementation = impl;
   RecordLayer layer(options);
-  layer.install_write_protection(bench_keys(alg));
+  layer.install_write_protection(bench_keys(*suite));
   layer.enable_application_data();
   Bytes data(size, 0x61);
   for (auto _ : state) {
@@ -77,12 +100,12 @@ void ours_seal(benchmark::State& state, crypto::AeadAlgorithm alg, crypto::AeadI
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * size));
 }
 
-void ours_open(benchmark::State& state, crypto::AeadAlgorithm alg, crypto::AeadImplementation impl, size_t size) {
+void ours_open(benchmark::State& state, const Suite* suite, crypto::AeadImplementation impl, size_t size) {
   RecordLayerOptions options;
   options.aead_implementation = impl;
   RecordLayer sender(options), receiver(options);
-  sender.install_write_protection(bench_keys(alg));
-  receiver.install_read_protection(bench_keys(alg));
+  sender.install_write_protection(bench_keys(*suite));
+  receiver.install_read_protection(bench_keys(*suite));
   sender.enable_application_data();
   receiver.enable_application_data();
   sender.write(ContentType::application_data, Bytes(size, 0x61));
@@ -161,6 +184,7 @@ struct OpenSslPair {
     for (SSL_CTX* ctx : {client_ctx.get(), server_ctx.get()}) {
       SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
       SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+      SSL_CTX_set_options(ctx, SSL_OP_NO_ENCRYPT_THEN_MAC);  // CBC: MAC-then-encrypt, as ours
       if (SSL_CTX_set_cipher_list(ctx, suite) != 1) throw std::runtime_error("OpenSSL lacks the suite");
     }
     SSL_CTX_use_certificate(server_ctx.get(), tls12::test::libssl_identity().cert.get());
@@ -234,16 +258,16 @@ struct Entry {
 };
 std::map<std::string, Entry> g_entries;  // benchmark name -> what it measures
 
-std::string short_name(crypto::AeadAlgorithm alg) {
-  std::string name(crypto::aead_name(alg));
-  return name;
+std::string implementation_of(const Suite& suite, crypto::AeadImplementation impl) {
+  if (suite.mac) return crypto::Aes(Bytes(16, 0)).uses_aesni() ? "aesni" : "reference";
+  return std::string(crypto::make_aead(suite.aead, bench_keys(suite.aead).key, impl)->implementation());
 }
 
 void register_all() {
   for (const Suite& suite : kSuites) {
-    const std::string aead = short_name(suite.aead);
+    const std::string label = suite.label;
     std::vector<crypto::AeadImplementation> impls{crypto::AeadImplementation::best};
-    if (suite.aead != crypto::AeadAlgorithm::chacha20_poly1305) {
+    if (!suite.mac && suite.aead != crypto::AeadAlgorithm::chacha20_poly1305) {
       // Show the AES-NI path too when the best one is VAES.
       auto best = crypto::make_aead(suite.aead, bench_keys(suite.aead).key);
       if (std::string(best->implementation()) == "vaes" &&
@@ -254,20 +278,20 @@ void register_all() {
       for (const char* op : {"seal", "open", "raw-seal"}) {
         const bool seal = std::string(op) == "seal";
         const bool raw = std::string(op) == "raw-seal";
+        if (raw && suite.mac) continue;  // no AEAD to time alone
         for (auto impl : impls) {
-          auto probe = crypto::make_aead(suite.aead, bench_keys(suite.aead).key, impl);
-          const std::string who = "ours-" + std::string(probe->implementation());
-          const std::string name = "Record/" + aead + "/" + std::to_string(size) + "/" + op + "/" + who;
-          g_entries[name] = {aead, op, who, size};
+          const std::string who = "ours-" + implementation_of(suite, impl);
+          const std::string name = "Record/" + label + "/" + std::to_string(size) + "/" + op + "/" + who;
+          g_entries[name] = {label, op, who, size};
           if (raw)
             benchmark::RegisterBenchmark(name.c_str(), ours_raw_seal, suite.aead, impl, size);
           else if (seal)
-            benchmark::RegisterBenchmark(name.c_str(), ours_seal, suite.aead, impl, size);
+            benchmark::RegisterBenchmark(name.c_str(), ours_seal, &suite, impl, size);
           else
-            benchmark::RegisterBenchmark(name.c_str(), ours_open, suite.aead, impl, size);
+            benchmark::RegisterBenchmark(name.c_str(), ours_open, &suite, impl, size);
         }
-        const std::string name = "Record/" + aead + "/" + std::to_string(size) + "/" + op + "/openssl";
-        g_entries[name] = {aead, op, "openssl", size};
+        const std::string name = "Record/" + label + "/" + std::to_string(size) + "/" + op + "/openssl";
+        g_entries[name] = {label, op, "openssl", size};
         if (raw)
           benchmark::RegisterBenchmark(name.c_str(), openssl_raw_seal, suite.aead, size);
         else if (seal)

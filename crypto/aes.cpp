@@ -236,4 +236,55 @@ void Aes::decrypt_block(const uint8_t in[16], uint8_t out[16]) const {
   }
 }
 
+// SP 800-38A §6.2, one block at a time: the readable version of CBC.
+void Aes::cbc_encrypt(uint8_t iv[16], uint8_t* data, size_t blocks) const {
+  if (aesni_) return aes_detail::aesni_cbc_encrypt(w_, nr_, iv, data, blocks);
+  for (size_t b = 0; b < blocks; ++b, data += block_size) {
+    for (size_t i = 0; i < block_size; ++i) data[i] ^= iv[i];  // P_i xor C_{i-1}
+    encrypt_block(data, data);
+    std::memcpy(iv, data, block_size);                          // C_i chains on
+  }
+}
+
+void Aes::cbc_decrypt(uint8_t iv[16], uint8_t* data, size_t blocks) const {
+  if (aesni_) return aes_detail::aesni_cbc_decrypt(dw_, nr_, iv, data, blocks);
+  uint8_t ciphertext[block_size];
+  for (size_t b = 0; b < blocks; ++b, data += block_size) {
+    std::memcpy(ciphertext, data, block_size);  // C_i, needed after D_K overwrites it
+    decrypt_block(data, data);
+    for (size_t i = 0; i < block_size; ++i) data[i] ^= iv[i];  // D_K(C_i) xor C_{i-1}
+    std::memcpy(iv, ciphertext, block_size);
+  }
+}
+
+Bytes aes_cbc_pkcs7_encrypt(ByteView key, ByteView iv, ByteView plaintext) {
+  if (iv.size() != Aes::block_size) throw std::invalid_argument("AES-CBC IV must be 16 bytes");
+  const size_t pad = Aes::block_size - plaintext.size() % Aes::block_size;  // 1..16, never 0
+  Bytes data(plaintext.begin(), plaintext.end());
+  data.insert(data.end(), pad, static_cast<uint8_t>(pad));
+  uint8_t chain[Aes::block_size];
+  std::memcpy(chain, iv.data(), sizeof chain);
+  Aes(key).cbc_encrypt(chain, data.data(), data.size() / Aes::block_size);
+  return data;
+}
+
+SecretBytes aes_cbc_pkcs7_decrypt(ByteView key, ByteView iv, ByteView ciphertext) {
+  if (iv.size() != Aes::block_size) throw std::invalid_argument("AES-CBC IV must be 16 bytes");
+  if (ciphertext.empty() || ciphertext.size() % Aes::block_size != 0)
+    throw std::runtime_error("AES-CBC ciphertext is not a whole number of blocks");
+  SecretBytes plain(ciphertext.begin(), ciphertext.end());
+  uint8_t chain[Aes::block_size];
+  std::memcpy(chain, iv.data(), sizeof chain);
+  Aes(key).cbc_decrypt(chain, plain.data(), plain.size() / Aes::block_size);
+  const uint8_t pad = plain.back();
+  uint8_t bad = static_cast<uint8_t>((pad == 0) | (pad > 16));
+  for (size_t i = 1; i <= Aes::block_size; ++i) {
+    const uint8_t in_padding = static_cast<uint8_t>(i <= pad);
+    bad |= static_cast<uint8_t>(in_padding & (plain[plain.size() - i] != pad));
+  }
+  if (bad) throw std::runtime_error("bad padding after AES-CBC decryption");
+  plain.resize(plain.size() - pad);
+  return plain;
+}
+
 }  // namespace tls12::crypto

@@ -1,6 +1,8 @@
 // The AES block cipher (FIPS-197), AES-128 and AES-256: the "AES" in the TLS 1.2
-// cipher suites TLS_*_WITH_AES_{128,256}_GCM_* (RFC 5288), and the cipher that
-// protects encrypted PKCS#8 private keys (AES-256-CBC).
+// cipher suites TLS_*_WITH_AES_{128,256}_GCM_* (RFC 5288) and
+// TLS_*_WITH_AES_{128,256}_CBC_* (RFC 5246 §6.2.3.2), and the cipher that
+// protects encrypted PKCS#8 private keys (AES-256-CBC). CBC mode (NIST SP
+// 800-38A §6.2) is here too, because its fast path is the block cipher's.
 //
 // Two implementations sit behind one class, chosen when the key is set:
 //
@@ -49,6 +51,16 @@ class Aes {
   void encrypt_block(const uint8_t in[16], uint8_t out[16]) const;
   void decrypt_block(const uint8_t in[16], uint8_t out[16]) const;
 
+  // CBC mode (SP 800-38A §6.2) over `blocks` whole blocks, in place:
+  //   encrypt: C_i = E_K(P_i xor C_{i-1})      decrypt: P_i = D_K(C_i) xor C_{i-1}
+  // with C_0 = `iv`. On return `iv` holds the last ciphertext block, so a
+  // message can be processed in pieces. Encryption is serial (each block
+  // needs the one before); decryption is not, and the AES-NI path decrypts
+  // eight blocks at once. No padding here: the caller (the TLS record layer,
+  // PKCS#8) pads and checks padding its own way.
+  void cbc_encrypt(uint8_t iv[16], uint8_t* data, size_t blocks) const;
+  void cbc_decrypt(uint8_t iv[16], uint8_t* data, size_t blocks) const;
+
   int rounds() const { return nr_; }  // Nr: 10 or 14
   bool uses_aesni() const { return aesni_; }
   std::string_view implementation() const { return aesni_ ? "aesni" : "reference"; }
@@ -63,5 +75,14 @@ class Aes {
   int nr_ = 0;
   bool aesni_ = false;
 };
+
+// AES-CBC with PKCS#7 padding (RFC 5652 §6.3: 1..16 bytes, each holding the
+// padding length), the form encrypted PKCS#8 private keys use. Not the TLS
+// record's padding, which differs (RFC 5246 §6.2.3.2) and lives in the record
+// layer. Decryption throws std::runtime_error when the ciphertext is not whole
+// blocks or the padding is wrong; it examines all 16 candidate padding bytes
+// whatever the value, so it does not reveal which byte was wrong.
+Bytes aes_cbc_pkcs7_encrypt(ByteView key, ByteView iv, ByteView plaintext);
+SecretBytes aes_cbc_pkcs7_decrypt(ByteView key, ByteView iv, ByteView ciphertext);
 
 }  // namespace tls12::crypto

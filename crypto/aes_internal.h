@@ -22,5 +22,9 @@ void reference_inv_cipher(const uint8_t* w, int nr, const uint8_t in[16], uint8_
 void aesni_decryption_keys(const uint8_t* w, int nr, uint8_t* dw);
 void aesni_encrypt(const uint8_t* w, int nr, const uint8_t in[16], uint8_t out[16]);
 void aesni_decrypt(const uint8_t* dw, int nr, const uint8_t in[16], uint8_t out[16]);
+// CBC over `blocks` blocks in place with the round keys held in registers;
+// decryption runs eight blocks through the rounds side by side.
+void aesni_cbc_encrypt(const uint8_t* w, int nr, uint8_t iv[16], uint8_t* data, size_t blocks);
+void aesni_cbc_decrypt(const uint8_t* dw, int nr, uint8_t iv[16], uint8_t* data, size_t blocks);
 
 }  // namespace tls12::crypto::aes_detail

@@ -4,8 +4,9 @@
 //
 // K0 is the key padded with zeros to the hash's block size B, or first hashed
 // if it is longer than B (RFC 2104 §2); ipad is B bytes of 0x36, opad B bytes of
-// 0x5c. TLS 1.2 uses HMAC only inside the PRF (RFC 5246 §5): the AEAD cipher
-// suites this library supports need no record MAC.
+// 0x5c. TLS 1.2 uses HMAC inside the PRF (RFC 5246 §5) and as the record MAC
+// of the CBC suites (§6.2.3.2); the record check, whose message length is
+// secret, uses the constant-time version in crypto/hmac_ct.h instead.
 //
 // The constructor hashes the one block (K0 ^ ipad) into `inner_` and
 // (K0 ^ opad) into `outer_`. These two paused hashes are all an Hmac keeps of

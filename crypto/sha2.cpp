@@ -10,8 +10,9 @@
 //      and fold every block into the eight-word state with the compression
 //      function; the final state, written big-endian, is the digest.
 //
-// The Sha256 class does this as a stream: update() keeps a partial block in
-// `buffer_` and compresses whole blocks straight from the caller's data;
+// The Sha256 class does this as a stream (the buffering and padding shared
+// with SHA-1 and SHA-512 are in crypto/hash_blocks.h): update() keeps a
+// partial block and compresses whole blocks straight from the caller's data;
 // finish() pads. Because the state is plain data, copying a Sha256 copies a
 // paused hash, which is how TLS takes the transcript hash for Finished while
 // the handshake continues (RFC 5246 §7.4.9).
@@ -73,14 +74,11 @@ void store_be32(uint8_t* p, uint32_t v) {
   p[3] = static_cast<uint8_t>(v);
 }
 
-void store_be64(uint8_t* p, uint64_t v) {
-  store_be32(p, static_cast<uint32_t>(v >> 32));
-  store_be32(p + 4, static_cast<uint32_t>(v));
-}
-
 }  // namespace
 
 namespace detail {
+
+std::array<uint32_t, 8> sha256_initial_state() { return H0_256; }
 
 // §6.2.2, one iteration per 64-byte block M(i).
 void sha256_compress_portable(std::array<uint32_t, 8>& h, const uint8_t* data, size_t blocks) {
@@ -189,64 +187,27 @@ Sha256CompressFn sha256_compress_selected() {
 
 // ---------------------------------------------------------------- SHA-256
 
-Sha256::Sha256() : h_(H0_256), buffer_{} {}
+Sha256::Sha256() : h_(H0_256) {}
 
 Sha256::~Sha256() {
   secure_zero(h_.data(), sizeof h_);
-  secure_zero(buffer_.data(), buffer_.size());
+  blocks_.wipe();
 }
 
 void Sha256::update(ByteView data) {
   const auto compress = detail::sha256_compress_selected();
-  const uint8_t* p = data.data();
-  size_t n = data.size();
-  if (n == 0) return;  // an empty span may have a null data(): never pass it to memcpy
-  length_ += n;
-
-  // Complete a partial block left by the previous call first.
-  if (buffered_ > 0) {
-    const size_t take = std::min(n, block_size - buffered_);
-    std::memcpy(buffer_.data() + buffered_, p, take);
-    buffered_ += take;
-    p += take;
-    n -= take;
-    if (buffered_ < block_size) return;
-    compress(h_, buffer_.data(), 1);
-    buffered_ = 0;
-  }
-  // Whole blocks straight from the caller's memory, without copying.
-  if (const size_t blocks = n / block_size; blocks > 0) {
-    compress(h_, p, blocks);
-    p += blocks * block_size;
-    n -= blocks * block_size;
-  }
-  if (n > 0) {
-    std::memcpy(buffer_.data(), p, n);
-    buffered_ = n;
-  }
+  blocks_.update(data, [&](const uint8_t* p, size_t n) { compress(h_, p, n); });
 }
 
 std::array<uint8_t, Sha256::digest_size> Sha256::finish() {
   const auto compress = detail::sha256_compress_selected();
-  // §5.1.1: the bit "1" (0x80), zeros up to 56 bytes mod 64, then the length
-  // in bits (a message is under 2^64 bits; length_ counts bytes, hence << 3).
-  const uint64_t bit_length = length_ << 3;
-  buffer_[buffered_++] = 0x80;
-  if (buffered_ > block_size - 8) {
-    std::memset(buffer_.data() + buffered_, 0, block_size - buffered_);
-    compress(h_, buffer_.data(), 1);
-    buffered_ = 0;
-  }
-  std::memset(buffer_.data() + buffered_, 0, block_size - 8 - buffered_);
-  store_be64(buffer_.data() + block_size - 8, bit_length);
-  compress(h_, buffer_.data(), 1);
+  // §5.1.1: 0x80, zeros up to 56 bytes mod 64, then the 64-bit length in bits.
+  blocks_.pad(8, [&](const uint8_t* p, size_t n) { compress(h_, p, n); });
 
   std::array<uint8_t, digest_size> digest;
   for (size_t i = 0; i < 8; ++i) store_be32(digest.data() + 4 * i, h_[i]);
-  // The state and the buffer may hold key material (HMAC pads): wipe them.
+  // The state may hold key material (HMAC pads): wipe it.
   secure_zero(h_.data(), sizeof h_);
-  secure_zero(buffer_.data(), buffer_.size());
-  buffered_ = 0;
   return digest;
 }
 
@@ -257,6 +218,7 @@ size_t digest_size(HashAlgorithm alg) {
     case HashAlgorithm::sha256: return Sha256::digest_size;
     case HashAlgorithm::sha384: return Sha384::digest_size;
     case HashAlgorithm::sha512: return Sha512::digest_size;
+    case HashAlgorithm::sha1: return Sha1::digest_size;
   }
   throw std::invalid_argument("unknown hash algorithm");
 }
@@ -266,6 +228,7 @@ size_t block_size(HashAlgorithm alg) {
     case HashAlgorithm::sha256: return Sha256::block_size;
     case HashAlgorithm::sha384: return Sha384::block_size;
     case HashAlgorithm::sha512: return Sha512::block_size;
+    case HashAlgorithm::sha1: return Sha1::block_size;
   }
   throw std::invalid_argument("unknown hash algorithm");
 }
@@ -275,17 +238,19 @@ std::string_view hash_name(HashAlgorithm alg) {
     case HashAlgorithm::sha256: return "SHA-256";
     case HashAlgorithm::sha384: return "SHA-384";
     case HashAlgorithm::sha512: return "SHA-512";
+    case HashAlgorithm::sha1: return "SHA-1";
   }
   throw std::invalid_argument("unknown hash algorithm");
 }
 
 namespace {
 
-std::variant<Sha256, Sha384, Sha512> make_state(HashAlgorithm alg) {
+std::variant<Sha256, Sha384, Sha512, Sha1> make_state(HashAlgorithm alg) {
   switch (alg) {
     case HashAlgorithm::sha256: return Sha256{};
     case HashAlgorithm::sha384: return Sha384{};
     case HashAlgorithm::sha512: return Sha512{};
+    case HashAlgorithm::sha1: return Sha1{};
   }
   throw std::invalid_argument("unknown hash algorithm");
 }

@@ -13,10 +13,14 @@
 #include <variant>
 
 #include "crypto/bytes.h"
+#include "crypto/hash_blocks.h"
+#include "crypto/sha1.h"
 
 namespace tls12::crypto {
 
-enum class HashAlgorithm { sha256, sha384, sha512 };
+// sha1 is here for HMAC-SHA1, the record MAC of the *_CBC_SHA suites, and for
+// nothing else: no signature code accepts it (crypto/sha1.h says why).
+enum class HashAlgorithm { sha256, sha384, sha512, sha1 };
 
 size_t digest_size(HashAlgorithm alg);
 size_t block_size(HashAlgorithm alg);
@@ -37,9 +41,7 @@ class Sha256 {
 
  private:
   std::array<uint32_t, 8> h_;
-  std::array<uint8_t, block_size> buffer_;
-  size_t buffered_ = 0;
-  uint64_t length_ = 0;  // bytes hashed so far
+  detail::BlockBuffer<block_size> blocks_;
 };
 
 // SHA-512 and SHA-384 share the 64-bit compression function; SHA-384 differs in
@@ -59,9 +61,7 @@ class Sha512 {
   struct Sha384Tag {};
   explicit Sha512(Sha384Tag);
   std::array<uint64_t, 8> h_;
-  std::array<uint8_t, block_size> buffer_;
-  size_t buffered_ = 0;
-  uint64_t length_ = 0;
+  detail::BlockBuffer<block_size> blocks_;
 };
 
 class Sha384 : private Sha512 {
@@ -85,7 +85,7 @@ class Hash {
 
  private:
   HashAlgorithm alg_;
-  std::variant<Sha256, Sha384, Sha512> state_;
+  std::variant<Sha256, Sha384, Sha512, Sha1> state_;
 };
 
 // One-shot functions: the whole message in one call.
@@ -104,6 +104,12 @@ void sha256_compress_portable(std::array<uint32_t, 8>& h, const uint8_t* data, s
 void sha256_compress_shani(std::array<uint32_t, 8>& h, const uint8_t* data, size_t blocks);
 // The one Sha256 uses: SHA-NI when the CPU has it, otherwise the portable one.
 Sha256CompressFn sha256_compress_selected();
+// H(0) of §5.3.3 and §5.3.4, and the SHA-512 compression function (§6.4.2), for
+// the constant-time record MAC (crypto/hmac_ct.h), which drives the
+// compression function itself.
+std::array<uint32_t, 8> sha256_initial_state();
+std::array<uint64_t, 8> sha384_initial_state();
+void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
 }  // namespace detail
 
 }  // namespace tls12::crypto

@@ -75,6 +75,12 @@ void store_be64(uint8_t* p, uint64_t v) {
   for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<uint8_t>(v);
 }
 
+}  // namespace
+
+namespace detail {
+
+std::array<uint64_t, 8> sha384_initial_state() { return H0_384; }
+
 // §6.4.2, one iteration per 128-byte block M(i).
 void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks) {
   uint64_t W[80];
@@ -117,66 +123,33 @@ void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blo
   secure_zero(W, sizeof W);
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::sha512_compress;
 
 // ---------------------------------------------------------------- SHA-512
 
-Sha512::Sha512() : h_(H0_512), buffer_{} {}
+Sha512::Sha512() : h_(H0_512) {}
 
 Sha512::~Sha512() {
   secure_zero(h_.data(), sizeof h_);
-  secure_zero(buffer_.data(), buffer_.size());
+  blocks_.wipe();
 }
 
-Sha512::Sha512(Sha384Tag) : h_(H0_384), buffer_{} {}
+Sha512::Sha512(Sha384Tag) : h_(H0_384) {}
 
 void Sha512::update(ByteView data) {
-  const uint8_t* p = data.data();
-  size_t n = data.size();
-  if (n == 0) return;  // an empty span may have a null data(): never pass it to memcpy
-  length_ += n;
-
-  if (buffered_ > 0) {
-    const size_t take = std::min(n, block_size - buffered_);
-    std::memcpy(buffer_.data() + buffered_, p, take);
-    buffered_ += take;
-    p += take;
-    n -= take;
-    if (buffered_ < block_size) return;
-    sha512_compress(h_, buffer_.data(), 1);
-    buffered_ = 0;
-  }
-  if (const size_t blocks = n / block_size; blocks > 0) {
-    sha512_compress(h_, p, blocks);
-    p += blocks * block_size;
-    n -= blocks * block_size;
-  }
-  if (n > 0) {
-    std::memcpy(buffer_.data(), p, n);
-    buffered_ = n;
-  }
+  blocks_.update(data, [&](const uint8_t* p, size_t n) { sha512_compress(h_, p, n); });
 }
 
 std::array<uint8_t, Sha512::digest_size> Sha512::finish() {
   // §5.1.2: 0x80, zeros up to 112 bytes mod 128, then the length in bits as a
-  // 128-bit big-endian number. Our byte count is 64 bits, so the upper 64 bits
-  // of the field hold only the three bits shifted out of length_ << 3.
-  buffer_[buffered_++] = 0x80;
-  if (buffered_ > block_size - 16) {
-    std::memset(buffer_.data() + buffered_, 0, block_size - buffered_);
-    sha512_compress(h_, buffer_.data(), 1);
-    buffered_ = 0;
-  }
-  std::memset(buffer_.data() + buffered_, 0, block_size - 16 - buffered_);
-  store_be64(buffer_.data() + block_size - 16, length_ >> 61);
-  store_be64(buffer_.data() + block_size - 8, length_ << 3);
-  sha512_compress(h_, buffer_.data(), 1);
+  // 128-bit big-endian number.
+  blocks_.pad(16, [&](const uint8_t* p, size_t n) { sha512_compress(h_, p, n); });
 
   std::array<uint8_t, digest_size> digest;
   for (size_t i = 0; i < 8; ++i) store_be64(digest.data() + 8 * i, h_[i]);
   secure_zero(h_.data(), sizeof h_);
-  secure_zero(buffer_.data(), buffer_.size());
-  buffered_ = 0;
   return digest;
 }
 

@@ -4,7 +4,8 @@
 //
 // Input layout: byte 0 picks the options (bit 0: accept a 0x0301 first record;
 // bits 1-2: read protection none / AES-128-GCM / ChaCha20-Poly1305 / AES-256-GCM
-// with fixed keys; bit 3: application data enabled); byte 1 is the chunk size
+// with fixed keys; bit 3: application data enabled; bit 4: AES-128-CBC with
+// HMAC-SHA1 instead, bit 5 making it Encrypt-then-MAC); byte 1 is the chunk size
 // for feed(). The rest is the byte stream. Every failure must be a TlsError;
 // anything else (a crash, another exception, a broken invariant) is a bug.
 // Invariants include the interleaving and repetition rules: no alert or
@@ -29,6 +30,16 @@ TrafficKeys fixed_keys(crypto::AeadAlgorithm alg) {
   return keys;
 }
 
+// AES-128-CBC + HMAC-SHA1 (RFC 5246 §6.2.3.2), RFC 7366 when `etm`.
+TrafficKeys fixed_cbc_keys(bool etm) {
+  TrafficKeys keys;
+  keys.key.assign(16, 0x42);
+  keys.mac_algorithm = crypto::HashAlgorithm::sha1;
+  keys.mac_key.assign(20, 0x24);
+  keys.encrypt_then_mac = etm;
+  return keys;
+}
+
 void check(bool condition) {
   if (!condition) std::abort();
 }
@@ -50,7 +61,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                                 crypto::AeadAlgorithm::chacha20_poly1305,
                                                 crypto::AeadAlgorithm::aes_256_gcm};
   const int protection = (flags >> 1) & 3;
-  if (protection != 0) layer.install_read_protection(fixed_keys(kAlgs[protection - 1]));
+  if (flags & 16)
+    layer.install_read_protection(fixed_cbc_keys(flags & 32));
+  else if (protection != 0)
+    layer.install_read_protection(fixed_keys(kAlgs[protection - 1]));
   if (flags & 8) layer.enable_application_data();
 
   int warnings_in_a_row = 0, empty_in_a_row = 0;

@@ -20,7 +20,7 @@ constexpr CipherSuiteInfo gcm(CipherSuite id, std::string_view name, std::string
   size_t key = aead == AeadAlgorithm::aes_128_gcm ? 16 : 32;
   // RFC 5288 §3: GCM takes a 4-byte implicit salt from the key_block and sends
   // an 8-byte explicit nonce per record.
-  return {id, name, openssl, kx, auth, aead, prf, key, 4, 8};
+  return {id, name, openssl, kx, auth, aead, prf, key, 4, 8, std::nullopt, 0};
 }
 
 constexpr CipherSuiteInfo chacha(CipherSuite id, std::string_view name, std::string_view openssl,
@@ -28,7 +28,17 @@ constexpr CipherSuiteInfo chacha(CipherSuite id, std::string_view name, std::str
   // RFC 7905 §2: the whole 12-byte nonce base comes from the key_block and
   // nothing is sent per record (the sequence number is XORed in).
   return {id, name, openssl, kx, auth, AeadAlgorithm::chacha20_poly1305, HashAlgorithm::sha256,
-          32, 12, 0};
+          32, 12, 0, std::nullopt, 0};
+}
+
+constexpr CipherSuiteInfo cbc(CipherSuite id, std::string_view name, std::string_view openssl,
+                              KeyExchange kx, size_t key, HashAlgorithm mac, HashAlgorithm prf) {
+  // RFC 5246 §6.3: a MAC key per direction from the key_block, no fixed IV
+  // (TLS 1.2 sends a fresh 16-byte IV in every record, §6.2.3.2). The PRF is
+  // SHA-256 unless the suite's MAC is SHA-384 (RFC 5289 §3.2).
+  const size_t mac_key = mac == HashAlgorithm::sha1 ? 20 : mac == HashAlgorithm::sha256 ? 32 : 48;
+  return {id, name, openssl, kx, Authentication::rsa,
+          key == 16 ? AeadAlgorithm::aes_128_gcm : AeadAlgorithm::aes_256_gcm, prf, key, 0, 16, mac, mac_key};
 }
 
 // Preference order: forward secrecy first (ECDHE, then DHE), AES-128-GCM before
@@ -68,6 +78,24 @@ constexpr std::array kSuites = {
     gcm(suites::TLS_RSA_WITH_AES_256_GCM_SHA384, "TLS_RSA_WITH_AES_256_GCM_SHA384",
         "AES256-GCM-SHA384", KeyExchange::rsa, Authentication::rsa, AeadAlgorithm::aes_256_gcm,
         HashAlgorithm::sha384),
+    // Every AEAD suite above is preferred to every CBC suite below (what
+    // browsers do): CBC is here for peers and documents that need it.
+    cbc(suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+        "ECDHE-RSA-AES128-SHA256", KeyExchange::ecdhe, 16, HashAlgorithm::sha256, HashAlgorithm::sha256),
+    cbc(suites::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+        "ECDHE-RSA-AES256-SHA384", KeyExchange::ecdhe, 32, HashAlgorithm::sha384, HashAlgorithm::sha384),
+    cbc(suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA",
+        KeyExchange::ecdhe, 16, HashAlgorithm::sha1, HashAlgorithm::sha256),
+    cbc(suites::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE-RSA-AES256-SHA",
+        KeyExchange::ecdhe, 32, HashAlgorithm::sha1, HashAlgorithm::sha256),
+    cbc(suites::TLS_RSA_WITH_AES_128_CBC_SHA256, "TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256",
+        KeyExchange::rsa, 16, HashAlgorithm::sha256, HashAlgorithm::sha256),
+    cbc(suites::TLS_RSA_WITH_AES_256_CBC_SHA256, "TLS_RSA_WITH_AES_256_CBC_SHA256", "AES256-SHA256",
+        KeyExchange::rsa, 32, HashAlgorithm::sha256, HashAlgorithm::sha256),
+    cbc(suites::TLS_RSA_WITH_AES_128_CBC_SHA, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", KeyExchange::rsa, 16,
+        HashAlgorithm::sha1, HashAlgorithm::sha256),
+    cbc(suites::TLS_RSA_WITH_AES_256_CBC_SHA, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KeyExchange::rsa, 32,
+        HashAlgorithm::sha1, HashAlgorithm::sha256),
 };
 
 std::string unknown_hex(uint16_t value) {

@@ -8,8 +8,9 @@
 // A cipher suite is two bytes on the wire. The table below says what those two
 // bytes mean: how the premaster secret is agreed (key exchange), how the server
 // proves it owns its certificate (authentication), how records are protected
-// (AEAD) and which hash the PRF uses (RFC 5246 §5: SHA-256 unless the suite
-// names SHA-384). tls12 implements only AEAD suites, so a suite has no MAC key.
+// (AEAD, or AES-CBC with an HMAC) and which hash the PRF uses (RFC 5246 §5:
+// SHA-256 unless the suite names SHA-384). The AES-CBC suites (RFC 5246
+// Appendix C, RFC 4492/5289 for ECDHE) have a MAC key; the AEAD suites none.
 //
 // Values that are not in a table (a suite we do not implement, a signature
 // scheme or group we do not know) are still valid wire values: they decode into
@@ -44,6 +45,15 @@ inline constexpr CipherSuite TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256 = 0xCCAA;
 inline constexpr CipherSuite TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 0xC02B;      // RFC 5289
 inline constexpr CipherSuite TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 = 0xC02C;      // RFC 5289
 inline constexpr CipherSuite TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 = 0xCCA9;  // RFC 7905
+// Block-cipher suites: AES-CBC with HMAC (RFC 5246 §6.2.3.2).
+inline constexpr CipherSuite TLS_RSA_WITH_AES_128_CBC_SHA = 0x002F;           // RFC 5246 Appendix C
+inline constexpr CipherSuite TLS_RSA_WITH_AES_256_CBC_SHA = 0x0035;           // RFC 5246 Appendix C
+inline constexpr CipherSuite TLS_RSA_WITH_AES_128_CBC_SHA256 = 0x003C;        // RFC 5246 Appendix C
+inline constexpr CipherSuite TLS_RSA_WITH_AES_256_CBC_SHA256 = 0x003D;        // RFC 5246 Appendix C
+inline constexpr CipherSuite TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA = 0xC013;     // RFC 8422
+inline constexpr CipherSuite TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA = 0xC014;     // RFC 8422
+inline constexpr CipherSuite TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 = 0xC027;  // RFC 5289
+inline constexpr CipherSuite TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 = 0xC028;  // RFC 5289
 
 // Signalling values that travel in the cipher_suites list but are not suites.
 // RFC 5746 §3.3: "I support secure renegotiation" from a client that sends no
@@ -72,12 +82,20 @@ struct CipherSuiteInfo {
   std::string_view openssl_name;  // OpenSSL's name: "ECDHE-RSA-AES128-GCM-SHA256"
   KeyExchange key_exchange;
   Authentication authentication;
+  // The AEAD; for a CBC suite, the AES-GCM of the same key size, which is
+  // never used (`mac` says the suite is CBC).
   crypto::AeadAlgorithm aead;
   crypto::HashAlgorithm prf_hash;  // the hash of the PRF and of the Finished transcript
-  // RFC 5246 §6.3 key_block sizes. mac_key_length is 0 for every AEAD suite.
+  // RFC 5246 §6.3 key_block sizes.
   size_t enc_key_length;    // 16 (AES-128) or 32 (AES-256, ChaCha20)
-  size_t fixed_iv_length;   // 4 for GCM (RFC 5288 §3 salt), 12 for ChaCha20-Poly1305 (RFC 7905 §2)
-  size_t record_iv_length;  // explicit nonce per record: 8 for GCM, 0 for ChaCha20-Poly1305
+  size_t fixed_iv_length;   // 4 for GCM (RFC 5288 §3 salt), 12 for ChaCha20-Poly1305 (RFC 7905 §2), 0 for CBC
+  size_t record_iv_length;  // explicit nonce per record: 8 for GCM, 0 for ChaCha20-Poly1305, 16 for CBC
+  // The record MAC of a CBC suite (HMAC with SHA-1, SHA-256 or SHA-384);
+  // nullopt for AEAD suites, whose mac_key_length is 0.
+  std::optional<crypto::HashAlgorithm> mac;
+  size_t mac_key_length;
+
+  bool is_cbc() const { return mac.has_value(); }
 };
 
 // Every suite tls12 knows, in the server's order of preference.

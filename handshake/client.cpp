@@ -9,6 +9,7 @@
 #include "crypto/random.h"
 #include "handshake/alpn.h"
 #include "handshake/dhe.h"
+#include "handshake/encrypt_then_mac.h"
 #include "handshake/key_schedule.h"
 #include "handshake/key_usage.h"
 #include "handshake/session_keys.h"
@@ -70,6 +71,7 @@ Actions Client::start() {
   if (!config_->alpn_protocols.empty()) ext.alpn_protocols = config_->alpn_protocols;
   ext.signature_algorithms = config_->signature_schemes;
   ext.extended_master_secret = true;
+  ext.encrypt_then_mac = client_offers_encrypt_then_mac(config_->cipher_suites);
   ext.renegotiation_info = Bytes{};
   offer_session(ext);
   client_hello_.extensions = ext.to_list();
@@ -144,7 +146,8 @@ Actions Client::handle_change_cipher_spec() {
   // Step 8 (received): the server's ChangeCipherSpec (§7.1): its next record,
   // the Finished, is protected with server_write_key.
   Actions actions;
-  add_action(actions, InstallReadKeys{server_write_keys(*negotiated_.cipher_suite, *key_block_)});
+  add_action(actions, InstallReadKeys{server_write_keys(*negotiated_.cipher_suite, *key_block_,
+                                                        negotiated_.encrypt_then_mac)});
   state_ = ClientState::wait_finished;
   return actions;
 }
@@ -175,6 +178,7 @@ void Client::on_server_hello(ByteView body, Actions& actions) {
                      "renegotiation_info is not empty on an initial handshake");
     negotiated_.secure_renegotiation = true;
   }
+  negotiated_.encrypt_then_mac = client_uses_encrypt_then_mac(*suite, ext);  // RFC 7366
   // RFC 7627 §5.3: a client that requires the extended master secret aborts.
   negotiated_.extended_master_secret = ext.extended_master_secret;
   if (!ext.extended_master_secret && config_->extended_master_secret == ExtendedMasterSecret::required)
@@ -301,7 +305,8 @@ void Client::on_server_hello_done(ByteView body, Actions& actions) {
   // Step 7: ChangeCipherSpec (§7.1), then everything we send is protected
   // with client_write_key, starting with Finished.
   add_action(actions, SendChangeCipherSpec{});
-  add_action(actions, InstallWriteKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_)});
+  add_action(actions, InstallWriteKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_,
+                                                         negotiated_.encrypt_then_mac)});
   send_finished(actions);
   state_ = ClientState::wait_change_cipher_spec;
 }

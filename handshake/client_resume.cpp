@@ -21,6 +21,7 @@
 
 #include "crypto/random.h"
 #include "handshake/session_keys.h"
+#include "handshake/encrypt_then_mac.h"
 
 namespace tls12::handshake {
 
@@ -98,6 +99,7 @@ bool Client::accepts_resumption(const ServerHello& hello, const ServerHelloExten
   if (ext.extended_master_secret != offered_session_->extended_master_secret)
     throw TlsError(AlertDescription::handshake_failure,
                    "server resumed a session whose extended master secret state differs");
+  check_resumed_encrypt_then_mac(*offered_session_, ext);
   return true;
 }
 
@@ -129,7 +131,8 @@ void Client::on_new_session_ticket(ByteView body, Actions&) {
 // here), our ChangeCipherSpec and Finished, which covers the server's too.
 void Client::finish_abbreviated_handshake(Actions& actions) {
   add_action(actions, SendChangeCipherSpec{});
-  add_action(actions, InstallWriteKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_)});
+  add_action(actions, InstallWriteKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_,
+                                                         negotiated_.encrypt_then_mac)});
   send_finished(actions);
 }
 
@@ -171,6 +174,7 @@ Session Client::made_session() {
     session.cipher_suite = negotiated_.cipher_suite->id;
     session.master_secret = master_secret_;
     session.extended_master_secret = negotiated_.extended_master_secret;
+    session.encrypt_then_mac = negotiated_.encrypt_then_mac;
     session.server_name = config_->server_name;
     session.peer_certificate_chain = negotiated_.peer.chain;
     session.peer_verified = negotiated_.peer.verified();

@@ -24,6 +24,7 @@ std::string extension_name(ExtensionType type) {
     case ExtensionType::signature_algorithms: return "signature_algorithms";
     case ExtensionType::application_layer_protocol_negotiation:
       return "application_layer_protocol_negotiation";
+    case ExtensionType::encrypt_then_mac: return "encrypt_then_mac";
     case ExtensionType::extended_master_secret: return "extended_master_secret";
     case ExtensionType::session_ticket: return "session_ticket";
     case ExtensionType::supported_versions: return "supported_versions";
@@ -272,6 +273,10 @@ ClientHelloExtensions ClientHelloExtensions::parse(const ExtensionList& extensio
       case ExtensionType::application_layer_protocol_negotiation:
         out.alpn_protocols = decode_alpn(ext.data);
         break;
+      case ExtensionType::encrypt_then_mac:
+        expect_empty_extension(ext);  // RFC 7366 §2: "extension_data field ... empty"
+        out.encrypt_then_mac = true;
+        break;
       case ExtensionType::extended_master_secret:
         expect_empty_extension(ext);
         out.extended_master_secret = true;
@@ -305,6 +310,7 @@ ExtensionList ClientHelloExtensions::to_list() const {
   if (alpn_protocols)
     list.push_back({ExtensionType::application_layer_protocol_negotiation,
                     encode_alpn(*alpn_protocols)});
+  if (encrypt_then_mac) list.push_back({ExtensionType::encrypt_then_mac, {}});
   if (extended_master_secret) list.push_back({ExtensionType::extended_master_secret, {}});
   if (session_ticket) list.push_back({ExtensionType::session_ticket, *session_ticket});
   if (supported_versions)
@@ -337,6 +343,10 @@ ServerHelloExtensions ServerHelloExtensions::parse(const ExtensionList& extensio
         out.alpn_protocol = protocols.front();
         break;
       }
+      case ExtensionType::encrypt_then_mac:
+        expect_empty_extension(ext);  // RFC 7366 §2: "extension_data field ... empty"
+        out.encrypt_then_mac = true;
+        break;
       case ExtensionType::extended_master_secret:
         expect_empty_extension(ext);
         out.extended_master_secret = true;
@@ -363,6 +373,7 @@ ExtensionList ServerHelloExtensions::to_list() const {
   if (alpn_protocol)
     list.push_back({ExtensionType::application_layer_protocol_negotiation,
                     encode_alpn({*alpn_protocol})});
+  if (encrypt_then_mac) list.push_back({ExtensionType::encrypt_then_mac, {}});
   if (extended_master_secret) list.push_back({ExtensionType::extended_master_secret, {}});
   if (session_ticket) list.push_back({ExtensionType::session_ticket, {}});
   if (renegotiation_info)

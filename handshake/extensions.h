@@ -8,6 +8,7 @@
 //   ec_point_formats (11)       RFC 8422 §5.1.2
 //   signature_algorithms (13)   RFC 5246 §7.4.1.4.1
 //   application_layer_protocol_negotiation (16)  RFC 7301 §3.1
+//   encrypt_then_mac (22)       RFC 7366 §2
 //   extended_master_secret (23) RFC 7627 §5.1
 //   session_ticket (35)         RFC 5077 §3.2
 //   supported_versions (43)     RFC 8446 §4.2.1 (recognised: a TLS 1.3 client still gets TLS 1.2)
@@ -48,6 +49,7 @@ enum class ExtensionType : uint16_t {
   ec_point_formats = 11,
   signature_algorithms = 13,
   application_layer_protocol_negotiation = 16,
+  encrypt_then_mac = 22,
   extended_master_secret = 23,
   session_ticket = 35,
   supported_versions = 43,
@@ -123,8 +125,8 @@ Bytes decode_renegotiation_info(ByteView data);
 Bytes encode_supported_versions(const std::vector<uint16_t>& versions);
 std::vector<uint16_t> decode_supported_versions(ByteView data);
 
-// extended_master_secret and the server's session_ticket / server_name replies
-// carry no data: anything else is a decode_error.
+// encrypt_then_mac, extended_master_secret and the server's session_ticket /
+// server_name replies carry no data: anything else is a decode_error.
 void expect_empty_extension(const Extension& extension);
 
 // ------------------------------------------------------------- typed views
@@ -136,6 +138,7 @@ struct ClientHelloExtensions {
   std::optional<Bytes> ec_point_formats;
   std::optional<std::vector<SignatureScheme>> signature_algorithms;
   std::optional<std::vector<std::string>> alpn_protocols;
+  bool encrypt_then_mac = false;
   bool extended_master_secret = false;
   std::optional<Bytes> renegotiation_info;  // renegotiated_connection
   std::optional<Bytes> session_ticket;      // the ticket (empty: "I support tickets")
@@ -154,6 +157,7 @@ struct ServerHelloExtensions {
   bool server_name = false;  // the server used the client's server_name (empty data)
   std::optional<Bytes> ec_point_formats;
   std::optional<std::string> alpn_protocol;  // exactly one name on the wire
+  bool encrypt_then_mac = false;
   bool extended_master_secret = false;
   std::optional<Bytes> renegotiation_info;
   bool session_ticket = false;  // the server will send NewSessionTicket (empty data)

@@ -53,12 +53,15 @@ SecretBytes compute_key_block(crypto::HashAlgorithm prf_hash, ByteView master_se
 KeyBlock derive_key_block(const CipherSuiteInfo& suite, ByteView master_secret,
                           const Random& client_random, const Random& server_random) {
   // §6.3 order: client_write_MAC_key, server_write_MAC_key (both empty for
-  // AEAD), client_write_key, server_write_key, client_write_IV, server_write_IV.
-  size_t length = 2 * suite.enc_key_length + 2 * suite.fixed_iv_length;
+  // AEAD), client_write_key, server_write_key, client_write_IV, server_write_IV
+  // (both empty for CBC).
+  size_t length = 2 * suite.mac_key_length + 2 * suite.enc_key_length + 2 * suite.fixed_iv_length;
   SecretBytes block =
       compute_key_block(suite.prf_hash, master_secret, client_random, server_random, length);
   KeyBlock keys;
   size_t pos = 0;
+  keys.client_write_MAC_key = take(block, &pos, suite.mac_key_length);
+  keys.server_write_MAC_key = take(block, &pos, suite.mac_key_length);
   keys.client_write_key = take(block, &pos, suite.enc_key_length);
   keys.server_write_key = take(block, &pos, suite.enc_key_length);
   keys.client_write_IV = take(block, &pos, suite.fixed_iv_length);
@@ -66,12 +69,30 @@ KeyBlock derive_key_block(const CipherSuiteInfo& suite, ByteView master_secret,
   return keys;
 }
 
-record::TrafficKeys client_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys) {
-  return {suite.aead, keys.client_write_key, keys.client_write_IV};
+namespace {
+
+record::TrafficKeys traffic_keys(const CipherSuiteInfo& suite, const SecretBytes& mac_key, const SecretBytes& key,
+                                 const SecretBytes& iv, bool encrypt_then_mac) {
+  record::TrafficKeys out;
+  out.algorithm = suite.aead;
+  out.key = key;
+  out.iv = iv;
+  out.mac_algorithm = suite.mac;
+  out.mac_key = mac_key;
+  out.encrypt_then_mac = suite.is_cbc() && encrypt_then_mac;
+  return out;
 }
 
-record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys) {
-  return {suite.aead, keys.server_write_key, keys.server_write_IV};
+}  // namespace
+
+record::TrafficKeys client_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys, bool encrypt_then_mac) {
+  return traffic_keys(suite, keys.client_write_MAC_key, keys.client_write_key, keys.client_write_IV,
+                      encrypt_then_mac);
+}
+
+record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys, bool encrypt_then_mac) {
+  return traffic_keys(suite, keys.server_write_MAC_key, keys.server_write_key, keys.server_write_IV,
+                      encrypt_then_mac);
 }
 
 std::array<uint8_t, verify_data_length> compute_verify_data(crypto::HashAlgorithm prf_hash,

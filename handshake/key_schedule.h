@@ -17,10 +17,12 @@
 //                        SecurityParameters.client_random)
 //      cut in order into client_write_MAC_key, server_write_MAC_key,
 //      client_write_key, server_write_key, client_write_IV, server_write_IV.
-//      (Note the server random comes first here, the reverse of 1.) Our
-//      suites are all AEAD, so the MAC keys are empty; the IVs are the implicit
-//      nonce parts: 4 bytes of salt for AES-GCM (RFC 5288 §3), 12 bytes for
-//      ChaCha20-Poly1305 (RFC 7905 §2).
+//      (Note the server random comes first here, the reverse of step 1.) For
+//      AEAD suites the MAC keys are empty and the IVs are the implicit nonce
+//      parts: 4 bytes of salt for AES-GCM (RFC 5288 §3), 12 bytes for
+//      ChaCha20-Poly1305 (RFC 7905 §2). For the CBC suites the MAC keys are
+//      the HMAC keys (20, 32 or 48 bytes) and the IVs are empty: TLS 1.2
+//      sends a fresh IV in every record (§6.2.3.2).
 //
 //   3. Finished (RFC 5246 §7.4.9)
 //        verify_data = PRF(master_secret, finished_label,
@@ -57,8 +59,11 @@ SecretBytes compute_key_block(crypto::HashAlgorithm prf_hash, ByteView master_se
                               const Random& client_random, const Random& server_random,
                               size_t length);
 
-// The key_block of an AEAD suite, split as §6.3 lists it (MAC keys empty).
+// The key_block split as §6.3 lists it (MAC keys empty for AEAD suites, IVs
+// empty for CBC suites).
 struct KeyBlock {
+  SecretBytes client_write_MAC_key;
+  SecretBytes server_write_MAC_key;
   SecretBytes client_write_key;
   SecretBytes server_write_key;
   SecretBytes client_write_IV;  // fixed_iv_length bytes
@@ -68,8 +73,11 @@ KeyBlock derive_key_block(const CipherSuiteInfo& suite, ByteView master_secret,
                           const Random& client_random, const Random& server_random);
 
 // The keys of one direction as the record layer installs them.
-record::TrafficKeys client_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
-record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys);
+// `encrypt_then_mac` when RFC 7366 was negotiated (CBC suites only).
+record::TrafficKeys client_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys,
+                                      bool encrypt_then_mac = false);
+record::TrafficKeys server_write_keys(const CipherSuiteInfo& suite, const KeyBlock& keys,
+                                      bool encrypt_then_mac = false);
 
 // Finished (steps 7 and 8), RFC 5246 §7.4.9. `handshake_hash` is Hash(handshake_messages) with
 // the PRF hash, over every message before this Finished (Transcript::current_hash()).

@@ -51,6 +51,7 @@ struct Negotiated {
   std::optional<SignatureScheme> server_signature_scheme;  // ServerKeyExchange
   std::optional<SignatureScheme> client_signature_scheme;  // CertificateVerify
   bool extended_master_secret = false;                     // RFC 7627
+  bool encrypt_then_mac = false;                           // RFC 7366 (CBC suites only)
   bool secure_renegotiation = false;                       // RFC 5746 supported by the peer
   std::string server_name;                                 // SNI sent / received
   std::string alpn_protocol;                               // RFC 7301; empty when none

@@ -9,6 +9,7 @@
 #include "crypto/random.h"
 #include "handshake/alpn.h"
 #include "handshake/certificate_selection.h"
+#include "handshake/encrypt_then_mac.h"
 #include "handshake/key_usage.h"
 #include "handshake/limits.h"
 #include "handshake/session_keys.h"
@@ -101,7 +102,8 @@ Actions Server::handle_change_cipher_spec() {
   // Step 7 (received): the client's ChangeCipherSpec: its Finished comes
   // protected with client_write_key.
   Actions actions;
-  add_action(actions, InstallReadKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_)});
+  add_action(actions, InstallReadKeys{client_write_keys(*negotiated_.cipher_suite, *key_block_,
+                                                        negotiated_.encrypt_then_mac)});
   state_ = ServerState::wait_finished;
   return actions;
 }
@@ -186,6 +188,7 @@ void Server::send_server_flight(const ServerChoice& choice, const ClientHelloExt
   ServerHelloExtensions reply_ext;
   if (negotiated_.secure_renegotiation) reply_ext.renegotiation_info = Bytes{};
   reply_ext.extended_master_secret = negotiated_.extended_master_secret;
+  reply_ext.encrypt_then_mac = negotiated_.encrypt_then_mac = server_uses_encrypt_then_mac(*suite, ext);
   reply_ext.server_name = choice.server_name_matched;  // RFC 6066 §3: the name was used
   if (!negotiated_.alpn_protocol.empty()) reply_ext.alpn_protocol = negotiated_.alpn_protocol;
   if (suite->key_exchange == KeyExchange::ecdhe && ext.ec_point_formats)
@@ -353,7 +356,7 @@ void Server::send_finished(Actions& actions) {
   ours.verify_data = compute_verify_data(suite.prf_hash, master_secret_, Sender::server, transcript_.current_hash());
   negotiated_.server_verify_data = ours.verify_data;
   add_action(actions, SendChangeCipherSpec{});
-  add_action(actions, InstallWriteKeys{server_write_keys(suite, *key_block_)});
+  add_action(actions, InstallWriteKeys{server_write_keys(suite, *key_block_, negotiated_.encrypt_then_mac)});
   send(ours.encode(), actions);
 }
 

@@ -17,6 +17,7 @@
 #include "crypto/random.h"
 #include "handshake/alpn.h"
 #include "handshake/session_keys.h"
+#include "handshake/encrypt_then_mac.h"
 
 namespace tls12::handshake {
 
@@ -70,6 +71,7 @@ std::optional<Session> Server::resumable_session(const ClientHello& hello, const
   // says: §5.3 leaves the server to abort or to carry on "no longer protected",
   // and a full handshake is the third way that neither fails nor exposes it.
   if (!session->extended_master_secret) return std::nullopt;
+  if (!session_resumable_with(*session, ext)) return std::nullopt;  // RFC 7366 §3.1: no EtM downgrade
   return session;
 }
 
@@ -105,6 +107,7 @@ void Server::resume(Session session, const ClientHello& hello, const ClientHello
   ServerHelloExtensions reply_ext;
   if (negotiated_.secure_renegotiation) reply_ext.renegotiation_info = Bytes{};
   reply_ext.extended_master_secret = negotiated_.extended_master_secret;
+  reply_ext.encrypt_then_mac = negotiated_.encrypt_then_mac = server_uses_encrypt_then_mac(*suite, ext);
   reply_ext.alpn_protocol = alpn;
   issue_ticket_ = reply_ext.session_ticket = renew_ticket_ && ext.session_ticket.has_value();
   reply.extensions = reply_ext.to_list();
@@ -139,6 +142,7 @@ Session Server::current_session() const {
   session.cipher_suite = negotiated_.cipher_suite->id;
   session.master_secret = master_secret_;
   session.extended_master_secret = negotiated_.extended_master_secret;
+  session.encrypt_then_mac = negotiated_.encrypt_then_mac;
   session.server_name = negotiated_.server_name;
   session.peer_certificate_chain = negotiated_.peer.chain;
   session.peer_verified = negotiated_.peer.verified();

@@ -27,7 +27,7 @@ namespace tls12::handshake {
 namespace {
 
 constexpr uint8_t format_version = 1;
-constexpr uint8_t flag_ems = 1, flag_peer_verified = 2, flag_client_authenticated = 4;
+constexpr uint8_t flag_ems = 1, flag_peer_verified = 2, flag_client_authenticated = 4, flag_etm = 8;
 
 }  // namespace
 
@@ -45,7 +45,8 @@ Bytes encode_session(const Session& s) {
   w.u16(static_cast<uint16_t>(s.cipher_suite));
   w.vector8(ByteView(s.master_secret));
   w.u8(static_cast<uint8_t>((s.extended_master_secret ? flag_ems : 0) | (s.peer_verified ? flag_peer_verified : 0) |
-                            (s.client_authenticated ? flag_client_authenticated : 0)));
+                            (s.client_authenticated ? flag_client_authenticated : 0) |
+                            (s.encrypt_then_mac ? flag_etm : 0)));
   w.u8(s.client_authentication_policy);
   w.u32(static_cast<uint32_t>(static_cast<uint64_t>(s.creation_time) >> 32));
   w.u32(static_cast<uint32_t>(static_cast<uint64_t>(s.creation_time)));
@@ -69,7 +70,8 @@ Session decode_session(ByteView data) {
     ByteView secret = r.vector8(master_secret_length, master_secret_length);
     s.master_secret.assign(secret.begin(), secret.end());
     uint8_t flags = r.u8();
-    if (flags & ~(flag_ems | flag_peer_verified | flag_client_authenticated)) r.fail("has unknown flags");
+    if (flags & ~(flag_ems | flag_peer_verified | flag_client_authenticated | flag_etm)) r.fail("has unknown flags");
+    s.encrypt_then_mac = flags & flag_etm;
     s.extended_master_secret = flags & flag_ems;
     s.peer_verified = flags & flag_peer_verified;
     s.client_authenticated = flags & flag_client_authenticated;

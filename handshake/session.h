@@ -40,6 +40,7 @@ struct Session {
   CipherSuite cipher_suite{};
   SecretBytes master_secret;          // 48 bytes (§8.1)
   bool extended_master_secret = false;  // RFC 7627
+  bool encrypt_then_mac = false;        // RFC 7366
   std::string server_name;            // SNI of the original handshake ("" if none)
   // The peer's chain (DER, leaf first) as the original handshake saw it: the
   // server's chain for a client, the client's chain for a server (empty when

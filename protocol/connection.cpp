@@ -206,10 +206,10 @@ void Connection::perform(handshake::Actions actions) {
       emit(ChangeCipherSpec{Direction::sent});
     } else if (auto* write_keys = std::get_if<handshake::InstallWriteKeys>(&action)) {
       records_->install_write_protection(write_keys->keys);
-      emit(KeysActivated{Direction::sent, std::string(crypto::aead_name(write_keys->keys.algorithm))});
+      emit(KeysActivated{Direction::sent, record::protection_name(write_keys->keys)});
     } else if (auto* read_keys = std::get_if<handshake::InstallReadKeys>(&action)) {
       records_->install_read_protection(read_keys->keys);
-      emit(KeysActivated{Direction::received, std::string(crypto::aead_name(read_keys->keys.algorithm))});
+      emit(KeysActivated{Direction::received, record::protection_name(read_keys->keys)});
     } else if (auto* secret = std::get_if<handshake::SecretDerived>(&action)) {
       emit(SecretDerived{secret->secret, secret->value, negotiated().client_random});
     } else if (auto* checked = std::get_if<handshake::Checked>(&action)) {

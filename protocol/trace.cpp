@@ -129,43 +129,94 @@ std::string TraceRenderer::render_fields(const HandshakeMessage& message, std::s
   return out;
 }
 
-std::string TraceRenderer::render_protected_record(ByteView record, size_t record_iv_length,
-                                                   std::string_view indent) {
-  constexpr size_t header_length = 5;
-  constexpr size_t tag_length = 16;  // AES-GCM and ChaCha20-Poly1305 (RFC 5116)
-  std::string out;
-  auto part = [&](ByteView bytes, const std::string& label) {
-    std::string hex = hex_lines(bytes, "", kHexBytesPerLine);
-    std::string first = hex.substr(0, hex.find('\n'));
-    first.resize(kHexColumnWidth, ' ');
-    out += std::string(indent) + first + "  " + label + "\n";
-    for (size_t start = hex.find('\n') + 1; start < hex.size();) {
-      size_t end = hex.find('\n', start);
-      out += std::string(indent) + hex.substr(start, end - start) + "\n";
-      start = end + 1;
-    }
-  };
-  if (record.size() < header_length + record_iv_length + tag_length) {
-    part(record, "(too short for a protected record)");
-    return out;
+namespace {
+
+// One field of a record: its bytes in hex (wrapped), the label beside the first line.
+void append_part(std::string& out, ByteView bytes, const std::string& label, std::string_view indent) {
+  std::string hex = hex_lines(bytes, "", kHexBytesPerLine);
+  std::string first = hex.substr(0, hex.find('\n'));
+  first.resize(kHexColumnWidth, ' ');
+  out += std::string(indent) + first + "  " + label + "\n";
+  for (size_t start = hex.find('\n') + 1; start < hex.size();) {
+    size_t end = hex.find('\n', start);
+    out += std::string(indent) + hex.substr(start, end - start) + "\n";
+    start = end + 1;
   }
+}
+
+constexpr size_t kRecordHeaderLength = 5;
+
+// The 5-byte header (§6.2.1); returns the fragment it announces.
+ByteView append_header(std::string& out, ByteView record, std::string_view indent) {
   static const std::array<const char*, 4> types{"change_cipher_spec", "alert", "handshake", "application_data"};
   uint8_t type = record[0];
   std::string type_name = type >= 20 && type <= 23 ? types[type - 20] : "unknown";
   size_t length = static_cast<size_t>(record[3]) << 8 | record[4];
-  part(record.first(1), "ContentType: " + type_name + " (" + std::to_string(type) + ")");
-  part(record.subspan(1, 2), "ProtocolVersion: " + std::to_string(record[1]) + "." + std::to_string(record[2]));
-  part(record.subspan(3, 2), "length: " + std::to_string(length));
-  ByteView fragment = record.subspan(header_length, std::min(length, record.size() - header_length));
+  append_part(out, record.first(1), "ContentType: " + type_name + " (" + std::to_string(type) + ")", indent);
+  append_part(out, record.subspan(1, 2), "ProtocolVersion: " + std::to_string(record[1]) + "." + std::to_string(record[2]),
+              indent);
+  append_part(out, record.subspan(3, 2), "length: " + std::to_string(length), indent);
+  return record.subspan(kRecordHeaderLength, std::min(length, record.size() - kRecordHeaderLength));
+}
+
+}  // namespace
+
+std::string TraceRenderer::render_protected_record(ByteView record, size_t record_iv_length,
+                                                   std::string_view indent) {
+  constexpr size_t tag_length = 16;  // AES-GCM and ChaCha20-Poly1305 (RFC 5116)
+  std::string out;
+  if (record.size() < kRecordHeaderLength + record_iv_length + tag_length) {
+    append_part(out, record, "(too short for a protected record)", indent);
+    return out;
+  }
+  ByteView fragment = append_header(out, record, indent);
   if (fragment.size() < record_iv_length + tag_length) {
-    part(fragment, "(fragment too short)");
+    append_part(out, fragment, "(fragment too short)", indent);
     return out;
   }
   if (record_iv_length > 0)
-    part(fragment.first(record_iv_length), "nonce_explicit (with client/server_write_IV: the GCM nonce)");
+    append_part(out, fragment.first(record_iv_length), "nonce_explicit (with client/server_write_IV: the GCM nonce)",
+                indent);
   ByteView ciphertext = fragment.subspan(record_iv_length, fragment.size() - record_iv_length - tag_length);
-  part(ciphertext, "encrypted content (" + std::to_string(ciphertext.size()) + " bytes, as long as the plaintext)");
-  part(fragment.last(tag_length), "authentication tag (covers the content and seq_num + header)");
+  append_part(out, ciphertext,
+              "encrypted content (" + std::to_string(ciphertext.size()) + " bytes, as long as the plaintext)", indent);
+  append_part(out, fragment.last(tag_length), "authentication tag (covers the content and seq_num + header)", indent);
+  return out;
+}
+
+std::string TraceRenderer::render_cbc_record(ByteView record, size_t content_length, size_t mac_length,
+                                             bool encrypt_then_mac, std::string_view indent) {
+  constexpr size_t iv_length = 16;
+  std::string out;
+  const size_t mac_inside = encrypt_then_mac ? 0 : mac_length;
+  const size_t mac_after = encrypt_then_mac ? mac_length : 0;
+  if (record.size() < kRecordHeaderLength + iv_length + content_length + mac_length + 1) {
+    append_part(out, record, "(too short for this CBC record)", indent);
+    return out;
+  }
+  ByteView fragment = append_header(out, record, indent);
+  if (fragment.size() < iv_length + content_length + mac_length + 1) {
+    append_part(out, fragment, "(fragment too short)", indent);
+    return out;
+  }
+  append_part(out, fragment.first(iv_length), "IV (16 random bytes, fresh for every record)", indent);
+  ByteView ciphertext = fragment.subspan(iv_length, fragment.size() - iv_length - mac_after);
+  const size_t padding = ciphertext.size() - content_length - mac_inside - 1;
+  append_part(out, ciphertext.first(content_length),
+              "encrypted content (" + std::to_string(content_length) + " bytes)", indent);
+  if (!encrypt_then_mac)
+    append_part(out, ciphertext.subspan(content_length, mac_length),
+                "encrypted MAC (HMAC over seq_num + header + content, " + std::to_string(mac_length) + " bytes)",
+                indent);
+  append_part(out, ciphertext.subspan(content_length + mac_inside, padding + 1),
+              "encrypted padding: " + std::to_string(padding) + " bytes of " + std::to_string(padding) +
+                  ", then padding_length " + std::to_string(padding) + " (to whole 16-byte blocks)",
+              indent);
+  if (encrypt_then_mac)
+    append_part(out, fragment.last(mac_length),
+                "MAC (Encrypt-then-MAC: HMAC over seq_num + header + IV + ciphertext, " + std::to_string(mac_length) +
+                    " bytes)",
+                indent);
   return out;
 }
 

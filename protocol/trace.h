@@ -55,6 +55,13 @@ class TraceRenderer {
   // `record_iv_length` is 8 for AES-GCM and 0 for ChaCha20-Poly1305 (RFC 7905).
   static std::string render_protected_record(ByteView record, size_t record_iv_length,
                                              std::string_view indent);
+  // A CBC record (RFC 5246 §6.2.3.2): the header, the 16-byte IV, then the
+  // ciphertext cut where its plaintext is content, MAC, padding and
+  // padding_length (CBC keeps byte positions, so a sender who knows the
+  // content length can label the encrypted bytes). With Encrypt-then-MAC
+  // (RFC 7366) the MAC follows the ciphertext in the clear.
+  static std::string render_cbc_record(ByteView record, size_t content_length, size_t mac_length,
+                                        bool encrypt_then_mac, std::string_view indent);
 
  private:
   std::string render_message(const HandshakeMessage& message) const;

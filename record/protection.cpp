@@ -12,15 +12,18 @@
 // checking the tag.
 #include "record/protection.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
+
+#include "crypto/random.h"
 #include <stdexcept>
 
 namespace tls12::record {
 
 namespace {
 
-constexpr size_t kAdditionalDataSize = 13;  // seq_num(8) type(1) version(2) length(2)
+constexpr size_t kAdditionalDataSize = kMacHeaderSize;  // seq_num(8) type(1) version(2) length(2)
 constexpr size_t kGcmSaltSize = 4;
 constexpr size_t kGcmExplicitNonceSize = 8;
 constexpr size_t kChaChaIvSize = 12;
@@ -44,8 +47,25 @@ size_t fixed_iv_length(crypto::AeadAlgorithm alg) { return is_gcm(alg) ? kGcmSal
 
 size_t record_iv_length(crypto::AeadAlgorithm alg) { return is_gcm(alg) ? kGcmExplicitNonceSize : 0; }
 
+std::string protection_name(const TrafficKeys& keys) {
+  if (!keys.mac_algorithm) return std::string(crypto::aead_name(keys.algorithm));
+  std::string hmac(crypto::hash_name(*keys.mac_algorithm));  // "SHA-1" -> "HMAC-SHA1"
+  hmac.erase(std::remove(hmac.begin(), hmac.end(), '-'), hmac.end());
+  return "AES-" + std::to_string(keys.key.size() * 8) + "-CBC with HMAC-" + hmac +
+         (keys.encrypt_then_mac ? ", encrypt-then-MAC" : ", MAC-then-encrypt");
+}
+
 RecordProtection::RecordProtection(const TrafficKeys& keys, crypto::AeadImplementation impl)
     : algorithm_(keys.algorithm), explicit_nonce_size_(record_iv_length(keys.algorithm)) {
+  if (keys.mac_algorithm) {
+    // The AES implementation follows the AEAD choice (reference stays reference).
+    const auto aes_impl = impl == crypto::AeadImplementation::reference ? crypto::AesImplementation::reference
+                                                                        : crypto::AesImplementation::best;
+    cbc_ = std::make_unique<BlockCipherProtection>(keys.key, *keys.mac_algorithm, keys.mac_key,
+                                                   keys.encrypt_then_mac, aes_impl);
+    explicit_nonce_size_ = BlockCipherProtection::record_iv_length;
+    return;
+  }
   if (keys.iv.size() != fixed_iv_length(keys.algorithm))
     throw std::invalid_argument(std::string(crypto::aead_name(keys.algorithm)) + " record protection needs a " +
                                 std::to_string(fixed_iv_length(keys.algorithm)) + "-byte write IV, got " +
@@ -76,12 +96,7 @@ void RecordProtection::next_nonce(uint8_t nonce[crypto::Aead::nonce_size]) const
 // TLSCompressed.version + TLSCompressed.length (the plaintext's length).
 void RecordProtection::fill_additional_data(uint8_t aad[kAdditionalDataSize], ContentType type,
                                             uint16_t version, size_t plaintext_length) const {
-  put_u64(aad, sequence_number_);
-  aad[8] = static_cast<uint8_t>(type);
-  aad[9] = static_cast<uint8_t>(version >> 8);
-  aad[10] = static_cast<uint8_t>(version);
-  aad[11] = static_cast<uint8_t>(plaintext_length >> 8);
-  aad[12] = static_cast<uint8_t>(plaintext_length);
+  write_mac_header(aad, sequence_number_, type, version, plaintext_length);
 }
 
 size_t RecordProtection::seal(ContentType type, MutableByteView record, size_t plaintext_length) {
@@ -94,6 +109,13 @@ size_t RecordProtection::seal(ContentType type, MutableByteView record, size_t p
     throw TlsError(AlertDescription::internal_error,
                    "write sequence number exhausted; the connection must close (no renegotiation)");
 
+  if (cbc_) {
+    uint8_t iv[BlockCipherProtection::record_iv_length];
+    crypto::random_bytes(iv);  // fresh and unpredictable per record (§6.2.3.2)
+    const size_t size = cbc_->seal(type, sequence_number_, record, plaintext_length, iv);
+    ++sequence_number_;
+    return size;
+  }
   write_record_header(record, type, fragment_length);
   if (!is_null()) {
     uint8_t nonce[crypto::Aead::nonce_size];
@@ -125,6 +147,11 @@ MutableByteView RecordProtection::open(ContentType type, uint16_t version, Mutab
     return fragment;
   }
 
+  if (cbc_) {
+    MutableByteView plaintext = cbc_->open(type, version, sequence_number_, fragment);
+    ++sequence_number_;
+    return plaintext;
+  }
   // Lengths are public (they are on the wire), so checking them before the tag
   // tells an attacker nothing.
   if (fragment.size() < overhead())

@@ -1,6 +1,7 @@
 // Record protection: the connection state of one direction (RFC 5246 §6.1)
 // and AEAD record encryption (RFC 5246 §6.2.3.3) with the nonce and additional
-// data of AES-GCM (RFC 5288 §3) and ChaCha20-Poly1305 (RFC 7905 §2).
+// data of AES-GCM (RFC 5288 §3) and ChaCha20-Poly1305 (RFC 7905 §2), or
+// block-cipher protection (AES-CBC + HMAC, §6.2.3.2, record/cbc_protection.h).
 //
 // Each direction starts with null protection (records are sent in the clear)
 // and switches to an AEAD after ChangeCipherSpec. The switch resets the 64-bit
@@ -29,8 +30,11 @@
 #include <cstdint>
 #include <memory>
 
+#include <optional>
+
 #include "crypto/aead.h"
 #include "crypto/bytes.h"
+#include "record/cbc_protection.h"
 #include "record/record.h"
 
 namespace tls12::record {
@@ -40,7 +44,13 @@ namespace tls12::record {
 struct TrafficKeys {
   crypto::AeadAlgorithm algorithm = crypto::AeadAlgorithm::aes_128_gcm;
   SecretBytes key;  // 16 or 32 bytes
-  SecretBytes iv;   // 4 bytes (GCM implicit salt) or 12 bytes (ChaCha20-Poly1305)
+  SecretBytes iv;   // 4 bytes (GCM implicit salt) or 12 bytes (ChaCha20-Poly1305); empty for CBC
+  // Set for the AES-CBC suites (GenericBlockCipher, §6.2.3.2): the HMAC hash
+  // and client/server_write_MAC_key; `algorithm` is then unused and `key` is
+  // the AES key. encrypt_then_mac when both sides negotiated RFC 7366.
+  std::optional<crypto::HashAlgorithm> mac_algorithm;
+  SecretBytes mac_key;
+  bool encrypt_then_mac = false;
 };
 
 // Size of the write IV each AEAD takes from the key block: 4 for AES-GCM
@@ -48,6 +58,10 @@ struct TrafficKeys {
 size_t fixed_iv_length(crypto::AeadAlgorithm alg);
 // Bytes of nonce sent in each record: 8 for AES-GCM, 0 for ChaCha20-Poly1305.
 size_t record_iv_length(crypto::AeadAlgorithm alg);
+
+// What protects records under `keys`, for traces: "AES-128-GCM", or
+// "AES-128-CBC with HMAC-SHA1, MAC-then-encrypt" / "..., encrypt-then-MAC".
+std::string protection_name(const TrafficKeys& keys);
 
 class RecordProtection {
  public:
@@ -62,14 +76,20 @@ class RecordProtection {
   RecordProtection& operator=(RecordProtection&&) noexcept = default;
   ~RecordProtection();
 
-  bool is_null() const { return aead_ == nullptr; }
+  bool is_null() const { return aead_ == nullptr && cbc_ == nullptr; }
   const crypto::Aead* aead() const { return aead_.get(); }
+  const BlockCipherProtection* block_cipher() const { return cbc_.get(); }
 
-  // Bytes before the plaintext inside the fragment (the explicit nonce: 8 or 0).
+  // Bytes before the plaintext inside the fragment (the explicit nonce: 8 or
+  // 0; the CBC IV: 16).
   size_t prefix_size() const { return explicit_nonce_size_; }
   // Bytes protection adds to a fragment: explicit nonce + tag (24 for GCM,
-  // 16 for ChaCha20-Poly1305, 0 for null).
-  size_t overhead() const { return is_null() ? 0 : explicit_nonce_size_ + crypto::Aead::tag_size; }
+  // 16 for ChaCha20-Poly1305, 0 for null); for CBC the most it can add
+  // (IV + MAC + a block of padding), as a sealed CBC record varies in size.
+  size_t overhead() const {
+    if (cbc_) return cbc_->max_overhead();
+    return is_null() ? 0 : explicit_nonce_size_ + crypto::Aead::tag_size;
+  }
 
   // The sequence number the next record will use.
   uint64_t sequence_number() const { return sequence_number_; }
@@ -101,6 +121,7 @@ class RecordProtection {
                             size_t plaintext_length) const;
 
   std::unique_ptr<crypto::Aead> aead_;
+  std::unique_ptr<BlockCipherProtection> cbc_;
   crypto::AeadAlgorithm algorithm_ = crypto::AeadAlgorithm::aes_128_gcm;
   uint8_t iv_[crypto::Aead::nonce_size] = {};  // salt (4 used) or full ChaCha IV (12)
   size_t explicit_nonce_size_ = 0;

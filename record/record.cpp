@@ -47,6 +47,16 @@ void write_record_header(MutableByteView out, ContentType type, size_t length, u
   out[4] = static_cast<uint8_t>(length);
 }
 
+void write_mac_header(uint8_t out[kMacHeaderSize], uint64_t seq_num, ContentType type, uint16_t version,
+                      size_t length) {
+  for (int i = 7; i >= 0; --i, seq_num >>= 8) out[i] = static_cast<uint8_t>(seq_num);
+  out[8] = static_cast<uint8_t>(type);
+  out[9] = static_cast<uint8_t>(version >> 8);
+  out[10] = static_cast<uint8_t>(version);
+  out[11] = static_cast<uint8_t>(length >> 8);
+  out[12] = static_cast<uint8_t>(length);
+}
+
 // Makes room for `n` more bytes after end_. Bytes already handed out as
 // records are dropped first (that is what invalidates earlier views); the
 // buffer only grows when the pending bytes plus `n` do not fit, and then keeps

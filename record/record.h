@@ -129,4 +129,11 @@ class RecordReader {
 void write_record_header(MutableByteView out, ContentType type, size_t length,
                          uint16_t version = kTls12Version);
 
+// seq_num (8) || type (1) || version (2) || length (2): what the record MAC
+// covers before the content (RFC 5246 §6.2.3.1, and RFC 7366 §3 with the
+// ciphertext's length) and the AEAD additional data (§6.2.3.3).
+inline constexpr size_t kMacHeaderSize = 13;
+void write_mac_header(uint8_t out[kMacHeaderSize], uint64_t seq_num, ContentType type, uint16_t version,
+                      size_t length);
+
 }  // namespace tls12::record

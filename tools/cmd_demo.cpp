@@ -349,6 +349,15 @@ class Narrator {
   std::map<std::string, std::map<handshake::Secret, Bytes>> secrets_;  // side -> secret -> value
 };
 
+// A protected record field by field: GCM/ChaCha20 (nonce, ciphertext, tag) or
+// CBC (IV, content, MAC, padding), which needs the content's length.
+std::string render_record(ByteView record, const handshake::CipherSuiteInfo& suite, bool encrypt_then_mac,
+                          size_t content_length) {
+  if (!suite.is_cbc()) return protocol::TraceRenderer::render_protected_record(record, suite.record_iv_length, "      ");
+  return protocol::TraceRenderer::render_cbc_record(record, content_length, suite.mac_key_length, encrypt_then_mac,
+                                                    "      ");
+}
+
 const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
   if (a.kx != "rsa" && a.kx != "ecdhe" && a.kx != "dhe")
     throw UsageError("--kx: unknown key exchange '" + a.kx + "' (rsa, ecdhe or dhe)");
@@ -429,9 +438,12 @@ void run_client(const protocol::ClientConfig& config, uint16_t port, const hands
   // Application data: the plaintext, then the record the engine made of it.
   connection.write(as_bytes(kClientMessage));
   Bytes record(connection.pending_output().begin(), connection.pending_output().end());
-  narrator.say("\n" + step_label(9) + "client -> server application data (§6.2.3.3 GenericAEADCipher)\n      plaintext: \"" +
+  const std::string form = !suite.is_cbc()              ? "§6.2.3.3 GenericAEADCipher"
+                           : n.encrypt_then_mac            ? "§6.2.3.2 GenericBlockCipher, Encrypt-then-MAC (RFC 7366)"
+                                                           : "§6.2.3.2 GenericBlockCipher, MAC-then-encrypt";
+  narrator.say("\n" + step_label(9) + "client -> server application data (" + form + ")\n      plaintext: \"" +
                std::string(kClientMessage) + "\"\n      on the wire (" + std::to_string(record.size()) +
-               " bytes):\n" + protocol::TraceRenderer::render_protected_record(record, suite.record_iv_length, "      "));
+               " bytes):\n" + render_record(record, suite, n.encrypt_then_mac, kClientMessage.size()));
   tls.flush();
   std::string reply = as_text(tls.read_some());
   narrator.say("      server decrypts and reads: \"" + server_result.received + "\"\n\n" + step_label(9) +
@@ -441,7 +453,7 @@ void run_client(const protocol::ClientConfig& config, uint16_t port, const hands
   narrator.say("\n" + step_label(9) + "client -> server close_notify (§7.2.1), itself a protected alert record:\n");
   connection.close();
   Bytes alert(connection.pending_output().begin(), connection.pending_output().end());
-  narrator.say(protocol::TraceRenderer::render_protected_record(alert, suite.record_iv_length, "      "));
+  narrator.say(render_record(alert, suite, n.encrypt_then_mac, record::kAlertSize));
   tls.flush();
   while (!connection.peer_closed() && tls.fill()) {
   }

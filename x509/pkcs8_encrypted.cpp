@@ -96,31 +96,17 @@ Pbes2Parameters read_pbes2_parameters(DerReader& params) {
   return out;
 }
 
-// CBC decryption (SP 800-38A §6.2: P_i = D_K(C_i) xor C_{i-1}, C_0 = IV), then
-// removal of the PKCS#7 padding. A wrong passphrase gives random-looking
-// plaintext, so the padding check is how it is usually detected; the padding
-// bytes are all examined regardless of where a mismatch is, so the check does
-// not reveal which byte was wrong.
+// CBC decryption (SP 800-38A §6.2) and removal of the PKCS#7 padding
+// (crypto/aes.h). A wrong passphrase gives random-looking plaintext, so the
+// padding check is how it is usually detected.
 SecretBytes aes_cbc_decrypt(ByteView key, ByteView iv, ByteView ciphertext) {
   if (ciphertext.empty() || ciphertext.size() % 16 != 0)
     throw std::runtime_error("encrypted private key: ciphertext is not a whole number of AES blocks");
-  const crypto::Aes aes(key);
-  SecretBytes plain(ciphertext.size());
-  const uint8_t* previous = iv.data();
-  for (size_t off = 0; off < ciphertext.size(); off += 16) {
-    aes.decrypt_block(ciphertext.data() + off, plain.data() + off);
-    for (size_t i = 0; i < 16; ++i) plain[off + i] ^= previous[i];
-    previous = ciphertext.data() + off;
+  try {
+    return crypto::aes_cbc_pkcs7_decrypt(key, iv, ciphertext);
+  } catch (const std::runtime_error&) {
+    throw std::runtime_error("wrong passphrase or corrupted key (bad padding after decryption)");
   }
-  const uint8_t pad = plain.back();
-  uint8_t bad = static_cast<uint8_t>((pad == 0) | (pad > 16));
-  for (size_t i = 1; i <= 16; ++i) {
-    const uint8_t in_padding = static_cast<uint8_t>(i <= pad);
-    bad |= static_cast<uint8_t>(in_padding & (plain[plain.size() - i] != pad));
-  }
-  if (bad) throw std::runtime_error("wrong passphrase or corrupted key (bad padding after decryption)");
-  plain.resize(plain.size() - pad);
-  return plain;
 }
 
 // PKCS#7 padding (RFC 8018 §6.1.1 step 4: 1 to 16 octets, each holding the

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "crypto/aead.h"
+#include "crypto/aes.h"
 #include "crypto/ecdh.h"
 #include "crypto/ecdsa.h"
 #include "crypto/ed25519.h"
@@ -110,11 +111,12 @@ GroupRunner aead_handler(const std::string& algorithm, const Json& group) {
 }
 
 // ---------------------------------------------------------------------------
-// mac_test_schema_v1: HMAC-SHA-256/384/512. A tag of tagSize bits is the first
+// mac_test_schema_v1: HMAC-SHA1 and HMAC-SHA-256/384/512. A tag of tagSize bits is the first
 // tagSize/8 bytes of the HMAC (truncated tags, RFC 2104 §5); the comparison is
 // the constant-time one the record layer uses.
 
 std::optional<HashAlgorithm> hash_from_name(const std::string& name) {
+  if (name == "HMACSHA1") return HashAlgorithm::sha1;  // the CBC suites' record MAC only
   if (name == "SHA-256" || name == "HMACSHA256") return HashAlgorithm::sha256;
   if (name == "SHA-384" || name == "HMACSHA384") return HashAlgorithm::sha384;
   if (name == "SHA-512" || name == "HMACSHA512") return HashAlgorithm::sha512;
@@ -134,6 +136,32 @@ GroupRunner mac_handler(const std::string& algorithm, const Json& group) {
     if (!constant_time_equal(ByteView(full).first(tag_bytes), tag))
       return std::vector<Check>{rejected("tag differs")};
     return std::vector<Check>{accepted()};
+  };
+}
+
+// ---------------------------------------------------------------------------
+// ind_cpa_test_schema(_v1): AES-CBC with PKCS#5/7 padding (crypto/aes.h). A valid
+// case must encrypt msg to exactly ct and decrypt back; an invalid one (bad
+// padding, empty or partial ciphertext) must be refused by decryption.
+
+GroupRunner aes_cbc_pkcs5_handler(const Json& group) {
+  const size_t key_bits = group.at("keySize"), iv_bits = group.at("ivSize");
+  if (key_bits != 128 && key_bits != 256)
+    return skip_group("AES-" + std::to_string(key_bits) + " (no TLS suite uses it)");
+  if (iv_bits != 128) return skip_group("IV not 128 bits");
+  return [](const Json& test) {
+    const Bytes key = hex_field(test, "key"), iv = hex_field(test, "iv");
+    const Bytes msg = hex_field(test, "msg"), ct = hex_field(test, "ct");
+    if (test.at("result") == "valid" && aes_cbc_pkcs7_encrypt(key, iv, msg) != ct)
+      return std::vector<Check>{wrong_output("encryption gave " + to_hex(aes_cbc_pkcs7_encrypt(key, iv, msg)))};
+    try {
+      const SecretBytes opened = aes_cbc_pkcs7_decrypt(key, iv, ct);
+      if (!std::equal(opened.begin(), opened.end(), msg.begin(), msg.end()))
+        return std::vector<Check>{wrong_output("decryption gave " + to_hex(opened))};
+      return std::vector<Check>{accepted()};
+    } catch (const std::runtime_error& e) {
+      return std::vector<Check>{rejected(e.what())};
+    }
   };
 }
 
@@ -339,7 +367,10 @@ const test::wycheproof::Registry& registry() {
     test::wycheproof::Registry r;
     for (std::string alg : {"AES-GCM", "CHACHA20-POLY1305"})
       r.add("aead_test_schema_v1", alg, [alg](const Json& g) { return aead_handler(alg, g); });
-    for (std::string alg : {"HMACSHA256", "HMACSHA384", "HMACSHA512"})
+    // The schema is named with and without _v1 in the two Wycheproof layouts.
+    for (std::string schema : {"ind_cpa_test_schema", "ind_cpa_test_schema_v1"})
+      r.add(schema, "AES-CBC-PKCS5", aes_cbc_pkcs5_handler);
+    for (std::string alg : {"HMACSHA1", "HMACSHA256", "HMACSHA384", "HMACSHA512"})
       r.add("mac_test_schema_v1", alg, [alg](const Json& g) { return mac_handler(alg, g); });
     r.add("xdh_comp_schema_v1", "XDH", xdh_handler);
     r.add("eddsa_verify_schema_v1", "EDDSA", eddsa_handler);

@@ -34,6 +34,13 @@ inline Bytes handshake_body(const std::string& name) {
   return Bytes(m.begin() + 4, m.end());
 }
 
+// The 32-byte random of "clienthello" or "serverhello" (after the 2-byte
+// version in the message body, RFC 5246 §7.4.1.2-3).
+inline Bytes hello_random(const std::string& name) {
+  Bytes body = handshake_body(name);
+  return Bytes(body.begin() + 2, body.begin() + 34);
+}
+
 // The raw 32-byte X25519 key of a PEM PKCS#8 or SPKI file: for X25519 both
 // DER structures end with the 32 key bytes.
 inline Bytes x25519_key(const std::string& file) {

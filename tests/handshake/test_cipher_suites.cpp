@@ -46,8 +46,9 @@ int kx_nid(KeyExchange kx) {
   return NID_undef;
 }
 
-int cipher_nid(AeadAlgorithm aead) {
-  switch (aead) {
+int cipher_nid(const CipherSuiteInfo& suite) {
+  if (suite.is_cbc()) return suite.enc_key_length == 16 ? NID_aes_128_cbc : NID_aes_256_cbc;
+  switch (suite.aead) {
     case AeadAlgorithm::aes_128_gcm: return NID_aes_128_gcm;
     case AeadAlgorithm::aes_256_gcm: return NID_aes_256_gcm;
     case AeadAlgorithm::chacha20_poly1305: return NID_chacha20_poly1305;
@@ -56,7 +57,7 @@ int cipher_nid(AeadAlgorithm aead) {
 }
 
 TEST_F(OpenSslCiphers, EveryEntryAgreesWithOpenSsl) {
-  ASSERT_EQ(all_cipher_suites().size(), 11u);
+  ASSERT_EQ(all_cipher_suites().size(), 19u);
   for (const auto& suite : all_cipher_suites()) {
     const SSL_CIPHER* c = find(suite.id);
     ASSERT_NE(c, nullptr) << suite.name;
@@ -67,20 +68,50 @@ TEST_F(OpenSslCiphers, EveryEntryAgreesWithOpenSsl) {
                                               ? NID_auth_rsa
                                               : NID_auth_ecdsa)
         << suite.name;
-    EXPECT_EQ(SSL_CIPHER_get_cipher_nid(c), cipher_nid(suite.aead)) << suite.name;
-    EXPECT_TRUE(SSL_CIPHER_is_aead(c)) << suite.name;
-    EXPECT_EQ(EVP_MD_get_type(SSL_CIPHER_get_handshake_digest(c)),
-              suite.prf_hash == HashAlgorithm::sha384 ? NID_sha384 : NID_sha256)
-        << suite.name;
+    EXPECT_EQ(SSL_CIPHER_get_cipher_nid(c), cipher_nid(suite)) << suite.name;
+    EXPECT_EQ(SSL_CIPHER_is_aead(c), !suite.is_cbc()) << suite.name;
+    // Suites older than TLS 1.2 report MD5+SHA-1, their TLS 1.0 PRF; in
+    // TLS 1.2 they use the default SHA-256 PRF (RFC 5246 §5).
+    int digest = EVP_MD_get_type(SSL_CIPHER_get_handshake_digest(c));
+    if (digest == NID_md5_sha1) digest = NID_sha256;
+    EXPECT_EQ(digest, suite.prf_hash == HashAlgorithm::sha384 ? NID_sha384 : NID_sha256) << suite.name;
     const EVP_CIPHER* cipher = EVP_get_cipherbynid(SSL_CIPHER_get_cipher_nid(c));
     ASSERT_NE(cipher, nullptr);
     EXPECT_EQ(static_cast<size_t>(EVP_CIPHER_get_key_length(cipher)), suite.enc_key_length)
         << suite.name;
+    if (suite.is_cbc()) {
+      // RFC 5246 §6.3: MAC keys as long as the HMAC output, no fixed IV, a
+      // 16-byte explicit IV per record.
+      const int mac_nid = SSL_CIPHER_get_digest_nid(c);
+      EXPECT_EQ(mac_nid, *suite.mac == HashAlgorithm::sha1     ? NID_sha1
+                         : *suite.mac == HashAlgorithm::sha256 ? NID_sha256
+                                                               : NID_sha384)
+          << suite.name;
+      EXPECT_EQ(suite.mac_key_length, crypto::digest_size(*suite.mac)) << suite.name;
+      EXPECT_EQ(suite.fixed_iv_length, 0u) << suite.name;
+      EXPECT_EQ(suite.record_iv_length, 16u) << suite.name;
+      continue;
+    }
+    EXPECT_EQ(suite.mac_key_length, 0u) << suite.name;
     bool gcm = suite.aead != AeadAlgorithm::chacha20_poly1305;
     EXPECT_EQ(suite.fixed_iv_length, gcm ? size_t{EVP_GCM_TLS_FIXED_IV_LEN} : 12u) << suite.name;
     EXPECT_EQ(suite.record_iv_length, gcm ? size_t{EVP_GCM_TLS_EXPLICIT_IV_LEN} : 0u)
         << suite.name;
   }
+}
+
+// The server's preference follows the table: every AEAD suite comes before
+// every CBC suite, so a client offering both never gets CBC.
+TEST(CipherSuites, EveryAeadSuiteIsPreferredToEveryCbcSuite) {
+  bool seen_cbc = false;
+  for (const auto& suite : all_cipher_suites()) {
+    if (suite.is_cbc()) {
+      seen_cbc = true;
+    } else {
+      EXPECT_FALSE(seen_cbc) << suite.name << " comes after a CBC suite";
+    }
+  }
+  EXPECT_TRUE(seen_cbc);
 }
 
 TEST(CipherSuites, IdsAndNamesAreUnique) {
@@ -108,8 +139,13 @@ TEST(CipherSuites, LookupByIdAndByBothNames) {
   ASSERT_NE(chacha, nullptr);
   EXPECT_EQ(chacha->aead, AeadAlgorithm::chacha20_poly1305);
   EXPECT_EQ(chacha->fixed_iv_length, 12u);
-  EXPECT_EQ(find_cipher_suite(CipherSuite{0xc013}), nullptr);  // AES-CBC: not implemented
-  EXPECT_EQ(find_cipher_suite("ECDHE-RSA-AES128-SHA"), nullptr);
+  const auto* cbc = find_cipher_suite("ECDHE-RSA-AES128-SHA");
+  ASSERT_NE(cbc, nullptr);
+  EXPECT_EQ(cbc, find_cipher_suite(CipherSuite{0xc013}));
+  EXPECT_EQ(cbc, find_cipher_suite("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
+  EXPECT_EQ(cbc->mac, HashAlgorithm::sha1);
+  EXPECT_EQ(find_cipher_suite("AES256-SHA384"), nullptr);  // no such suite
+  EXPECT_EQ(find_cipher_suite(CipherSuite{0x000a}), nullptr);  // 3DES: not implemented
   EXPECT_EQ(find_cipher_suite("ecdhe-rsa-aes128-gcm-sha256"), by_id);  // names ignore case, as groups do
 }
 
@@ -118,7 +154,8 @@ TEST(CipherSuites, NamesOfSignallingAndUnknownValues) {
             "TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
   EXPECT_EQ(cipher_suite_name(suites::TLS_FALLBACK_SCSV), "TLS_FALLBACK_SCSV");
   EXPECT_EQ(cipher_suite_name(0x009c), "TLS_RSA_WITH_AES_128_GCM_SHA256");
-  EXPECT_EQ(cipher_suite_name(0xc013), "unknown(0xc013)");
+  EXPECT_EQ(cipher_suite_name(0xc013), "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
+  EXPECT_EQ(cipher_suite_name(0x000a), "unknown(0x000a)");
   EXPECT_EQ(find_cipher_suite(suites::TLS_EMPTY_RENEGOTIATION_INFO_SCSV), nullptr);
 }
 

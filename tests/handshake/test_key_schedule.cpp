@@ -195,11 +195,11 @@ TEST(KeyBlock, EverySuiteSplitsAsSection6_3) {
   Random cr = client_random(), sr = server_random();
   for (const auto& suite : all_cipher_suites()) {
     const char* digest = suite.prf_hash == HashAlgorithm::sha384 ? "SHA384" : "SHA256";
-    size_t k = suite.enc_key_length, iv = suite.fixed_iv_length;
-    Bytes expected = openssl_prf(digest, master, "key expansion", concat({sr, cr}), 2 * k + 2 * iv);
+    size_t m = suite.mac_key_length, k = suite.enc_key_length, iv = suite.fixed_iv_length;
+    Bytes expected = openssl_prf(digest, master, "key expansion", concat({sr, cr}), 2 * m + 2 * k + 2 * iv);
     KeyBlock keys = derive_key_block(suite, master, cr, sr);
-    Bytes got = concat({keys.client_write_key, keys.server_write_key, keys.client_write_IV,
-                        keys.server_write_IV});
+    Bytes got = concat({keys.client_write_MAC_key, keys.server_write_MAC_key, keys.client_write_key,
+                        keys.server_write_key, keys.client_write_IV, keys.server_write_IV});
     EXPECT_EQ(to_hex(got), to_hex(expected)) << suite.name;
     EXPECT_EQ(keys.client_write_key.size(), k) << suite.name;
     EXPECT_EQ(keys.client_write_IV.size(), iv) << suite.name;
@@ -208,6 +208,9 @@ TEST(KeyBlock, EverySuiteSplitsAsSection6_3) {
     EXPECT_EQ(client.algorithm, suite.aead);
     EXPECT_EQ(to_hex(client.key), to_hex(keys.client_write_key));
     EXPECT_EQ(to_hex(server.iv), to_hex(keys.server_write_IV));
+    EXPECT_EQ(client.mac_algorithm, suite.mac);
+    EXPECT_EQ(to_hex(server.mac_key), to_hex(keys.server_write_MAC_key));
+    EXPECT_EQ(keys.client_write_MAC_key.size(), m) << suite.name;
   }
 }
 

@@ -89,9 +89,7 @@ TEST(Illustrated, ServerHello) {
   EXPECT_EQ(hello.random, sequence_random(0x70));
   EXPECT_TRUE(hello.session_id.empty());
   EXPECT_EQ(hello.cipher_suite, 0xc013);
-  // TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA is not ours: it decodes, the table says unknown.
-  EXPECT_EQ(find_cipher_suite(hello.cipher_suite), nullptr);
-  EXPECT_EQ(cipher_suite_name(hello.cipher_suite), "unknown(0xc013)");
+  EXPECT_EQ(cipher_suite_name(hello.cipher_suite), "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
   EXPECT_EQ(hello.compression_method, compression_null);
   ASSERT_EQ(hello.extensions.size(), 1u);
   EXPECT_EQ(hello.extensions[0].type, ExtensionType::renegotiation_info);

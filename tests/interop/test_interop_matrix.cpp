@@ -2,7 +2,8 @@
 // s_server` and our server against `openssl s_client`, for every cipher suite
 // the library supports (handshake::default_cipher_suites()) x {server-only,
 // mutual authentication} x {full handshake (RFC 5246 §7.3), resumed by session
-// ID (§7.4.1.2), resumed by session ticket (RFC 5077)}.
+// ID (§7.4.1.2), resumed by session ticket (RFC 5077)}, and for the AES-CBC
+// suites x {Encrypt-then-MAC (RFC 7366), OpenSSL with -no_etm}.
 //
 // Every case asserts on what OpenSSL itself reports, not only on what our side
 // believes:
@@ -30,6 +31,7 @@
 // Every child process is killed by its Child destructor if it is still
 // running; every wait is bounded.
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 
 #include <gtest/gtest.h>
 
@@ -78,7 +80,12 @@ struct MatrixCase {
   CipherSuite suite;
   Auth auth;
   Mode mode;
+  bool no_etm = false;  // OpenSSL runs with -no_etm (CBC suites only)
 };
+
+bool is_cbc(CipherSuite suite) { return handshake::find_cipher_suite(suite)->is_cbc(); }
+// What both sides must have negotiated.
+bool expects_etm(const MatrixCase& c) { return is_cbc(c.suite) && !c.no_etm; }
 
 // The axes. A new suite joins through default_cipher_suites(); a new mode or
 // authentication is one more entry here (and one branch in the runners).
@@ -91,7 +98,9 @@ std::vector<MatrixCase> matrix_cases() {
   for (Side side : kSides)
     for (CipherSuite suite : handshake::default_cipher_suites())
       for (Auth auth : kAuths)
-        for (Mode mode : kModes) cases.push_back({side, suite, auth, mode});
+        for (Mode mode : kModes)
+          for (bool no_etm : {false, true})
+            if (!no_etm || is_cbc(suite)) cases.push_back({side, suite, auth, mode, no_etm});
   return cases;
 }
 
@@ -109,6 +118,22 @@ const char* mode_name(Mode mode) {
 }
 
 bool contains(const std::string& text, const std::string& word) { return text.find(word) != std::string::npos; }
+
+// OpenSSL's "New, TLSv1.2, Cipher is X" names the oldest protocol version
+// the *suite* belongs to, not the one negotiated ("Protocol  :" says that):
+// "SSLv3" for AES128-SHA, "TLSv1.0" for ECDHE-RSA-AES128-SHA.
+std::string openssl_suite_version(CipherSuite suite) {
+  static SSL_CTX* ctx = SSL_CTX_new(TLS_method());
+  static SSL* ssl = SSL_new(ctx);
+  const unsigned char bytes[2] = {static_cast<unsigned char>(suite >> 8), static_cast<unsigned char>(suite)};
+  const SSL_CIPHER* cipher = SSL_CIPHER_find(ssl, bytes);
+  return cipher ? SSL_CIPHER_get_version(cipher) : "?";
+}
+
+std::string openssl_new_or_reused(const MatrixCase& c, bool resumed) {
+  return std::string(resumed ? "Reused" : "New") + ", " + openssl_suite_version(c.suite) + ", Cipher is " +
+         openssl_name(c.suite);
+}
 
 // The line of `text` that starts with `prefix` (after leading spaces), or "".
 std::string line_starting(const std::string& text, const std::string& prefix) {
@@ -133,7 +158,8 @@ std::string openssl_summary(const std::string& report) {
 
 // gtest (and so the CTest case list) shows a case by this, not by its bytes.
 void PrintTo(const MatrixCase& c, std::ostream* os) {
-  *os << side_name(c.side) << ", " << openssl_name(c.suite) << ", " << auth_name(c.auth) << ", " << mode_name(c.mode);
+  *os << side_name(c.side) << ", " << openssl_name(c.suite) << (c.no_etm ? " -no_etm" : "") << ", "
+      << auth_name(c.auth) << ", " << mode_name(c.mode);
 }
 
 // The table: each case prints its own row (under ctest every case is its own
@@ -158,7 +184,8 @@ class MatrixTable : public ::testing::Environment {
 
 void print_row(const MatrixCase& c, const std::string& said, bool passed) {
   std::ostringstream row;
-  row << "| " << side_name(c.side) << " | " << openssl_name(c.suite) << " | " << auth_name(c.auth) << " | "
+  row << "| " << side_name(c.side) << " | " << openssl_name(c.suite) << (c.no_etm ? " -no_etm" : "") << " | "
+      << auth_name(c.auth) << " | "
       << mode_name(c.mode) << " | " << said << " | " << (passed ? "pass" : "FAIL") << " |";
   std::cout << row.str() << std::endl;
   MatrixTable::rows().push_back(row.str());
@@ -206,6 +233,7 @@ struct PageFetch {
   std::string page;  // s_server -www's description of the connection
   bool resumed = false;
   bool peer_verified = false;
+  bool encrypt_then_mac = false;
   CipherSuite suite = 0;
 };
 
@@ -220,6 +248,7 @@ PageFetch fetch_page(uint16_t port, const ClientConfig& config) {
   fetch.page = read_to_end(tls);
   fetch.resumed = tls.connection().negotiated().resumed;
   fetch.peer_verified = tls.connection().peer_verified();
+  fetch.encrypt_then_mac = tls.connection().negotiated().encrypt_then_mac;
   fetch.suite = tls.connection().cipher_suite()->id;
   tls.close();
   return fetch;
@@ -230,8 +259,9 @@ void expect_page(const PageFetch& fetch, const MatrixCase& c, bool resumed) {
   const std::string& page = fetch.page;
   EXPECT_EQ(fetch.suite, c.suite);
   EXPECT_EQ(fetch.resumed, resumed);
+  EXPECT_EQ(fetch.encrypt_then_mac, expects_etm(c));
   EXPECT_TRUE(fetch.peer_verified);
-  EXPECT_TRUE(contains(page, std::string(resumed ? "Reused" : "New") + ", TLSv1.2, Cipher is " + cipher)) << page;
+  EXPECT_TRUE(contains(page, openssl_new_or_reused(c, resumed))) << page;
   EXPECT_EQ(line_starting(page, "Protocol  :"), "Protocol  : TLSv1.2") << page;
   EXPECT_EQ(line_starting(page, "Cipher    :"), "Cipher    : " + cipher) << page;
   if (c.auth == Auth::mutual) {
@@ -256,6 +286,7 @@ std::string run_our_client(const MatrixCase& c) {
   if (c.auth == Auth::mutual) add(argv, {"-Verify", "1", "-CAfile", pki_file("ca.pem")});
   if (c.mode == Mode::session_id) add(argv, {"-no_ticket"});
   if (c.mode == Mode::ticket) add(argv, {"-no_cache"});
+  if (c.no_etm) add(argv, {"-no_etm"});
   Child server(argv, (dir / "s_server.log").string());
 
   ClientConfig config = test::test_client_config();
@@ -328,6 +359,7 @@ std::string serve_one(int listener, const std::shared_ptr<const ServerConfig>& c
     resumed = tls.connection().negotiated().resumed;
     EXPECT_EQ(tls.connection().cipher_suite()->id, c.suite);
     EXPECT_EQ(tls.connection().negotiated().server_name, "localhost");
+    EXPECT_EQ(tls.connection().negotiated().encrypt_then_mac, expects_etm(c));
     if (!resumed) {
       EXPECT_EQ(tls.connection().peer_verified(), c.auth == Auth::mutual);
     }
@@ -344,7 +376,7 @@ std::string serve_one(int listener, const std::shared_ptr<const ServerConfig>& c
 
 void expect_s_client_report(const std::string& out, const MatrixCase& c, bool resumed) {
   const std::string cipher = openssl_name(c.suite);
-  EXPECT_TRUE(contains(out, std::string(resumed ? "Reused" : "New") + ", TLSv1.2, Cipher is " + cipher)) << out;
+  EXPECT_TRUE(contains(out, openssl_new_or_reused(c, resumed))) << out;
   EXPECT_EQ(line_starting(out, "Protocol  :"), "Protocol  : TLSv1.2") << out;
   EXPECT_EQ(line_starting(out, "Cipher    :"), "Cipher    : " + cipher) << out;
   EXPECT_EQ(line_starting(out, "Verify return code:"), "Verify return code: 0 (ok)") << out;
@@ -369,6 +401,7 @@ std::string run_our_server(const MatrixCase& c) {
   auto args = s_client_args(port, c.suite);
   if (c.auth == Auth::mutual) add(args, {"-cert", client_cert_file(c.suite), "-key", client_key_file(c.suite)});
   if (c.mode == Mode::session_id) add(args, {"-no_ticket"});
+  if (c.no_etm) add(args, {"-no_etm"});
   auto first_args = args;
   if (resuming) add(first_args, {"-sess_out", session_file});
   bool resumed = false;
@@ -412,6 +445,7 @@ std::string case_name(const ::testing::TestParamInfo<MatrixCase>& info) {
   std::string name = std::string(c.side == Side::our_client ? "OurClient_" : "OurServer_") + openssl_name(c.suite) +
                      (c.auth == Auth::mutual ? "_mutual" : "_server_only");
   name += c.mode == Mode::full ? "_full" : c.mode == Mode::session_id ? "_session_id" : "_ticket";
+  if (c.no_etm) name += "_no_etm";
   for (char& ch : name)
     if (ch == '-') ch = '_';
   return name;

@@ -112,8 +112,11 @@ class LibsslSession {
     const SecretBytes block = crypto::prf(suite.prf_hash, ByteView(master, 48), "key expansion", seed,
                                           2 * key_len + 2 * iv_len);
     auto cut = [&](size_t offset, size_t len) { return SecretBytes(block.begin() + offset, block.begin() + offset + len); };
-    client_keys = {suite.aead, cut(0, key_len), cut(2 * key_len, iv_len)};
-    server_keys = {suite.aead, cut(key_len, key_len), cut(2 * key_len + iv_len, iv_len)};
+    client_keys.algorithm = server_keys.algorithm = suite.aead;
+    client_keys.key = cut(0, key_len);
+    client_keys.iv = cut(2 * key_len, iv_len);
+    server_keys.key = cut(key_len, key_len);
+    server_keys.iv = cut(2 * key_len + iv_len, iv_len);
   }
 
   SSL* client() { return client_.get(); }

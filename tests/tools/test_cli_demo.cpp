@@ -152,6 +152,20 @@ TEST(Demo, SuiteOptionChoosesAes256AndChaCha20) {
   EXPECT_FALSE(contains(chacha.output, "nonce_explicit")) << "RFC 7905 records carry no explicit nonce";
 }
 
+// A CBC record field by field: IV, encrypted content, padding, and (both sides
+// being tls12, so Encrypt-then-MAC is negotiated) the MAC after the ciphertext.
+TEST(Demo, CbcSuiteShowsIvContentPaddingAndMac) {
+  auto cbc = demo("--suite ECDHE-RSA-AES128-SHA");
+  ASSERT_EQ(cbc.exit_code, 0) << cbc.output;
+  expect_in_order(cbc.output, {"cipher_suite: TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                               "protected with AES-128-CBC with HMAC-SHA1, encrypt-then-MAC",
+                               "GenericBlockCipher, Encrypt-then-MAC (RFC 7366)", "IV (16 random bytes",
+                               "encrypted content (67 bytes)", "encrypted padding: 12 bytes of 12",
+                               "MAC (Encrypt-then-MAC: HMAC over seq_num + header + IV + ciphertext, 20 bytes)",
+                               "encrypted content (2 bytes)", "Demo complete."});
+  EXPECT_FALSE(contains(cbc.output, "nonce_explicit")) << cbc.output;
+}
+
 TEST(Demo, TraceBytesAnnotatesEveryField) {
   auto r = demo("--trace=bytes");
   ASSERT_EQ(r.exit_code, 0) << r.output;
