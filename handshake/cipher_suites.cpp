@@ -129,8 +129,13 @@ constexpr std::array kGroupNames = {
     GroupName{NamedGroup::x448, "x448"},           GroupName{NamedGroup::ffdhe2048, "ffdhe2048"},
     GroupName{NamedGroup::ffdhe3072, "ffdhe3072"}, GroupName{NamedGroup::ffdhe4096, "ffdhe4096"},
 };
+// Other spellings of a group, accepted on input only (names print as above).
+constexpr std::array kGroupAliases = {
+    GroupName{NamedGroup::secp256r1, "P-256"},     GroupName{NamedGroup::secp256r1, "prime256v1"},
+    GroupName{NamedGroup::secp384r1, "P-384"},     GroupName{NamedGroup::secp521r1, "P-521"},
+};
 
-constexpr std::array kSupportedGroups = {NamedGroup::x25519, NamedGroup::ffdhe2048,
+constexpr std::array kSupportedGroups = {NamedGroup::x25519, NamedGroup::secp256r1, NamedGroup::ffdhe2048,
                                          NamedGroup::ffdhe3072};
 
 }  // namespace
@@ -195,6 +200,8 @@ bool is_ffdhe(NamedGroup group) {
   return value >= 256 && value <= 511;
 }
 
+bool is_ecdhe_group(NamedGroup group) { return group == NamedGroup::x25519 || group == NamedGroup::secp256r1; }
+
 std::string named_group_name(NamedGroup group) {
   for (const auto& entry : kGroupNames)
     if (entry.group == group) return std::string(entry.name);
@@ -203,6 +210,8 @@ std::string named_group_name(NamedGroup group) {
 
 std::optional<NamedGroup> find_named_group(std::string_view name) {
   for (const auto& entry : kGroupNames)
+    if (x509::ascii_equal_ignoring_case(entry.name, name)) return entry.group;
+  for (const auto& entry : kGroupAliases)
     if (x509::ascii_equal_ignoring_case(entry.name, name)) return entry.group;
   return std::nullopt;
 }

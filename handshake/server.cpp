@@ -209,7 +209,7 @@ void Server::send_server_flight(const ServerChoice& choice, const ClientHelloExt
 }
 
 // Step 2 (ECDHE and DHE): ServerKeyExchange (§7.4.3, RFC 8422 §5.4):
-// our ephemeral x25519 key or ServerDHParams (handshake/dhe.h), signed with
+// our ephemeral x25519 or secp256r1 key or ServerDHParams (handshake/dhe.h), signed with
 // the chosen certificate's key (RSA or Ed25519) over
 // client_random + server_random + params.
 void Server::send_server_key_exchange(Actions& actions) {

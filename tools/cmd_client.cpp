@@ -231,7 +231,7 @@ void add_client_command(CLI::App& app) {
   cmd->add_option("--alpn", args->alpn, "ALPN protocols to offer, comma-separated");
   auto* ciphers =
       cmd->add_option("--ciphers", args->ciphers, "Cipher suites to offer (RFC or OpenSSL names, ':' or ',' separated)");
-  cmd->add_option("--groups", args->groups, "Groups to offer (e.g. x25519)");
+  cmd->add_option("--groups", args->groups, "Groups to offer, most preferred first, any case (x25519, secp256r1 alias P-256 or prime256v1, ffdhe2048, ffdhe3072; default x25519,secp256r1)");
   cmd->add_option("--sigalgs", args->sigalgs, "Signature schemes to offer (e.g. rsa_pss_rsae_sha256)");
   cmd->add_flag("--reconnect", args->reconnect, "Connect a second time, resuming the session");
   cmd->add_option("--sess-out", args->sess_out, "Save the session to this file");

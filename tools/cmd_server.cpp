@@ -370,7 +370,7 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--alpn", args->alpn, "ALPN protocols, comma-separated, most preferred first "
                                         "(with --www, only http/1.1 and http/1.0 are offered)");
   auto* ciphers = cmd->add_option("--ciphers", args->ciphers, "Cipher suites (RFC or OpenSSL names, ':' or ',' separated)");
-  cmd->add_option("--groups", args->groups, "Groups for ECDHE and DHE, most preferred first (e.g. x25519,ffdhe2048)");
+  cmd->add_option("--groups", args->groups, "Groups for ECDHE and DHE, most preferred first, any case (x25519, secp256r1 alias P-256 or prime256v1, ffdhe2048, ffdhe3072; default x25519,secp256r1)");
   cmd->add_option("--sigalgs", args->sigalgs, "Signature schemes accepted from clients (e.g. rsa_pss_rsae_sha256)");
   cmd->add_option("--chain", args->chain, "PEM intermediates sent after the first --cert's certificates");
   cmd->add_flag("--www", args->www, "Answer an HTTP request with a page describing the connection");

@@ -163,16 +163,32 @@ TEST(NamedGroups, ValuesNamesAndSupport) {
   EXPECT_EQ(static_cast<uint16_t>(NamedGroup::secp256r1), 23);
   EXPECT_EQ(static_cast<uint16_t>(NamedGroup::ffdhe2048), 256);
   EXPECT_EQ(static_cast<uint16_t>(NamedGroup::ffdhe3072), 257);
-  EXPECT_EQ(supported_groups().size(), 3u);
-  EXPECT_EQ(supported_groups().front(), NamedGroup::x25519);
+  EXPECT_EQ(supported_groups().size(), 4u);
+  EXPECT_EQ(supported_groups()[0], NamedGroup::x25519);
+  EXPECT_EQ(supported_groups()[1], NamedGroup::secp256r1);
   EXPECT_TRUE(is_supported(NamedGroup::ffdhe3072));
-  EXPECT_FALSE(is_supported(NamedGroup::secp256r1));
+  EXPECT_TRUE(is_supported(NamedGroup::secp256r1));
+  EXPECT_FALSE(is_supported(NamedGroup::secp384r1));
+  EXPECT_TRUE(is_ecdhe_group(NamedGroup::secp256r1));
+  EXPECT_TRUE(is_ecdhe_group(NamedGroup::x25519));
+  EXPECT_FALSE(is_ecdhe_group(NamedGroup::secp384r1));
+  EXPECT_FALSE(is_ecdhe_group(NamedGroup::ffdhe2048));
   EXPECT_TRUE(is_ffdhe(NamedGroup::ffdhe2048));
   EXPECT_FALSE(is_ffdhe(NamedGroup::x25519));
   EXPECT_EQ(named_group_name(NamedGroup::secp256r1), "secp256r1");
   EXPECT_EQ(named_group_name(static_cast<NamedGroup>(42)), "unknown(42)");
   EXPECT_EQ(find_named_group("x25519"), NamedGroup::x25519);
   EXPECT_EQ(find_named_group("brainpoolP256r1"), std::nullopt);
+}
+
+TEST(NamedGroups, OtherSpellingsOfP256InAnyCase) {
+  for (const char* name : {"secp256r1", "SECP256R1", "P-256", "p-256", "prime256v1", "PRIME256V1"})
+    EXPECT_EQ(find_named_group(name), NamedGroup::secp256r1) << name;
+  EXPECT_EQ(find_named_group("X25519"), NamedGroup::x25519);
+  EXPECT_EQ(find_named_group("FFDHE2048"), NamedGroup::ffdhe2048);
+  EXPECT_EQ(find_named_group("P256"), std::nullopt);
+  // Names print in the RFC spelling whatever was typed.
+  EXPECT_EQ(named_group_name(*find_named_group("prime256v1")), "secp256r1");
 }
 
 }  // namespace

@@ -199,6 +199,20 @@ TEST_F(CliFriction, ServerOptionsGroupsAndChain) {
   EXPECT_TRUE(contains(r.output, "Group: ffdhe3072")) << r.output;
 }
 
+TEST_F(CliFriction, GroupNamesInAnyCaseAndOpensslSpellingsOfP256) {
+  // --groups takes P-256 and PRIME256V1 as secp256r1; the server prefers it
+  // over the client's first choice, and the summary names it as the RFC does.
+  uint16_t port = test::free_port();
+  test::Child server({test::tls12_program(), "server", "--port", std::to_string(port), "--cert", demo_pki("server.crt"),
+                      "--key", demo_pki("server.key"), "--chain", demo_pki("ca.crt"), "--groups", "P-256,X25519",
+                      "--www"},
+                     dir / "p256.log");
+  ASSERT_TRUE(test::wait_for_port(port, 20));
+  auto r = test::run_command("printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 30 " + client_to(port) +
+                             " --ciphers ECDHE-RSA-AES128-GCM-SHA256 --groups x25519,PRIME256V1 2>&1");
+  EXPECT_TRUE(contains(r.output, "Group: secp256r1")) << r.output;
+}
+
 TEST_F(CliFriction, ServerNotesCaWithoutVerifyClientAndAnExpiredCertificate) {
   test::OurServer server({"--www", "--ca", demo_pki("ca.crt")}, dir);
   EXPECT_TRUE(contains(server.child().log(), "--ca is used only with --verify-client")) << server.child().log();
