@@ -91,15 +91,15 @@ constexpr std::array kSignatureSchemes = {
                         SignatureAlgorithm::rsa_pkcs1, HashAlgorithm::sha512, true},
     SignatureSchemeInfo{SignatureScheme::ed25519, "ed25519", SignatureAlgorithm::ed25519,
                         std::nullopt, true},
+    SignatureSchemeInfo{SignatureScheme::ecdsa_secp256r1_sha256, "ecdsa_secp256r1_sha256",
+                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha256, true},
+    SignatureSchemeInfo{SignatureScheme::ecdsa_secp384r1_sha384, "ecdsa_secp384r1_sha384",
+                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha384, true},
     // Known by name only: printed in traces, never negotiated.
     SignatureSchemeInfo{SignatureScheme::rsa_pkcs1_sha1, "rsa_pkcs1_sha1",
                         SignatureAlgorithm::rsa_pkcs1, std::nullopt, false},
     SignatureSchemeInfo{SignatureScheme::ecdsa_sha1, "ecdsa_sha1", SignatureAlgorithm::ecdsa,
                         std::nullopt, false},
-    SignatureSchemeInfo{SignatureScheme::ecdsa_secp256r1_sha256, "ecdsa_secp256r1_sha256",
-                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha256, false},
-    SignatureSchemeInfo{SignatureScheme::ecdsa_secp384r1_sha384, "ecdsa_secp384r1_sha384",
-                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha384, false},
     SignatureSchemeInfo{SignatureScheme::ecdsa_secp521r1_sha512, "ecdsa_secp521r1_sha512",
                         SignatureAlgorithm::ecdsa, HashAlgorithm::sha512, false},
     SignatureSchemeInfo{SignatureScheme::ed448, "ed448", SignatureAlgorithm::other, std::nullopt,
@@ -116,7 +116,8 @@ constexpr std::array kSupportedSchemes = {
     SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
     SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pkcs1_sha256,
     SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512,
-    SignatureScheme::ed25519,
+    SignatureScheme::ed25519,          SignatureScheme::ecdsa_secp256r1_sha256,
+    SignatureScheme::ecdsa_secp384r1_sha384,
 };
 
 struct GroupName {

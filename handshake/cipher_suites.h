@@ -131,7 +131,8 @@ struct SignatureSchemeInfo {
 };
 
 // Supported schemes in our order of preference (what we put in
-// signature_algorithms): rsa_pss_rsae_sha256/384/512, rsa_pkcs1_sha256/384/512, ed25519.
+// signature_algorithms): rsa_pss_rsae_sha256/384/512, rsa_pkcs1_sha256/384/512,
+// ed25519, ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384.
 std::span<const SignatureScheme> supported_signature_schemes();
 
 // Known schemes (supported or named only); nullptr when unknown.

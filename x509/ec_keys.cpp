@@ -1,23 +1,81 @@
-// Elliptic-curve public keys in SubjectPublicKeyInfo (RFC 5480 §2); see ec_keys.h.
+// Elliptic-curve keys: public keys in SubjectPublicKeyInfo (RFC 5480 §2) and
+// private keys in ECPrivateKey (RFC 5915 §3); see ec_keys.h.
 #include "x509/ec_keys.h"
 
+#include <algorithm>
 #include <string>
 
 #include "crypto/ecdsa.h"
+#include "crypto/p256.h"
 #include "x509/der.h"
 #include "x509/keys.h"
 #include "x509/oid.h"
 
 namespace tls12::x509 {
 
-EcPublicKey ec_public_key_from(ByteView parameters, ByteView point, size_t offset) {
-  // ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER, implicitCurve NULL,
-  // specifiedCurve SpecifiedECDomain } (RFC 5480 §2.1.1).
+namespace {
+
+// The namedCurve OID of an ECParameters (RFC 5480 §2.1.1); explicit and
+// implicit parameters are refused (see ec_keys.h).
+std::string named_curve_of(ByteView parameters, size_t offset) {
   DerReader pr(parameters, offset);
   if (!pr.next_is(TagClass::universal, asn1::object_identifier))
     throw UnsupportedError("EC key without a named curve (explicit or implicit parameters are not accepted)");
   const std::string curve = pr.read_oid("namedCurve");
   pr.expect_end("ECParameters");
+  return curve;
+}
+
+}  // namespace
+
+std::string ec_curve_name(EcCurve curve) { return curve == EcCurve::p256 ? "EC P-256" : "EC P-384"; }
+
+EcPrivateKey parse_ec_private_key(ByteView der, ByteView outer_parameters, size_t offset) {
+  DerReader outer(der, offset);
+  DerReader r = outer.read_sequence("ECPrivateKey");
+  outer.expect_end("ECPrivateKey");
+  const size_t version_at = r.offset();
+  if (r.read_small_integer("ECPrivateKey.version") != 1) throw DerError("ECPrivateKey.version must be 1", version_at);
+  const size_t key_at = r.offset();
+  const ByteView d = r.read_octet_string("ECPrivateKey.privateKey");
+  std::string curve;
+  if (!outer_parameters.empty()) curve = named_curve_of(outer_parameters, offset);
+  if (auto params = r.read_optional_explicit(0, "ECPrivateKey.parameters")) {
+    const size_t at = params->offset();
+    const std::string inner = named_curve_of(params->read_any().encoded, at);
+    params->expect_end("ECPrivateKey.parameters");
+    if (!curve.empty() && inner != curve)
+      throw DerError("ECPrivateKey names another curve than its AlgorithmIdentifier", at);
+    curve = inner;
+  }
+  ByteView stated_point;
+  size_t point_at = r.offset();
+  if (auto pub = r.read_optional_explicit(1, "ECPrivateKey.publicKey")) {
+    point_at = pub->offset();
+    stated_point = pub->read_bit_string_octets("ECPrivateKey.publicKey");
+    pub->expect_end("ECPrivateKey.publicKey");
+  }
+  r.expect_end("ECPrivateKey");
+  if (curve.empty()) throw DerError("EC private key names no curve", offset);
+  if (curve != oid::prime256v1)
+    throw UnsupportedError("EC private key on curve " + curve + " is not supported (only P-256 keys sign)");
+  // RFC 5915 §3: privateKey is ceiling(log2(n)/8) = 32 octets for P-256.
+  if (d.size() != crypto::p256::scalar_size) throw DerError("P-256 private key must be 32 bytes", key_at);
+  crypto::p256::Limbs scalar;
+  if (!crypto::p256::private_scalar_from_bytes(d, scalar)) throw DerError("P-256 private key is not in [1, n-1]", key_at);
+  secure_zero(scalar.data(), sizeof scalar);
+  const auto pair = crypto::p256::KeyPair::from_private_key(d);
+  EcPrivateKey key{pair.private_key, Bytes(pair.public_key.begin(), pair.public_key.end())};
+  if (!stated_point.empty() && !std::equal(stated_point.begin(), stated_point.end(), key.public_point.begin(),
+                                           key.public_point.end()))
+    throw DerError("ECPrivateKey.publicKey is not the public key of its privateKey", point_at);
+  return key;
+}
+
+EcPublicKey ec_public_key_from(ByteView parameters, ByteView point, size_t offset) {
+  // ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER, implicitCurve NULL,
+  // specifiedCurve SpecifiedECDomain } (RFC 5480 §2.1.1).
+  const std::string curve = named_curve_of(parameters, offset);
   if (curve == oid::prime256v1) {
     if (!crypto::p256::decode_point(point))
       throw DerError("EC public key is not an uncompressed point on P-256", offset);

@@ -9,9 +9,11 @@
 
 #include "crypto/p256.h"
 #include "handshake/client.h"
+#include "handshake/extensions.h"
 #include "handshake/messages.h"
 #include "handshake/server.h"
 #include "handshake/signing.h"
+#include "tests/handshake/alert_support.h"
 #include "tests/handshake/state_machine_support.h"
 #include "tests/protocol/handshake_test_support.h"
 
@@ -150,6 +152,34 @@ TEST(EcdheP256, ServerChoosingACurveTheClientDidNotOfferIsIllegalParameter) {
   });
   EXPECT_EQ(outcome.client_alert, AlertDescription::illegal_parameter) << outcome.message;
   EXPECT_NE(outcome.message.find("did not offer"), std::string::npos) << outcome.message;
+}
+
+TEST(EcdheP256, PointFormatsWithoutUncompressedIsIllegalParameter) {
+  // RFC 8422 §5.1.2: a client naming a curve must accept uncompressed points;
+  // one that lists only ffdhe groups is not concerned.
+  auto hello_with = [](std::vector<NamedGroup> groups, Bytes formats) {
+    ClientHello hello;
+    hello.random.fill(7);
+    hello.cipher_suites = {suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, suites::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256};
+    ClientHelloExtensions ext;
+    ext.supported_groups = std::move(groups);
+    ext.ec_point_formats = std::move(formats);
+    ext.signature_algorithms = std::vector<SignatureScheme>{SignatureScheme::rsa_pkcs1_sha256};
+    hello.extensions = ext.to_list();
+    return hello.encode();
+  };
+  const Bytes compressed_only{1};  // ansiX962_compressed_prime
+  for (auto groups : {std::vector{NamedGroup::secp256r1}, std::vector{NamedGroup::x25519, NamedGroup::ffdhe2048}}) {
+    Server server(server_config(false));
+    EXPECT_EQ(test_support::alert_of([&] { server.handle(hello_with(groups, compressed_only)); }),
+              AlertDescription::illegal_parameter);
+  }
+  Server dhe_only(server_config(false));
+  EXPECT_EQ(test_support::alert_of([&] { dhe_only.handle(hello_with({NamedGroup::ffdhe2048}, compressed_only)); }),
+            std::nullopt);
+  Server both(server_config(false));
+  EXPECT_EQ(test_support::alert_of([&] { both.handle(hello_with({NamedGroup::secp256r1}, Bytes{1, 0})); }),
+            std::nullopt);
 }
 
 }  // namespace
