@@ -225,7 +225,7 @@ void add_client_command(CLI::App& app) {
                   "the system's, " + std::string(kSystemTrustStore) + ")");
   cmd->add_option("--capath", args->capath, "A directory of PEM CA certificate files (added to --ca)");
   cmd->add_option("--cert", args->cert, "PEM client certificate chain (leaf first), sent if the server asks");
-  cmd->add_option("--key", args->key, "PEM private key of --cert");
+  cmd->add_option("--key", args->key, "PEM private key of --cert: RSA, Ed25519 or P-256 (PKCS#1, SEC 1, PKCS#8, encrypted PKCS#8; stricter than OpenSSL: named curves only, no P-384 private keys)");
   cmd->add_option("--pass", args->pass, "Passphrase of an encrypted key: pass:TEXT, env:VAR, file:PATH or prompt");
   cmd->add_option("--servername", args->servername, "Name sent in SNI and checked in the certificate (default HOST)");
   cmd->add_option("--alpn", args->alpn, "ALPN protocols to offer, comma-separated");

@@ -360,7 +360,7 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--port", args->port, "TCP port (0: any free port, printed at start)")->default_str("4433");
   cmd->add_option("--bind", args->bind, "Address to listen on")->default_val("127.0.0.1");
   cmd->add_option("--cert", args->certs, "PEM chain: the leaf first, then intermediates");
-  cmd->add_option("--key", args->keys, "PEM private key of the --cert leaf");
+  cmd->add_option("--key", args->keys, "PEM private key of the --cert leaf: RSA, Ed25519 or P-256 (PKCS#1, SEC 1, PKCS#8, encrypted PKCS#8; stricter than OpenSSL: named curves only, no P-384 private keys). Give --cert/--key more than once to hold an RSA and an ECDSA chain: each client gets the one its suites and signature_algorithms can use");
   cmd->add_option("--pass", args->pass, "Passphrase of an encrypted key: pass:TEXT, env:VAR, file:PATH or prompt");
   cmd->add_option("--ca", args->ca, "PEM CA certificates for checking client certificates");
   cmd->add_option("--verify-client", args->verify_client, "Ask for a client certificate: optional or required");

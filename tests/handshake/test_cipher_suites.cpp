@@ -132,7 +132,7 @@ TEST(SignatureSchemes, CodePointsAreHashThenSignature) {
 }
 
 TEST(SignatureSchemes, SupportedOnesHaveTheirHash) {
-  ASSERT_EQ(supported_signature_schemes().size(), 7u);
+  ASSERT_EQ(supported_signature_schemes().size(), 9u);
   for (SignatureScheme s : supported_signature_schemes()) {
     const auto* info = find_signature_scheme(s);
     ASSERT_NE(info, nullptr);
@@ -145,13 +145,18 @@ TEST(SignatureSchemes, SupportedOnesHaveTheirHash) {
   EXPECT_EQ(find_signature_scheme(SignatureScheme::rsa_pkcs1_sha512)->algorithm,
             SignatureAlgorithm::rsa_pkcs1);
   EXPECT_EQ(find_signature_scheme(SignatureScheme::ed25519)->hash, std::nullopt);
+  EXPECT_EQ(find_signature_scheme(SignatureScheme::ecdsa_secp256r1_sha256)->hash, HashAlgorithm::sha256);
+  EXPECT_EQ(find_signature_scheme(SignatureScheme::ecdsa_secp384r1_sha384)->hash, HashAlgorithm::sha384);
+  EXPECT_TRUE(is_supported(SignatureScheme::ecdsa_secp256r1_sha256));
+  EXPECT_TRUE(is_supported(SignatureScheme::ecdsa_secp384r1_sha384));
 }
 
 TEST(SignatureSchemes, NamedOnlyAndUnknown) {
   EXPECT_FALSE(is_supported(SignatureScheme::rsa_pkcs1_sha1));
-  EXPECT_FALSE(is_supported(SignatureScheme::ecdsa_secp256r1_sha256));
-  EXPECT_EQ(signature_scheme_name(SignatureScheme::ecdsa_secp256r1_sha256),
-            "ecdsa_secp256r1_sha256");
+  EXPECT_FALSE(is_supported(SignatureScheme::ecdsa_secp521r1_sha512));
+  EXPECT_FALSE(is_supported(SignatureScheme::ecdsa_sha1));
+  EXPECT_EQ(signature_scheme_name(SignatureScheme::ecdsa_secp521r1_sha512),
+            "ecdsa_secp521r1_sha512");
   EXPECT_EQ(signature_scheme_name(SignatureScheme::rsa_pkcs1_sha1), "rsa_pkcs1_sha1");
   EXPECT_EQ(signature_scheme_name(static_cast<SignatureScheme>(0x0102)), "unknown(0x0102)");
   EXPECT_FALSE(is_supported(static_cast<SignatureScheme>(0x0102)));
