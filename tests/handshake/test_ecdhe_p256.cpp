@@ -121,20 +121,9 @@ TEST(EcdheP256, InvalidPointFromTheClientIsIllegalParameter) {
 Outcome run_with_signed_params(const std::function<void(ServerEcdhParams&)>& change) {
   Client client(p256_client());
   Server server(server_config(false));
-  Random client_random{}, server_random{};
-  return run(client, server, [&](bool to_server, Msg& msg) {
-    if (msg.ccs) return;
-    ByteView body = ByteView(msg.bytes).subspan(4);
-    if (msg.type() == HandshakeType::client_hello) client_random = ClientHello::decode(body).random;
-    if (msg.type() == HandshakeType::server_hello) server_random = ServerHello::decode(body).random;
-    if (to_server || msg.type() != HandshakeType::server_key_exchange) return;
-    ServerKeyExchange ske = ServerKeyExchange::decode(body, KeyExchange::ecdhe);
-    change(std::get<ServerEcdhParams>(ske.params));
-    const auto& key = std::get<crypto::RsaPrivateKey>(*test::test_pki().server2048.private_key);
-    ske.signed_params.signature =
-        sign_with_scheme(ske.signed_params.algorithm, key, ske.signed_content(client_random, server_random));
-    msg.bytes = ske.encode();
-  });
+  return run(client, server,
+             test_support::resign_server_params(test::test_pki().server2048.private_key, KeyExchange::ecdhe,
+                                                [&](ServerKeyExchange& ske) { change(std::get<ServerEcdhParams>(ske.params)); }));
 }
 
 TEST(EcdheP256, InvalidPointFromTheServerIsIllegalParameterEvenWhenSigned) {
