@@ -8,6 +8,8 @@
 #               ecparam -genkey`, "EC PRIVATE KEY")
 #   ec-server-enc.key  the server's key as encrypted PKCS#8 (-aes256),
 #               passphrase "tls12-ec-test"
+#   p384-client  a P-384 client certificate, for OpenSSL peers only (tls12
+#               verifies P-384 signatures but does not sign with P-384)
 #
 # Usage: make_ec_pki.sh OUTDIR HANDSHAKE_PKI_DIR
 set -eu
@@ -34,6 +36,10 @@ sign ec-server ec-server.cnf
 openssl ecparam -name prime256v1 -genkey -noout -out ec-client.key
 openssl req -new -key ec-client.key -subj "/O=tls12 test/CN=tls12 P-256 client" -out ec-client.csr
 sign ec-client ec-client.cnf
+
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out p384-client.key
+openssl req -new -key p384-client.key -subj "/O=tls12 test/CN=tls12 P-384 client" -out p384-client.csr
+sign p384-client ec-client.cnf
 
 rm -f ./*.csr ./*.srl ./*.cnf
 touch done

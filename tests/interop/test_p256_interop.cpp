@@ -4,8 +4,10 @@
 // ECDHE_RSA (RSA certificate) and ECDHE_ECDSA (P-256 certificate from
 // tests/handshake/make_ec_pki.sh) in both directions, without a client
 // certificate, with an RSA one and with a P-256 one, and a session resumed
-// by its ID. What OpenSSL reports ("Server Temp Key: ECDH, prime256v1", "Peer
-// signature type: ECDSA") is checked beside our own side's view.
+// by its ID; a P-384 client certificate from OpenSSL verified; no curve in common
+// refused with handshake_failure both ways. What OpenSSL reports ("Server
+// Temp Key: ECDH, prime256v1", "Peer signature type: ECDSA") is checked
+// beside our own side's view.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -203,6 +205,58 @@ INSTANTIATE_TEST_SUITE_P(EcdheRsaAndEcdsa, P256InteropResumption,
                              if (c == '-') c = '_';
                            return name;
                          });
+
+// ---------------------------------------------------------- P-384 and refusals
+
+TEST(P384Interop, OurServerVerifiesAP384ClientCertificate) {
+  // tls12 signs with P-256 only, but checks P-384 keys: OpenSSL's client with
+  // a P-384 certificate signs CertificateVerify with it. (A P-384 server
+  // certificate would need secp384r1 in our supported_groups, RFC 8422 §5.1,
+  // which would also offer ECDHE on P-384, which tls12 lacks; OpenSSL's
+  // server refuses such a client with "no shared cipher".)
+  OpensslClient client({"-servername", "localhost", "-cert", test::ec_file("p384-client.pem"), "-key",
+                        test::ec_file("p384-client.key")});
+  Fd fd(client.accept_connection());
+  ServerConfig config = test::test_server_config();
+  config.client_authentication = ClientAuthentication::required;
+  SocketConnection tls(fd.get(), Connection(config), test::short_timeout());
+  ASSERT_NO_THROW(tls.handshake()) << client.child->output();
+  EXPECT_TRUE(tls.connection().peer_verified());
+  const auto& leaf = *tls.connection().negotiated().peer.leaf_key;
+  ASSERT_TRUE(std::holds_alternative<x509::EcPublicKey>(leaf));
+  EXPECT_EQ(std::get<x509::EcPublicKey>(leaf).curve, x509::EcCurve::p384);
+  EXPECT_EQ(read_line(tls), "ping\n");
+  tls.close();
+  shutdown(fd.get(), SHUT_WR);
+  client.child->wait(10);
+}
+
+TEST(P256InteropNegative, OpensslClientOfferingOnlyP384GetsHandshakeFailure) {
+  // Our server has no curve in common with a client that offers secp384r1
+  // only, and no other suite it could run: handshake_failure (RFC 8422 §5.1.1).
+  OpensslClient client({"-servername", "localhost", "-curves", "secp384r1", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"});
+  Fd fd(client.accept_connection());
+  SocketConnection tls(fd.get(), Connection(test::test_server_config()), test::short_timeout());
+  EXPECT_THROW(tls.handshake(), ConnectionFailed);
+  ASSERT_TRUE(tls.connection().alert_sent().has_value());
+  EXPECT_EQ(tls.connection().alert_sent()->description, record::AlertDescription::handshake_failure);
+  EXPECT_NE(client.child->wait(10), 0);
+}
+
+TEST(P256InteropNegative, OpensslServerOnP384OnlyRefusesOurClient) {
+  // Our client offers x25519 and secp256r1; s_server held to P-384 has no
+  // curve for it and answers with a handshake_failure alert.
+  OpensslServer server({"-groups", "P-384", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", "-cert", pki_file("server.pem"),
+                        "-key", pki_file("server.key")});
+  ClientConfig config = test::test_client_config();
+  config.cipher_suites = {suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
+  Fd fd(test::connect_with_retry(server.port, 10));
+  SocketConnection tls(fd.get(), Connection(config), test::short_timeout());
+  EXPECT_THROW(tls.handshake(), ConnectionFailed);
+  ASSERT_TRUE(tls.connection().alert_received().has_value()) << server.child->output();
+  EXPECT_EQ(tls.connection().alert_received()->description, record::AlertDescription::handshake_failure);
+  server.child->wait(5);
+}
 
 }  // namespace
 }  // namespace tls12::protocol
