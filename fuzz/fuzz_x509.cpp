@@ -37,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   quietly([&] { (void)parse_name(der); });
   quietly([&] { (void)parse_subject_public_key_info(der); });
   quietly([&] { (void)parse_pkcs8_private_key(der); });
+  quietly([&] { (void)parse_sec1_ec_private_key(der); });
   quietly([&] { (void)parse_signature_algorithm(der); });
   // (EncryptedPrivateKeyInfo is left out: an input may ask for up to 10
   // million PBKDF2 iterations, which would make every such input a timeout.)

@@ -96,6 +96,13 @@ TEST(EcPrivateKeys, RefusesP384ExplicitParametersAndAMismatchedPublicKey) {
   Bytes der = binary("sec1.der");
   der.back() ^= 0x01;
   EXPECT_THROW(parse_sec1_ec_private_key(der), DerError);
+  // Every truncation is malformed DER, and so is a trailing byte.
+  const Bytes whole = binary("sec1.der");
+  for (size_t n : {size_t{0}, size_t{2}, size_t{7}, size_t{39}, whole.size() / 2, whole.size() - 1})
+    EXPECT_THROW(parse_sec1_ec_private_key(ByteView(whole).first(n)), DerError) << n;
+  Bytes longer = whole;
+  longer.push_back(0);
+  EXPECT_THROW(parse_sec1_ec_private_key(longer), DerError);
   // A scalar of zero is not a key (SEC 1 §3.2.1: d in [1, n-1]).
   Bytes zero = binary("sec1.der");
   std::fill(zero.begin() + 7, zero.begin() + 7 + 32, 0);  // 30 77 02 01 01 04 20 <d>
