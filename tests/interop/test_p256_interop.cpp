@@ -129,7 +129,14 @@ INSTANTIATE_TEST_SUITE_P(EcdheRsaAndEcdsa, P256Interop,
                                             ::testing::Values(ClientCert::none, ClientCert::rsa, ClientCert::ecdsa)),
                          param_name);
 
-class P256InteropResumption : public ::testing::TestWithParam<CipherSuite> {};
+// (suite, by ticket): session ID resumption with tickets off on the OpenSSL
+// side (-no_ticket), ticket resumption with its session cache off (-no_cache)
+// or, for s_client, our server keeping ticket keys and no cache.
+class P256InteropResumption : public ::testing::TestWithParam<std::tuple<CipherSuite, bool>> {
+ protected:
+  CipherSuite suite() const { return std::get<0>(GetParam()); }
+  bool ticket() const { return std::get<1>(GetParam()); }
+};
 
 TEST_P(P256InteropResumption, OurClientResumesWithOpensslServerOnP256) {
   // Two connections to one s_server (session cache, no tickets): the second
@@ -137,14 +144,14 @@ TEST_P(P256InteropResumption, OurClientResumesWithOpensslServerOnP256) {
   const uint16_t port = test::free_port();
   auto dir = test::make_temp_dir("tls12-p256-interop");
   Child server({"openssl", "s_server", "-accept", std::to_string(port), "-naccept", "2", "-tls1_2", "-rev",
-                "-quiet", "-groups", "P-256", "-no_ticket", "-cert", server_cert(GetParam()), "-key",
-                server_key(GetParam())},
+                "-quiet", "-groups", "P-256", ticket() ? "-no_cache" : "-no_ticket", "-cert",
+                server_cert(suite()), "-key", server_key(suite())},
                (dir / "s_server.log").string());
   ClientConfig config = test::test_client_config();
-  config.cipher_suites = {GetParam()};
+  config.cipher_suites = {suite()};
   config.server_port = port;
   config.session_store = std::make_shared<handshake::ClientSessionStore>();
-  config.session_tickets = false;
+  config.session_tickets = ticket();
   for (bool second : {false, true}) {
     Fd fd(test::connect_with_retry(port, 10));
     SocketConnection tls(fd.get(), Connection(config), test::short_timeout());
@@ -164,17 +171,21 @@ TEST_P(P256InteropResumption, OpensslClientResumesWithOurServerOnP256) {
   auto dir = test::make_temp_dir("tls12-p256-interop");
   const std::string session_file = (dir / "session.pem").string();
   ServerConfig server_config = test::test_server_config();
-  server_config.session_cache = std::make_shared<handshake::SessionCache>();
-  if (ecdsa_suite(GetParam())) server_config.certificate = test::ec_pki().server;
+  if (ticket())
+    server_config.ticket_keys = std::make_shared<handshake::SessionTicketKeys>();
+  else
+    server_config.session_cache = std::make_shared<handshake::SessionCache>();
+  if (ecdsa_suite(suite())) server_config.certificate = test::ec_pki().server;
   auto config = std::make_shared<const ServerConfig>(std::move(server_config));
   uint16_t port = 0;
   Fd listener(test::listen_on_free_port(port));
   for (bool second : {false, true}) {
     std::vector<std::string> argv = {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port),
                                      "-tls1_2", "-CAfile", pki_file("ca.pem"), "-verify_return_error",
-                                     "-curves", "prime256v1", "-no_ticket", "-servername", "localhost",
-                                     "-cipher", openssl_name(GetParam()),
-                                     second ? "-sess_in" : "-sess_out", session_file};
+                                     "-curves", "prime256v1", "-servername", "localhost",
+                                     "-cipher", openssl_name(suite()), second ? "-sess_in" : "-sess_out",
+                                     session_file};
+    if (!ticket()) argv.push_back("-no_ticket");
     Child client(argv, (dir / (second ? "second.log" : "first.log")).string());
     client.write_stdin("ping\n");
     pollfd p{listener.get(), POLLIN, 0};
@@ -197,13 +208,14 @@ TEST_P(P256InteropResumption, OpensslClientResumesWithOurServerOnP256) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EcdheRsaAndEcdsa, P256InteropResumption,
-                         ::testing::Values(suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-                                           suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
-                         [](const ::testing::TestParamInfo<CipherSuite>& info) {
-                           std::string name = openssl_name(info.param);
+                         ::testing::Combine(::testing::Values(suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                                                              suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+                                            ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<std::tuple<CipherSuite, bool>>& info) {
+                           std::string name = openssl_name(std::get<0>(info.param));
                            for (char& c : name)
                              if (c == '-') c = '_';
-                           return name;
+                           return name + (std::get<1>(info.param) ? "_ticket" : "_session_id");
                          });
 
 // ---------------------------------------------------------- P-384 and refusals
