@@ -4,7 +4,9 @@
 // `openssl genpkey ... -aes256` writes it); each one's public half equals the
 // SubjectPublicKeyInfo openssl derives, and our signature with it verifies
 // with `openssl dgst -verify`. Refused: P-384 private keys (tls12 signs on
-// P-256 only), explicit curve parameters, a publicKey that is not d*G.
+// P-256 only) and explicit curve parameters, both of which `openssl pkey`
+// reads (deliberately stricter, as `tls12 server --help` says), and a
+// publicKey that is not d*G.
 #include <gtest/gtest.h>
 
 #include <fstream>
