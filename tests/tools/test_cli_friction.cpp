@@ -221,7 +221,7 @@ TEST_F(CliFriction, ServerWithAnRsaAndAP256ChainServesEachClientItsKind) {
                               "openssl req -new -key ec.key -subj /CN=localhost -out ec.csr && "
                               "printf 'subjectAltName=DNS:localhost\\n' > ec.cnf && "
                               "openssl x509 -req -in ec.csr -CA " + q(demo_pki("ca.crt")) + " -CAkey " +
-                              q(demo_pki("ca.key")) + " -CAcreateserial -days 30 -sha256 -extfile ec.cnf -out ec.crt "
+                              q(demo_pki("ca.key")) + " -CAserial ec.srl -CAcreateserial -days 30 -sha256 -extfile ec.cnf -out ec.crt "
                               "2>/dev/null")
                 .exit_code,
             0);
