@@ -9,8 +9,11 @@
 //   ECDHE x25519         TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
 //   RSA key exchange     TLS_RSA_WITH_AES_128_GCM_SHA256
 //   mutual auth          ECDHE x25519 with an RSA-2048 client certificate
-// OpenSSL runs with SSL_CTX_set1_sigalgs_list(ctx, "RSA+SHA256") over memory
-// BIOs. After the run a table gives ours/OpenSSL for each (above 1: tls12
+//   ECDHE-ECDSA          TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 over secp256r1
+//                        with a P-256 server certificate (ecdsa_secp256r1_sha256
+//                        signatures; the chain's CA is still RSA-2048)
+// OpenSSL runs with SSL_CTX_set1_sigalgs_list(ctx, "RSA+SHA256") (ECDSA+SHA256
+// and groups P-256 for the last) over memory BIOs. After the run a table gives ours/OpenSSL for each (above 1: tls12
 // faster), and the heap bytes per idle connection: ours counted with a
 // replaced global operator new/delete, OpenSSL's with CRYPTO_set_mem_functions.
 #include <benchmark/benchmark.h>
@@ -98,15 +101,28 @@ using bench::pki;
 using bench::SslPair;
 namespace suites = handshake::suites;
 
-enum class Kind { ecdhe, rsa, mutual };
+enum class Kind { ecdhe, rsa, mutual, ecdsa };
+constexpr Kind kKinds[] = {Kind::ecdhe, Kind::rsa, Kind::mutual, Kind::ecdsa};
 const char* kind_name(Kind kind) {
-  return kind == Kind::ecdhe ? "ECDHE-x25519" : kind == Kind::rsa ? "RSA-kx" : "ECDHE-mutual";
+  switch (kind) {
+    case Kind::ecdhe: return "ECDHE-x25519";
+    case Kind::rsa: return "RSA-kx";
+    case Kind::mutual: return "ECDHE-mutual";
+    case Kind::ecdsa: return "ECDHE-ECDSA-P256";
+  }
+  return "?";
+}
+
+handshake::CipherSuite suite_of(Kind kind) {
+  if (kind == Kind::rsa) return suites::TLS_RSA_WITH_AES_128_GCM_SHA256;
+  if (kind == Kind::ecdsa) return suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+  return suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
 }
 
 // ---------------------------------------------------------------- ours
 struct Ours {
-  std::shared_ptr<const protocol::ServerConfig> server[3];
-  std::shared_ptr<const protocol::ClientConfig> client[3];
+  std::shared_ptr<const protocol::ServerConfig> server[4];
+  std::shared_ptr<const protocol::ClientConfig> client[4];
 };
 Ours* g_ours = nullptr;
 
@@ -115,14 +131,21 @@ void setup_ours() {
   auto trust = std::make_shared<x509::TrustStore>(x509::TrustStore::from_pem_file(pki("ca.pem")));
   auto server_key = handshake::CertifiedKey::load(pki("server.pem"), pki("server.key"));
   auto client_key = handshake::CertifiedKey::load(pki("client.pem"), pki("client.key"));
-  for (Kind kind : {Kind::ecdhe, Kind::rsa, Kind::mutual}) {
+  auto ec_server_key = handshake::CertifiedKey::load(pki("ec-server.pem"), pki("ec-server.key"));
+  for (Kind kind : kKinds) {
     int i = static_cast<int>(kind);
-    auto suite = kind == Kind::rsa ? suites::TLS_RSA_WITH_AES_128_GCM_SHA256 : suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+    const auto suite = suite_of(kind);
+    const auto scheme = kind == Kind::ecdsa ? handshake::SignatureScheme::ecdsa_secp256r1_sha256
+                                            : handshake::SignatureScheme::rsa_pkcs1_sha256;
+    const auto group = kind == Kind::ecdsa ? handshake::NamedGroup::secp256r1 : handshake::NamedGroup::x25519;
     protocol::ServerConfig server;
-    server.certificate = server_key;
+    server.certificate = kind == Kind::ecdsa ? ec_server_key : server_key;
     server.trust_store = trust;
     server.cipher_suites = {suite};
-    server.signature_schemes = {handshake::SignatureScheme::rsa_pkcs1_sha256};
+    server.groups = {group};
+    // The ECDSA leaf is issued by the RSA CA: the client verifies one RSA
+    // signature on the chain and one ECDSA signature on ServerKeyExchange.
+    server.signature_schemes = {scheme};
     if (kind == Kind::mutual) server.client_authentication = protocol::ClientAuthentication::required;
     server.aead_implementation = crypto::AeadImplementation::aesni;
     g_ours->server[i] = std::make_shared<const protocol::ServerConfig>(std::move(server));
@@ -130,7 +153,8 @@ void setup_ours() {
     client.trust_store = trust;
     client.server_name = "localhost";
     client.cipher_suites = {suite};
-    client.signature_schemes = {handshake::SignatureScheme::rsa_pkcs1_sha256};
+    client.groups = {group};
+    client.signature_schemes = {scheme};
     if (kind == Kind::mutual) client.client_certificate = client_key;
     // This program measures the handshake; the record path has bench_record.
     // AES-NI protects the two Finished records, which keeps the numbers
@@ -162,26 +186,30 @@ struct OpensslCtx {
   SSL_CTX* server = nullptr;
   SSL_CTX* client = nullptr;
 };
-OpensslCtx g_openssl[3];
+OpensslCtx g_openssl[4];
 
 void setup_openssl() {
-  for (Kind kind : {Kind::ecdhe, Kind::rsa, Kind::mutual}) {
+  for (Kind kind : kKinds) {
     OpensslCtx& ctx = g_openssl[static_cast<int>(kind)];
-    const char* suite = kind == Kind::rsa ? "AES128-GCM-SHA256" : "ECDHE-RSA-AES128-GCM-SHA256";
+    const std::string suite(handshake::find_cipher_suite(suite_of(kind))->openssl_name);
+    const bool ecdsa = kind == Kind::ecdsa;
     ctx.server = SSL_CTX_new(TLS_server_method());
     ctx.client = SSL_CTX_new(TLS_client_method());
     for (SSL_CTX* c : {ctx.server, ctx.client}) {
       check(SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION), "min version");
       check(SSL_CTX_set_max_proto_version(c, TLS1_2_VERSION), "max version");
-      check(SSL_CTX_set_cipher_list(c, suite), "cipher list");
-      check(SSL_CTX_set1_sigalgs_list(c, "RSA+SHA256"), "sigalgs");
-      check(SSL_CTX_set1_groups_list(c, "X25519"), "groups");
+      check(SSL_CTX_set_cipher_list(c, suite.c_str()), "cipher list");
+      // The client also checks the RSA CA's signature on the ECDSA leaf.
+      check(SSL_CTX_set1_sigalgs_list(c, ecdsa ? "ECDSA+SHA256:RSA+SHA256" : "RSA+SHA256"), "sigalgs");
+      check(SSL_CTX_set1_groups_list(c, ecdsa ? "P-256" : "X25519"), "groups");
       SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
       SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
       check(SSL_CTX_load_verify_locations(c, pki("ca.pem").c_str(), nullptr), "CA");
     }
-    check(SSL_CTX_use_certificate_chain_file(ctx.server, pki("server.pem").c_str()), "server cert");
-    check(SSL_CTX_use_PrivateKey_file(ctx.server, pki("server.key").c_str(), SSL_FILETYPE_PEM), "server key");
+    const std::string cert = pki(ecdsa ? "ec-server.pem" : "server.pem");
+    const std::string key = pki(ecdsa ? "ec-server.key" : "server.key");
+    check(SSL_CTX_use_certificate_chain_file(ctx.server, cert.c_str()), "server cert");
+    check(SSL_CTX_use_PrivateKey_file(ctx.server, key.c_str(), SSL_FILETYPE_PEM), "server key");
     SSL_CTX_set_verify(ctx.client, SSL_VERIFY_PEER, nullptr);
     if (kind == Kind::mutual) {
       check(SSL_CTX_use_certificate_chain_file(ctx.client, pki("client.pem").c_str()), "client cert");
@@ -243,11 +271,11 @@ void print_ratios(std::map<std::string, std::map<std::string, double>>& rates) {
   std::printf("\nFull handshakes per second, ours / OpenSSL libssl in this run (above 1: tls12 faster).\n"
               "CPU paths: sha_ni=%d aesni=%d bmi2=%d adx=%d; records sealed with AES-NI AES-128-GCM\n",
               cpu.sha_ni, cpu.aesni, cpu.bmi2, cpu.adx);
-  std::printf("%-14s %12s %12s %8s\n", "handshake", "tls12", "OpenSSL", "ratio");
-  for (Kind kind : {Kind::ecdhe, Kind::rsa, Kind::mutual}) {
+  std::printf("%-18s %12s %12s %8s\n", "handshake", "tls12", "OpenSSL", "ratio");
+  for (Kind kind : kKinds) {
     auto& row = rates[kind_name(kind)];
     if (!row.count("tls12") || !row.count("openssl")) continue;
-    std::printf("%-14s %12.0f %12.0f %8.2f\n", kind_name(kind), row["tls12"], row["openssl"],
+    std::printf("%-18s %12.0f %12.0f %8.2f\n", kind_name(kind), row["tls12"], row["openssl"],
                 row["tls12"] / row["openssl"]);
   }
 }
@@ -258,9 +286,10 @@ int main(int argc, char** argv) {
   // Before OpenSSL allocates anything.
   CRYPTO_set_mem_functions(openssl_malloc, openssl_realloc, openssl_free);
   bench::make_pki("tls12-bench-pki-", "server client");
+  bench::make_ec_leaf("ec-server");
   setup_ours();
   setup_openssl();
-  for (Kind kind : {Kind::ecdhe, Kind::rsa, Kind::mutual}) {
+  for (Kind kind : kKinds) {
     std::string base = std::string("handshake/") + kind_name(kind);
     benchmark::RegisterBenchmark((base + "/tls12").c_str(), [kind](benchmark::State& s) { BM_ours(s, kind); })
         ->Unit(benchmark::kMillisecond);

@@ -49,6 +49,20 @@ inline void make_pki(const std::string& prefix, const std::string& leaves) {
   }
 }
 
+// A P-256 leaf for "localhost", NAME.pem / NAME.key, issued by make_pki's CA.
+inline void make_ec_leaf(const std::string& name) {
+  std::string script =
+      "cd '" + g_pki.string() + "' && "
+      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + name + ".key && "
+      "openssl req -new -key " + name + ".key -subj /CN=localhost -out " + name + ".csr && "
+      "openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -sha256 "
+      "-extfile leaf.cnf -out " + name + ".pem 2>/dev/null";
+  if (std::system(script.c_str()) != 0) {
+    std::fprintf(stderr, "making the benchmark P-256 certificate failed\n");
+    std::exit(1);
+  }
+}
+
 inline std::string pki(const char* name) { return (g_pki / name).string(); }
 
 // ---------------------------------------------------------------- ours

@@ -39,6 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   quietly([&] { (void)parse_name(der); });
   quietly([&] { (void)parse_subject_public_key_info(der); });
   quietly([&] { (void)parse_pkcs8_private_key(der); });
+  quietly([&] { (void)parse_sec1_ec_private_key(der); });
   quietly([&] { (void)parse_signature_algorithm(der); });
   quietly([&] { (void)CertificationRequest::parse(der).signature_verifies(); });
   // (EncryptedPrivateKeyInfo is left out: an input may ask for up to 10

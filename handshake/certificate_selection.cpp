@@ -4,6 +4,7 @@
 #include "handshake/certificate_selection.h"
 
 #include <algorithm>
+#include <span>
 
 #include "handshake/dhe.h"
 #include "handshake/key_usage.h"
@@ -37,6 +38,17 @@ int name_match(const CertifiedKey& key, const std::string& host) {
   } catch (const std::exception&) {
     return 0;
   }
+}
+
+// RFC 8422 §5.1.1: the first of our curves that the client lists. A client
+// that sends no supported_groups accepts any curve (§4), but every client that
+// offers an ECDHE suite sends it, and guessing is not worth an extra rule.
+std::optional<NamedGroup> choose_ecdhe_group(std::span<const NamedGroup> ours,
+                                             const std::optional<std::vector<NamedGroup>>& client_groups) {
+  if (!client_groups) return std::nullopt;
+  for (NamedGroup g : ours)
+    if (is_ecdhe_group(g) && contains(*client_groups, g)) return g;
+  return std::nullopt;
 }
 
 std::vector<const CertifiedKey*> all_certificates(const ServerConfig& config) {
@@ -81,11 +93,8 @@ bool can_run(const CipherSuiteInfo& suite, const x509::PrivateKey& key, const Cl
       // Key transport needs an RSA key that decrypts; the key signs nothing (§7.4.7.1).
       return true;
     case KeyExchange::ecdhe:
-      // A common curve (RFC 8422 §5.1.1); only x25519 is implemented.
-      if (!contains(config.groups, NamedGroup::x25519) || !ext.supported_groups ||
-          !contains(*ext.supported_groups, NamedGroup::x25519))
-        return false;
-      choice.group = NamedGroup::x25519;
+      choice.group = choose_ecdhe_group(config.groups, ext.supported_groups);
+      if (!choice.group) return false;
       break;
     case KeyExchange::dhe:
       choice.group = choose_dhe_group(config.groups, ext.supported_groups);
@@ -150,7 +159,7 @@ ServerChoice choose_suite_and_certificate(const ServerConfig& config, const Clie
   if (!ext.signature_algorithms)
     throw TlsError(AlertDescription::handshake_failure,
                    "client sent no signature_algorithms: it could only accept SHA-1 signatures");
-  if (!ext.supported_groups || !contains(*ext.supported_groups, NamedGroup::x25519))
+  if (!choose_ecdhe_group(config.groups, ext.supported_groups))
     throw TlsError(AlertDescription::handshake_failure, "no ECDHE group in common with the client");
   throw TlsError(AlertDescription::handshake_failure,
                  "no signature scheme in common with the client for the keys of this server");

@@ -10,15 +10,15 @@
 //      instead the fatal unrecognized_name (RFC 6066 §3 allows either).
 //   2. By what the client can verify. For each suite in preference order
 //      (the server's, or the client's), the first candidate whose key can run
-//      it: an RSA key for *_RSA_* suites, an Ed25519 key for ECDHE_ECDSA suites
-//      (RFC 8422 §5.1.3), with a group both sides have (x25519 for ECDHE, an
+//      it: an RSA key for *_RSA_* suites, a P-256 or Ed25519 key for
+//      ECDHE_ECDSA suites (RFC 8422 §5.4, §5.1.3), with a group both sides have (x25519 or secp256r1 for ECDHE, an
 //      RFC 7919 group for DHE, see dhe.h) and a signature scheme the client
 //      lists in signature_algorithms that the key can make, and whose leaf's
 //      keyUsage allows the suite's use of the key (key_usage.h).
 //
-// So a server holding an RSA and an Ed25519 certificate for the same name
-// serves Ed25519 to a client that prefers (or only accepts) it and RSA to the
-// others, with no configuration beyond listing both.
+// So a server holding an RSA and an ECDSA (or Ed25519) certificate for the
+// same name serves ECDSA to a client that prefers (or only accepts) it and
+// RSA to the others, with no configuration beyond listing both.
 #pragma once
 
 #include <optional>
@@ -34,7 +34,7 @@ namespace tls12::handshake {
 struct ServerChoice {
   const CipherSuiteInfo* suite = nullptr;
   const CertifiedKey* certificate = nullptr;  // points into the ServerConfig
-  std::optional<NamedGroup> group;            // ECDHE: x25519; DHE: an ffdhe group
+  std::optional<NamedGroup> group;            // ECDHE: x25519, secp256r1; DHE: an ffdhe group
   std::optional<SignatureScheme> scheme;      // ServerKeyExchange signature (DHE, ECDHE)
   bool server_name_matched = false;           // a chain was chosen for the client's name
 };

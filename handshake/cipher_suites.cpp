@@ -119,15 +119,15 @@ constexpr std::array kSignatureSchemes = {
                         SignatureAlgorithm::rsa_pkcs1, HashAlgorithm::sha512, true},
     SignatureSchemeInfo{SignatureScheme::ed25519, "ed25519", SignatureAlgorithm::ed25519,
                         std::nullopt, true},
+    SignatureSchemeInfo{SignatureScheme::ecdsa_secp256r1_sha256, "ecdsa_secp256r1_sha256",
+                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha256, true},
+    SignatureSchemeInfo{SignatureScheme::ecdsa_secp384r1_sha384, "ecdsa_secp384r1_sha384",
+                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha384, true},
     // Known by name only: printed in traces, never negotiated.
     SignatureSchemeInfo{SignatureScheme::rsa_pkcs1_sha1, "rsa_pkcs1_sha1",
                         SignatureAlgorithm::rsa_pkcs1, std::nullopt, false},
     SignatureSchemeInfo{SignatureScheme::ecdsa_sha1, "ecdsa_sha1", SignatureAlgorithm::ecdsa,
                         std::nullopt, false},
-    SignatureSchemeInfo{SignatureScheme::ecdsa_secp256r1_sha256, "ecdsa_secp256r1_sha256",
-                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha256, false},
-    SignatureSchemeInfo{SignatureScheme::ecdsa_secp384r1_sha384, "ecdsa_secp384r1_sha384",
-                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha384, false},
     SignatureSchemeInfo{SignatureScheme::ecdsa_secp521r1_sha512, "ecdsa_secp521r1_sha512",
                         SignatureAlgorithm::ecdsa, HashAlgorithm::sha512, false},
     SignatureSchemeInfo{SignatureScheme::ed448, "ed448", SignatureAlgorithm::other, std::nullopt,
@@ -144,7 +144,8 @@ constexpr std::array kSupportedSchemes = {
     SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
     SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pkcs1_sha256,
     SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512,
-    SignatureScheme::ed25519,
+    SignatureScheme::ed25519,          SignatureScheme::ecdsa_secp256r1_sha256,
+    SignatureScheme::ecdsa_secp384r1_sha384,
 };
 
 struct GroupName {
@@ -157,8 +158,13 @@ constexpr std::array kGroupNames = {
     GroupName{NamedGroup::x448, "x448"},           GroupName{NamedGroup::ffdhe2048, "ffdhe2048"},
     GroupName{NamedGroup::ffdhe3072, "ffdhe3072"}, GroupName{NamedGroup::ffdhe4096, "ffdhe4096"},
 };
+// Other spellings of a group, accepted on input only (names print as above).
+constexpr std::array kGroupAliases = {
+    GroupName{NamedGroup::secp256r1, "P-256"},     GroupName{NamedGroup::secp256r1, "prime256v1"},
+    GroupName{NamedGroup::secp384r1, "P-384"},     GroupName{NamedGroup::secp521r1, "P-521"},
+};
 
-constexpr std::array kSupportedGroups = {NamedGroup::x25519, NamedGroup::ffdhe2048,
+constexpr std::array kSupportedGroups = {NamedGroup::x25519, NamedGroup::secp256r1, NamedGroup::ffdhe2048,
                                          NamedGroup::ffdhe3072};
 
 }  // namespace
@@ -223,6 +229,8 @@ bool is_ffdhe(NamedGroup group) {
   return value >= 256 && value <= 511;
 }
 
+bool is_ecdhe_group(NamedGroup group) { return group == NamedGroup::x25519 || group == NamedGroup::secp256r1; }
+
 std::string named_group_name(NamedGroup group) {
   for (const auto& entry : kGroupNames)
     if (entry.group == group) return std::string(entry.name);
@@ -231,6 +239,8 @@ std::string named_group_name(NamedGroup group) {
 
 std::optional<NamedGroup> find_named_group(std::string_view name) {
   for (const auto& entry : kGroupNames)
+    if (x509::ascii_equal_ignoring_case(entry.name, name)) return entry.group;
+  for (const auto& entry : kGroupAliases)
     if (x509::ascii_equal_ignoring_case(entry.name, name)) return entry.group;
   return std::nullopt;
 }

@@ -149,7 +149,8 @@ struct SignatureSchemeInfo {
 };
 
 // Supported schemes in our order of preference (what we put in
-// signature_algorithms): rsa_pss_rsae_sha256/384/512, rsa_pkcs1_sha256/384/512, ed25519.
+// signature_algorithms): rsa_pss_rsae_sha256/384/512, rsa_pkcs1_sha256/384/512,
+// ed25519, ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384.
 std::span<const SignatureScheme> supported_signature_schemes();
 
 // Known schemes (supported or named only); nullptr when unknown.
@@ -173,14 +174,20 @@ enum class NamedGroup : uint16_t {
   ffdhe4096 = 258,
 };
 
-// Supported groups in our order of preference: x25519, ffdhe2048, ffdhe3072.
+// Supported groups in our order of preference: x25519, secp256r1, ffdhe2048,
+// ffdhe3072.
 std::span<const NamedGroup> supported_groups();
 bool is_supported(NamedGroup group);
 // Whether the group is a finite-field (RFC 7919) group, used by DHE suites, as
 // opposed to an elliptic curve, used by ECDHE suites.
 bool is_ffdhe(NamedGroup group);
+// Whether the group is an elliptic curve tls12 implements for ECDHE: x25519
+// (RFC 8422 §5.11) or secp256r1 (NIST P-256, §5.10).
+bool is_ecdhe_group(NamedGroup group);
 // "x25519", "secp256r1", "ffdhe2048", or "unknown(42)".
 std::string named_group_name(NamedGroup group);
+// By the RFC name, in any case; secp256r1 also by the names of FIPS 186 and
+// OpenSSL ("P-256", "prime256v1"), as `openssl -groups` and `-curves` take them.
 std::optional<NamedGroup> find_named_group(std::string_view name);
 
 }  // namespace tls12::handshake

@@ -222,8 +222,8 @@ void Client::on_certificate(ByteView body, Actions& actions) {
   const x509::TrustStore* trust = config_->verify_server_certificate ? config_->trust_store.get() : nullptr;
   negotiated_.peer =
       check_peer_certificates(std::move(certificate.certificate_list), trust, options, Sender::server, actions);
-  // *_RSA_* suites need an RSA key, ECDHE_ECDSA suites an Ed25519 key
-  // (RFC 8422 §5.1.3; tls12 has no ECDSA keys).
+  // *_RSA_* suites need an RSA key, ECDHE_ECDSA suites an EC (P-256, P-384)
+  // or Ed25519 key (RFC 8422 §2, §5.1.3).
   if (!key_fits_authentication(negotiated_.cipher_suite->authentication, *negotiated_.peer.leaf_key))
     throw TlsError(AlertDescription::unsupported_certificate,
                    "the server's certificate key is " + x509::describe(*negotiated_.peer.leaf_key) +
@@ -344,7 +344,7 @@ void Client::send(Bytes message, Actions& actions) {
 }
 
 // Step 5 (mutual authentication): our chain if the server accepts its key
-// type (rsa_sign for RSA, ecdsa_sign for Ed25519, RFC 8422 §5.5) and a scheme
+// type (rsa_sign for RSA, ecdsa_sign for ECDSA and Ed25519, RFC 8422 §5.5) and a scheme
 // we can make with it, else an empty Certificate (§7.4.6:
 // "If no suitable certificate is available, the client MUST send a
 // certificate message containing no certificates").

@@ -28,7 +28,8 @@ std::vector<SignatureScheme> default_signature_schemes() {
   return {SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
           SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pkcs1_sha256,
           SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512,
-          SignatureScheme::ed25519};
+          SignatureScheme::ed25519,             SignatureScheme::ecdsa_secp256r1_sha256,
+          SignatureScheme::ecdsa_secp384r1_sha384};
 }
 
 namespace {

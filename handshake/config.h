@@ -74,7 +74,8 @@ struct CertifiedKey {
 
 struct CommonConfig {
   std::vector<CipherSuite> cipher_suites = default_cipher_suites();
-  std::vector<NamedGroup> groups = {NamedGroup::x25519};
+  // Most preferred first; a server picks the first of its own the client lists.
+  std::vector<NamedGroup> groups = {NamedGroup::x25519, NamedGroup::secp256r1};
   std::vector<SignatureScheme> signature_schemes = default_signature_schemes();
   ExtendedMasterSecret extended_master_secret = ExtendedMasterSecret::preferred;
   // Roots for checking the peer's chain (the client's always, the server's when

@@ -1,9 +1,11 @@
-// The RSA and ECDHE (x25519) key exchanges of TLS 1.2: RFC 5246 §7.4.7.1 and
-// §8.1.1, RFC 8422 §5.4, §5.7 and §5.11. See key_agreement.h.
+// The RSA and ECDHE (x25519, secp256r1) key exchanges of TLS 1.2: RFC 5246
+// §7.4.7.1 and §8.1.1, RFC 8422 §5.4, §5.7, §5.10 and §5.11. See key_agreement.h.
 #include "handshake/key_agreement.h"
 
 #include <algorithm>
 
+#include "crypto/ecdh.h"
+#include "crypto/p256.h"
 #include "crypto/random.h"
 #include "crypto/rsa.h"
 #include "crypto/x25519.h"
@@ -29,6 +31,53 @@ SecretBytes x25519_pre_master_secret(ByteView private_key, ByteView peer_public)
                    "x25519 shared secret is all zeros (the peer sent a low-order point)");
   return shared;
 }
+
+// P-256 ECDH (RFC 8422 §5.10): the x coordinate of d * Q_peer. RFC 8422 §5.11
+// makes each side validate the peer's point; crypto::p256_ecdh refuses a
+// compressed point, coordinates not below p and a point off the curve
+// (SEC 1 §3.2.2.1). Skipping that check is the invalid-curve attack: a point
+// of small order on another curve would make d * Q reveal d modulo small
+// numbers, one handshake at a time.
+SecretBytes p256_pre_master_secret(ByteView private_key, ByteView peer_public) {
+  SecretBytes shared(32);
+  if (!crypto::p256_ecdh(private_key, peer_public, std::span<uint8_t, 32>(shared.data(), 32)))
+    throw TlsError(AlertDescription::illegal_parameter,
+                   "secp256r1 public key is not an uncompressed point on the curve (" +
+                       std::to_string(peer_public.size()) + " bytes; RFC 8422 §5.11)");
+  return shared;
+}
+
+// One ephemeral ECDHE key on a named curve (RFC 8422 §5.1.1): a fresh key
+// pair per handshake, which is what makes the suite forward-secret.
+class EphemeralEcKey {
+ public:
+  explicit EphemeralEcKey(NamedGroup group) : group_(group) {
+    if (group == NamedGroup::x25519) {
+      auto pair = crypto::X25519KeyPair::generate();
+      private_key_ = std::move(pair.private_key);
+      public_key_.assign(pair.public_key.begin(), pair.public_key.end());
+    } else {
+      auto pair = crypto::p256::KeyPair::generate();
+      private_key_ = std::move(pair.private_key);
+      public_key_.assign(pair.public_key.begin(), pair.public_key.end());  // uncompressed (§5.1.2)
+    }
+  }
+
+  NamedGroup group() const { return group_; }
+  const Bytes& public_key() const { return public_key_; }
+
+  // The pre_master_secret with the peer's public value; illegal_parameter for
+  // a value that is not a valid key on this curve.
+  SecretBytes agree(ByteView peer_public) const {
+    return group_ == NamedGroup::x25519 ? x25519_pre_master_secret(private_key_, peer_public)
+                                        : p256_pre_master_secret(private_key_, peer_public);
+  }
+
+ private:
+  NamedGroup group_;
+  SecretBytes private_key_;
+  Bytes public_key_;
+};
 
 const crypto::RsaPrivateKey& rsa_private_key(const x509::PrivateKey& key) {
   const auto* rsa = std::get_if<crypto::RsaPrivateKey>(&key);
@@ -91,25 +140,25 @@ class RsaClient final : public ClientKeyAgreement {
   ProtocolVersion client_version_;
 };
 
-// ---------------------------------------------------------------- ECDHE x25519
+// ---------------------------------------------------------------- ECDHE
 
 class EcdheServer final : public ServerKeyAgreement {
  public:
-  // Step 2 (server, ECDHE): a fresh ephemeral key pair per handshake, which is
-  // what makes the suite forward-secret.
+  explicit EcdheServer(NamedGroup group) : key_(group) {}
+
+  // Step 2 (server, ECDHE): the curve and our ephemeral public key.
   std::optional<ServerParams> server_params() override {
     ServerEcdhParams params;
-    params.named_curve = NamedGroup::x25519;
-    params.public_key.assign(key_pair_.public_key.begin(), key_pair_.public_key.end());
+    params.named_curve = key_.group();
+    params.public_key = key_.public_key();
     return ServerParams{params};
   }
 
-  SecretBytes pre_master_secret(ByteView exchange_keys) override {
-    return x25519_pre_master_secret(key_pair_.private_key, exchange_keys);
-  }
+  // Step 6 (server, ECDHE): the client's point from ClientKeyExchange.
+  SecretBytes pre_master_secret(ByteView exchange_keys) override { return key_.agree(exchange_keys); }
 
  private:
-  crypto::X25519KeyPair key_pair_ = crypto::X25519KeyPair::generate();
+  EphemeralEcKey key_;
 };
 
 class EcdheClient final : public ClientKeyAgreement {
@@ -117,34 +166,41 @@ class EcdheClient final : public ClientKeyAgreement {
   explicit EcdheClient(std::span<const NamedGroup> groups) : groups_(groups.begin(), groups.end()) {}
 
   // Step 2 (client, received, ECDHE): the server must pick a curve we offered
-  // (RFC 8422 §5.4), and only x25519 is implemented.
+  // (RFC 8422 §5.4), and its value must be a public key on it (§5.11): checked
+  // here, so that a bad point is refused as ServerKeyExchange arrives.
   void process_server_params(const ServerParams& params) override {
     const auto* ecdh = std::get_if<ServerEcdhParams>(&params);
     if (ecdh == nullptr)
       throw TlsError(AlertDescription::illegal_parameter, "ECDHE suite with non-ECDH parameters");
-    if (ecdh->named_curve != NamedGroup::x25519 ||
+    if (!is_ecdhe_group(ecdh->named_curve) ||
         std::find(groups_.begin(), groups_.end(), ecdh->named_curve) == groups_.end())
       throw TlsError(AlertDescription::illegal_parameter,
                      "server chose the group " + named_group_name(ecdh->named_curve) +
                          ", which the client did not offer");
-    if (ecdh->public_key.size() != 32)
+    if (ecdh->named_curve == NamedGroup::x25519 && ecdh->public_key.size() != 32)
       throw TlsError(AlertDescription::illegal_parameter, "server's x25519 public key is not 32 bytes");
+    if (ecdh->named_curve == NamedGroup::secp256r1 && !crypto::p256::decode_point(ecdh->public_key))
+      throw TlsError(AlertDescription::illegal_parameter,
+                     "server's secp256r1 public key is not an uncompressed point on the curve (RFC 8422 §5.11)");
+    group_ = ecdh->named_curve;
     server_public_ = ecdh->public_key;
   }
 
-  // Step 4 (client, ECDHE): our ephemeral key, and X25519 with the server's.
+  // Step 4 (client, ECDHE): our ephemeral key on the server's curve, and the
+  // agreement with the server's point.
   ClientKeyExchangeResult client_key_exchange(const x509::PublicKey&) override {
     if (server_public_.empty())
       throw TlsError(AlertDescription::unexpected_message, "ECDHE suite without ServerKeyExchange");
-    auto key_pair = crypto::X25519KeyPair::generate();
+    EphemeralEcKey key(group_);
     ClientKeyExchangeResult result;
-    result.pre_master_secret = x25519_pre_master_secret(key_pair.private_key, server_public_);
-    result.exchange_keys.assign(key_pair.public_key.begin(), key_pair.public_key.end());
+    result.pre_master_secret = key.agree(server_public_);
+    result.exchange_keys = key.public_key();
     return result;
   }
 
  private:
   std::vector<NamedGroup> groups_;
+  NamedGroup group_ = NamedGroup::x25519;
   Bytes server_public_;
 };
 
@@ -156,8 +212,8 @@ std::unique_ptr<ServerKeyAgreement> make_server_key_agreement(
   switch (suite.key_exchange) {
     case KeyExchange::rsa: return std::make_unique<RsaServer>(std::move(server_key), client_version);
     case KeyExchange::ecdhe:
-      if (group != NamedGroup::x25519) break;
-      return std::make_unique<EcdheServer>();
+      if (!is_ecdhe_group(group)) break;
+      return std::make_unique<EcdheServer>(group);
     case KeyExchange::dhe: return make_dhe_server_key_agreement(group);  // handshake/dhe.h
   }
   throw TlsError(AlertDescription::internal_error,

@@ -10,12 +10,16 @@
 //                     Bleichenbacher countermeasure: a bad ciphertext yields a
 //                     random premaster, never a distinguishable error, so the
 //                     handshake fails later at Finished like any wrong key.
-//   ECDHE (RFC 8422)  the server sends an ephemeral x25519 public key in
-//                     ServerKeyExchange (signed, see signing.h); the client
-//                     answers with its own in ClientKeyExchange; both compute
-//                     pre_master_secret = X25519(own private, peer public).
-//                     An all-zero result (a low-order point, RFC 7748 §6.1)
-//                     is refused with illegal_parameter.
+//   ECDHE (RFC 8422)  the server sends an ephemeral public key on a named
+//                     curve in ServerKeyExchange (signed, see signing.h); the
+//                     client answers with its own in ClientKeyExchange.
+//                     x25519: pre_master_secret = X25519(own private, peer
+//                     public); an all-zero result (a low-order point, RFC 7748
+//                     §6.1) is refused with illegal_parameter.
+//                     secp256r1: the uncompressed point 0x04 || X || Y
+//                     (§5.1.2), pre_master_secret = x(d * Q_peer) (§5.10); a
+//                     point that is compressed, out of range or off the curve
+//                     is refused with illegal_parameter (§5.11).
 //   DHE (§8.1.2)      the same shape over a finite field: ServerDHParams
 //                     {p, g, Ys} from an RFC 7919 group, Z = Y^x mod p with
 //                     leading zeros stripped; see handshake/dhe.h.

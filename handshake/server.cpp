@@ -151,6 +151,13 @@ ClientHelloExtensions Server::check_client_hello(const ClientHello& hello) {
   negotiated_.extended_master_secret = ext.extended_master_secret;
   if (!ext.extended_master_secret && config_->extended_master_secret == ExtendedMasterSecret::required)
     throw TlsError(AlertDescription::handshake_failure, "client does not offer the extended master secret");
+  // RFC 8422 §5.1.2: a client that names a curve of RFC 8422 in
+  // supported_groups but leaves uncompressed out of ec_point_formats cannot
+  // read any point we would send.
+  if (ext.ec_point_formats && !contains(*ext.ec_point_formats, ec_point_format_uncompressed) &&
+      ext.supported_groups &&
+      std::any_of(ext.supported_groups->begin(), ext.supported_groups->end(), [](NamedGroup g) { return !is_ffdhe(g); }))
+    throw TlsError(AlertDescription::illegal_parameter, "client's ec_point_formats lacks the uncompressed format");
   return ext;
 }
 
@@ -212,8 +219,8 @@ void Server::send_server_flight(const ServerChoice& choice, const ClientHelloExt
 }
 
 // Step 2 (ECDHE and DHE): ServerKeyExchange (§7.4.3, RFC 8422 §5.4):
-// our ephemeral x25519 key or ServerDHParams (handshake/dhe.h), signed with
-// the chosen certificate's key (RSA or Ed25519) over
+// our ephemeral x25519 or secp256r1 key or ServerDHParams (handshake/dhe.h), signed with
+// the chosen certificate's key (RSA, ECDSA or Ed25519) over
 // client_random + server_random + params.
 void Server::send_server_key_exchange(Actions& actions) {
   ServerKeyExchange ske;
@@ -226,17 +233,19 @@ void Server::send_server_key_exchange(Actions& actions) {
 }
 
 // Step 2 (mutual authentication): CertificateRequest (§7.4.4): RSA
-// certificates, and Ed25519 ones (ecdsa_sign, RFC 8422 §5.5) when ed25519 is
-// among our schemes; our signature schemes; and the names of our trust
-// anchors so the client can pick a certificate they issued.
+// certificates, and ECDSA or Ed25519 ones (ecdsa_sign, RFC 8422 §5.5) when an
+// ECDSA scheme or ed25519 is among our schemes; our signature schemes; and
+// the names of our trust anchors so the client can pick a certificate they
+// issued.
 void Server::send_certificate_request(Actions& actions) {
   CertificateRequest request;
   request.certificate_types = {ClientCertificateType::rsa_sign};
-  if (contains(config_->signature_schemes, SignatureScheme::ed25519))
+  const auto& schemes = config_->signature_schemes;
+  if (std::any_of(schemes.begin(), schemes.end(),
+                  [](SignatureScheme s) { return is_supported(s) && !is_rsa_scheme(s); }))
     request.certificate_types.push_back(ClientCertificateType::ecdsa_sign);
-  for (SignatureScheme scheme : config_->signature_schemes)
-    if (is_rsa_scheme(scheme) || scheme == SignatureScheme::ed25519)
-      request.supported_signature_algorithms.push_back(scheme);
+  for (SignatureScheme scheme : schemes)
+    if (is_supported(scheme)) request.supported_signature_algorithms.push_back(scheme);
   request.certificate_authorities = config_->trust_store->subject_names();
   negotiated_.client_certificate_requested = true;
   send(request.encode(), actions);
@@ -262,7 +271,7 @@ void Server::on_certificate(ByteView body, Actions& actions) {
   options.policy = config_->verification_policy;
   negotiated_.peer = check_peer_certificates(std::move(certificate.certificate_list), config_->trust_store.get(),
                                              options, Sender::client, actions);
-  // Every key x509 reads (RSA, Ed25519) can sign CertificateVerify (which
+  // Every key x509 reads (RSA, Ed25519, EC) can sign CertificateVerify (which
   // scheme is checked there), if its keyUsage lets it (key_usage.h).
   check_key_usage(negotiated_.peer.leaf_key_usage, KeyUse::signing, "the client's");
   state_ = ServerState::wait_client_key_exchange;

@@ -1,10 +1,11 @@
-// Handshake signatures with RSA and Ed25519 keys (see signing.h): RFC 5246
-// §7.4.1.4.1, §7.4.3, §7.4.8, the RSASSA schemes of RFC 8017 §8 and Ed25519
-// (RFC 8032 §5.1, RFC 8422 §5.1.3).
+// Handshake signatures with RSA, Ed25519 and ECDSA keys (see signing.h):
+// RFC 5246 §7.4.1.4.1, §7.4.3, §7.4.8, the RSASSA schemes of RFC 8017 §8,
+// Ed25519 (RFC 8032 §5.1, RFC 8422 §5.1.3) and ECDSA (RFC 8422 §5.4, §5.8).
 #include "handshake/signing.h"
 
 #include <algorithm>
 
+#include "crypto/ecdsa.h"
 #include "crypto/ed25519.h"
 #include "record/alert.h"
 
@@ -29,6 +30,19 @@ std::optional<RsaScheme> rsa_scheme(SignatureScheme scheme) {
     case SignatureScheme::rsa_pss_rsae_sha512: return RsaScheme{true, crypto::HashAlgorithm::sha512};
     default: return std::nullopt;
   }
+}
+
+// The ECDSA schemes tls12 makes and checks. In TLS 1.2 the two bytes say
+// only hash + ecdsa (RFC 5246 §7.4.1.4.1): the curve in the name binds in
+// TLS 1.3 alone (RFC 8446 §4.2.3), so either hash goes with either curve, as
+// OpenSSL also allows in TLS 1.2.
+bool is_ecdsa_scheme(SignatureScheme scheme) {
+  return scheme == SignatureScheme::ecdsa_secp256r1_sha256 || scheme == SignatureScheme::ecdsa_secp384r1_sha384;
+}
+
+crypto::HashAlgorithm ecdsa_hash(SignatureScheme scheme) {
+  return scheme == SignatureScheme::ecdsa_secp256r1_sha256 ? crypto::HashAlgorithm::sha256
+                                                           : crypto::HashAlgorithm::sha384;
 }
 
 }  // namespace
@@ -64,26 +78,33 @@ std::optional<SignatureScheme> choose_rsa_scheme(std::span<const SignatureScheme
 
 bool scheme_fits_key(SignatureScheme scheme, const x509::PublicKey& key) {
   if (std::holds_alternative<crypto::RsaPublicKey>(key)) return is_rsa_scheme(scheme);
+  if (std::holds_alternative<x509::EcPublicKey>(key)) return is_ecdsa_scheme(scheme);
   return scheme == SignatureScheme::ed25519;
 }
 
 bool scheme_fits_key(SignatureScheme scheme, const x509::PrivateKey& key) {
-  if (std::holds_alternative<crypto::RsaPrivateKey>(key)) return is_rsa_scheme(scheme);
-  return scheme == SignatureScheme::ed25519;
+  return scheme_fits_key(scheme, x509::public_key_of(key));
 }
 
 std::optional<SignatureScheme> choose_scheme(std::span<const SignatureScheme> ours,
                                              std::span<const SignatureScheme> peer, const x509::PrivateKey& key) {
+  const x509::PublicKey public_key = x509::public_key_of(key);
   for (SignatureScheme scheme : ours)
-    if (scheme_fits_key(scheme, key) && std::find(peer.begin(), peer.end(), scheme) != peer.end()) return scheme;
+    if (scheme_fits_key(scheme, public_key) && std::find(peer.begin(), peer.end(), scheme) != peer.end())
+      return scheme;
   return std::nullopt;
 }
 
 Bytes sign_with_scheme(SignatureScheme scheme, const x509::PrivateKey& key, ByteView message) {
   if (const auto* rsa = std::get_if<crypto::RsaPrivateKey>(&key)) return sign_with_scheme(scheme, *rsa, message);
-  if (scheme != SignatureScheme::ed25519)
+  if (!scheme_fits_key(scheme, key))
     throw record::TlsError(record::AlertDescription::internal_error,
-                           "cannot sign with " + signature_scheme_name(scheme) + " and an Ed25519 key");
+                           "cannot sign with " + signature_scheme_name(scheme) + " and a " +
+                               x509::describe(x509::public_key_of(key)) + " key");
+  // ECDSA: the scheme's hash of the content, a nonce derived by RFC 6979, the
+  // DER Ecdsa-Sig-Value on the wire (RFC 8422 §5.4).
+  if (const auto* ec = std::get_if<x509::EcPrivateKey>(&key))
+    return crypto::ecdsa_p256_sign(ec->d, ecdsa_hash(scheme), message);
   // PureEdDSA: the whole content is signed, no hash first (RFC 8422 §5.1.3).
   auto signature = crypto::ed25519_sign(std::get<x509::Ed25519PrivateKey>(key).seed, message);
   return Bytes(signature.begin(), signature.end());
@@ -93,18 +114,25 @@ bool verify_with_scheme(SignatureScheme scheme, const x509::PublicKey& key, Byte
                         ByteView signature) {
   if (const auto* rsa = std::get_if<crypto::RsaPublicKey>(&key))
     return verify_with_scheme(scheme, *rsa, message, signature);
-  return scheme == SignatureScheme::ed25519 &&
-         crypto::ed25519_verify(std::get<x509::Ed25519PublicKey>(key).bytes, message, signature);
+  if (!scheme_fits_key(scheme, key)) return false;
+  if (std::holds_alternative<x509::EcPublicKey>(key)) {
+    // Strict DER, r and s in [1, n-1]: a malleable encoding is a bad signature.
+    const x509::SignatureAlgorithm algorithm{x509::SignatureAlgorithm::Kind::ecdsa, ecdsa_hash(scheme)};
+    return x509::verify_signature(key, algorithm, message, signature);
+  }
+  return crypto::ed25519_verify(std::get<x509::Ed25519PublicKey>(key).bytes, message, signature);
 }
 
+// RFC 8422 §5.1.3 / §2: the ECDSA suites take any certificate key that
+// signs with an elliptic curve, ECDSA or EdDSA.
 bool key_fits_authentication(Authentication authentication, const x509::PublicKey& key) {
   return authentication == Authentication::rsa ? std::holds_alternative<crypto::RsaPublicKey>(key)
-                                               : std::holds_alternative<x509::Ed25519PublicKey>(key);
+                                               : !std::holds_alternative<crypto::RsaPublicKey>(key);
 }
 
 bool key_fits_authentication(Authentication authentication, const x509::PrivateKey& key) {
   return authentication == Authentication::rsa ? std::holds_alternative<crypto::RsaPrivateKey>(key)
-                                               : std::holds_alternative<x509::Ed25519PrivateKey>(key);
+                                               : !std::holds_alternative<crypto::RsaPrivateKey>(key);
 }
 
 }  // namespace tls12::handshake

@@ -10,6 +10,11 @@
 //   ed25519                      PureEdDSA (RFC 8032 §5.1) with an Ed25519
 //                                certificate key (RFC 8422 §5.1.3): the
 //                                signed content goes in unhashed
+//   ecdsa_secp256r1_sha256       ECDSA (RFC 8422 §5.4) with SHA-256 or SHA-384,
+//   ecdsa_secp384r1_sha384       an RFC 6979 nonce and the DER Ecdsa-Sig-Value;
+//                                we sign with P-256 keys and verify P-256 and
+//                                P-384 keys (in TLS 1.2 the name's curve does
+//                                not bind, RFC 8446 §4.2.3 is TLS 1.3's rule)
 //
 // and the choice of a scheme: the first of our preferences that the peer
 // offered and our key can make. SHA-1 schemes are never chosen.
@@ -42,10 +47,11 @@ bool is_rsa_scheme(SignatureScheme scheme);
 std::optional<SignatureScheme> choose_rsa_scheme(std::span<const SignatureScheme> ours,
                                                  std::span<const SignatureScheme> peer);
 
-// ---- any certificate key (RSA or Ed25519) ----------------------------------
+// ---- any certificate key (RSA, Ed25519 or EC) -------------------------------
 
 // Whether `scheme` is one tls12 makes and checks with this kind of key:
-// the RSA schemes above for an RSA key, ed25519 for an Ed25519 key.
+// the RSA schemes above for an RSA key, ed25519 for an Ed25519 key, the
+// two ECDSA schemes for an EC key.
 bool scheme_fits_key(SignatureScheme scheme, const x509::PublicKey& key);
 bool scheme_fits_key(SignatureScheme scheme, const x509::PrivateKey& key);
 
@@ -62,9 +68,9 @@ bool verify_with_scheme(SignatureScheme scheme, const x509::PublicKey& key, Byte
                         ByteView signature);
 
 // Whether a certificate with this key can authenticate a suite of this kind:
-// RSA keys for *_RSA_* (and RSA key transport) suites, Ed25519 keys for
-// ECDHE_ECDSA suites (RFC 8422 §5.1.3: EdDSA certificates use the ECDSA
-// suites). tls12 has no ECDSA (P-256) keys.
+// RSA keys for *_RSA_* (and RSA key transport) suites, EC and Ed25519 keys
+// for ECDHE_ECDSA suites (RFC 8422 §5.1.3: EdDSA certificates use the ECDSA
+// suites too).
 bool key_fits_authentication(Authentication authentication, const x509::PublicKey& key);
 bool key_fits_authentication(Authentication authentication, const x509::PrivateKey& key);
 

@@ -225,13 +225,13 @@ void add_client_command(CLI::App& app) {
                   "the system's, " + std::string(kSystemTrustStore) + ")");
   cmd->add_option("--capath", args->capath, "A directory of PEM CA certificate files (added to --ca)");
   cmd->add_option("--cert", args->cert, "PEM client certificate chain (leaf first), sent if the server asks");
-  cmd->add_option("--key", args->key, "PEM private key of --cert");
+  cmd->add_option("--key", args->key, "PEM private key of --cert: RSA, Ed25519 or P-256 (PKCS#1, SEC 1, PKCS#8, encrypted PKCS#8; stricter than OpenSSL: named curves only, no P-384 private keys)");
   cmd->add_option("--pass", args->pass, "Passphrase of an encrypted key: pass:TEXT, env:VAR, file:PATH or prompt");
   cmd->add_option("--servername", args->servername, "Name sent in SNI and checked in the certificate (default HOST)");
   cmd->add_option("--alpn", args->alpn, "ALPN protocols to offer, comma-separated");
   auto* ciphers =
       cmd->add_option("--ciphers", args->ciphers, "Cipher suites to offer (RFC or OpenSSL names, ':' or ',' separated)");
-  cmd->add_option("--groups", args->groups, "Groups to offer (e.g. x25519)");
+  cmd->add_option("--groups", args->groups, "Groups to offer, most preferred first, any case (x25519, secp256r1 alias P-256 or prime256v1, ffdhe2048, ffdhe3072; default x25519,secp256r1)");
   cmd->add_option("--sigalgs", args->sigalgs, "Signature schemes to offer (e.g. rsa_pss_rsae_sha256)");
   cmd->add_flag("--reconnect", args->reconnect, "Connect a second time, resuming the session");
   cmd->add_option("--sess-out", args->sess_out, "Save the session to this file");

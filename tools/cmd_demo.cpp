@@ -92,7 +92,7 @@ std::string_view purpose_of_secret(const std::string& name, KeyExchange kx) {
   if (name == "pre_master_secret")
     return kx == KeyExchange::rsa   ? "§7.4.7.1: client_version (03 03) + 46 random bytes, chosen by the client"
            : kx == KeyExchange::dhe ? "§8.1.2: g^(ab) mod p of the two ephemeral shares, leading zeros stripped"
-                                    : "RFC 8422 §5.10: the X25519 shared secret of the two ephemeral shares";
+                                    : "RFC 8422 §5.10: the ECDH shared secret of the two ephemeral shares (x25519, or the x coordinate on secp256r1)";
   if (name == "master_secret")
     return "§8.1 / RFC 7627: PRF(pre_master_secret, label, randoms or session hash)[0..47]";
   if (name == "client_write_key") return "§6.3 key_block: the key of the client's records";

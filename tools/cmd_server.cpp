@@ -360,7 +360,7 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--port", args->port, "TCP port (0: any free port, printed at start)")->default_str("4433");
   cmd->add_option("--bind", args->bind, "Address to listen on")->default_val("127.0.0.1");
   cmd->add_option("--cert", args->certs, "PEM chain: the leaf first, then intermediates");
-  cmd->add_option("--key", args->keys, "PEM private key of the --cert leaf");
+  cmd->add_option("--key", args->keys, "PEM private key of the --cert leaf: RSA, Ed25519 or P-256 (PKCS#1, SEC 1, PKCS#8, encrypted PKCS#8; stricter than OpenSSL: named curves only, no P-384 private keys). Give --cert/--key more than once to hold an RSA and an ECDSA chain: each client gets the one its suites and signature_algorithms can use");
   cmd->add_option("--pass", args->pass, "Passphrase of an encrypted key: pass:TEXT, env:VAR, file:PATH or prompt");
   cmd->add_option("--ca", args->ca, "PEM CA certificates for checking client certificates");
   cmd->add_option("--verify-client", args->verify_client, "Ask for a client certificate: optional or required");
@@ -370,7 +370,7 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--alpn", args->alpn, "ALPN protocols, comma-separated, most preferred first "
                                         "(with --www, only http/1.1 and http/1.0 are offered)");
   auto* ciphers = cmd->add_option("--ciphers", args->ciphers, "Cipher suites (RFC or OpenSSL names, ':' or ',' separated)");
-  cmd->add_option("--groups", args->groups, "Groups for ECDHE and DHE, most preferred first (e.g. x25519,ffdhe2048)");
+  cmd->add_option("--groups", args->groups, "Groups for ECDHE and DHE, most preferred first, any case (x25519, secp256r1 alias P-256 or prime256v1, ffdhe2048, ffdhe3072; default x25519,secp256r1)");
   cmd->add_option("--sigalgs", args->sigalgs, "Signature schemes accepted from clients (e.g. rsa_pss_rsae_sha256)");
   cmd->add_option("--chain", args->chain, "PEM intermediates sent after the first --cert's certificates");
   cmd->add_flag("--www", args->www, "Answer an HTTP request with a page describing the connection");

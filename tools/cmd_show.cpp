@@ -28,6 +28,19 @@ struct ShowArgs {
   std::string passin;
 };
 
+// The curve by its three names, and the point split into its coordinates
+// (SEC 1 §2.3.3: 0x04 || X || Y).
+std::string describe_ec_point(const x509::EcPublicKey& key) {
+  const size_t half = (key.point.size() - 1) / 2;
+  const ByteView point(key.point);
+  std::string out = key.curve == x509::EcCurve::p256 ? "  curve: P-256 (secp256r1, prime256v1)\n"
+                                                     : "  curve: P-384 (secp384r1)\n";
+  out += "  point (uncompressed, 04 || x || y):\n";
+  out += "    x: " + to_hex(point.subspan(1, half)) + "\n";
+  out += "    y: " + to_hex(point.subspan(1 + half)) + "\n";
+  return out;
+}
+
 std::string describe_private_key(const x509::PrivateKey& key) {
   const x509::PublicKey pub = x509::public_key_of(key);
   std::string out = "  type: " + x509::describe(pub) + "\n";
@@ -35,6 +48,9 @@ std::string describe_private_key(const x509::PrivateKey& key) {
     out += "  modulus (n): " + to_hex(ByteView(rsa->modulus()).first(16)) + "...\n";
     out += "  publicExponent (e): 0x" + to_hex(rsa->public_exponent()) + "\n";
     out += "  private components (d, p, q, dP, dQ, qInv): present, not shown\n";
+  } else if (const auto* ec = std::get_if<x509::EcPublicKey>(&pub)) {
+    out += describe_ec_point(*ec);
+    out += "  private key (32-byte scalar d): present, not shown\n";
   } else {
     out += "  public key: " + to_hex(std::get<x509::Ed25519PublicKey>(pub).bytes) + "\n";
     out += "  private key (32-byte seed): present, not shown\n";
@@ -54,6 +70,12 @@ std::string describe_request(const x509::CertificationRequest& req) {
   return out;
 }
 
+std::string describe_public_key(const x509::PublicKey& key) {
+  std::string out = x509::describe(key) + "\n";
+  if (const auto* ec = std::get_if<x509::EcPublicKey>(&key)) out += describe_ec_point(*ec);
+  return out;
+}
+
 void show_block(const x509::PemBlock& block, const ShowArgs& a) {
   std::cout << "== " << block.label << " (" << block.der.size() << " bytes of DER) ==\n";
   if (block.label == "CERTIFICATE") {
@@ -64,6 +86,8 @@ void show_block(const x509::PemBlock& block, const ShowArgs& a) {
   } else if (block.label == "RSA PRIVATE KEY") {
     std::cout << "RSAPrivateKey (PKCS#1, RFC 8017 A.1.2):\n"
               << describe_private_key(x509::parse_pkcs1_rsa_private_key(block.der));
+  } else if (block.label == "EC PRIVATE KEY") {
+    std::cout << "ECPrivateKey (SEC 1, RFC 5915 §3):\n" << describe_private_key(x509::parse_sec1_ec_private_key(block.der));
   } else if (block.label == "ENCRYPTED PRIVATE KEY") {
     std::cout << "EncryptedPrivateKeyInfo (RFC 5958 §3, RFC 8018):\n  "
               << x509::describe_encrypted_private_key_info(block.der) << "\n";
@@ -80,7 +104,7 @@ void show_block(const x509::PemBlock& block, const ShowArgs& a) {
     std::cout << describe_request(x509::CertificationRequest::parse(block.der));
   } else if (block.label == "PUBLIC KEY") {
     std::cout << "SubjectPublicKeyInfo (RFC 5280 §4.1.2.7): "
-              << x509::describe(x509::parse_subject_public_key_info(block.der)) << "\n";
+              << describe_public_key(x509::parse_subject_public_key_info(block.der));
   } else {
     std::cout << "(a block tls12 does not interpret)\n";
   }

@@ -587,6 +587,12 @@ std::string describe(const Certificate& c) {
     if (const auto* rsa = std::get_if<crypto::RsaPublicKey>(&key)) {
       out += "    modulus (n): " + hex_colons(ByteView(rsa->modulus()).first(16)) + ":...\n";
       out += "    publicExponent (e): 0x" + to_hex(rsa->public_exponent()) + "\n";
+    } else if (const auto* ec = std::get_if<EcPublicKey>(&key)) {
+      // SEC 1 §2.3.3: 0x04 || X || Y, the two coordinates of equal length.
+      const size_t half = (ec->point.size() - 1) / 2;
+      out += std::string("    curve: ") + (ec->curve == EcCurve::p256 ? "P-256 (secp256r1, prime256v1)" : "P-384 (secp384r1)") + "\n";
+      out += "    point x: " + hex_colons(ByteView(ec->point).subspan(1, half)) + "\n";
+      out += "    point y: " + hex_colons(ByteView(ec->point).subspan(1 + half)) + "\n";
     } else {
       out += "    public key: " + hex_colons(std::get<Ed25519PublicKey>(key).bytes) + "\n";
     }

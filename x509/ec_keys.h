@@ -12,23 +12,21 @@
 // every CA use the uncompressed form. `openssl pkey -pubin` reads both; this
 // is deliberately stricter (tests/x509/test_ec_keys.cpp pins it).
 //
-// PublicKey (keys.h) does not hold EC keys yet, so that code which handles
-// every PublicKey (the handshake) never meets one; path validation asks for
-// an EC key here when the issuer's algorithm is id-ecPublicKey.
+// EC private keys (RFC 5915 §3, SEC 1 §C.4): ECPrivateKey { version 1,
+// privateKey OCTET STRING, [0] ECParameters, [1] publicKey }, alone ("EC
+// PRIVATE KEY", where [0] names the curve) or inside PKCS#8 (where the
+// AlgorithmIdentifier does). Only P-256 private keys are read: a P-384 key
+// could be used for nothing here. When [1] is present it must be d*G, so a
+// key file whose halves disagree is refused instead of signing with one half.
 #pragma once
+
+#include <string>
 
 #include "crypto/bytes.h"
 #include "crypto/p256.h"
 #include "x509/keys.h"
 
 namespace tls12::x509 {
-
-enum class EcCurve { p256, p384 };
-
-struct EcPublicKey {
-  EcCurve curve = EcCurve::p256;
-  Bytes point;  // uncompressed (0x04 || X || Y), checked to be on the curve
-};
 
 // SubjectPublicKeyInfo DER -> key. Throws DerError for malformed DER or a
 // point that is not on its curve, UnsupportedError (keys.h) for another algorithm,
@@ -39,6 +37,16 @@ EcPublicKey parse_ec_subject_public_key_info(ByteView spki);
 // subjectPublicKey octets of an id-ecPublicKey key, for callers that have
 // already read the SubjectPublicKeyInfo. `offset` places errors.
 EcPublicKey ec_public_key_from(ByteView parameters, ByteView point, size_t offset);
+
+// An ECPrivateKey's DER. `outer_parameters` are the ECParameters of the
+// PKCS#8 AlgorithmIdentifier (empty for a SEC 1 key alone); the curve must be
+// named in one place at least, and the same in both. Throws DerError for bad
+// DER, a key out of [1, n-1] or a publicKey that is not d*G, UnsupportedError
+// for a curve other than P-256.
+EcPrivateKey parse_ec_private_key(ByteView der, ByteView outer_parameters = {}, size_t offset = 0);
+
+// "EC P-256" / "EC P-384".
+std::string ec_curve_name(EcCurve curve);
 
 // Verifies an ECDSA signature (DER Ecdsa-Sig-Value, as certificates and TLS
 // carry it) over `message` with `key`, hashing with algorithm.hash. False

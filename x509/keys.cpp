@@ -1,5 +1,6 @@
 // Public and private key structures (RFC 5280 §4.1.2.7, RFC 8017 Appendix A,
-// RFC 5208, RFC 8410) and signature verification with them; see keys.h.
+// RFC 5208, RFC 8410, RFC 5480, RFC 5915) and signature verification with
+// them; see keys.h.
 // Encrypted PKCS#8 and passphrases live in pkcs8_encrypted.cpp.
 #include "x509/keys.h"
 
@@ -7,6 +8,7 @@
 
 #include "crypto/ed25519.h"
 #include "x509/der.h"
+#include "x509/ec_keys.h"
 #include "x509/oid.h"
 #include "x509/pem.h"
 
@@ -67,18 +69,7 @@ PublicKey parse_subject_public_key_info(ByteView spki, crypto::RsaKeyPolicy poli
     if (!alg.parameters.empty()) throw DerError("Ed25519 AlgorithmIdentifier must have no parameters", alg.offset);
     return ed25519_public_key_from(key, key_offset);
   }
-  if (alg.oid == oid::ec_public_key) {
-    std::string curve = "an unknown curve";
-    try {
-      DerReader pr(alg.parameters);
-      if (pr.next_is(TagClass::universal, asn1::object_identifier)) {
-        const std::string c = pr.read_oid("namedCurve");
-        curve = c == oid::prime256v1 ? "P-256 (prime256v1)" : c;
-      }
-    } catch (const DerError&) {
-    }
-    throw UnsupportedError("elliptic-curve public key on " + curve + " is recognised but not supported");
-  }
+  if (alg.oid == oid::ec_public_key) return ec_public_key_from(alg.parameters, key, alg.offset);
   if (alg.oid == oid::rsassa_pss) throw UnsupportedError("RSASSA-PSS-only public keys (id-RSASSA-PSS) are not supported");
   const std::string_view name = oid::name_of(alg.oid);
   throw UnsupportedError("unsupported public key algorithm " + alg.oid +
@@ -88,11 +79,13 @@ PublicKey parse_subject_public_key_info(ByteView spki, crypto::RsaKeyPolicy poli
 std::string describe(const PublicKey& key) {
   if (const auto* rsa = std::get_if<crypto::RsaPublicKey>(&key))
     return "RSA (" + std::to_string(rsa->bits()) + " bit)";
+  if (const auto* ec = std::get_if<EcPublicKey>(&key)) return ec_curve_name(ec->curve);
   return "Ed25519";
 }
 
 PublicKey public_key_of(const PrivateKey& key) {
   if (const auto* rsa = std::get_if<crypto::RsaPrivateKey>(&key)) return rsa->public_key();
+  if (const auto* ec = std::get_if<EcPrivateKey>(&key)) return EcPublicKey{EcCurve::p256, ec->public_point};
   Ed25519PublicKey pub;
   pub.bytes = std::get<Ed25519PrivateKey>(key).public_key;
   return pub;
@@ -103,6 +96,10 @@ bool same_public_key(const PublicKey& a, const PublicKey& b) {
   if (const auto* ra = std::get_if<crypto::RsaPublicKey>(&a)) {
     const auto& rb = std::get<crypto::RsaPublicKey>(b);
     return ra->modulus() == rb.modulus() && ra->public_exponent() == rb.public_exponent();
+  }
+  if (const auto* ea = std::get_if<EcPublicKey>(&a)) {
+    const auto& eb = std::get<EcPublicKey>(b);
+    return ea->curve == eb.curve && ea->point == eb.point;
   }
   return std::get<Ed25519PublicKey>(a).bytes == std::get<Ed25519PublicKey>(b).bytes;
 }
@@ -162,7 +159,9 @@ PrivateKey parse_pkcs8_private_key(ByteView der) {
     out.public_key = crypto::ed25519_public_key(seed);
     return out;
   }
-  if (alg.oid == oid::ec_public_key) throw UnsupportedError("elliptic-curve private keys (P-256) are recognised but not supported");
+  // RFC 5915 §2: privateKey holds an ECPrivateKey; the curve is named in the
+  // AlgorithmIdentifier (and perhaps again inside).
+  if (alg.oid == oid::ec_public_key) return parse_ec_private_key(key, alg.parameters, key_at + 2);
   throw UnsupportedError("unsupported private key algorithm " + alg.oid);
 }
 
@@ -179,6 +178,8 @@ struct WipedPemBlocks {
 
 }  // namespace
 
+PrivateKey parse_sec1_ec_private_key(ByteView der) { return parse_ec_private_key(der); }
+
 PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSource& passphrase,
                                 Pbes2Opening* opening) {
   const WipedPemBlocks parsed{parse_pem(pem_text)};
@@ -190,9 +191,9 @@ PrivateKey load_private_key_pem(std::string_view pem_text, const PassphraseSourc
       const SecretBytes info = decrypt_encrypted_private_key_info(block.der, secret, opening);
       return parse_pkcs8_private_key(info);
     }
-    if (block.label == "EC PRIVATE KEY") throw UnsupportedError("EC private keys are recognised but not supported");
+    if (block.label == "EC PRIVATE KEY") return parse_sec1_ec_private_key(block.der);
   }
-  throw std::runtime_error("no private key (PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED PRIVATE KEY) found");
+  throw std::runtime_error("no private key (PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY or ENCRYPTED PRIVATE KEY) found");
 }
 
 namespace {
@@ -218,7 +219,12 @@ PrivateKey load_private_key(ByteView pem_or_der, const PassphraseSource& passphr
     return parse_pkcs1_rsa_private_key(pem_or_der);
   } catch (const std::exception&) {
   }
-  throw std::runtime_error("not a private key (PEM, or DER of PKCS#8 PrivateKeyInfo or PKCS#1 RSAPrivateKey)");
+  try {
+    return parse_sec1_ec_private_key(pem_or_der);
+  } catch (const std::exception&) {
+  }
+  throw std::runtime_error(
+      "not a private key (PEM, or DER of PKCS#8 PrivateKeyInfo, PKCS#1 RSAPrivateKey or SEC 1 ECPrivateKey)");
 }
 
 PrivateKey load_private_key_file(const std::filesystem::path& path, const PassphraseSource& passphrase) {
@@ -278,7 +284,8 @@ bool verify_signature(const PublicKey& key, const SignatureAlgorithm& algorithm,
           return crypto::ed25519_verify(ed->bytes, message, signature);
         return false;
       case SignatureAlgorithm::Kind::ecdsa:
-        return false;  // no PublicKey is an EC key; see verify_ecdsa_signature (ec_keys.h)
+        if (const auto* ec = std::get_if<EcPublicKey>(&key)) return verify_ecdsa_signature(*ec, algorithm, message, signature);
+        return false;
     }
   } catch (const std::exception&) {
     // A malformed signature (wrong length, not below n) is simply not valid.

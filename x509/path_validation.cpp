@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "x509/der.h"
-#include "x509/ec_keys.h"
 #include "x509/hostname.h"
 #include "x509/name_constraints.h"
 #include "x509/oid.h"
@@ -304,20 +303,14 @@ class PathBuilder {
       return false;
     }
     std::optional<PublicKey> key;
-    std::optional<EcPublicKey> ec_key;  // EC keys are not a PublicKey (see ec_keys.h)
     try {
-      if (issuer.public_key_algorithm_oid == oid::ec_public_key)
-        ec_key = parse_ec_subject_public_key_info(issuer.subject_public_key_info);
-      else
-        key = issuer.public_key(crypto::RsaKeyPolicy::standard);
+      key = issuer.public_key(crypto::RsaKeyPolicy::standard);
     } catch (const std::exception& e) {
       note(2, Reason::unsupported_algorithm, quoted_issuer + " has a key tls12 cannot use: " + e.what() +
                                                  " (RFC 5280 §4.1.2.7)");
       return false;
     }
-    const bool verified =
-        ec_key ? verify_ecdsa_signature(*ec_key, *c.signature_algorithm, c.tbs_certificate(), c.signature_value)
-               : verify_signature(*key, *c.signature_algorithm, c.tbs_certificate(), c.signature_value);
+    const bool verified = verify_signature(*key, *c.signature_algorithm, c.tbs_certificate(), c.signature_value);
     if (!verified) {
       note(2, Reason::bad_signature, "the signature on " + quoted_c + " (" + c.signature_algorithm->name() +
                                          ") does not verify with the key of " + quoted_issuer +

@@ -186,7 +186,7 @@ class Stream {
   // ---- what was negotiated (after the handshake) ----
   std::string version() const;       // "TLSv1.2"
   std::string cipher_suite() const;  // the RFC name
-  std::string group() const;         // "x25519", or empty for RSA key exchange
+  std::string group() const;         // "x25519", "secp256r1", "ffdhe2048", or empty for RSA key exchange
   std::string alpn_protocol() const;
   bool resumed() const;
   // The peer's chain as sent (DER, leaf first), and whether it was verified.

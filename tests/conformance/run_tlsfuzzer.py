@@ -36,10 +36,12 @@ AFTER_FIX = "# after-fix:"
 # The servers a line can name. All but "echo" answer HTTP (--www), which is
 # what most tlsfuzzer scripts send as application data; a few expect their
 # data back. "{pki}" is a demo PKI that `tls12 pki quick` makes in the run's
-# scratch directory "{tmp}" (the Ed25519 identity is made there too).
+# scratch directory "{tmp}" (the Ed25519 and P-256 identities are made there
+# too).
 SERVERS = {
     "www": ["--cert", "{pki}/server.bundle.crt", "--key", "{pki}/server.key", "--www"],
     "ed25519": ["--cert", "{tmp}/ed25519.crt", "--key", "{tmp}/ed25519.key", "--www"],
+    "p256": ["--cert", "{tmp}/p256.crt", "--key", "{tmp}/p256.key", "--www"],
     "client-optional": ["--cert", "{pki}/server.bundle.crt", "--key", "{pki}/server.key", "--www",
                         "--ca", "{pki}/ca.crt", "--verify-client", "optional"],
     "client-required": ["--cert", "{pki}/server.bundle.crt", "--key", "{pki}/server.key", "--www",
@@ -201,11 +203,16 @@ class Server:
         return self.proc.poll() is None
 
 
-def make_ed25519_identity(tmp):
-    """An Ed25519 certificate for the ECDHE_ECDSA suites (RFC 8422 §5.10, RFC 8032)."""
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ed25519", "-nodes", "-days", "30",
+# Self-signed identities for the ECDHE_ECDSA suites, made on first use:
+# Ed25519 (RFC 8422 §5.10, RFC 8032) and ECDSA on P-256 (RFC 8422 §5.4).
+IDENTITY_KEYS = {"ed25519": ["-newkey", "ed25519"],
+                 "p256": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]}
+
+
+def make_identity(tmp, name):
+    subprocess.run(["openssl", "req", "-x509"] + IDENTITY_KEYS[name] + ["-nodes", "-days", "30",
                     "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", os.path.join(tmp, "ed25519.key"), "-out", os.path.join(tmp, "ed25519.crt")],
+                    "-keyout", os.path.join(tmp, name + ".key"), "-out", os.path.join(tmp, name + ".crt")],
                    check=True, capture_output=True)
 
 
@@ -263,8 +270,8 @@ class Runner:
         with self.server_lock:
             server = self.servers.get(name)
             if server is None or not server.alive():
-                if name == "ed25519" and not os.path.exists(os.path.join(self.tmp, "ed25519.key")):
-                    make_ed25519_identity(self.tmp)
+                if name in IDENTITY_KEYS and not os.path.exists(os.path.join(self.tmp, name + ".key")):
+                    make_identity(self.tmp, name)
                 argv = [self.opts.tls12, "server"] + [self.expand(a) for a in SERVERS[name]]
                 server = Server(name, argv, self.processes, os.path.join(self.tmp, f"server-{name}.log"))
                 self.servers[name] = server

@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "handshake/client.h"
 #include "handshake/messages.h"
 #include "handshake/server.h"
+#include "handshake/signing.h"
 #include "record/alert.h"
 #include "tests/protocol/handshake_test_support.h"
 
@@ -111,6 +113,30 @@ inline Tamper flip_last_byte(bool to_server, HandshakeType type) {
     if (done || msg.ccs || direction != to_server || msg.type() != type) return;
     msg.bytes.back() ^= 0x01;
     done = true;
+  };
+}
+
+// Changes the ServerKeyExchange's params with `change` and signs them again
+// with `key`, as a malicious server holding its certificate's key could: the
+// signature passes, so the client's other checks must act. The randoms it
+// signs over are taken from the hellos as they pass.
+inline Tamper resign_server_params(std::shared_ptr<const x509::PrivateKey> key, KeyExchange key_exchange,
+                                   std::function<void(ServerKeyExchange&)> change) {
+  struct Seen {
+    Random client_random{}, server_random{};
+  };
+  auto seen = std::make_shared<Seen>();
+  return [=](bool to_server, Msg& msg) {
+    if (msg.ccs) return;
+    ByteView body = ByteView(msg.bytes).subspan(4);
+    if (msg.type() == HandshakeType::client_hello) seen->client_random = ClientHello::decode(body).random;
+    if (msg.type() == HandshakeType::server_hello) seen->server_random = ServerHello::decode(body).random;
+    if (to_server || msg.type() != HandshakeType::server_key_exchange) return;
+    ServerKeyExchange ske = ServerKeyExchange::decode(body, key_exchange);
+    change(ske);
+    ske.signed_params.signature = sign_with_scheme(ske.signed_params.algorithm, *key,
+                                                   ske.signed_content(seen->client_random, seen->server_random));
+    msg.bytes = ske.encode();
   };
 }
 

@@ -169,7 +169,7 @@ TEST(SignatureSchemes, CodePointsAreHashThenSignature) {
 }
 
 TEST(SignatureSchemes, SupportedOnesHaveTheirHash) {
-  ASSERT_EQ(supported_signature_schemes().size(), 7u);
+  ASSERT_EQ(supported_signature_schemes().size(), 9u);
   for (SignatureScheme s : supported_signature_schemes()) {
     const auto* info = find_signature_scheme(s);
     ASSERT_NE(info, nullptr);
@@ -182,13 +182,18 @@ TEST(SignatureSchemes, SupportedOnesHaveTheirHash) {
   EXPECT_EQ(find_signature_scheme(SignatureScheme::rsa_pkcs1_sha512)->algorithm,
             SignatureAlgorithm::rsa_pkcs1);
   EXPECT_EQ(find_signature_scheme(SignatureScheme::ed25519)->hash, std::nullopt);
+  EXPECT_EQ(find_signature_scheme(SignatureScheme::ecdsa_secp256r1_sha256)->hash, HashAlgorithm::sha256);
+  EXPECT_EQ(find_signature_scheme(SignatureScheme::ecdsa_secp384r1_sha384)->hash, HashAlgorithm::sha384);
+  EXPECT_TRUE(is_supported(SignatureScheme::ecdsa_secp256r1_sha256));
+  EXPECT_TRUE(is_supported(SignatureScheme::ecdsa_secp384r1_sha384));
 }
 
 TEST(SignatureSchemes, NamedOnlyAndUnknown) {
   EXPECT_FALSE(is_supported(SignatureScheme::rsa_pkcs1_sha1));
-  EXPECT_FALSE(is_supported(SignatureScheme::ecdsa_secp256r1_sha256));
-  EXPECT_EQ(signature_scheme_name(SignatureScheme::ecdsa_secp256r1_sha256),
-            "ecdsa_secp256r1_sha256");
+  EXPECT_FALSE(is_supported(SignatureScheme::ecdsa_secp521r1_sha512));
+  EXPECT_FALSE(is_supported(SignatureScheme::ecdsa_sha1));
+  EXPECT_EQ(signature_scheme_name(SignatureScheme::ecdsa_secp521r1_sha512),
+            "ecdsa_secp521r1_sha512");
   EXPECT_EQ(signature_scheme_name(SignatureScheme::rsa_pkcs1_sha1), "rsa_pkcs1_sha1");
   EXPECT_EQ(signature_scheme_name(static_cast<SignatureScheme>(0x0102)), "unknown(0x0102)");
   EXPECT_FALSE(is_supported(static_cast<SignatureScheme>(0x0102)));
@@ -200,16 +205,32 @@ TEST(NamedGroups, ValuesNamesAndSupport) {
   EXPECT_EQ(static_cast<uint16_t>(NamedGroup::secp256r1), 23);
   EXPECT_EQ(static_cast<uint16_t>(NamedGroup::ffdhe2048), 256);
   EXPECT_EQ(static_cast<uint16_t>(NamedGroup::ffdhe3072), 257);
-  EXPECT_EQ(supported_groups().size(), 3u);
-  EXPECT_EQ(supported_groups().front(), NamedGroup::x25519);
+  EXPECT_EQ(supported_groups().size(), 4u);
+  EXPECT_EQ(supported_groups()[0], NamedGroup::x25519);
+  EXPECT_EQ(supported_groups()[1], NamedGroup::secp256r1);
   EXPECT_TRUE(is_supported(NamedGroup::ffdhe3072));
-  EXPECT_FALSE(is_supported(NamedGroup::secp256r1));
+  EXPECT_TRUE(is_supported(NamedGroup::secp256r1));
+  EXPECT_FALSE(is_supported(NamedGroup::secp384r1));
+  EXPECT_TRUE(is_ecdhe_group(NamedGroup::secp256r1));
+  EXPECT_TRUE(is_ecdhe_group(NamedGroup::x25519));
+  EXPECT_FALSE(is_ecdhe_group(NamedGroup::secp384r1));
+  EXPECT_FALSE(is_ecdhe_group(NamedGroup::ffdhe2048));
   EXPECT_TRUE(is_ffdhe(NamedGroup::ffdhe2048));
   EXPECT_FALSE(is_ffdhe(NamedGroup::x25519));
   EXPECT_EQ(named_group_name(NamedGroup::secp256r1), "secp256r1");
   EXPECT_EQ(named_group_name(static_cast<NamedGroup>(42)), "unknown(42)");
   EXPECT_EQ(find_named_group("x25519"), NamedGroup::x25519);
   EXPECT_EQ(find_named_group("brainpoolP256r1"), std::nullopt);
+}
+
+TEST(NamedGroups, OtherSpellingsOfP256InAnyCase) {
+  for (const char* name : {"secp256r1", "SECP256R1", "P-256", "p-256", "prime256v1", "PRIME256V1"})
+    EXPECT_EQ(find_named_group(name), NamedGroup::secp256r1) << name;
+  EXPECT_EQ(find_named_group("X25519"), NamedGroup::x25519);
+  EXPECT_EQ(find_named_group("FFDHE2048"), NamedGroup::ffdhe2048);
+  EXPECT_EQ(find_named_group("P256"), std::nullopt);
+  // Names print in the RFC spelling whatever was typed.
+  EXPECT_EQ(named_group_name(*find_named_group("prime256v1")), "secp256r1");
 }
 
 }  // namespace

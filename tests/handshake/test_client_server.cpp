@@ -246,20 +246,10 @@ TEST(ClientServer, AllZeroX25519ShareFromTheServerIsIllegalParameter) {
   // server could): the signature passes and the zero check must catch it.
   Client client(client_config(false));
   Server server(server_config(false));
-  Random client_random{}, server_random{};
-  Outcome outcome = run(client, server, [&](bool to_server, Msg& msg) {
-    if (msg.ccs) return;
-    ByteView body = ByteView(msg.bytes).subspan(4);
-    if (msg.type() == HandshakeType::client_hello) client_random = ClientHello::decode(body).random;
-    if (msg.type() == HandshakeType::server_hello) server_random = ServerHello::decode(body).random;
-    if (to_server || msg.type() != HandshakeType::server_key_exchange) return;
-    ServerKeyExchange ske = ServerKeyExchange::decode(body, KeyExchange::ecdhe);
-    std::get<ServerEcdhParams>(ske.params).public_key = Bytes(32, 0);
-    const auto& key = std::get<crypto::RsaPrivateKey>(*test::test_pki().server2048.private_key);
-    ske.signed_params.signature =
-        sign_with_scheme(ske.signed_params.algorithm, key, ske.signed_content(client_random, server_random));
-    msg.bytes = ske.encode();
-  });
+  Outcome outcome = run(client, server,
+                        test_support::resign_server_params(
+                            test::test_pki().server2048.private_key, KeyExchange::ecdhe,
+                            [](ServerKeyExchange& ske) { std::get<ServerEcdhParams>(ske.params).public_key = Bytes(32, 0); }));
   EXPECT_EQ(outcome.client_alert, AlertDescription::illegal_parameter) << outcome.message;
 }
 

@@ -2,7 +2,8 @@
 // child process (openssl s_server / s_client) whose stdin we hold and whose
 // output goes to a log file, killed at the end; loopback sockets on free
 // ports; bounded connect retries while a child starts; and the small pieces
-// the interop tests share (suite names, reading a line, test names).
+// the interop tests share (suite names, reading a line, test names, an
+// s_server or s_client for one connection).
 #pragma once
 
 #include <arpa/inet.h>
@@ -18,6 +19,8 @@
 
 #include <array>
 #include <chrono>
+#include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -26,6 +29,7 @@
 
 #include "handshake/cipher_suites.h"
 #include "protocol/socket.h"
+#include "tests/protocol/handshake_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace tls12::test {
@@ -175,5 +179,41 @@ inline std::string suite_param_name(const ::testing::TestParamInfo<std::tuple<ha
     if (c == '-') c = '_';
   return name + (client_cert ? "_client_cert" : "_no_client_cert");
 }
+
+// `openssl s_server` on a free port, answering each line reversed (-rev).
+struct OpensslServer {
+  uint16_t port = free_port();
+  std::filesystem::path dir = make_temp_dir("tls12-interop");
+  std::unique_ptr<Child> child;
+
+  explicit OpensslServer(std::vector<std::string> extra) {
+    std::vector<std::string> argv = {"openssl", "s_server", "-accept", std::to_string(port), "-naccept", "1",
+                                     "-tls1_2", "-rev", "-quiet"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    child = std::make_unique<Child>(argv, (dir / "s_server.log").string());
+  }
+};
+
+// `openssl s_client` connecting to a listener of ours; returns the accepted socket.
+struct OpensslClient {
+  uint16_t port = 0;
+  Fd listener{listen_on_free_port(port)};
+  std::filesystem::path dir = make_temp_dir("tls12-interop");
+  std::unique_ptr<Child> child;
+
+  explicit OpensslClient(std::vector<std::string> extra, bool quiet = true) {
+    std::vector<std::string> argv = {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port),
+                                     "-tls1_2", "-CAfile", pki_file("ca.pem"), "-verify_return_error"};
+    if (quiet) argv.push_back("-quiet");
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    child = std::make_unique<Child>(argv, (dir / "s_client.log").string());
+    child->write_stdin("ping\n");
+  }
+  int accept_connection() {
+    pollfd p{listener.get(), POLLIN, 0};
+    if (poll(&p, 1, 10000) != 1) throw std::runtime_error("s_client never connected: " + child->output());
+    return accept(listener.get(), nullptr, nullptr);
+  }
+};
 
 }  // namespace tls12::test

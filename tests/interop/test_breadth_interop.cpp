@@ -20,47 +20,13 @@ using record::AlertDescription;
 using test::breadth_file;
 using test::Child;
 using test::Fd;
+using test::OpensslClient;
+using test::OpensslServer;
 using test::is_ed25519;
 using test::openssl_name;
 using test::pki_file;
 using test::read_line;
 namespace suites = handshake::suites;
-
-// `openssl s_server` on a free port, answering each line reversed (-rev).
-struct OpensslServer {
-  uint16_t port = test::free_port();
-  std::filesystem::path dir = test::make_temp_dir("tls12-breadth-interop");
-  std::unique_ptr<Child> child;
-
-  explicit OpensslServer(std::vector<std::string> extra) {
-    std::vector<std::string> argv = {"openssl", "s_server", "-accept", std::to_string(port), "-naccept", "1",
-                                     "-tls1_2", "-rev", "-quiet"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    child = std::make_unique<Child>(argv, (dir / "s_server.log").string());
-  }
-};
-
-// `openssl s_client` connecting to a listener of ours; returns the accepted socket.
-struct OpensslClient {
-  uint16_t port = 0;
-  Fd listener{test::listen_on_free_port(port)};
-  std::filesystem::path dir = test::make_temp_dir("tls12-breadth-interop");
-  std::unique_ptr<Child> child;
-
-  explicit OpensslClient(std::vector<std::string> extra, bool quiet = true) {
-    std::vector<std::string> argv = {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port),
-                                     "-tls1_2", "-CAfile", pki_file("ca.pem"), "-verify_return_error"};
-    if (quiet) argv.push_back("-quiet");
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    child = std::make_unique<Child>(argv, (dir / "s_client.log").string());
-    child->write_stdin("ping\n");
-  }
-  int accept_connection() {
-    pollfd p{listener.get(), POLLIN, 0};
-    if (poll(&p, 1, 10000) != 1) throw std::runtime_error("s_client never connected: " + child->output());
-    return accept(listener.get(), nullptr, nullptr);
-  }
-};
 
 // ------------------------------------------------------------ each new suite
 

@@ -111,8 +111,10 @@ TEST(ConnectionNegative, NoCommonGroupIsHandshakeFailure) {
   ClientConfig cc = test::test_client_config();
   cc.cipher_suites = {suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
   cc.groups = {handshake::NamedGroup::secp256r1};
+  ServerConfig sc = test::test_server_config();
+  sc.groups = {handshake::NamedGroup::x25519};
   Connection client(cc);
-  Connection server(test::test_server_config());
+  Connection server(sc);
   pump(client, server);
   expect_alert(server, client, AlertDescription::handshake_failure);
 }

@@ -308,6 +308,7 @@ TEST(CliArguments, BadArgumentsExitTwoWithOneLine) {
       {"server" + cert + " --workers lots", "tls12 server: Could not convert: --workers = lots"},
       {"client localhost:443 --ca " + ca + " --ciphers NOPE", "--ciphers: unknown cipher suite 'NOPE'"},
       {"client localhost:443 --ca " + ca + " --groups x9", "--groups: unknown group 'x9'"},
+      {"client localhost:443 --ca " + ca + " --groups P-384", "--groups: not supported yet (group P-384)"},
       {"client localhost:443 --ca " + ca + " --sigalgs rsa_md5", "--sigalgs: unknown signature scheme"},
       {"client localhost:443 --ca " + ca + " --trace=loud", "--trace: unknown level 'loud'"},
       {"client localhost:443 --ca " + ca + " --cert " + ca, "--cert and --key go together"},

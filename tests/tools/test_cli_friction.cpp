@@ -199,6 +199,48 @@ TEST_F(CliFriction, ServerOptionsGroupsAndChain) {
   EXPECT_TRUE(contains(r.output, "Group: ffdhe3072")) << r.output;
 }
 
+TEST_F(CliFriction, GroupNamesInAnyCaseAndOpensslSpellingsOfP256) {
+  // --groups takes P-256 and PRIME256V1 as secp256r1; the server prefers it
+  // over the client's first choice, and the summary names it as the RFC does.
+  uint16_t port = test::free_port();
+  test::Child server({test::tls12_program(), "server", "--port", std::to_string(port), "--cert", demo_pki("server.crt"),
+                      "--key", demo_pki("server.key"), "--chain", demo_pki("ca.crt"), "--groups", "P-256,X25519",
+                      "--www"},
+                     dir / "p256.log");
+  ASSERT_TRUE(test::wait_for_port(port, 20));
+  auto r = test::run_command("printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 30 " + client_to(port) +
+                             " --ciphers ECDHE-RSA-AES128-GCM-SHA256 --groups x25519,PRIME256V1 2>&1");
+  EXPECT_TRUE(contains(r.output, "Group: secp256r1")) << r.output;
+}
+
+TEST_F(CliFriction, ServerWithAnRsaAndAP256ChainServesEachClientItsKind) {
+  // A P-256 certificate from the demo CA, its key as `openssl ecparam` writes
+  // it (SEC 1 "EC PRIVATE KEY"), given as a second --cert/--key.
+  std::string d = q(dir.string());
+  ASSERT_EQ(test::run_command("cd " + d + " && openssl ecparam -name prime256v1 -genkey -noout -out ec.key && "
+                              "openssl req -new -key ec.key -subj /CN=localhost -out ec.csr && "
+                              "printf 'subjectAltName=DNS:localhost\\n' > ec.cnf && "
+                              "openssl x509 -req -in ec.csr -CA " + q(demo_pki("ca.crt")) + " -CAkey " +
+                              q(demo_pki("ca.key")) + " -CAserial ec.srl -CAcreateserial -days 30 -sha256 -extfile ec.cnf -out ec.crt "
+                              "2>/dev/null")
+                .exit_code,
+            0);
+  test::OurServer server({"--www", "--cert", (dir / "ec.crt").string(), "--key", (dir / "ec.key").string()}, dir);
+  auto ask = [&](const std::string& options) {
+    return test::run_command("printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 30 " + client_to(server.port()) + " " +
+                             options + " 2>&1");
+  };
+  auto ecdsa = ask("--ciphers ECDHE-ECDSA-AES128-GCM-SHA256 --groups P-256");
+  EXPECT_TRUE(contains(ecdsa.output, "Signature scheme: ecdsa_secp256r1_sha256")) << ecdsa.output;
+  EXPECT_TRUE(contains(ecdsa.output, "Group: secp256r1")) << ecdsa.output;
+  auto rsa = ask("--ciphers ECDHE-RSA-AES128-GCM-SHA256");
+  EXPECT_TRUE(contains(rsa.output, "Signature scheme: rsa_")) << rsa.output;
+  auto by_sigalgs = ask("--sigalgs rsa_pss_rsae_sha256");
+  EXPECT_TRUE(contains(by_sigalgs.output, "Signature scheme: rsa_pss_rsae_sha256")) << by_sigalgs.output;
+  auto show = test::run_command(test::tls12_program() + " show " + q((dir / "ec.crt").string()));
+  EXPECT_TRUE(contains(show.output, "curve: P-256 (secp256r1, prime256v1)")) << show.output;
+}
+
 TEST_F(CliFriction, ServerNotesCaWithoutVerifyClientAndAnExpiredCertificate) {
   test::OurServer server({"--www", "--ca", demo_pki("ca.crt")}, dir);
   EXPECT_TRUE(contains(server.child().log(), "--ca is used only with --verify-client")) << server.child().log();

@@ -83,9 +83,15 @@ TEST(Cli, ShowBundlesAndKeys) {
   EXPECT_EQ(tls12("show --passin pass:wrong " + pki("client.key")).exit_code, 2);
   const auto ed = tls12("show " + pki("ed25519.key"));
   EXPECT_TRUE(contains(ed.output, "Ed25519")) << ed.output;
-  const auto p256 = tls12("show " + pki("p256-pub.pem") + " 2>&1");
-  EXPECT_EQ(p256.exit_code, 2);
-  EXPECT_TRUE(contains(p256.output, "P-256")) << p256.output;
+  // EC keys: the curve by its names and the point's two coordinates.
+  for (const char* file : {"p256-pub.pem", "p256.key"}) {
+    const auto p256 = tls12(std::string("show ") + pki(file) + " 2>&1");
+    EXPECT_EQ(p256.exit_code, 0) << p256.output;
+    EXPECT_TRUE(contains(p256.output, "EC P-256")) << p256.output;
+    EXPECT_TRUE(contains(p256.output, "curve: P-256 (secp256r1, prime256v1)")) << p256.output;
+    EXPECT_TRUE(contains(p256.output, "    x: ")) << p256.output;
+    EXPECT_TRUE(contains(p256.output, "    y: ")) << p256.output;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Key files as openssl writes them: PKCS#1, PKCS#8, encrypted PKCS#8
 // (PBES2/PBKDF2/AES-CBC) with each passphrase source, Ed25519 (RFC 8410) and
-// SubjectPublicKeyInfo; P-256 recognised and refused. Loaded keys are checked
+// SubjectPublicKeyInfo; P-256 keys read (more in test_ec_private_keys.cpp).
+// Loaded keys are checked
 // against OpenSSL's reading of the same file, and signatures cross-checked in
 // both directions (OpenSSL signs / we verify, we sign / OpenSSL verifies).
 #include <gtest/gtest.h>
@@ -233,14 +234,16 @@ TEST(Keys, RsaSignaturesCrossCheckWithOpenSsl) {
   EVP_PKEY_free(ossl);
 }
 
-TEST(Keys, P256IsRecognisedAndRefused) {
-  try {
-    parse_subject_public_key_info(pem_blocks_with_label(test::read_text(pki("p256-pub.pem")), "PUBLIC KEY").front());
-    ADD_FAILURE() << "P-256 key accepted";
-  } catch (const UnsupportedError& e) {
-    EXPECT_NE(std::string(e.what()).find("P-256"), std::string::npos) << e.what();
-  }
-  EXPECT_THROW(load_private_key_file(pki("p256.key")), UnsupportedError);
+TEST(Keys, P256KeysAreReadAndMatch) {
+  const PublicKey pub =
+      parse_subject_public_key_info(pem_blocks_with_label(test::read_text(pki("p256-pub.pem")), "PUBLIC KEY").front());
+  ASSERT_TRUE(std::holds_alternative<EcPublicKey>(pub));
+  EXPECT_EQ(std::get<EcPublicKey>(pub).curve, EcCurve::p256);
+  EXPECT_EQ(describe(pub), "EC P-256");
+  const PrivateKey key = load_private_key_file(pki("p256.key"));
+  EXPECT_TRUE(same_public_key(public_key_of(key), pub));
+  // A key of another type is never the same key.
+  EXPECT_FALSE(same_public_key(public_key_of(load_private_key_file(pki("ed25519.key"))), pub));
 }
 
 TEST(Keys, MalformedKeysAreDerErrors) {
