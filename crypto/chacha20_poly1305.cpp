@@ -81,8 +81,9 @@ class ChaChaReference final : public ChaCha20Poly1305, KeyHolder {
   }
 };
 
-// The AVX2 engine: one pass over the data does both ChaCha20 and the MAC of
-// its whole blocks; the short last block of ciphertext is padded here.
+// The AVX2 engine: ChaCha20 eight blocks per turn, then Poly1305 four blocks
+// per turn over the ciphertext (a 16 KiB record stays in the L1 cache
+// between the two passes).
 class ChaChaAvx2 final : public ChaCha20Poly1305, KeyHolder {
  public:
   explicit ChaChaAvx2(ByteView key) : KeyHolder(key) {}
@@ -90,24 +91,19 @@ class ChaChaAvx2 final : public ChaCha20Poly1305, KeyHolder {
 
   void encrypt(const uint8_t nonce[12], ByteView aad, MutableByteView data, uint8_t tag[16]) const override {
     Poly1305Fast poly(OneTimeKey(key_.data(), nonce).block);
-    add_padded(poly, aad);
-    chacha_detail::seal_avx2(key_.data(), nonce, data, poly);
-    finish(poly, aad, data, tag);
+    chacha20_xor_avx2(key_.data(), 1, nonce, data);
+    mac(poly, aad, data, tag);
   }
   void decrypt(const uint8_t nonce[12], ByteView aad, MutableByteView data, uint8_t tag[16]) const override {
     Poly1305Fast poly(OneTimeKey(key_.data(), nonce).block);
-    add_padded(poly, aad);
-    // The partial block's ciphertext is needed before decryption overwrites it.
-    uint8_t last[16] = {};
-    const size_t rest = data.size() % 16;
-    if (rest != 0) std::memcpy(last, data.data() + data.size() - rest, rest);
-    chacha_detail::open_avx2(key_.data(), nonce, data, poly);
-    if (rest != 0) poly.add_blocks(last, 1);
-    add_lengths_and_finish(poly, aad.size(), data.size(), tag);
+    mac(poly, aad, data, tag);
+    chacha20_xor_avx2(key_.data(), 1, nonce, data);
   }
 
  private:
-  static void finish(Poly1305Fast& poly, ByteView aad, ByteView ciphertext, uint8_t tag[16]) {
+  static void mac(Poly1305Fast& poly, ByteView aad, ByteView ciphertext, uint8_t tag[16]) {
+    add_padded(poly, aad);
+    poly.add_blocks_avx2(ciphertext.data(), ciphertext.size() / 16);
     add_padded(poly, ciphertext.subspan(ciphertext.size() / 16 * 16));
     add_lengths_and_finish(poly, aad.size(), ciphertext.size(), tag);
   }

@@ -13,9 +13,9 @@
 // * reference: ChaCha20 one block at a time as §2.3 writes it, Poly1305 in
 //   five 26-bit limbs (products fit in 64 bits); slow, to be read.
 // * avx2: ChaCha20 on eight blocks at once, one 256-bit register per state
-//   word (crypto/chacha20_avx2.cpp); Poly1305 in 64-bit limbs with 128-bit
-//   products (crypto/poly1305.cpp), stitched into the ChaCha20 loop so that
-//   the scalar multiplier and the vector units work at the same time.
+//   word (crypto/chacha20_avx2.cpp); Poly1305 on four blocks at once in
+//   26-bit limbs (crypto/poly1305_avx2.cpp), with 64-bit limbs and 128-bit
+//   products for short inputs and the last few blocks.
 //
 // Both are constant time: ChaCha20 and Poly1305 use only additions,
 // multiplications, shifts and masks, never a branch or an index on a secret.
@@ -65,10 +65,13 @@ struct Poly1305Fast {
   void add_blocks(const uint8_t* m, size_t blocks, uint64_t top_bit = 1) {
     for (size_t b = 0; b < blocks; ++b) add_block(m + 16 * b, top_bit);
   }
+  // The same as add_blocks, four blocks at a time with AVX2 (check
+  // cpu_features().avx2 first; crypto/poly1305_avx2.cpp).
+  void add_blocks_avx2(const uint8_t* m, size_t blocks);
   void add_final_partial(const uint8_t* m, size_t n);
   void finish(uint8_t tag[16]);
 
-  // One block, inline so that the AVX2 ChaCha20 loop can interleave it.
+  // One block.
   // acc = h2 * 2^128 + h1 * 2^64 + h0 and r = r1 * 2^64 + r0. Clamping leaves
   // r0, r1 below 2^60 and r1 a multiple of 4, so the part of h1 * r1 that
   // lands at 2^128 folds to the bottom exactly as h1 * (r1 / 4) * 5 = h1 * s1.
@@ -120,11 +123,5 @@ bool chacha20_poly1305_available(AeadImplementation impl);
 // std::runtime_error when the CPU lacks `impl`.
 std::unique_ptr<ChaCha20Poly1305> make_chacha20_poly1305(ByteView key, AeadImplementation impl);
 
-namespace chacha_detail {
-// The stitched AVX2 AEAD loops (crypto/chacha20_avx2.cpp): ChaCha20 from block
-// 1 over `data` and Poly1305 over the ciphertext in one pass.
-void seal_avx2(const uint8_t key[32], const uint8_t nonce[12], MutableByteView data, Poly1305Fast& poly);
-void open_avx2(const uint8_t key[32], const uint8_t nonce[12], MutableByteView data, Poly1305Fast& poly);
-}  // namespace chacha_detail
 
 }  // namespace tls12::crypto
