@@ -76,7 +76,8 @@ __attribute__((target("bmi,bmi2"))) inline uint64_t rotr(uint64_t x, int n) { re
 __attribute__((target("bmi,bmi2"))) void rounds(std::array<uint64_t, 8>& h, const uint64_t wk[80]) {
   uint64_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
   uint64_t bc = b ^ c;
-#pragma GCC unroll 8
+  // Fully unrolled, the eight working variables are renamed instead of moved.
+#pragma GCC unroll 80
   for (int t = 0; t < 80; ++t) {
     // T1 = hk + s1ch with hk = h + W(t) + K(t) ready before e is: the new e
     // and a are each one addition of s1ch away from a sum made in advance.

@@ -12,6 +12,7 @@
 #include "crypto/cpu.h"
 #include "crypto/gcm.h"
 #include "crypto/random.h"
+#include "tests/crypto/openssl_aead.h"
 
 namespace tls12::crypto {
 namespace {
@@ -162,14 +163,7 @@ struct OpenSslResult {
   bool ok = true;
 };
 
-const EVP_CIPHER* openssl_cipher(AeadAlgorithm alg) {
-  switch (alg) {
-    case AeadAlgorithm::aes_128_gcm: return EVP_aes_128_gcm();
-    case AeadAlgorithm::aes_256_gcm: return EVP_aes_256_gcm();
-    case AeadAlgorithm::chacha20_poly1305: return EVP_chacha20_poly1305();
-  }
-  return nullptr;
-}
+using test_oracle::openssl_cipher;
 
 OpenSslResult openssl_seal(AeadAlgorithm alg, const Bytes& key, const Bytes& nonce, const Bytes& aad,
                            const Bytes& plaintext) {

@@ -26,6 +26,7 @@
 
 #include "crypto/aead.h"
 #include "crypto/random.h"
+#include "tests/crypto/openssl_aead.h"
 
 namespace tls12::crypto {
 namespace {
@@ -69,14 +70,7 @@ class GuardedRegion {
   uint8_t* base_ = nullptr;
 };
 
-const EVP_CIPHER* openssl_cipher(AeadAlgorithm alg) {
-  switch (alg) {
-    case AeadAlgorithm::aes_128_gcm: return EVP_aes_128_gcm();
-    case AeadAlgorithm::aes_256_gcm: return EVP_aes_256_gcm();
-    case AeadAlgorithm::chacha20_poly1305: return EVP_chacha20_poly1305();
-  }
-  return nullptr;
-}
+using test_oracle::openssl_cipher;
 
 // OpenSSL's seal of `plaintext`: ciphertext || tag.
 Bytes openssl_seal(AeadAlgorithm alg, const Bytes& key, const uint8_t nonce[12], ByteView aad,
