@@ -4,7 +4,8 @@
 #   make test-sanitize   the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz            build the libFuzzer targets (clang) and run each for FUZZ_SECONDS,
 #                        JOBS of them at a time
-#   make bench           the side-by-side benchmarks (ours, OpenSSL, libsodium)
+#   make bench           the side-by-side benchmarks (ours, OpenSSL, libsodium); the
+#                        outputs and a chart of the ratios in build/bench-results/
 #   make test-timing     dudect-style Welch's t of the CBC record check (outside CI: noisy)
 #   make conformance     every tlsfuzzer line of tests/conformance/tlsfuzzer.txt against tls12 server
 JOBS         ?= $(shell nproc)
@@ -51,7 +52,14 @@ test-timing: deps
 	$(BUILD)/tests/timing_cbc
 
 bench: build
-	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
+	@mkdir -p $(BUILD)/bench-results
+	@for b in $(BUILD)/bench/bench_*; do \
+	  [ -x "$$b" ] || continue; \
+	  "$$b" > $(BUILD)/bench-results/$$(basename $$b).txt || exit 1; \
+	  cat $(BUILD)/bench-results/$$(basename $$b).txt; \
+	done
+	@python3 scripts/bench_chart.py $(BUILD)/bench-results/ratios.svg \
+	  $(BUILD)/bench-results/bench_aead.txt $(BUILD)/bench-results/bench_hash.txt
 
 demo: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release

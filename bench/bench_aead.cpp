@@ -1,5 +1,6 @@
 // The record-protection AEADs side by side: tls12's AES-GCM engines
-// (reference, AES-NI, VAES), libsodium's AES-256-GCM and ChaCha20-Poly1305,
+// (reference, AES-NI, VAES) and ChaCha20-Poly1305 engines (reference, AVX2),
+// libsodium's AES-256-GCM and ChaCha20-Poly1305,
 // and OpenSSL EVP's AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305; seal and
 // open of 64 B, 1 KiB and 16 KiB records with a 13-byte TLS additional data
 // (RFC 5246 §6.2.3.3: seq_num + type + version + length).
@@ -182,6 +183,38 @@ void BM_sodium_aes256gcm(benchmark::State& state, bool seal) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
 }
 
+// ---------------------------------------------------------------- libsodium ChaCha20-Poly1305
+void BM_sodium_chacha(benchmark::State& state, bool seal) {
+  const size_t size = static_cast<size_t>(state.range(0));
+  const Bytes key(32, 0x42), aad(kAadSize, 0x03);
+  const std::array<uint8_t, 12> nonce{};
+  Bytes data(size, 0x17);
+  std::array<std::array<uint8_t, 16>, 2> tags{};
+  unsigned long long tag_len = 0;
+  Bytes c = data;  // as in OursFixture
+  for (size_t i : {1, 0}) {
+    crypto_aead_chacha20poly1305_ietf_encrypt_detached(c.data(), tags[i].data(), &tag_len, c.data(), size,
+                                                       aad.data(), aad.size(), nullptr, nonce.data(), key.data());
+  }
+  std::array<uint8_t, 16> tag{};
+  size_t which = 0;
+  for (auto _ : state) {
+    if (seal) {
+      crypto_aead_chacha20poly1305_ietf_encrypt_detached(data.data(), tag.data(), &tag_len, data.data(), size,
+                                                         aad.data(), aad.size(), nullptr, nonce.data(),
+                                                         key.data());
+    } else if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(data.data(), nullptr, data.data(), size,
+                                                                  tags[which].data(), aad.data(), aad.size(),
+                                                                  nonce.data(), key.data()) != 0) {
+      state.SkipWithError("libsodium open failed");
+      break;
+    }
+    which ^= 1;
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
+}
+
 // ---------------------------------------------------------------- ratio table
 // Registered benchmark name -> (row key "ALG dir size", column name).
 struct Cell {
@@ -218,9 +251,11 @@ void print_ratios() {
   const auto& cpu = tls12::crypto::cpu_features();
   std::printf(
       "\nThroughput of ours / OpenSSL EVP in this run (above 1: tls12 faster).\n"
-      "CPU: aesni=%d pclmulqdq=%d vaes=%d vpclmulqdq=%d avx512f=%d; best AES-GCM = %s\n",
-      cpu.aesni, cpu.pclmulqdq, cpu.vaes, cpu.vpclmulqdq, cpu.avx512f,
-      std::string(tls12::crypto::make_aead(AeadAlgorithm::aes_128_gcm, Bytes(16, 0))->implementation()).c_str());
+      "CPU: aesni=%d pclmulqdq=%d vaes=%d vpclmulqdq=%d avx2=%d avx512f=%d; best AES-GCM = %s, "
+      "best ChaCha20-Poly1305 = %s\n",
+      cpu.aesni, cpu.pclmulqdq, cpu.vaes, cpu.vpclmulqdq, cpu.avx2, cpu.avx512f,
+      std::string(tls12::crypto::make_aead(AeadAlgorithm::aes_128_gcm, Bytes(16, 0))->implementation()).c_str(),
+      std::string(tls12::crypto::make_aead(AeadAlgorithm::chacha20_poly1305, Bytes(32, 0))->implementation()).c_str());
   std::printf("%-30s", "algorithm dir size");
   for (const std::string& c : g_columns) std::printf(" %12s", c.c_str());
   std::printf("\n");
@@ -282,9 +317,14 @@ void register_all() {
     }
     constexpr AeadAlgorithm chacha = AeadAlgorithm::chacha20_poly1305;
     add("CHACHA20-POLY1305", dir, "openssl", [seal](benchmark::State& s) { BM_openssl(s, chacha, seal); });
-    add("CHACHA20-POLY1305", dir, "sodium", [seal](benchmark::State& s) {
-      seal ? BM_ours_seal(s, chacha, AeadImplementation::best) : BM_ours_open(s, chacha, AeadImplementation::best);
-    });
+    for (const auto& [impl, impl_name] : {std::pair{AeadImplementation::reference, "reference"},
+                                          std::pair{AeadImplementation::avx2, "avx2"}}) {
+      if (!tls12::crypto::aead_implementation_available(chacha, impl)) continue;
+      add("CHACHA20-POLY1305", dir, impl_name, [impl = impl, seal](benchmark::State& s) {
+        seal ? BM_ours_seal(s, chacha, impl) : BM_ours_open(s, chacha, impl);
+      });
+    }
+    add("CHACHA20-POLY1305", dir, "sodium", [seal](benchmark::State& s) { BM_sodium_chacha(s, seal); });
   }
 }
 

@@ -16,9 +16,12 @@ namespace tls12::crypto {
 
 enum class AeadAlgorithm { aes_128_gcm, aes_256_gcm, chacha20_poly1305 };
 
-// Which implementation of AES-GCM to use. `best` picks the fastest the CPU
-// supports (vaes > aesni > reference); tests name the others to compare them.
-enum class AeadImplementation { best, reference, aesni, vaes };
+// Which implementation to use. `best` picks the fastest the CPU supports
+// (AES-GCM: vaes > aesni > reference; ChaCha20-Poly1305: avx2 > reference);
+// tests name the others to compare them. A name that belongs to the other
+// algorithm (avx2 for AES-GCM, aesni or vaes for ChaCha20-Poly1305) means
+// `best`, so that one configured choice works whichever suite is negotiated.
+enum class AeadImplementation { best, reference, aesni, vaes, avx2 };
 
 std::string_view aead_name(AeadAlgorithm alg);  // "AES-128-GCM", ...
 size_t aead_key_size(AeadAlgorithm alg);        // 16 or 32
@@ -31,7 +34,7 @@ class Aead {
 
   virtual ~Aead() = default;
   virtual AeadAlgorithm algorithm() const = 0;
-  virtual std::string_view implementation() const = 0;  // "reference", "aesni", "vaes", "libsodium"
+  virtual std::string_view implementation() const = 0;  // "reference", "aesni", "vaes", "avx2"
 
   // Encrypts `data` in place and writes the authentication tag.
   virtual void seal(Nonce nonce, ByteView aad, MutableByteView data,
@@ -45,11 +48,13 @@ class Aead {
 
 // Creates an AEAD with `key` (whose size must be aead_key_size(alg); otherwise
 // std::invalid_argument). Asking for an implementation the CPU lacks throws
-// std::runtime_error; ChaCha20-Poly1305 is always libsodium's.
+// std::runtime_error.
 std::unique_ptr<Aead> make_aead(AeadAlgorithm alg, ByteView key,
                                 AeadImplementation impl = AeadImplementation::best);
 
 // Whether this CPU can run `impl` (reference and best always can).
 bool aead_implementation_available(AeadImplementation impl);
+// Whether `impl` is a distinct engine of `alg` that this CPU can run.
+bool aead_implementation_available(AeadAlgorithm alg, AeadImplementation impl);
 
 }  // namespace tls12::crypto

@@ -104,12 +104,22 @@ void sha256_compress_portable(std::array<uint32_t, 8>& h, const uint8_t* data, s
 void sha256_compress_shani(std::array<uint32_t, 8>& h, const uint8_t* data, size_t blocks);
 // The one Sha256 uses: SHA-NI when the CPU has it, otherwise the portable one.
 Sha256CompressFn sha256_compress_selected();
-// H(0) of §5.3.3 and §5.3.4, and the SHA-512 compression function (§6.4.2), for
-// the constant-time record MAC (crypto/hmac_ct.h), which drives the
-// compression function itself.
+// H(0) of §5.3.3 and §5.3.4, and the SHA-512 compression function (§6.4.2,
+// the fastest this CPU has), for the constant-time record MAC
+// (crypto/hmac_ct.h), which drives the compression function itself.
 std::array<uint32_t, 8> sha256_initial_state();
 std::array<uint64_t, 8> sha384_initial_state();
 void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
+
+// The two SHA-512 compressions (§6.4.2, 128-byte blocks): the portable
+// reference and the one with an AVX2 message schedule (only when
+// cpu_features().avx2 and .bmi2 are true; crypto/sha512_avx2.cpp).
+using Sha512CompressFn = void (*)(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
+void sha512_compress_portable(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
+void sha512_compress_avx2(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
+Sha512CompressFn sha512_compress_selected();
+// §4.2.3: SHA-512's 80 round constants K(t).
+extern const uint64_t kSha512K[80];
 }  // namespace detail
 
 }  // namespace tls12::crypto

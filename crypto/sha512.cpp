@@ -12,15 +12,18 @@
 #include <algorithm>
 #include <cstring>
 
+#include "crypto/cpu.h"
 #include "crypto/sha2.h"
 
 namespace tls12::crypto {
 
 namespace {
 
+}  // namespace
+
 // §4.2.3: the first 64 bits of the fractional parts of the cube roots of the
 // first 80 primes.
-constexpr uint64_t K512[80] = {
+const uint64_t detail::kSha512K[80] = {
     0x428a2f98d728ae22ULL, 0x7137449123ef65cdULL, 0xb5c0fbcfec4d3b2fULL, 0xe9b5dba58189dbbcULL,
     0x3956c25bf348b538ULL, 0x59f111f1b605d019ULL, 0x923f82a4af194f9bULL, 0xab1c5ed5da6d8118ULL,
     0xd807aa98a3030242ULL, 0x12835b0145706fbeULL, 0x243185be4ee4b28cULL, 0x550c7dc3d5ffb4e2ULL,
@@ -42,6 +45,10 @@ constexpr uint64_t K512[80] = {
     0x28db77f523047d84ULL, 0x32caab7b40c72493ULL, 0x3c9ebe0a15c9bebcULL, 0x431d67c49c100d4cULL,
     0x4cc5d4becb3e42b6ULL, 0x597f299cfc657e2aULL, 0x5fcb6fab3ad6faecULL, 0x6c44198c4a475817ULL,
 };
+
+namespace {
+
+const uint64_t* const K512 = detail::kSha512K;
 
 // §5.3.5: SHA-512's H(0), from the square roots of the first 8 primes.
 constexpr std::array<uint64_t, 8> H0_512 = {
@@ -77,12 +84,10 @@ void store_be64(uint8_t* p, uint64_t v) {
 
 }  // namespace
 
-namespace detail {
-
-std::array<uint64_t, 8> sha384_initial_state() { return H0_384; }
+std::array<uint64_t, 8> detail::sha384_initial_state() { return H0_384; }
 
 // §6.4.2, one iteration per 128-byte block M(i).
-void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks) {
+void detail::sha512_compress_portable(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks) {
   uint64_t W[80];
   for (; blocks > 0; --blocks, data += Sha512::block_size) {
     // Step 1: the message schedule W(0..79).
@@ -123,7 +128,15 @@ void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blo
   secure_zero(W, sizeof W);
 }
 
-}  // namespace detail
+detail::Sha512CompressFn detail::sha512_compress_selected() {
+  static const Sha512CompressFn fn =
+      cpu_features().avx2 && cpu_features().bmi2 ? &sha512_compress_avx2 : &sha512_compress_portable;
+  return fn;
+}
+
+void detail::sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks) {
+  sha512_compress_selected()(h, data, blocks);
+}
 
 using detail::sha512_compress;
 

@@ -1,6 +1,7 @@
-// Memory bounds of the AES-GCM engines (SP 800-38D; crypto/gcm.cpp,
-// crypto/gcm_aesni.cpp, crypto/gcm_vaes.cpp): no engine may read or write a
-// byte outside the AAD, data, nonce and tag it is given.
+// Memory bounds of the AEAD engines: AES-GCM (SP 800-38D; crypto/gcm.cpp,
+// crypto/gcm_aesni.cpp, crypto/gcm_vaes.cpp) and ChaCha20-Poly1305 (RFC 8439;
+// crypto/chacha20.cpp, crypto/chacha20_avx2.cpp): no engine may read or write
+// a byte outside the AAD, data, nonce and tag it is given.
 //
 // The wide engines load and store 16, 64 and 256 bytes at a time and finish a
 // message with a partial block. AddressSanitizer does not instrument every
@@ -10,7 +11,7 @@
 // neighbouring pages are PROT_NONE, either ending exactly at the page after
 // it (over-reads and over-writes fault) or starting exactly after the page
 // before it (under-reads fault). Start addresses thus take every alignment.
-// Results are checked against OpenSSL's EVP AES-GCM, and opening must give
+// Results are checked against OpenSSL's EVP AEADs, and opening must give
 // the plaintext back (or, with a flipped tag bit, false and all zeros).
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
@@ -25,6 +26,7 @@
 
 #include "crypto/aead.h"
 #include "crypto/random.h"
+#include "tests/crypto/openssl_aead.h"
 
 namespace tls12::crypto {
 namespace {
@@ -68,23 +70,22 @@ class GuardedRegion {
   uint8_t* base_ = nullptr;
 };
 
-const EVP_CIPHER* openssl_gcm(size_t key_size) {
-  return key_size == 16 ? EVP_aes_128_gcm() : EVP_aes_256_gcm();
-}
+using test_oracle::openssl_cipher;
 
-// OpenSSL's AES-GCM seal of `plaintext`: ciphertext || tag.
-Bytes openssl_seal(const Bytes& key, const uint8_t nonce[12], ByteView aad, ByteView plaintext) {
+// OpenSSL's seal of `plaintext`: ciphertext || tag.
+Bytes openssl_seal(AeadAlgorithm alg, const Bytes& key, const uint8_t nonce[12], ByteView aad,
+                   ByteView plaintext) {
   Bytes out(plaintext.size() + 16);
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   int len = 0;
-  bool ok = EVP_EncryptInit_ex(ctx, openssl_gcm(key.size()), nullptr, key.data(), nonce) == 1;
+  bool ok = EVP_EncryptInit_ex(ctx, openssl_cipher(alg), nullptr, key.data(), nonce) == 1;
   ok = ok && EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) == 1;
   ok = ok && EVP_EncryptUpdate(ctx, out.data(), &len, plaintext.data(),
                                static_cast<int>(plaintext.size())) == 1;
   ok = ok && EVP_EncryptFinal_ex(ctx, out.data() + len, &len) == 1;
   ok = ok && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, out.data() + plaintext.size()) == 1;
   EVP_CIPHER_CTX_free(ctx);
-  if (!ok) throw std::runtime_error("OpenSSL AES-GCM seal failed");
+  if (!ok) throw std::runtime_error("OpenSSL AEAD seal failed");
   return out;
 }
 
@@ -133,7 +134,7 @@ void round_trip(const Aead& aead, const Bytes& key, Regions& regions, Placement 
   const MutableByteView data_view(data, plaintext.size());
   aead.seal(Aead::Nonce(nonce, 12), aad_view, data_view, std::span<uint8_t, 16>(tag, 16));
 
-  const Bytes expected = openssl_seal(key, nonce, aad, plaintext);
+  const Bytes expected = openssl_seal(aead.algorithm(), key, nonce, aad, plaintext);
   ASSERT_TRUE(std::equal(data, data + plaintext.size(), expected.begin())) << "ciphertext";
   ASSERT_TRUE(std::equal(tag, tag + 16, expected.begin() + static_cast<long>(plaintext.size())))
       << "tag";
@@ -152,31 +153,35 @@ void round_trip(const Aead& aead, const Bytes& key, Regions& regions, Placement 
 
 struct BoundsCase {
   AeadImplementation impl;
-  size_t key_size;
+  AeadAlgorithm alg;
 };
 
 std::string case_name(const testing::TestParamInfo<BoundsCase>& info) {
   const char* impl = info.param.impl == AeadImplementation::vaes    ? "vaes"
                      : info.param.impl == AeadImplementation::aesni ? "aesni"
+                     : info.param.impl == AeadImplementation::avx2  ? "avx2"
                                                                     : "reference";
-  return std::string(impl) + "_aes" + std::to_string(info.param.key_size * 8);
+  const char* alg = info.param.alg == AeadAlgorithm::aes_128_gcm   ? "_aes128"
+                    : info.param.alg == AeadAlgorithm::aes_256_gcm ? "_aes256"
+                                                                   : "_chacha20_poly1305";
+  return std::string(impl) + alg;
 }
 
-class GcmBounds : public testing::TestWithParam<BoundsCase> {
+class AeadBounds : public testing::TestWithParam<BoundsCase> {
  protected:
   void SetUp() override {
-    if (!aead_implementation_available(GetParam().impl)) {
+    if (!aead_implementation_available(GetParam().alg, GetParam().impl)) {
       GTEST_SKIP() << "CPU lacks this implementation";
     }
-    key_ = random_vector(GetParam().key_size);
-    const AeadAlgorithm alg =
-        key_.size() == 16 ? AeadAlgorithm::aes_128_gcm : AeadAlgorithm::aes_256_gcm;
-    aead_ = make_aead(alg, key_, GetParam().impl);
+    key_ = random_vector(aead_key_size(GetParam().alg));
+    aead_ = make_aead(GetParam().alg, key_, GetParam().impl);
     ASSERT_NE(aead_, nullptr);
   }
-  // The reference engine is bit-serial and has no wide loads to check:
-  // it gets shorter inputs, every 7th short length and fewer iterations.
-  bool is_reference() const { return GetParam().impl == AeadImplementation::reference; }
+  // The reference AES-GCM engine is bit-serial and has no wide loads to
+  // check: it gets shorter inputs, every 7th short length and fewer iterations.
+  bool is_reference() const {
+    return GetParam().impl == AeadImplementation::reference && GetParam().alg != AeadAlgorithm::chacha20_poly1305;
+  }
   size_t max_random_length() const { return is_reference() ? 4096 : 70000; }
   size_t length_stride() const { return is_reference() ? 7 : 1; }
   int random_iterations() const { return (is_reference() ? 30 : 600) / kSpeedDivisor; }
@@ -186,9 +191,10 @@ class GcmBounds : public testing::TestWithParam<BoundsCase> {
 };
 
 // Every length through the 256-byte loop, the 64-byte step and the one-block
-// tail (4 x 256 + 64 + 15 covers each path and each partial-block size),
+// tail (4 x 256 + 64 + 15 covers each path and each partial-block size; for
+// ChaCha20 the 512-byte turn twice, and every tail length of it),
 // with data, AAD, nonce and tag flush against the next page.
-TEST_P(GcmBounds, EveryShortLengthEndingAtAPage) {
+TEST_P(AeadBounds, EveryShortLengthEndingAtAPage) {
   constexpr size_t kMax = 4 * 256 + 64 + 16 + 15;
   Regions regions(kMax, 48);
   for (size_t n = 0; n <= kMax; n += length_stride()) {
@@ -200,7 +206,7 @@ TEST_P(GcmBounds, EveryShortLengthEndingAtAPage) {
 // The same lengths starting right after a guard page at every offset mod 64,
 // so a load that reaches backwards (or an aligned load on an unaligned start)
 // would fault.
-TEST_P(GcmBounds, EveryShortLengthStartingAfterAPage) {
+TEST_P(AeadBounds, EveryShortLengthStartingAfterAPage) {
   constexpr size_t kMax = 4 * 256 + 64 + 16 + 15;
   Regions regions(kMax + 64, 48 + 64);
   for (size_t n = 0; n <= kMax; n += length_stride()) {
@@ -212,7 +218,7 @@ TEST_P(GcmBounds, EveryShortLengthStartingAfterAPage) {
 
 // Random lengths up to 70000 bytes (beyond a TLS record's 2^14 + 2048) with
 // random placements at either guard.
-TEST_P(GcmBounds, RandomLengthsAndPlacements) {
+TEST_P(AeadBounds, RandomLengthsAndPlacements) {
   const size_t max_len = max_random_length();
   Regions regions(max_len + 64, 512 + 64);
   std::mt19937_64 rng(std::random_device{}());
@@ -227,15 +233,13 @@ TEST_P(GcmBounds, RandomLengthsAndPlacements) {
 
 // A fresh AEAD per message, so engine objects (whose key schedules hold
 // 64-byte aligned vectors) land at many heap addresses: each must still work.
-TEST_P(GcmBounds, FreshEnginePerMessage) {
+TEST_P(AeadBounds, FreshEnginePerMessage) {
   Regions regions(2048, 64);
   std::vector<std::unique_ptr<Aead>> keep;  // hold some alive to vary the heap layout
   const int engines = (is_reference() ? 40 : 200) / kSpeedDivisor;
   for (int i = 0; i < engines; ++i) {
-    key_ = random_vector(GetParam().key_size);
-    const AeadAlgorithm alg =
-        key_.size() == 16 ? AeadAlgorithm::aes_128_gcm : AeadAlgorithm::aes_256_gcm;
-    auto aead = make_aead(alg, key_, GetParam().impl);
+    key_ = random_vector(aead_key_size(GetParam().alg));
+    auto aead = make_aead(GetParam().alg, key_, GetParam().impl);
     const size_t n = static_cast<size_t>(i) * 7 % 2048;
     round_trip(*aead, key_, regions, Placement{true, 0}, random_vector(n), random_vector(13));
     if (HasFatalFailure()) return;
@@ -243,13 +247,18 @@ TEST_P(GcmBounds, FreshEnginePerMessage) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(All, GcmBounds,
-                         testing::Values(BoundsCase{AeadImplementation::vaes, 16},
-                                         BoundsCase{AeadImplementation::vaes, 32},
-                                         BoundsCase{AeadImplementation::aesni, 16},
-                                         BoundsCase{AeadImplementation::aesni, 32},
-                                         BoundsCase{AeadImplementation::reference, 16},
-                                         BoundsCase{AeadImplementation::reference, 32}),
+constexpr AeadAlgorithm kAes128 = AeadAlgorithm::aes_128_gcm;
+constexpr AeadAlgorithm kAes256 = AeadAlgorithm::aes_256_gcm;
+constexpr AeadAlgorithm kChaCha = AeadAlgorithm::chacha20_poly1305;
+INSTANTIATE_TEST_SUITE_P(All, AeadBounds,
+                         testing::Values(BoundsCase{AeadImplementation::vaes, kAes128},
+                                         BoundsCase{AeadImplementation::vaes, kAes256},
+                                         BoundsCase{AeadImplementation::aesni, kAes128},
+                                         BoundsCase{AeadImplementation::aesni, kAes256},
+                                         BoundsCase{AeadImplementation::reference, kAes128},
+                                         BoundsCase{AeadImplementation::reference, kAes256},
+                                         BoundsCase{AeadImplementation::avx2, kChaCha},
+                                         BoundsCase{AeadImplementation::reference, kChaCha}),
                          case_name);
 
 // The guard pages are real: touching the byte after a buffer placed at the

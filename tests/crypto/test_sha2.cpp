@@ -1,8 +1,8 @@
 // Tests for SHA-256/384/512 (FIPS 180-4): the NIST known answers, differential
 // tests against libsodium (SHA-256, SHA-512) and OpenSSL (SHA-384) for every
 // length 0..1000 fed in random pieces, copy semantics (the transcript-hash
-// pattern of RFC 5246 §7.4.9), and the SHA-NI compression function against the
-// portable one.
+// pattern of RFC 5246 §7.4.9), and the SHA-NI (SHA-256) and AVX2 (SHA-512)
+// compression functions against the portable ones.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <sodium.h>
@@ -158,10 +158,12 @@ TEST(Sha256, MatchesLibsodiumForEveryLengthUpTo1000) {
   }
 }
 
-TEST(Sha512, MatchesLibsodiumForEveryLengthUpTo1000) {
+// Up to 4096 bytes: 32 blocks, so the AVX2 path's pairs of blocks and its
+// odd last block both occur at every alignment of the message's end.
+TEST(Sha512, MatchesLibsodiumForEveryLengthUpTo4096) {
   ensure_sodium();
   std::mt19937 rng(2);
-  for (size_t len = 0; len <= 1000; ++len) {
+  for (size_t len = 0; len <= 4096; ++len) {
     const Bytes m = random_message(len);
     std::array<uint8_t, crypto_hash_sha512_BYTES> expected;
     crypto_hash_sha512(expected.data(), m.data(), m.size());
@@ -180,9 +182,9 @@ std::string openssl_sha384(ByteView m) {
   return hex(md);
 }
 
-TEST(Sha384, MatchesOpenSslForEveryLengthUpTo1000) {
+TEST(Sha384, MatchesOpenSslForEveryLengthUpTo4096) {
   std::mt19937 rng(3);
-  for (size_t len = 0; len <= 1000; ++len) {
+  for (size_t len = 0; len <= 4096; ++len) {
     const Bytes m = random_message(len);
     const std::string expected = openssl_sha384(m);
     ASSERT_EQ(hex(sha384(m)), expected) << "one-shot, length " << len;
@@ -266,6 +268,46 @@ TEST(Sha256, PortableCompressionGivesTheKnownAnswer) {
   detail::sha256_compress_portable(h, block.data(), 1);
   const std::array<uint32_t, 8> expected = {0xba7816bfU, 0x8f01cfeaU, 0x414140deU, 0x5dae2223U,
                                             0xb00361a3U, 0x96177a9cU, 0xb410ff61U, 0xf20015adU};
+  EXPECT_EQ(h, expected);
+}
+
+// ------------------------------------------------------------ SHA-512 AVX2
+
+TEST(Sha512, Avx2MatchesPortableOnRandomInputs) {
+  if (!cpu_features().avx2 || !cpu_features().bmi2) GTEST_SKIP() << "this CPU has no AVX2 and BMI2";
+  std::mt19937 rng(5);
+  const int rounds = kSanitized ? 100 : 2000;
+  for (int i = 0; i < rounds; ++i) {
+    // A random state, not only H(0), and 1..9 blocks (odd and even counts).
+    std::array<uint64_t, 8> state;
+    for (auto& w : state) w = (uint64_t{rng()} << 32) | rng();
+    const size_t blocks = std::uniform_int_distribution<size_t>(1, 9)(rng);
+    const Bytes data = random_message(blocks * Sha512::block_size);
+    auto portable = state;
+    auto avx2 = state;
+    detail::sha512_compress_portable(portable, data.data(), blocks);
+    detail::sha512_compress_avx2(avx2, data.data(), blocks);
+    ASSERT_EQ(portable, avx2) << "iteration " << i << ", " << blocks << " blocks";
+  }
+  EXPECT_EQ(detail::sha512_compress_selected(), &detail::sha512_compress_avx2);
+}
+
+// The portable path must be right on its own, whichever one Sha512 selects.
+TEST(Sha512, PortableCompressionGivesTheKnownAnswer) {
+  // "abc" padded by hand (§5.1.2): one block.
+  std::array<uint8_t, 128> block{};
+  block[0] = 'a';
+  block[1] = 'b';
+  block[2] = 'c';
+  block[3] = 0x80;
+  block[127] = 24;  // length in bits
+  std::array<uint64_t, 8> h = {0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL,
+                               0xa54ff53a5f1d36f1ULL, 0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL,
+                               0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL};
+  detail::sha512_compress_portable(h, block.data(), 1);
+  const std::array<uint64_t, 8> expected = {0xddaf35a193617abaULL, 0xcc417349ae204131ULL, 0x12e6fa4e89a97ea2ULL,
+                                            0x0a9eeee64b55d39aULL, 0x2192992a274fc1a8ULL, 0x36ba3c23a3feebbdULL,
+                                            0x454d4423643ce80eULL, 0x2a9ac94fa54ca49fULL};
   EXPECT_EQ(h, expected);
 }
 

@@ -93,13 +93,11 @@ GroupRunner aead_handler(const std::string& algorithm, const Json& group) {
     return skip_group(algorithm + " with a " + std::to_string(key_bits) + "-bit key (no TLS suite uses it)");
   const AeadAlgorithm alg = *aead_for(algorithm, key_bits / 8);
 
+  // Every engine of the algorithm this CPU can run, each checked on its own.
   std::vector<AeadImplementation> impls;
-  if (alg == AeadAlgorithm::chacha20_poly1305) {
-    impls = {AeadImplementation::best};  // libsodium's, the only one
-  } else {
-    for (auto impl : {AeadImplementation::reference, AeadImplementation::aesni, AeadImplementation::vaes})
-      if (aead_implementation_available(impl)) impls.push_back(impl);
-  }
+  for (auto impl : {AeadImplementation::reference, AeadImplementation::aesni, AeadImplementation::vaes,
+                    AeadImplementation::avx2})
+    if (aead_implementation_available(alg, impl)) impls.push_back(impl);
   return [alg, impls](const Json& test) {
     const Bytes key = hex_field(test, "key");
     if (hex_field(test, "iv").size() != Aead::nonce_size || hex_field(test, "tag").size() != Aead::tag_size)
