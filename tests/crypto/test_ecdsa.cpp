@@ -198,6 +198,7 @@ const EVP_MD* evp_md(HashAlgorithm h) {
     case HashAlgorithm::sha256: return EVP_sha256();
     case HashAlgorithm::sha384: return EVP_sha384();
     case HashAlgorithm::sha512: return EVP_sha512();
+    case HashAlgorithm::sha1: return EVP_sha1();  // not used with ECDSA here
   }
   return nullptr;
 }
