@@ -62,6 +62,7 @@ void issue(benchmark::State& state, x509::KeyType ca_type) {
 
 void BM_Issue_rsa2048_ca(benchmark::State& state) { issue(state, x509::KeyType::rsa2048); }
 void BM_Issue_ed25519_ca(benchmark::State& state) { issue(state, x509::KeyType::ed25519); }
+void BM_Issue_p256_ca(benchmark::State& state) { issue(state, x509::KeyType::p256); }
 
 // Console output as usual, plus the medians of the key generation runs and
 // the ratio, after the run.
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_Issue_rsa2048_ca", BM_Issue_rsa2048_ca)->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("BM_Issue_ed25519_ca", BM_Issue_ed25519_ca)->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("BM_Issue_p256_ca", BM_Issue_p256_ca)->Unit(benchmark::kMicrosecond);
   MedianReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   const double ours = reporter.median_ms["BM_RsaKeygen_ours"], theirs = reporter.median_ms["BM_RsaKeygen_openssl"];

@@ -2,7 +2,7 @@
 // by the program itself with x509/key_writer.h, request.h and issue.h. Each
 // subcommand is the counterpart of one openssl command:
 //
-//   tls12 pki key   OUT            openssl genpkey -algorithm RSA [-aes256] -out OUT
+//   tls12 pki key   OUT            openssl genpkey -algorithm RSA|EC [-aes256] -out OUT
 //   tls12 pki req   --key --subj   openssl req -new -key KEY -subj ... -addext subjectAltName=...
 //   tls12 pki ca    --key --subj   openssl req -x509 -new -key KEY -subj ... (CA:TRUE, keyCertSign)
 //   tls12 pki sign  --csr --ca     openssl x509 -req -in CSR -CA ca.crt -CAkey ca.key -extfile ...
@@ -259,7 +259,8 @@ void add_force(CLI::App* cmd, PkiArgs& a) {
 }
 
 void add_key_input(CLI::App* cmd, PkiArgs& a) {
-  cmd->add_option("--key", a.key, "the private key (PEM: PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED PRIVATE KEY)")
+  cmd->add_option("--key", a.key,
+                  "the private key (PEM: PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY or ENCRYPTED PRIVATE KEY)")
       ->required();
   cmd->add_option("--passin", a.passin, "passphrase of an encrypted --key: pass:TEXT, env:VAR, file:PATH or prompt");
 }
@@ -274,7 +275,8 @@ void add_days(CLI::App* cmd, PkiArgs& a, int default_days) {
 void add_key_command(CLI::App* pki, const std::shared_ptr<PkiArgs>& a) {
   CLI::App* cmd = pki->add_subcommand("key", "Make a private key, PKCS#8 PEM, mode 0600 (openssl genpkey)");
   cmd->add_option("OUT", a->out, "the key file to write")->required();
-  cmd->add_option("--type", a->type, "rsa2048, rsa3072, rsa4096 or ed25519")->capture_default_str();
+  cmd->add_option("--type", a->type, "rsa2048, rsa3072, rsa4096, ed25519 or p256 (ECDSA on secp256r1)")
+      ->capture_default_str();
   cmd->add_option("--pass", a->pass,
                   "encrypt the key (PBES2: PBKDF2-HMAC-SHA-256, AES-256-CBC, as openssl genpkey -aes256) with "
                   "this passphrase: pass:TEXT, env:VAR, file:PATH or prompt");
@@ -333,7 +335,8 @@ void add_quick_command(CLI::App* pki, const std::shared_ptr<PkiArgs>& a) {
   cmd->add_option("--host", a->names,
                   std::string("the server's DNS names and IP addresses (repeatable; default localhost, 127.0.0.1, "
                               "::1). ") + kStrictNames);
-  cmd->add_option("--type", a->type, "key type: rsa2048, rsa3072, rsa4096 or ed25519")->capture_default_str();
+  cmd->add_option("--type", a->type, "key type of all three keys: rsa2048, rsa3072, rsa4096, ed25519 or p256")
+      ->capture_default_str();
   add_days(cmd, *a, 365);
   add_force(cmd, *a);
   cmd->callback([a] { report("quick", run_quick, *a); });

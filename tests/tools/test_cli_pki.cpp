@@ -1,5 +1,5 @@
 // `tls12 pki` as a user runs it: the set `pki quick` makes is accepted by
-// OpenSSL (verify, asn1parse -strictpem, rsa -check) and completes mutual TLS
+// OpenSSL (verify, asn1parse -strictpem, rsa -check, ec -check) and completes mutual TLS
 // with openssl s_server / s_client and with our own server and client; keys
 // are created 0600; key/req/ca/sign chain together like the openssl commands
 // they stand for; every refusal is one line and leaves nothing written.
@@ -24,6 +24,15 @@ unsigned mode_of(const std::filesystem::path& p) {
   struct stat st {};
   if (::stat(p.c_str(), &st) != 0) return 0;
   return st.st_mode & 0777;
+}
+
+// The port our server (started with --port 0) reports on its first line, or
+// "" if it did not start.
+std::string listening_port(const test::Child& server) {
+  const std::string marker = "listening on 127.0.0.1:";
+  if (!server.wait_for_log(marker, 20)) return "";
+  const std::string log = server.log();
+  return std::to_string(std::stoi(log.substr(log.find(marker) + marker.size())));
 }
 
 // One line of output, ending in a newline.
@@ -89,10 +98,8 @@ TEST_F(CliPki, QuickSetCompletesMutualTlsBetweenOurServerAndClient) {
   test::Child server({test::tls12_program(), "server", "--port", "0", "--cert", set("server.bundle.crt"), "--key",
                       set("server.key"), "--ca", set("ca.crt"), "--verify-client", "required", "--echo"},
                      dir / "server.log");
-  ASSERT_TRUE(server.wait_for_log("listening on 127.0.0.1:", 20)) << server.log();
-  const std::string log = server.log();
-  const std::string marker = "listening on 127.0.0.1:";
-  const std::string port = std::to_string(std::stoi(log.substr(log.find(marker) + marker.size())));
+  const std::string port = listening_port(server);
+  ASSERT_FALSE(port.empty()) << server.log();
   const auto r = test::run_command("(printf 'ping\\n'; sleep 1) | timeout 30 " + test::tls12_program() +
                                    " client localhost:" + port + " --ca " + q(set("ca.crt")) + " --cert " +
                                    q(set("client.crt")) + " --key " + q(set("client.key")) + " 2>/dev/null");
@@ -111,16 +118,141 @@ TEST_F(CliPki, Ed25519SetVerifiesAndServesTls) {
   test::Child server({test::tls12_program(), "server", "--port", "0", "--cert", ed + "/server.bundle.crt", "--key",
                       ed + "/server.key", "--echo"},
                      dir / "ed-server.log");
-  ASSERT_TRUE(server.wait_for_log("listening on 127.0.0.1:", 20)) << server.log();
-  const std::string log = server.log();
-  const std::string marker = "listening on 127.0.0.1:";
-  const std::string port = std::to_string(std::stoi(log.substr(log.find(marker) + marker.size())));
+  const std::string port = listening_port(server);
+  ASSERT_FALSE(port.empty()) << server.log();
   const auto s = test::run_command("(printf 'ed\\n'; sleep 1) | timeout 30 openssl s_client -connect 127.0.0.1:" +
                                    port + " -servername localhost -verify_hostname localhost -CAfile " + ed +
                                    "/ca.crt -verify_return_error -brief 2>&1");
   EXPECT_TRUE(contains(s.output, "Verification: OK")) << s.output;
   EXPECT_TRUE(contains(s.output, "Signature type: ed25519")) << s.output;
   EXPECT_TRUE(contains(s.output, "\ned\n")) << s.output;  // echoed back
+}
+
+// ---- P-256 -------------------------------------------------------------------
+
+TEST_F(CliPki, P256SetPassesOpensslChecksAndItsKeysReadBackByteForByte) {
+  const std::string ec = (dir / "ec").string();
+  const auto r = tls12("pki quick " + q(ec) + " --type p256");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* name : {"ca.key", "server.key", "client.key"}) {
+    const std::string key = ec + "/" + name;
+    EXPECT_TRUE(contains(openssl("ec -check -noout -in " + key).output, "EC Key valid.")) << name;
+    EXPECT_TRUE(contains(openssl("pkey -check -noout -in " + key).output, "Key is valid")) << name;
+    // OpenSSL writes the key back out exactly as we wrote it.
+    EXPECT_EQ(openssl("pkey -in " + key).output, test::read_text(key)) << name;
+    // The certificate holds the key's public half.
+    EXPECT_EQ(openssl("pkey -pubout -in " + key).output,
+              openssl("x509 -pubkey -noout -in " + ec + "/" + std::string(name).substr(0, std::string(name).find('.')) +
+                      ".crt").output)
+        << name;
+  }
+  for (const char* name : {"ca.crt", "server.bundle.crt", "client.pem", "server.key"})
+    EXPECT_EQ(openssl("asn1parse -strictpem -noout -in " + ec + "/" + name).exit_code, 0) << name;
+  const auto text = openssl("x509 -noout -text -in " + ec + "/server.crt");
+  EXPECT_TRUE(contains(text.output, "Signature Algorithm: ecdsa-with-SHA256")) << text.output;
+  EXPECT_TRUE(contains(text.output, "ASN1 OID: prime256v1")) << text.output;
+  EXPECT_FALSE(contains(text.output, "Key Encipherment")) << text.output;
+  const auto v = openssl("verify -CAfile " + ec + "/ca.crt -purpose sslserver -verify_hostname localhost " + ec +
+                         "/server.crt");
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+  EXPECT_EQ(openssl("verify -CAfile " + ec + "/ca.crt -purpose sslclient " + ec + "/client.crt").exit_code, 0);
+  const auto ours = tls12("verify --ca " + q(ec + "/ca.crt") + " --host localhost " + q(ec + "/server.bundle.crt"));
+  EXPECT_EQ(ours.exit_code, 0) << ours.output;
+}
+
+TEST_F(CliPki, P256SetServesMutualTlsBetweenOpensslPeers) {
+  const std::string ec = (dir / "ec").string();
+  ASSERT_EQ(tls12("pki quick " + q(ec) + " --type p256").exit_code, 0);
+  const uint16_t port = test::free_port();
+  test::Child server({"openssl", "s_server", "-tls1_2", "-accept", "127.0.0.1:" + std::to_string(port), "-cert",
+                      ec + "/server.bundle.crt", "-key", ec + "/server.key", "-CAfile", ec + "/ca.crt", "-Verify", "1",
+                      "-verify_return_error", "-rev"},
+                     dir / "ec-s_server.log");
+  ASSERT_TRUE(test::wait_for_port(port, 20)) << server.log();
+  const auto r = test::run_command("(printf 'hello\\n'; sleep 1) | timeout 30 openssl s_client -tls1_2 "
+                                   "-connect 127.0.0.1:" + std::to_string(port) +
+                                   " -servername localhost -verify_hostname localhost -CAfile " +
+                                   ec + "/ca.crt -verify_return_error -brief -cert " + ec + "/client.crt -key " + ec +
+                                   "/client.key 2>&1");
+  EXPECT_TRUE(contains(r.output, "Verification: OK")) << r.output;
+  EXPECT_TRUE(contains(r.output, "Ciphersuite: ECDHE-ECDSA-")) << r.output;
+  EXPECT_TRUE(contains(r.output, "Signature type: ECDSA")) << r.output;
+  EXPECT_TRUE(contains(r.output, "olleh")) << r.output;
+  ASSERT_TRUE(server.wait_for_log("CONNECTION ESTABLISHED", 10)) << server.log();
+  EXPECT_TRUE(contains(server.log(), "CN = tls12 demo client")) << server.log();
+}
+
+TEST_F(CliPki, P256SetServesMutualTlsBetweenOurServerAndClient) {
+  const std::string ec = (dir / "ec").string();
+  ASSERT_EQ(tls12("pki quick " + q(ec) + " --type p256").exit_code, 0);
+  test::Child server({test::tls12_program(), "server", "--port", "0", "--cert", ec + "/server.bundle.crt", "--key",
+                      ec + "/server.key", "--ca", ec + "/ca.crt", "--verify-client", "required", "--echo"},
+                     dir / "ec-server.log");
+  const std::string port = listening_port(server);
+  ASSERT_FALSE(port.empty()) << server.log();
+  const auto r = test::run_command("(printf 'ping\\n'; sleep 1) | timeout 30 " + test::tls12_program() +
+                                   " client localhost:" + port + " --ca " + q(ec + "/ca.crt") + " --cert " +
+                                   q(ec + "/client.crt") + " --key " + q(ec + "/client.key") + " 2>" +
+                                   q(f("ec-client.err")));
+  EXPECT_EQ(r.exit_code, 0) << r.output << server.log();
+  EXPECT_EQ(r.output, "ping\n");
+  EXPECT_TRUE(contains(test::read_text(f("ec-client.err")), "ECDHE_ECDSA")) << test::read_text(f("ec-client.err"));
+  EXPECT_TRUE(server.wait_for_log("Verification: OK", 10)) << server.log();
+}
+
+TEST_F(CliPki, P256KeysRequestsAndCasMixWithRsa) {
+  make_set();  // an RSA CA
+  ASSERT_EQ(tls12("pki key " + q(f("ec.key")) + " --type p256 --pass pass:ecpass").exit_code, 0);
+  EXPECT_EQ(mode_of(f("ec.key")), 0600u);
+  EXPECT_TRUE(contains(test::read_text(f("ec.key")), "BEGIN ENCRYPTED PRIVATE KEY"));
+  const auto opened = openssl("pkey -noout -text -in " + f("ec.key") + " -passin pass:ecpass");
+  EXPECT_TRUE(contains(opened.output, "ASN1 OID: prime256v1")) << opened.output;
+  EXPECT_NE(openssl("pkey -noout -in " + f("ec.key") + " -passin pass:wrong").exit_code, 0);
+  auto r = tls12("pki req --key " + q(f("ec.key")) + " --passin pass:ecpass --subj /CN=localhost --san localhost "
+                 "--out " + q(f("ec.csr")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto verified = openssl("req -verify -noout -text -in " + f("ec.csr"));
+  EXPECT_TRUE(contains(verified.output, "verify OK")) << verified.output;
+  EXPECT_TRUE(contains(verified.output, "Signature Algorithm: ecdsa-with-SHA256")) << verified.output;
+  // An RSA CA issues to the P-256 subject.
+  r = tls12("pki sign --csr " + q(f("ec.csr")) + " --ca " + q(set("ca.crt")) + " --ca-key " + q(set("ca.key")) +
+            " --out " + q(f("ec-by-rsa.crt")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto v = openssl("verify -CAfile " + set("ca.crt") + " -verify_hostname localhost " + f("ec-by-rsa.crt"));
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+  // A P-256 CA (its key encrypted) issues to an RSA subject and to a P-256 one.
+  ASSERT_EQ(tls12("pki ca --key " + q(f("ec.key")) + " --passin pass:ecpass --subj '/CN=EC CA' --out " +
+                  q(f("ec-ca.crt"))).exit_code, 0);
+  r = tls12("pki req --key " + q(set("server.key")) + " --subj /CN=localhost --san localhost --out " + q(f("rsa.csr")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const std::string& csr : {f("rsa.csr"), f("ec.csr")}) {
+    const std::string out = csr + ".crt";
+    r = tls12("pki sign --csr " + q(csr) + " --ca " + q(f("ec-ca.crt")) + " --ca-key " + q(f("ec.key")) +
+              " --ca-pass pass:ecpass --out " + q(out));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    v = openssl("verify -CAfile " + f("ec-ca.crt") + " -purpose sslserver -verify_hostname localhost " + out);
+    EXPECT_EQ(v.exit_code, 0) << csr << "\n" << v.output;
+    EXPECT_TRUE(contains(openssl("x509 -noout -text -in " + out).output, "Signature Algorithm: ecdsa-with-SHA256"));
+  }
+  // A request openssl made with its own P-256 key is signed too.
+  ASSERT_EQ(openssl("genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + f("o.key")).exit_code, 0);
+  ASSERT_EQ(openssl("req -new -key " + f("o.key") + " -subj /CN=localhost -addext subjectAltName=DNS:localhost "
+                    "-out " + f("o.csr")).exit_code, 0);
+  r = tls12("pki sign --csr " + q(f("o.csr")) + " --ca " + q(f("ec-ca.crt")) + " --ca-key " + q(f("ec.key")) +
+            " --ca-pass pass:ecpass --out " + q(f("o.crt")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(openssl("verify -CAfile " + f("ec-ca.crt") + " " + f("o.crt")).exit_code, 0);
+}
+
+TEST_F(CliPki, UnknownKeyTypeIsOneLineAndWritesNothing) {
+  for (const char* command : {"key ", "quick "}) {
+    const auto r = tls12(std::string("pki ") + command + q(f("out")) + " --type p384");
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_TRUE(one_line(r.output)) << r.output;
+    EXPECT_TRUE(contains(r.output, "--type: key type must be rsa2048, rsa3072, rsa4096, ed25519 or p256, not \"p384\""))
+        << r.output;
+    EXPECT_FALSE(std::filesystem::exists(f("out"))) << command;
+  }
 }
 
 TEST_F(CliPki, KeyReqCaSignChainLikeTheOpensslCommands) {

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <utility>
 
+#include "crypto/ecdsa.h"
 #include "tests/support/test_support.h"
 #include "x509/certificate.h"
 #include "x509/hostname.h"
@@ -224,6 +226,146 @@ TEST(Issue, RefusalsNameTheProblem) {
   EXPECT_THROW(encode_distinguished_name("CN=no-slash"), std::invalid_argument);
   EXPECT_THROW(encode_distinguished_name("/XX=unknown"), std::invalid_argument);
   EXPECT_THROW(encode_distinguished_name("/C=USA"), std::invalid_argument);
+}
+
+// ---- P-256 -------------------------------------------------------------------
+
+const GeneratedKey& p256_key() {
+  static const GeneratedKey key = generate_key(KeyType::p256);
+  return key;
+}
+
+// A CA made with `ca_key` and a server certificate for localhost with
+// `leaf_key`, each checked by issue_certificate itself before it returns.
+std::pair<Bytes, Bytes> ca_and_server(const PrivateKey& ca_key, const PrivateKey& leaf_key) {
+  const Bytes ca_name = encode_distinguished_name("/CN=mixed CA");
+  CertificateTemplate ca{CertificateProfile::ca, ca_name, encode_subject_public_key_info(public_key_of(ca_key)), {},
+                         now() - kDay, now() + 30 * kDay, 0, {}};
+  Bytes ca_cert = issue_certificate(ca, self_issuer(ca_name, ca_key), now());
+  CertificateTemplate server{CertificateProfile::server, encode_distinguished_name("/CN=localhost"),
+                             encode_subject_public_key_info(public_key_of(leaf_key)),
+                             parse_subject_alt_names({"localhost"}), now() - kDay, now() + 10 * kDay,
+                             std::nullopt, {}};
+  Bytes leaf = issue_certificate(server, issuer_from(Certificate::parse(ca_cert), ca_key), now());
+  return {std::move(ca_cert), std::move(leaf)};
+}
+
+TEST(P256KeyWriter, KeyInfoAndPublicKeyRoundTripThroughOurReader) {
+  const auto& ec = std::get<EcPrivateKey>(p256_key().key);
+  EXPECT_EQ(ec.d.size(), 32u);
+  EXPECT_EQ(crypto::p256::KeyPair::from_private_key(ec.d).public_key[0], 0x04);
+  const PrivateKey back = parse_pkcs8_private_key(p256_key().private_key_info);
+  ASSERT_TRUE(std::holds_alternative<EcPrivateKey>(back));
+  EXPECT_EQ(std::get<EcPrivateKey>(back).d, ec.d);
+  EXPECT_TRUE(same_public_key(public_key_of(back), public_key_of(p256_key().key)));
+  // PrivateKeyInfo { 0, { id-ecPublicKey, prime256v1 }, ECPrivateKey { 1, d, [1] Q } }:
+  // the curve named once, outside, as openssl genpkey writes it.
+  const std::string info = to_hex(p256_key().private_key_info);
+  const std::string head = "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420";
+  EXPECT_EQ(info.substr(0, head.size()), head);
+  EXPECT_EQ(info.substr(head.size() + 64, 10), "a144034200");  // [1] { BIT STRING, 0 unused bits }
+  EXPECT_EQ(info.size(), 2 * 138u);
+  const Bytes spki = encode_subject_public_key_info(public_key_of(p256_key().key));
+  EXPECT_EQ(to_hex(spki).substr(0, 52), "3059301306072a8648ce3d020106082a8648ce3d030107034200");
+  EXPECT_TRUE(same_public_key(parse_subject_public_key_info(spki), public_key_of(p256_key().key)));
+  // A second key is another key.
+  EXPECT_NE(std::get<EcPrivateKey>(generate_key(KeyType::p256).key).d, ec.d);
+}
+
+TEST(P256KeyWriter, EncryptedKeyOpensWithThePassphraseOnly) {
+  const std::string pem = key_pem(p256_key(), "ec pass");
+  EXPECT_NE(pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----"), std::string::npos);
+  const PrivateKey back = load_private_key_pem(pem, PassphraseSource::parse("pass:ec pass"));
+  EXPECT_TRUE(same_public_key(public_key_of(back), public_key_of(p256_key().key)));
+  EXPECT_THROW(load_private_key_pem(pem, PassphraseSource::parse("pass:wrong")), std::runtime_error);
+}
+
+TEST(P256KeyWriter, SignsEcdsaWithSha256WithoutParameters) {
+  // RFC 5758 §3.2: SEQUENCE { ecdsa-with-SHA256 } and nothing else (no NULL).
+  EXPECT_EQ(to_hex(signature_algorithm_identifier(p256_key().key)), "300a06082a8648ce3d040302");
+  const ByteView message = as_bytes(std::string_view("to be signed"));
+  const Bytes signature = sign_message(p256_key().key, message);
+  SignatureAlgorithm alg;
+  alg.kind = SignatureAlgorithm::Kind::ecdsa;
+  alg.hash = crypto::HashAlgorithm::sha256;
+  EXPECT_TRUE(verify_signature(public_key_of(p256_key().key), alg, message, signature));
+  EXPECT_FALSE(verify_signature(public_key_of(p256_key().key), alg, as_bytes(std::string_view("to be signeD")),
+                                signature));
+  // RFC 6979: the same message, the same signature.
+  EXPECT_EQ(sign_message(p256_key().key, message), signature);
+}
+
+TEST(P256KeyWriter, OpenSslAcceptsOurKeysByteForByte) {
+  const auto dir = test::make_temp_dir("keywriter-ec");
+  const std::string plain = (dir / "ec.key").string(), enc = (dir / "enc.key").string();
+  const std::string pem = key_pem(p256_key());
+  test::write_file(plain, as_bytes(pem));
+  test::write_file(enc, as_bytes(key_pem(p256_key(), "s3cret")));
+  const auto check = openssl("ec -check -noout -in " + plain);
+  EXPECT_NE(check.output.find("EC Key valid."), std::string::npos) << check.output;
+  const auto pcheck = openssl("pkey -check -noout -in " + plain);
+  EXPECT_NE(pcheck.output.find("Key is valid"), std::string::npos) << pcheck.output;
+  // OpenSSL re-encodes the key exactly as we wrote it.
+  EXPECT_EQ(openssl("pkey -in " + plain).output, pem);
+  const auto opened = openssl("pkey -in " + enc + " -passin pass:s3cret");
+  EXPECT_EQ(opened.output, pem);
+  EXPECT_NE(openssl("pkey -noout -in " + enc + " -passin pass:nope").exit_code, 0);
+  // And its SubjectPublicKeyInfo is ours.
+  const auto pub = openssl("pkey -in " + plain + " -pubout");
+  EXPECT_EQ(pub.output, encode_pem("PUBLIC KEY", encode_subject_public_key_info(public_key_of(p256_key().key))));
+  for (const std::string& f : {plain, enc}) EXPECT_EQ(openssl("asn1parse -strictpem -in " + f).exit_code, 0) << f;
+}
+
+TEST(P256Request, SelfSignedRequestVerifiesHereAndInOpenSsl) {
+  const Bytes der = make_certification_request(p256_key().key, encode_distinguished_name("/CN=ec.example.test"),
+                                               parse_subject_alt_names({"ec.example.test"}));
+  const CertificationRequest req = CertificationRequest::parse(der);
+  EXPECT_EQ(to_hex(req.signature_algorithm), "300a06082a8648ce3d040302");
+  EXPECT_TRUE(req.signature_verifies());
+  Bytes tampered = der;
+  tampered[40] ^= 0x01;
+  EXPECT_FALSE(CertificationRequest::parse(tampered).signature_verifies());
+  const auto dir = test::make_temp_dir("request-ec");
+  const std::string file = (dir / "req.csr").string();
+  test::write_file(file, as_bytes(encode_pem("CERTIFICATE REQUEST", der)));
+  const auto r = openssl("req -verify -noout -in " + file);
+  EXPECT_NE(r.output.find("verify OK"), std::string::npos) << r.output;
+  EXPECT_EQ(openssl("asn1parse -strictpem -in " + file).exit_code, 0);
+}
+
+TEST(P256Issue, MixedChainsVerifyHereAndInOpenSsl) {
+  const auto dir = test::make_temp_dir("issue-ec");
+  const GeneratedKey other_p256 = generate_key(KeyType::p256);
+  const std::pair<const PrivateKey*, const PrivateKey*> cases[] = {
+      {&p256_key().key, &rsa_key().key},                     // a P-256 CA, an RSA server
+      {&rsa_key().key, &p256_key().key},                     // an RSA CA, a P-256 server
+      {&p256_key().key, &other_p256.key}};                  // P-256 throughout
+  int n = 0;
+  for (const auto& [ca_key, leaf_key] : cases) {
+    SCOPED_TRACE(n);
+    const auto [ca, leaf] = ca_and_server(*ca_key, *leaf_key);
+    const Certificate parsed = Certificate::parse(leaf);
+    ASSERT_TRUE(parsed.signature_algorithm);
+    EXPECT_EQ(parsed.signature_algorithm->kind == SignatureAlgorithm::Kind::ecdsa,
+              std::holds_alternative<EcPrivateKey>(*ca_key));
+    // keyEncipherment only for an RSA server key (ECDHE_ECDSA signs, never decrypts).
+    EXPECT_EQ(parsed.has_key_usage(KeyUsageBit::key_encipherment),
+              std::holds_alternative<crypto::RsaPrivateKey>(*leaf_key));
+    TrustStore trust;
+    trust.add(Certificate::parse(ca));
+    VerifyOptions options;
+    options.hostname = "localhost";
+    const VerifyResult ours = verify_chain(parsed, {}, trust, options);
+    EXPECT_TRUE(ours.ok()) << ours.message;
+    const std::string ca_file = (dir / ("ca" + std::to_string(n) + ".crt")).string();
+    const std::string leaf_file = (dir / ("leaf" + std::to_string(n) + ".crt")).string();
+    test::write_file(ca_file, as_bytes(encode_pem("CERTIFICATE", ca)));
+    test::write_file(leaf_file, as_bytes(encode_pem("CERTIFICATE", leaf)));
+    const auto v = openssl("verify -CAfile " + ca_file + " -purpose sslserver -verify_hostname localhost " + leaf_file);
+    EXPECT_EQ(v.exit_code, 0) << v.output;
+    EXPECT_EQ(openssl("asn1parse -strictpem -in " + leaf_file).exit_code, 0);
+    ++n;
+  }
 }
 
 TEST(PkiSet, MakesAConstrainedCaAServerAClientAndAnEncryptedServerKey) {
