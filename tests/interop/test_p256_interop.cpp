@@ -5,7 +5,8 @@
 // tests/handshake/make_ec_pki.sh) in both directions, without a client
 // certificate, with an RSA one and with a P-256 one, and a session resumed
 // by its ID; the ECDHE_ECDSA AES-CBC suites (RFC 8422, RFC 5289) the same way,
-// with Encrypt-then-MAC (RFC 7366) and with OpenSSL's -no_etm, and resumed;
+// with Encrypt-then-MAC (RFC 7366) and with OpenSSL's -no_etm, resumed, and
+// offered by our default client;
 // a P-384 client certificate from OpenSSL verified; no curve in common
 // refused with handshake_failure both ways. What OpenSSL reports ("Server
 // Temp Key: ECDH, prime256v1", "Peer signature type: ECDSA") is checked
@@ -150,6 +151,26 @@ INSTANTIATE_TEST_SUITE_P(EcdsaCbc, P256Interop,
                                             ::testing::Values(ClientCert::none, ClientCert::rsa, ClientCert::ecdsa),
                                             ::testing::Bool()),
                          param_name);
+
+// Our client as configured by default, against an s_server that allows only
+// the ECDHE_ECDSA CBC suites: it offers them (after every AEAD suite) and
+// Encrypt-then-MAC, and OpenSSL picks one.
+TEST(P256InteropDefaults, DefaultClientGetsAnEcdsaCbcSuiteFromACbcOnlyServer) {
+  OpensslServer server({"-groups", "P-256", "-cipher", "ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA", "-cert",
+                        test::ec_file("ec-server.pem"), "-key", test::ec_file("ec-server.key")});
+  Fd fd(test::connect_with_retry(server.port, 10));
+  SocketConnection tls(fd.get(), Connection(test::test_client_config()), test::short_timeout());
+  ASSERT_NO_THROW(tls.handshake()) << server.child->output();
+  const auto* suite = tls.connection().cipher_suite();
+  EXPECT_TRUE(suite->id == suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 ||
+              suite->id == suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA)
+      << suite->name;
+  EXPECT_TRUE(tls.connection().negotiated().encrypt_then_mac);
+  tls.write(as_bytes("ecdsa cbc\n"));
+  EXPECT_EQ(read_line(tls), "cbc asdce\n") << server.child->output();
+  tls.close();
+  server.child->wait(5);
+}
 
 // (suite, by ticket): session ID resumption with tickets off on the OpenSSL
 // side (-no_ticket), ticket resumption with its session cache off (-no_cache)
