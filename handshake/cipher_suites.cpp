@@ -32,12 +32,13 @@ constexpr CipherSuiteInfo chacha(CipherSuite id, std::string_view name, std::str
 }
 
 constexpr CipherSuiteInfo cbc(CipherSuite id, std::string_view name, std::string_view openssl,
-                              KeyExchange kx, size_t key, HashAlgorithm mac, HashAlgorithm prf) {
+                              KeyExchange kx, Authentication auth, size_t key, HashAlgorithm mac,
+                              HashAlgorithm prf) {
   // RFC 5246 §6.3: a MAC key per direction from the key_block, no fixed IV
   // (TLS 1.2 sends a fresh 16-byte IV in every record, §6.2.3.2). The PRF is
   // SHA-256 unless the suite's MAC is SHA-384 (RFC 5289 §3.2).
   const size_t mac_key = mac == HashAlgorithm::sha1 ? 20 : mac == HashAlgorithm::sha256 ? 32 : 48;
-  return {id, name, openssl, kx, Authentication::rsa,
+  return {id, name, openssl, kx, auth,
           key == 16 ? AeadAlgorithm::aes_128_gcm : AeadAlgorithm::aes_256_gcm, prf, key, 0, 16, mac, mac_key};
 }
 
@@ -80,22 +81,38 @@ constexpr std::array kSuites = {
         HashAlgorithm::sha384),
     // Every AEAD suite above is preferred to every CBC suite below (what
     // browsers do): CBC is here for peers and documents that need it.
+    // Each ECDHE_ECDSA suite sits before its ECDHE_RSA twin, as in the AEAD
+    // rows above.
+    cbc(suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+        "ECDHE-ECDSA-AES128-SHA256", KeyExchange::ecdhe, Authentication::ecdsa, 16, HashAlgorithm::sha256,
+        HashAlgorithm::sha256),
     cbc(suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-        "ECDHE-RSA-AES128-SHA256", KeyExchange::ecdhe, 16, HashAlgorithm::sha256, HashAlgorithm::sha256),
+        "ECDHE-RSA-AES128-SHA256", KeyExchange::ecdhe, Authentication::rsa, 16, HashAlgorithm::sha256,
+        HashAlgorithm::sha256),
+    cbc(suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+        "ECDHE-ECDSA-AES256-SHA384", KeyExchange::ecdhe, Authentication::ecdsa, 32, HashAlgorithm::sha384,
+        HashAlgorithm::sha384),
     cbc(suites::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-        "ECDHE-RSA-AES256-SHA384", KeyExchange::ecdhe, 32, HashAlgorithm::sha384, HashAlgorithm::sha384),
+        "ECDHE-RSA-AES256-SHA384", KeyExchange::ecdhe, Authentication::rsa, 32, HashAlgorithm::sha384,
+        HashAlgorithm::sha384),
+    cbc(suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        "ECDHE-ECDSA-AES128-SHA", KeyExchange::ecdhe, Authentication::ecdsa, 16, HashAlgorithm::sha1,
+        HashAlgorithm::sha256),
     cbc(suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA",
-        KeyExchange::ecdhe, 16, HashAlgorithm::sha1, HashAlgorithm::sha256),
+        KeyExchange::ecdhe, Authentication::rsa, 16, HashAlgorithm::sha1, HashAlgorithm::sha256),
+    cbc(suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+        "ECDHE-ECDSA-AES256-SHA", KeyExchange::ecdhe, Authentication::ecdsa, 32, HashAlgorithm::sha1,
+        HashAlgorithm::sha256),
     cbc(suites::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE-RSA-AES256-SHA",
-        KeyExchange::ecdhe, 32, HashAlgorithm::sha1, HashAlgorithm::sha256),
+        KeyExchange::ecdhe, Authentication::rsa, 32, HashAlgorithm::sha1, HashAlgorithm::sha256),
     cbc(suites::TLS_RSA_WITH_AES_128_CBC_SHA256, "TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256",
-        KeyExchange::rsa, 16, HashAlgorithm::sha256, HashAlgorithm::sha256),
+        KeyExchange::rsa, Authentication::rsa, 16, HashAlgorithm::sha256, HashAlgorithm::sha256),
     cbc(suites::TLS_RSA_WITH_AES_256_CBC_SHA256, "TLS_RSA_WITH_AES_256_CBC_SHA256", "AES256-SHA256",
-        KeyExchange::rsa, 32, HashAlgorithm::sha256, HashAlgorithm::sha256),
-    cbc(suites::TLS_RSA_WITH_AES_128_CBC_SHA, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", KeyExchange::rsa, 16,
-        HashAlgorithm::sha1, HashAlgorithm::sha256),
-    cbc(suites::TLS_RSA_WITH_AES_256_CBC_SHA, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KeyExchange::rsa, 32,
-        HashAlgorithm::sha1, HashAlgorithm::sha256),
+        KeyExchange::rsa, Authentication::rsa, 32, HashAlgorithm::sha256, HashAlgorithm::sha256),
+    cbc(suites::TLS_RSA_WITH_AES_128_CBC_SHA, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", KeyExchange::rsa,
+        Authentication::rsa, 16, HashAlgorithm::sha1, HashAlgorithm::sha256),
+    cbc(suites::TLS_RSA_WITH_AES_256_CBC_SHA, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KeyExchange::rsa,
+        Authentication::rsa, 32, HashAlgorithm::sha1, HashAlgorithm::sha256),
 };
 
 std::string unknown_hex(uint16_t value) {

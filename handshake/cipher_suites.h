@@ -54,6 +54,10 @@ inline constexpr CipherSuite TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA = 0xC013;     //
 inline constexpr CipherSuite TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA = 0xC014;     // RFC 8422
 inline constexpr CipherSuite TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 = 0xC027;  // RFC 5289
 inline constexpr CipherSuite TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 = 0xC028;  // RFC 5289
+inline constexpr CipherSuite TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA = 0xC009;     // RFC 8422
+inline constexpr CipherSuite TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA = 0xC00A;     // RFC 8422
+inline constexpr CipherSuite TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 = 0xC023;  // RFC 5289
+inline constexpr CipherSuite TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 = 0xC024;  // RFC 5289
 
 // Signalling values that travel in the cipher_suites list but are not suites.
 // RFC 5746 §3.3: "I support secure renegotiation" from a client that sends no

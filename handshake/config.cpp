@@ -18,6 +18,8 @@ std::vector<CipherSuite> default_cipher_suites() {
           // AES-CBC with HMAC after every AEAD suite, as browsers order them:
           // a server choosing by this list never picks CBC when both sides
           // have an AEAD suite, and a client offers CBC only as the fallback.
+          suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,    suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+          suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,       suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
           suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,      suites::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
           suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,         suites::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
           suites::TLS_RSA_WITH_AES_128_CBC_SHA256,            suites::TLS_RSA_WITH_AES_256_CBC_SHA256,

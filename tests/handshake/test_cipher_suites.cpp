@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 
 #include <set>
+#include <utility>
 
 #include "handshake/cipher_suites.h"
 
@@ -57,7 +58,7 @@ int cipher_nid(const CipherSuiteInfo& suite) {
 }
 
 TEST_F(OpenSslCiphers, EveryEntryAgreesWithOpenSsl) {
-  ASSERT_EQ(all_cipher_suites().size(), 19u);
+  ASSERT_EQ(all_cipher_suites().size(), 23u);
   for (const auto& suite : all_cipher_suites()) {
     const SSL_CIPHER* c = find(suite.id);
     ASSERT_NE(c, nullptr) << suite.name;
@@ -112,6 +113,36 @@ TEST(CipherSuites, EveryAeadSuiteIsPreferredToEveryCbcSuite) {
     }
   }
   EXPECT_TRUE(seen_cbc);
+}
+
+// The ECDHE_ECDSA CBC suites (RFC 8422, RFC 5289) are the ECDHE_RSA CBC
+// suites with an ECDSA certificate: each sits right before its twin, which
+// has the same key sizes, MAC and PRF.
+TEST(CipherSuites, EcdsaCbcSuitesMirrorTheirEcdheRsaTwins) {
+  const std::pair<CipherSuite, CipherSuite> twins[] = {
+      {suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256},
+      {suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384, suites::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384},
+      {suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA},
+      {suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, suites::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA},
+  };
+  for (const auto& [ecdsa_id, rsa_id] : twins) {
+    const auto* ecdsa = find_cipher_suite(ecdsa_id);
+    const auto* rsa = find_cipher_suite(rsa_id);
+    ASSERT_NE(ecdsa, nullptr) << cipher_suite_name(ecdsa_id);
+    ASSERT_NE(rsa, nullptr);
+    EXPECT_EQ(ecdsa + 1, rsa) << ecdsa->name << " is not right before " << rsa->name;
+    EXPECT_EQ(ecdsa->authentication, Authentication::ecdsa);
+    EXPECT_EQ(ecdsa->key_exchange, KeyExchange::ecdhe);
+    EXPECT_TRUE(ecdsa->is_cbc());
+    EXPECT_EQ(ecdsa->mac, rsa->mac);
+    EXPECT_EQ(ecdsa->prf_hash, rsa->prf_hash);
+    EXPECT_EQ(ecdsa->enc_key_length, rsa->enc_key_length);
+  }
+  EXPECT_EQ(find_cipher_suite("ECDHE-ECDSA-AES128-SHA")->id, 0xc009);
+  EXPECT_EQ(find_cipher_suite("ECDHE-ECDSA-AES256-SHA")->id, 0xc00a);
+  EXPECT_EQ(find_cipher_suite("ECDHE-ECDSA-AES128-SHA256")->id, 0xc023);
+  EXPECT_EQ(find_cipher_suite("ECDHE-ECDSA-AES256-SHA384")->id, 0xc024);
+  EXPECT_EQ(cipher_suite_name(0xc00a), "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA");
 }
 
 TEST(CipherSuites, IdsAndNamesAreUnique) {

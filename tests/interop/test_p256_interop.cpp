@@ -4,7 +4,10 @@
 // ECDHE_RSA (RSA certificate) and ECDHE_ECDSA (P-256 certificate from
 // tests/handshake/make_ec_pki.sh) in both directions, without a client
 // certificate, with an RSA one and with a P-256 one, and a session resumed
-// by its ID; a P-384 client certificate from OpenSSL verified; no curve in common
+// by its ID; the ECDHE_ECDSA AES-CBC suites (RFC 8422, RFC 5289) the same way,
+// with Encrypt-then-MAC (RFC 7366) and with OpenSSL's -no_etm, resumed, and
+// offered by our default client;
+// a P-384 client certificate from OpenSSL verified; no curve in common
 // refused with handshake_failure both ways. What OpenSSL reports ("Server
 // Temp Key: ECDH, prime256v1", "Peer signature type: ECDSA") is checked
 // beside our own side's view.
@@ -33,20 +36,24 @@ using test::read_line;
 namespace suites = handshake::suites;
 
 enum class ClientCert { none, rsa, ecdsa };
-using Param = std::tuple<CipherSuite, ClientCert>;
+// (suite, client certificate, OpenSSL with -no_etm: CBC suites only).
+using Param = std::tuple<CipherSuite, ClientCert, bool>;
 
 bool ecdsa_suite(CipherSuite suite) {
   return handshake::find_cipher_suite(suite)->authentication == handshake::Authentication::ecdsa;
 }
+// Both sides must agree on EtM for a CBC suite unless OpenSSL refuses it.
+bool expects_etm(CipherSuite suite, bool no_etm) { return handshake::find_cipher_suite(suite)->is_cbc() && !no_etm; }
 std::string server_cert(CipherSuite s) { return ecdsa_suite(s) ? test::ec_file("ec-server.pem") : pki_file("server.pem"); }
 std::string server_key(CipherSuite s) { return ecdsa_suite(s) ? test::ec_file("ec-server.key") : pki_file("server.key"); }
 
 class P256Interop : public ::testing::TestWithParam<Param> {};
 
 TEST_P(P256Interop, OurClientAgainstOpensslServerOnP256Only) {
-  auto [suite, client_cert] = GetParam();
+  auto [suite, client_cert, no_etm] = GetParam();
   std::vector<std::string> args = {"-groups", "P-256", "-cipher", openssl_name(suite),
                                    "-cert", server_cert(suite), "-key", server_key(suite)};
+  if (no_etm) args.push_back("-no_etm");
   if (client_cert != ClientCert::none) args.insert(args.end(), {"-Verify", "1", "-CAfile", pki_file("ca.pem")});
   OpensslServer server(args);
 
@@ -58,6 +65,7 @@ TEST_P(P256Interop, OurClientAgainstOpensslServerOnP256Only) {
   SocketConnection tls(fd.get(), Connection(config), test::short_timeout());
   ASSERT_NO_THROW(tls.handshake()) << server.child->output();
   EXPECT_EQ(tls.connection().cipher_suite()->id, suite);
+  EXPECT_EQ(tls.connection().negotiated().encrypt_then_mac, expects_etm(suite, no_etm));
   EXPECT_EQ(tls.connection().group(), NamedGroup::secp256r1);
   EXPECT_TRUE(tls.connection().peer_verified());
   EXPECT_EQ(tls.connection().negotiated().client_certificate_requested, client_cert != ClientCert::none);
@@ -74,9 +82,10 @@ TEST_P(P256Interop, OurClientAgainstOpensslServerOnP256Only) {
 }
 
 TEST_P(P256Interop, OpensslClientOnP256OnlyAgainstOurServer) {
-  auto [suite, client_cert] = GetParam();
+  auto [suite, client_cert, no_etm] = GetParam();
   std::vector<std::string> args = {"-curves", "prime256v1", "-cipher", openssl_name(suite),
                                    "-verify_hostname", "localhost", "-servername", "localhost"};
+  if (no_etm) args.push_back("-no_etm");
   if (client_cert == ClientCert::rsa)
     args.insert(args.end(), {"-cert", pki_file("client2048.pem"), "-key", pki_file("client2048.key")});
   if (client_cert == ClientCert::ecdsa)
@@ -90,6 +99,8 @@ TEST_P(P256Interop, OpensslClientOnP256OnlyAgainstOurServer) {
   if (client_cert != ClientCert::none) config.client_authentication = ClientAuthentication::required;
   SocketConnection tls(fd.get(), Connection(config), test::short_timeout());
   ASSERT_NO_THROW(tls.handshake()) << client.child->output();
+  EXPECT_EQ(tls.connection().cipher_suite()->id, suite);
+  EXPECT_EQ(tls.connection().negotiated().encrypt_then_mac, expects_etm(suite, no_etm));
   EXPECT_EQ(tls.connection().group(), NamedGroup::secp256r1);
   EXPECT_EQ(tls.connection().peer_verified(), client_cert != ClientCert::none);
   if (client_cert == ClientCert::ecdsa) {
@@ -106,17 +117,19 @@ TEST_P(P256Interop, OpensslClientOnP256OnlyAgainstOurServer) {
   if (ecdsa_suite(suite)) {
     EXPECT_NE(out.find("Peer signature type: ECDSA"), std::string::npos) << out;
   }
+  EXPECT_NE(out.find("Cipher is " + openssl_name(suite)), std::string::npos) << out;
   EXPECT_NE(out.find("pong"), std::string::npos) << out;
 }
 
 std::string param_name(const ::testing::TestParamInfo<Param>& info) {
-  auto [suite, client_cert] = info.param;
+  auto [suite, client_cert, no_etm] = info.param;
   std::string name = openssl_name(suite);
   for (char& c : name)
     if (c == '-') c = '_';
   return name + (client_cert == ClientCert::none ? "_no_client_cert"
                  : client_cert == ClientCert::rsa ? "_rsa_client_cert"
-                                                  : "_ecdsa_client_cert");
+                                                  : "_ecdsa_client_cert") +
+         (no_etm ? "_no_etm" : "");
 }
 
 INSTANTIATE_TEST_SUITE_P(EcdheRsaAndEcdsa, P256Interop,
@@ -126,8 +139,38 @@ INSTANTIATE_TEST_SUITE_P(EcdheRsaAndEcdsa, P256Interop,
                                                               suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
                                                               suites::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
                                                               suites::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256),
-                                            ::testing::Values(ClientCert::none, ClientCert::rsa, ClientCert::ecdsa)),
+                                            ::testing::Values(ClientCert::none, ClientCert::rsa, ClientCert::ecdsa),
+                                            ::testing::Values(false)),
                          param_name);
+
+INSTANTIATE_TEST_SUITE_P(EcdsaCbc, P256Interop,
+                         ::testing::Combine(::testing::Values(suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+                                                              suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+                                                              suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+                                                              suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384),
+                                            ::testing::Values(ClientCert::none, ClientCert::rsa, ClientCert::ecdsa),
+                                            ::testing::Bool()),
+                         param_name);
+
+// Our client as configured by default, against an s_server that allows only
+// the ECDHE_ECDSA CBC suites: it offers them (after every AEAD suite) and
+// Encrypt-then-MAC, and OpenSSL picks one.
+TEST(P256InteropDefaults, DefaultClientGetsAnEcdsaCbcSuiteFromACbcOnlyServer) {
+  OpensslServer server({"-groups", "P-256", "-cipher", "ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA", "-cert",
+                        test::ec_file("ec-server.pem"), "-key", test::ec_file("ec-server.key")});
+  Fd fd(test::connect_with_retry(server.port, 10));
+  SocketConnection tls(fd.get(), Connection(test::test_client_config()), test::short_timeout());
+  ASSERT_NO_THROW(tls.handshake()) << server.child->output();
+  const auto* suite = tls.connection().cipher_suite();
+  EXPECT_TRUE(suite->id == suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 ||
+              suite->id == suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA)
+      << suite->name;
+  EXPECT_TRUE(tls.connection().negotiated().encrypt_then_mac);
+  tls.write(as_bytes("ecdsa cbc\n"));
+  EXPECT_EQ(read_line(tls), "cbc asdce\n") << server.child->output();
+  tls.close();
+  server.child->wait(5);
+}
 
 // (suite, by ticket): session ID resumption with tickets off on the OpenSSL
 // side (-no_ticket), ticket resumption with its session cache off (-no_cache)
@@ -157,6 +200,7 @@ TEST_P(P256InteropResumption, OurClientResumesWithOpensslServerOnP256) {
     SocketConnection tls(fd.get(), Connection(config), test::short_timeout());
     ASSERT_NO_THROW(tls.handshake()) << server.output();
     EXPECT_EQ(tls.connection().negotiated().resumed, second);
+    EXPECT_EQ(tls.connection().negotiated().encrypt_then_mac, expects_etm(suite(), false));
     if (!second) {
       EXPECT_EQ(tls.connection().group(), NamedGroup::secp256r1);
     }
@@ -194,13 +238,17 @@ TEST_P(P256InteropResumption, OpensslClientResumesWithOurServerOnP256) {
     SocketConnection tls(fd.get(), Connection(config), test::short_timeout());
     ASSERT_NO_THROW(tls.handshake()) << client.output();
     EXPECT_EQ(tls.connection().negotiated().resumed, second);
+    EXPECT_EQ(tls.connection().negotiated().encrypt_then_mac, expects_etm(suite(), false));
     EXPECT_EQ(read_line(tls), "ping\n");
     tls.write(as_bytes("pong\n"));
     tls.close();
     shutdown(fd.get(), SHUT_WR);
     EXPECT_EQ(client.wait(10), 0) << client.output();
     const std::string out = client.output();
-    EXPECT_NE(out.find(second ? "Reused, TLSv1.2" : "New, TLSv1.2"), std::string::npos) << out;
+    // "New, TLSv1.0, Cipher is ECDHE-ECDSA-AES128-SHA": OpenSSL names the
+    // version the suite first appeared in there; "Protocol" is the one in use.
+    EXPECT_NE(out.find(second ? "Reused, TLSv1." : "New, TLSv1."), std::string::npos) << out;
+    EXPECT_NE(out.find("Protocol  : TLSv1.2"), std::string::npos) << out;
     if (!second) {
       EXPECT_NE(out.find("Server Temp Key: ECDH, prime256v1, 256 bits"), std::string::npos) << out;
     }
@@ -209,7 +257,9 @@ TEST_P(P256InteropResumption, OpensslClientResumesWithOurServerOnP256) {
 
 INSTANTIATE_TEST_SUITE_P(EcdheRsaAndEcdsa, P256InteropResumption,
                          ::testing::Combine(::testing::Values(suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-                                                              suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+                                                              suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                                                              suites::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+                                                              suites::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384),
                                             ::testing::Bool()),
                          [](const ::testing::TestParamInfo<std::tuple<CipherSuite, bool>>& info) {
                            std::string name = openssl_name(std::get<0>(info.param));
