@@ -90,7 +90,9 @@ Bytes padding_of(size_t p) { return Bytes(p + 1, static_cast<uint8_t>(p)); }
 
 Bytes seal(RecordProtection& rp, ByteView content, ContentType type = ContentType::application_data) {
   Bytes record(kRecordHeaderSize + content.size() + rp.overhead());
-  std::memcpy(record.data() + kRecordHeaderSize + rp.prefix_size(), content.data(), content.size());
+  // std::copy, not memcpy: an empty content may have a null data(), which
+  // memcpy must never be given.
+  std::copy(content.begin(), content.end(), record.begin() + static_cast<std::ptrdiff_t>(kRecordHeaderSize + rp.prefix_size()));
   record.resize(rp.seal(type, record, content.size()));
   return record;
 }
