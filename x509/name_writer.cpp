@@ -65,7 +65,11 @@ Bytes encode_distinguished_name(std::string_view subject) {
   // AttributeTypeAndValue ::= SEQUENCE { type, value }.
   return encode_public([&](DerWriter& w) {
     w.sequence([&](DerWriter& name) {
-      for (const auto& [key, value] : attributes) {
+      // Not a structured binding: clang 14 (the fuzz build) cannot capture one
+      // in the lambdas below.
+      for (const auto& attribute : attributes) {
+        const auto& key = attribute.first;
+        const auto& value = attribute.second;
         const std::string_view id = attribute_oid(key);
         if (id == oid::country_name && value.size() != 2)
           throw std::invalid_argument("countryName must be two letters (ISO 3166), not \"" + std::string(value) + "\"");
