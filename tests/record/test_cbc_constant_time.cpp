@@ -44,16 +44,22 @@ Bytes sealed_fragment(const TrafficKeys& k, size_t content_length, uint8_t flip)
   return fragment;
 }
 
-void open_poisoned(const TrafficKeys& k, Bytes fragment) {
+// Opens the poisoned fragment. An untouched record (flip 0) must open to its
+// content length, with content derived from the ciphertext; a changed one
+// must be refused with bad_record_mac, whatever its padding now says.
+void open_poisoned(const TrafficKeys& k, Bytes fragment, size_t content_length, uint8_t flip) {
   RecordProtection reader(k);
   poison(fragment.data(), fragment.size());
   try {
     MutableByteView content = reader.open(ContentType::application_data, kTls12Version, fragment);
+    EXPECT_EQ(flip, 0) << "a changed record was accepted";
+    EXPECT_EQ(content.size(), content_length);
     if (!content.empty()) {
       EXPECT_TRUE(tainted(content)) << "the content should derive from the poisoned ciphertext";
     }
     unpoison(content);
   } catch (const TlsError& e) {
+    EXPECT_NE(flip, 0) << "an untouched record was refused";
     EXPECT_EQ(e.alert(), AlertDescription::bad_record_mac);
   }
 }
@@ -63,19 +69,19 @@ void open_poisoned(const TrafficKeys& k, Bytes fragment) {
 TEST_F(UnderValgrind, CbcOpenValidAndInvalidPaddingSha1) {
   const TrafficKeys k = keys_for(crypto::HashAlgorithm::sha1, 16);
   for (size_t len : {size_t{0}, size_t{100}, size_t{1000}})
-    for (uint8_t flip : {0x00, 0x01, 0x10, 0xff}) open_poisoned(k, sealed_fragment(k, len, flip));
+    for (uint8_t flip : {0x00, 0x01, 0x10, 0xff}) open_poisoned(k, sealed_fragment(k, len, flip), len, flip);
 }
 
 TEST_F(UnderValgrind, CbcOpenValidAndInvalidPaddingSha256) {
   const TrafficKeys k = keys_for(crypto::HashAlgorithm::sha256, 16);
   for (size_t len : {size_t{0}, size_t{300}})
-    for (uint8_t flip : {0x00, 0x03, 0x80}) open_poisoned(k, sealed_fragment(k, len, flip));
+    for (uint8_t flip : {0x00, 0x03, 0x80}) open_poisoned(k, sealed_fragment(k, len, flip), len, flip);
 }
 
 TEST_F(UnderValgrind, CbcOpenValidAndInvalidPaddingSha384) {
   const TrafficKeys k = keys_for(crypto::HashAlgorithm::sha384, 32);
   for (size_t len : {size_t{0}, size_t{300}})
-    for (uint8_t flip : {0x00, 0x05, 0x40}) open_poisoned(k, sealed_fragment(k, len, flip));
+    for (uint8_t flip : {0x00, 0x05, 0x40}) open_poisoned(k, sealed_fragment(k, len, flip), len, flip);
 }
 
 // The MAC key is secret as well: keying and MACing must not branch on it.
