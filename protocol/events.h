@@ -21,6 +21,9 @@
 //   KeysActivated     a direction of the record layer switching to AEAD
 //   AlertEvent        an alert sent or received (§7.2), with the reason
 //   HandshakeComplete both Finished messages checked: application data may flow
+//   RecordSeen        one record as it crossed the wire (§6.2), with its plaintext
+//                     and how it was protected; only for observers that ask for
+//                     records, since it costs a copy per record
 //
 // The four checks come from the state machines themselves (handshake/checks.h),
 // including the one that failed just before a fatal alert, so an observer
@@ -80,12 +83,30 @@ struct AlertEvent {
   std::string reason;     // our sentence for an alert we send; empty for a received one
 };
 
+// One record, sent or received (RFC 5246 §6.2): the bytes on the wire and the
+// TLSPlaintext.fragment they carry. The nonce and additional data of a
+// protected record follow from these fields and the key block: AES-GCM's
+// nonce is client/server_write_IV ‖ the first 8 fragment bytes (RFC 5288 §3),
+// ChaCha20-Poly1305's is the write IV XOR the padded sequence number (RFC 7905
+// §2), and the additional data is seq_num ‖ type ‖ version ‖ length (§6.2.3.3).
+struct RecordSeen {
+  Direction direction;
+  uint8_t content_type;          // ContentType of the record header (§6.2.1)
+  uint64_t sequence_number = 0;  // seq_num in this direction (§6.1); 0 again after each ChangeCipherSpec
+  ByteView wire;                 // the whole record, 5-byte header included; valid during the call only
+  ByteView plaintext;            // the fragment once opened (equal to the wire fragment while unprotected)
+  std::string protection;        // empty while unprotected; else record::protection_name ("AES-128-GCM", ...)
+  size_t record_iv_length = 0;   // explicit nonce / IV bytes at the start of the fragment (8 AES-GCM, 16 CBC)
+  size_t mac_length = 0;         // the AEAD tag or HMAC length at the end (before the padding for MAC-then-encrypt)
+  bool encrypt_then_mac = false; // RFC 7366 layout (CBC suites only)
+};
+
 struct HandshakeComplete {
   std::string cipher_suite;  // the RFC name
 };
 
 using Event = std::variant<HandshakeMessage, ChangeCipherSpec, SecretDerived, PeerChainChecked, SignatureChecked,
-                           PreMasterRecovered, FinishedChecked, KeysActivated, AlertEvent, HandshakeComplete>;
+                           PreMasterRecovered, FinishedChecked, KeysActivated, AlertEvent, HandshakeComplete, RecordSeen>;
 
 // Called synchronously from inside Connection; must not call back into it.
 using Observer = std::function<void(const Event&)>;
