@@ -24,6 +24,8 @@
 //   RecordSeen        one record as it crossed the wire (§6.2), with its plaintext
 //                     and how it was protected; only for observers that ask for
 //                     records, since it costs a copy per record
+//   Undecoded         bytes a passive reader (a capture) could not decode, and
+//                     why; never from a live Connection, which alerts instead
 //
 // The four checks come from the state machines themselves (handshake/checks.h),
 // including the one that failed just before a fatal alert, so an observer
@@ -101,12 +103,20 @@ struct RecordSeen {
   bool encrypt_then_mac = false; // RFC 7366 layout (CBC suites only)
 };
 
+// Bytes of one direction that a passive decoder (illustrating a capture) could
+// not take apart, from where it stopped: shown as raw bytes with the reason.
+struct Undecoded {
+  Direction direction;
+  ByteView bytes;       // valid during the call only
+  std::string reason;   // one line: "record 7: bad_record_mac (no key for this connection in the key log)"
+};
+
 struct HandshakeComplete {
   std::string cipher_suite;  // the RFC name
 };
 
 using Event = std::variant<HandshakeMessage, ChangeCipherSpec, SecretDerived, PeerChainChecked, SignatureChecked,
-                           PreMasterRecovered, FinishedChecked, KeysActivated, AlertEvent, HandshakeComplete, RecordSeen>;
+                           PreMasterRecovered, FinishedChecked, KeysActivated, AlertEvent, HandshakeComplete, RecordSeen, Undecoded>;
 
 // Called synchronously from inside Connection; must not call back into it.
 using Observer = std::function<void(const Event&)>;
