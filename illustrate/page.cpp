@@ -131,6 +131,10 @@ std::string render_items(const Context& c) {
     else out += render_undecoded(i, std::get<UndecodedBytes>(item));
     out += render_notes(c.recording, i + 1);
   }
+  if (c.recording.items_dropped > 0)
+    out += "<p class=\"note dropped\">" + std::to_string(c.recording.items_dropped) + " more records (" +
+           std::to_string(c.recording.bytes_dropped) + " bytes) are not drawn: the page keeps at most " +
+           std::to_string(c.recording.bytes_kept) + " bytes of records.</p>";
   return out + "</section>";
 }
 

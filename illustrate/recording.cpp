@@ -35,20 +35,39 @@ Lane lane_of(Perspective perspective, protocol::Direction direction) {
   return direction == protocol::Direction::sent ? self : other(self);
 }
 
-Builder::Builder(Perspective perspective) : recording_(std::make_shared<Recording>()) {
+Builder::Builder(Perspective perspective, size_t max_bytes)
+    : recording_(std::make_shared<Recording>()), max_bytes_(max_bytes) {
   recording_->perspective = perspective;
 }
 
 protocol::Observer Builder::observer() const {
-  return [recording = recording_](const protocol::Event& event) { Builder::apply(*recording, event); };
+  return [recording = recording_, max = max_bytes_](const protocol::Event& event) {
+    Builder::apply(*recording, max, event);
+  };
 }
 
-void Builder::on_event(const protocol::Event& event) const { apply(*recording_, event); }
+void Builder::on_event(const protocol::Event& event) const { apply(*recording_, max_bytes_, event); }
 
-void Builder::apply(Recording& out, const protocol::Event& event) {
+namespace {
+
+// Whether an item of `size` bytes still fits; counts it as dropped if not.
+bool keep(Recording& out, size_t max_bytes, size_t size) {
+  if (out.items_dropped == 0 && out.bytes_kept + size <= max_bytes) {
+    out.bytes_kept += size;
+    return true;
+  }
+  ++out.items_dropped;
+  out.bytes_dropped += size;
+  return false;
+}
+
+}  // namespace
+
+void Builder::apply(Recording& out, size_t max_bytes, const protocol::Event& event) {
   const Perspective p = out.perspective;
   const Lane self = p == Perspective::client ? Lane::client : Lane::server;
   if (const auto* r = std::get_if<protocol::RecordSeen>(&event)) {
+    if (!keep(out, max_bytes, r->wire.size() + r->plaintext.size())) return;
     // Built in place: GCC 12 warns (wrongly) about moving a Record into the variant.
     Record& record = std::get<Record>(out.items.emplace_back(std::in_place_type<Record>));
     record.from = lane_of(p, r->direction);
@@ -61,6 +80,7 @@ void Builder::apply(Recording& out, const protocol::Event& event) {
     record.mac_length = r->mac_length;
     record.encrypt_then_mac = r->encrypt_then_mac;
   } else if (const auto* u = std::get_if<protocol::Undecoded>(&event)) {
+    if (!keep(out, max_bytes, u->bytes.size())) return;
     UndecodedBytes& undecoded = std::get<UndecodedBytes>(out.items.emplace_back(std::in_place_type<UndecodedBytes>));
     undecoded.from = lane_of(p, u->direction);
     undecoded.bytes = copy(u->bytes);

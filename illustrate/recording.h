@@ -74,20 +74,30 @@ struct Recording {
   std::optional<protocol::PreMasterRecovered> premaster_recovered;
   std::vector<Note> notes;
   std::string cipher_suite;  // from HandshakeComplete; empty if it did not complete
+  // The bytes of records and undecoded data kept, and what did not fit in
+  // the Builder's limit (the page says so).
+  size_t bytes_kept = 0;
+  uint64_t items_dropped = 0;
+  size_t bytes_dropped = 0;
 };
+
+// A page is for reading: past this many record bytes a long connection's
+// further records are counted, not kept, so memory stays bounded.
+inline constexpr size_t kDefaultMaxRecordedBytes = size_t{4} << 20;
 
 // The protocol::Observer that fills a Recording. Copies of the observer share
 // the one Recording, so it can be handed to an EngineConfig by value.
 class Builder {
  public:
-  explicit Builder(Perspective perspective);
+  explicit Builder(Perspective perspective, size_t max_bytes = kDefaultMaxRecordedBytes);
   protocol::Observer observer() const;
   void on_event(const protocol::Event& event) const;
   const Recording& recording() const { return *recording_; }
 
  private:
-  static void apply(Recording& out, const protocol::Event& event);
+  static void apply(Recording& out, size_t max_bytes, const protocol::Event& event);
   std::shared_ptr<Recording> recording_;
+  size_t max_bytes_;
 };
 
 // The lane of an event's direction from `perspective`'s side.

@@ -142,6 +142,18 @@ TEST(IllustratedPage, PeerTextIsEscaped) {
   EXPECT_EQ(escape("a<b>\"c'&"), "a&lt;b&gt;&quot;c&#39;&amp;");
 }
 
+// A long connection keeps memory bounded: past the limit records are counted,
+// not kept, and the page says how many are missing.
+TEST(IllustratedPage, RecordsPastTheLimitAreCountedNotKept) {
+  Builder builder(Perspective::client, /*max_bytes=*/100);
+  const uint8_t record[60] = {23, 3, 3, 0, 55};
+  for (int i = 0; i < 3; ++i)
+    builder.on_event(protocol::RecordSeen{Direction::sent, 23, static_cast<uint64_t>(i), record, {}, "", 0, 0, false});
+  EXPECT_EQ(builder.recording().items.size(), 1u);
+  EXPECT_EQ(builder.recording().items_dropped, 2u);
+  EXPECT_NE(render_page(builder.recording(), {}).find("2 more records (120 bytes) are not drawn"), std::string::npos);
+}
+
 // Without show_secrets no secret's bytes appear anywhere in the file.
 TEST(IllustratedPage, SecretsRedactedUnlessAsked) {
   auto [recording, expected] = connection(suites::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, false);
