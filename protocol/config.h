@@ -36,6 +36,10 @@ struct EngineConfig {
   // Which AES-GCM implementation protects records; `best` picks the fastest
   // the CPU has. Tests and benchmarks name one to compare them.
   crypto::AeadImplementation aead_implementation = crypto::AeadImplementation::best;
+  // Also report every record sent and received (RecordSeen) to the observer.
+  // Off by default: it copies each received record before it is opened in
+  // place, a cost only an illustrated page needs.
+  bool observe_records = false;
 };
 
 struct ClientConfig : handshake::ClientConfig, EngineConfig {};

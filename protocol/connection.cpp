@@ -49,6 +49,16 @@ handshake::Actions drive(std::variant<std::monostate, handshake::Client, handsha
       machine);
 }
 
+// Turns the record layer's observations into RecordSeen events. It holds its
+// own copy of the observer, not the Connection, which may move.
+record::RecordObserver record_observer(Observer observer) {
+  return [observer = std::move(observer)](const record::RecordObservation& seen) {
+    observer(RecordSeen{seen.sent ? Direction::sent : Direction::received, static_cast<uint8_t>(seen.type),
+                        seen.sequence_number, seen.wire, seen.plaintext, seen.protection_name,
+                        seen.record_iv_length, seen.mac_length, seen.encrypt_then_mac});
+  };
+}
+
 size_t client_hello_body_limit(const handshake::HandshakeLimits& limits) {
   const size_t message = std::max(limits.max_client_hello_size, record::kHandshakeHeaderSize);
   return std::min(message - record::kHandshakeHeaderSize, record::kMaxClientHelloBodySize);
@@ -61,6 +71,7 @@ Connection::Connection(Role role, EngineConfig engine, size_t max_client_hello_s
       engine_(std::move(engine)),
       records_(std::make_unique<record::RecordLayer>(record_options(role, engine_, max_client_hello_size))) {
   if (!engine_.keylog_file.empty()) keylog_ = std::make_shared<KeyLogFile>(engine_.keylog_file);
+  if (engine_.observe_records && engine_.observer) records_->set_record_observer(record_observer(engine_.observer));
 }
 
 Connection::Connection(ClientConfig config)

@@ -63,7 +63,10 @@ std::optional<Inbound> RecordLayer::next() {
     std::optional<Record> record = reader_.next();
     if (!record) return std::nullopt;
     if (record->type != ContentType::handshake) legacy_version_window_ = false;
+    const uint64_t seq = read_.sequence_number();
+    if (observer_) observed_wire_.assign(record->header.data(), record->fragment.data() + record->fragment.size());
     MutableByteView plaintext = read_.open(*record);
+    if (observer_) observe(false, record->type, seq, observed_wire_, plaintext);
     if (auto item = check_record(record->type, plaintext)) return item;
   }
 }
@@ -160,7 +163,33 @@ void RecordLayer::write(ContentType type, ByteView data) {
   if (type == ContentType::application_data && !application_data_enabled_)
     throw TlsError(AlertDescription::internal_error, "application data written before the handshake completed");
   MutableByteView room = output_room(writer_.protected_size(data.size(), write_));
-  output_end_ += writer_.write(type, data, write_, room);
+  const uint64_t first_seq = write_.sequence_number();
+  const size_t written = writer_.write(type, data, write_, room);
+  output_end_ += written;
+  if (observer_) observe_written(type, data, first_seq, room.first(written));
+}
+
+void RecordLayer::observe(bool sent, ContentType type, uint64_t seq, ByteView wire, ByteView plaintext) const {
+  const RecordProtection& protection = sent ? write_ : read_;
+  const BlockCipherProtection* cbc = protection.block_cipher();
+  size_t mac_length = 0;
+  if (cbc != nullptr) mac_length = cbc->mac_length();
+  else if (!protection.is_null()) mac_length = crypto::Aead::tag_size;
+  observer_(RecordObservation{sent, type, seq, wire, plaintext, sent ? write_name_ : read_name_,
+                              protection.prefix_size(), mac_length, cbc != nullptr && cbc->encrypt_then_mac()});
+}
+
+// The records writer_.write() just produced, one per fragment of at most
+// max_fragment() bytes of `data`, each found by its header's length.
+void RecordLayer::observe_written(ContentType type, ByteView data, uint64_t first_seq, ByteView records) const {
+  size_t at = 0;
+  for (size_t pos = 0, i = 0; at + kRecordHeaderSize <= records.size(); ++i) {
+    const size_t length = (size_t{records[at + 3]} << 8) | records[at + 4];
+    const size_t n = std::min(writer_.max_fragment(), data.size() - pos);
+    observe(true, type, first_seq + i, records.subspan(at, kRecordHeaderSize + length), data.subspan(pos, n));
+    at += kRecordHeaderSize + length;
+    pos += n;
+  }
 }
 
 void RecordLayer::write_alert(Alert alert) {
@@ -189,10 +218,12 @@ void RecordLayer::install_read_protection(const TrafficKeys& keys) {
   if (reassembler_.has_partial_message())
     throw TlsError(AlertDescription::unexpected_message, "read keys changed in the middle of a handshake message");
   read_ = RecordProtection(keys, options_.aead_implementation);
+  if (observer_) read_name_ = protection_name(keys);
 }
 
 void RecordLayer::install_write_protection(const TrafficKeys& keys) {
   write_ = RecordProtection(keys, options_.aead_implementation);
+  if (observer_) write_name_ = protection_name(keys);
 }
 
 }  // namespace tls12::record

@@ -23,7 +23,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string>
 
 #include "crypto/aead.h"
 #include "crypto/bytes.h"
@@ -77,6 +79,23 @@ struct Inbound {
 // unexpected_message (OpenSSL: "too many warn alerts", "record too small").
 inline constexpr int kMaxConsecutiveWarningAlerts = 4;  // OpenSSL fails the 5th
 inline constexpr int kMaxConsecutiveEmptyRecords = 32;  // OpenSSL's MAX_EMPTY_RECORDS
+
+// One record as it crossed the wire, for observers that draw whole connections
+// (protocol::RecordSeen). Only produced when a RecordObserver is set: a
+// received record's bytes are then copied before it is opened in place, which
+// is the one cost the hot path must not pay otherwise.
+struct RecordObservation {
+  bool sent = false;
+  ContentType type = ContentType::handshake;
+  uint64_t sequence_number = 0;
+  ByteView wire;        // header and fragment as sent or received
+  ByteView plaintext;   // the fragment's content once opened
+  const std::string& protection_name;  // empty while unprotected
+  size_t record_iv_length = 0;
+  size_t mac_length = 0;
+  bool encrypt_then_mac = false;
+};
+using RecordObserver = std::function<void(const RecordObservation&)>;
 
 struct RecordLayerOptions {
   // Server side: the records of the first message (the ClientHello) may carry
@@ -148,6 +167,9 @@ class RecordLayer {
 
   void set_max_fragment(size_t max_fragment) { writer_.set_max_fragment(max_fragment); }
 
+  // Reports every record sent and received from now on (empty: none).
+  void set_record_observer(RecordObserver observer) { observer_ = std::move(observer); }
+
   const RecordProtection& read_protection() const { return read_; }
   const RecordProtection& write_protection() const { return write_; }
   RecordProtection& read_protection() { return read_; }
@@ -158,6 +180,8 @@ class RecordLayer {
   void count_empty_progress(ContentType type, ByteView plaintext, const std::optional<Alert>& alert);
   void refuse_interleaving(ContentType type) const;
   MutableByteView output_room(size_t n);
+  void observe(bool sent, ContentType type, uint64_t seq, ByteView wire, ByteView plaintext) const;
+  void observe_written(ContentType type, ByteView data, uint64_t first_seq, ByteView records) const;
 
   RecordLayerOptions options_;
   RecordReader reader_;
@@ -173,6 +197,10 @@ class RecordLayer {
   bool legacy_version_window_ = false;  // still reading the ClientHello's records
   int consecutive_warning_alerts_ = 0;
   int consecutive_empty_records_ = 0;
+  RecordObserver observer_;
+  Bytes observed_wire_;        // a received record's bytes, kept before it is opened in place
+  std::string read_name_;      // protection_name of each direction, for the observer
+  std::string write_name_;
 };
 
 }  // namespace tls12::record

@@ -3,7 +3,7 @@
 //
 //   tls12 client HOST:PORT [--ca ca.crt | --capath DIR] [--cert client.crt --key client.key [--pass SPEC]]
 //                [--servername NAME] [--ciphers LIST] [--groups LIST] [--sigalgs LIST]
-//                [--keylog FILE] [--trace[=messages|bytes|secrets]] [--insecure]
+//                [--keylog FILE] [--trace[=messages|bytes|secrets]] [--insecure] [--illustrate PAGE.html]
 //
 // It handshakes, prints a summary of what was negotiated and how the server's
 // chain was verified (on standard error, so that standard output carries only
@@ -21,6 +21,7 @@
 #include "protocol/connection.h"
 #include "protocol/socket.h"
 #include "protocol/trace.h"
+#include "tools/illustrate_pages.h"
 #include "tools/commands.h"
 #include "tools/net.h"
 #include "tools/stdio_copy.h"
@@ -48,6 +49,7 @@ struct ClientArgs {
   std::string sess_in;
   std::string keylog;
   std::string trace = "off";
+  std::string illustrate;
   bool insecure = false;
   std::string policy = "rfc5280";
   bool allow_cn_fallback = false;
@@ -171,8 +173,31 @@ int connect_once(const ClientArgs& a, const HostPort& target, const protocol::Cl
                  bool interactive) {
   std::chrono::milliseconds timeout = std::chrono::seconds(a.timeout_seconds);
   Fd fd = connect_tcp(target.host, target.port, timeout);
-  protocol::SocketConnection tls(fd.get(), protocol::Connection(config), {timeout, {}});
+  illustrate::Builder builder(illustrate::Perspective::client);
+  protocol::ClientConfig drawn = config;
+  if (!a.illustrate.empty()) observe_for_page(drawn, builder);
+  protocol::SocketConnection tls(fd.get(), protocol::Connection(a.illustrate.empty() ? config : drawn), {timeout, {}});
   const protocol::Connection& connection = tls.connection();
+  // The page is written however the connection ends: a failed handshake is
+  // worth seeing too.
+  struct PageAtEnd {
+    const ClientArgs& a;
+    const HostPort& target;
+    const illustrate::Builder& builder;
+    ~PageAtEnd() {
+      if (a.illustrate.empty()) return;
+      illustrate::PageOptions options;
+      options.show_secrets = parse_trace(a.trace) == protocol::TraceLevel::secrets;
+      options.title = "tls12 client to " + target.host + ":" + std::to_string(target.port);
+      options.subtitle = "Drawn by tls12 client from its own connection.";
+      try {
+        illustrate::write_page(a.illustrate, builder.recording(), options);
+        std::cerr << "tls12 client: wrote the illustrated page " << a.illustrate << "\n";
+      } catch (const std::exception& e) {
+        std::cerr << "tls12 client: " << e.what() << "\n";
+      }
+    }
+  } page_at_end{a, target, builder};
   try {
     tls.handshake();
   } catch (const std::exception& e) {
@@ -242,6 +267,9 @@ void add_client_command(CLI::App& app) {
       ->expected(0, 1)
       ->default_str("messages")
       ->option_text("[=LEVEL]");
+  cmd->add_option("--illustrate", args->illustrate,
+                  "Write the illustrated page of the connection to this HTML file (self-contained; secrets only "
+                  "with --trace=secrets; with --reconnect, the second connection's)");
   cmd->add_flag("--insecure", args->insecure, "Do not verify the server's certificate (prints a warning)");
   add_policy_option(*cmd, args->policy);
   cmd->add_flag("--allow-cn-fallback", args->allow_cn_fallback, kAllowCnFallbackHelp);

@@ -42,6 +42,7 @@
 #include "protocol/connection.h"
 #include "protocol/socket.h"
 #include "protocol/trace.h"
+#include "tools/illustrate_pages.h"
 #include "tools/commands.h"
 #include "tools/demo_pki.h"
 #include "tools/net.h"
@@ -68,7 +69,32 @@ struct DemoArgs {
   bool server_auth_only = false;
   bool resume = false;
   std::string trace = "messages";
+  std::string illustrate;
 };
+
+// --illustrate: runs one client connection with `config` drawn too, and writes
+// its page (with its secrets: the demo shows them anyway) to `file`.
+template <class Run>
+void run_drawn(protocol::ClientConfig config, const std::string& file, Run run) {
+  if (file.empty()) return run(config);
+  illustrate::Builder builder(illustrate::Perspective::client);
+  observe_for_page(config, builder);
+  auto write = [&] {
+    illustrate::PageOptions options;
+    options.show_secrets = true;
+    options.title = "The tls12 demo connection";
+    options.subtitle = "Drawn by tls12 demo from its client's side; the demo's keys are shown.";
+    illustrate::write_page(file, builder.recording(), options);
+    std::cerr << "tls12 demo: wrote the illustrated page " << file << "\n";
+  };
+  try {
+    run(config);
+  } catch (...) {
+    write();
+    throw;
+  }
+  write();
+}
 
 // What each handshake message is for, in one line (RFC 5246 §7.4).
 std::string_view purpose_of(const std::string& message) {
@@ -508,13 +534,14 @@ int run_demo(const DemoArgs& a) {
   try {
     narrator.start_connection("\nThe handshake, as it happens (" + std::string(protocol::trace_level_name(level)) +
                               " level; --trace=bytes shows every byte):\n");
-    run_client(client, port, *suite, narrator, server_result);
+    run_drawn(client, a.illustrate, [&](const protocol::ClientConfig& c) { run_client(c, port, *suite, narrator, server_result); });
     if (a.resume) {
       narrator.start_connection(
           "\n\nSecond connection: the client offers the session back, and both sides resume it with an\n"
           "abbreviated handshake (RFC 5246 §7.3, Figure 2): no certificates, no key exchange, the\n"
           "master_secret of the first connection with the new randoms.\n");
-      run_client(client, port, *suite, narrator, server_result);
+      run_drawn(client, a.illustrate.empty() ? "" : numbered_page_path(a.illustrate, 2),
+                [&](const protocol::ClientConfig& c) { run_client(c, port, *suite, narrator, server_result); });
     }
   } catch (const std::exception& e) {
     narrator.say(std::string("tls12 demo: the client failed: ") + e.what() + "\n");
@@ -549,6 +576,9 @@ void add_demo_command(CLI::App& app) {
       ->expected(0, 1)
       ->default_str("bytes")
       ->option_text("[=LEVEL]");
+  cmd->add_option("--illustrate", args->illustrate,
+                  "Also write the illustrated page of the connection (its keys shown) to this HTML file; "
+                  "with --resume the resumed connection's goes to FILE-2.html");
   cmd->callback([args] {
     try {
       exit_status() = run_demo(*args);

@@ -5,6 +5,7 @@
 //   tls12 server --cert server.bundle.crt --key server.key [--port 4433] [--bind 127.0.0.1]
 //                [--ca ca.crt --verify-client optional|required] [--ciphers LIST]
 //                [--www | --echo] [--keylog FILE] [--trace[=messages|bytes|secrets]]
+//                [--illustrate PAGE.html] [--www --illustrate-self]
 //
 // Concurrency: an event loop per worker thread (tools/event_server.h), so
 // thousands of connections cost no thread each. Time is bounded by
@@ -18,6 +19,12 @@
 // in one piece so that it travels in one record. --echo sends back what it
 // reads. Otherwise what a client sends is copied to standard output; the
 // log (listening, each connection's summary and end) goes to standard error.
+//
+// --illustrate PAGE.html writes the illustrated page of each connection when
+// it ends, numbered PAGE-1.html, PAGE-2.html, ... by connection. With --www,
+// --illustrate-self answers each request with the page of the very
+// connection that carried it, secrets included (the page says so): a
+// browser's own handshake, byte by byte.
 #include <signal.h>
 #include <unistd.h>
 
@@ -35,6 +42,7 @@
 #include "protocol/connection.h"
 #include "protocol/printable.h"
 #include "protocol/trace.h"
+#include "tools/illustrate_pages.h"
 #include "tools/commands.h"
 #include "tools/event_server.h"
 #include "tools/net.h"
@@ -69,6 +77,8 @@ struct ServerArgs {
   bool quiet = false;
   std::string keylog;
   std::string trace = "off";
+  std::string illustrate;
+  bool illustrate_self = false;
   std::string tickets = "on";
   int verify_depth = 10;
   int workers = 0;  // 0: one per core
@@ -215,14 +225,31 @@ std::string html_escape(const std::string& text) {
   return out;
 }
 
-// The page --www answers with, and its HTTP response head, as one string.
-std::string http_response(const std::string& request_line, const protocol::Connection& connection) {
+// An HTML page and its HTTP response head, as one string.
+std::string http_page(const std::string& request_line, const std::string& body) {
   std::string version = request_line.find("HTTP/1.1") != std::string::npos ? "HTTP/1.1" : "HTTP/1.0";
-  std::string body = "<!DOCTYPE html>\n<html><head><title>tls12 server</title></head><body>\n"
-                     "<h1>tls12 server</h1>\n<p>Request: " + html_escape(request_line) +
-                     "</p>\n<pre>\n" + html_escape(connection_summary(connection, "")) + "</pre>\n</body></html>\n";
   return version + " 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+// The page --www answers with.
+std::string http_response(const std::string& request_line, const protocol::Connection& connection) {
+  return http_page(request_line, "<!DOCTYPE html>\n<html><head><title>tls12 server</title></head><body>\n"
+                                 "<h1>tls12 server</h1>\n<p>Request: " + html_escape(request_line) +
+                                 "</p>\n<pre>\n" + html_escape(connection_summary(connection, "")) +
+                                 "</pre>\n</body></html>\n");
+}
+
+// --illustrate-self: the page of the connection the request came on.
+std::string illustrated_response(const std::string& request_line, const illustrate::Builder& builder) {
+  illustrate::PageOptions options;
+  options.show_secrets = true;
+  options.title = "Your browser's TLS 1.2 connection to tls12 server";
+  options.subtitle = "Request: " + request_line;
+  options.notice =
+      "This page shows the secrets of the very connection that carried it (premaster, master secret, keys): "
+      "tls12 server --illustrate-self shows them to the client that made the connection, and only this mode does.";
+  return http_page(request_line, illustrate::render_page(builder.recording(), options));
 }
 
 // Per-connection log lines are named "server[N]".
@@ -231,7 +258,13 @@ std::string connection_name(uint64_t id) { return "server[" + std::to_string(id)
 // What every connection does, whatever it serves: log its handshake and end.
 class LoggedConnection : public ServerApplication {
  public:
-  LoggedConnection(uint64_t id, bool quiet) : who_(connection_name(id)), quiet_(quiet) {}
+  LoggedConnection(uint64_t id, bool quiet) : id_(id), who_(connection_name(id)), quiet_(quiet) {}
+  // --illustrate: the page of this connection goes to `file` when it ends.
+  void illustrate_to(std::shared_ptr<PageRegistry> pages, std::string file, bool show_secrets) {
+    pages_ = std::move(pages);
+    page_file_ = std::move(file);
+    show_secrets_ = show_secrets;
+  }
   void on_handshake(protocol::Connection& connection) override {
     if (!quiet_) log_line(who_ + ": handshake complete\n" + connection_summary(connection, "  "));
   }
@@ -239,22 +272,48 @@ class LoggedConnection : public ServerApplication {
     if (connection.failed() && !connection.error().empty()) log_line(who_ + ": failed: " + connection.error());
     else if (!transport.empty()) log_line(who_ + ": closed: " + std::string(transport));
     else if (!quiet_) log_line(who_ + ": closed");
+    write_page();
   }
 
  protected:
   void log(const std::string& text) const {
     if (!quiet_) log_line(who_ + ": " + text);
   }
+  std::optional<illustrate::Builder> builder() const {
+    return pages_ ? pages_->find(id_) : std::nullopt;
+  }
 
  private:
+  void write_page() {
+    if (!pages_) return;
+    std::optional<illustrate::Builder> drawn = pages_->find(id_);
+    pages_->forget(id_);
+    if (!drawn || page_file_.empty()) return;
+    illustrate::PageOptions options;
+    options.show_secrets = show_secrets_;
+    options.title = "tls12 server, connection " + std::to_string(id_);
+    options.subtitle = "Drawn by tls12 server from its own connection.";
+    const std::string path = numbered_page_path(page_file_, id_);
+    try {
+      illustrate::write_page(path, drawn->recording(), options);
+      log("wrote the illustrated page " + path);
+    } catch (const std::exception& e) {
+      log_line(who_ + ": " + e.what());
+    }
+  }
+
+  uint64_t id_;
   std::string who_;
   bool quiet_;
+  std::shared_ptr<PageRegistry> pages_;
+  std::string page_file_;
+  bool show_secrets_ = false;
 };
 
 // --www: one HTTP request, one page, then close_notify.
 class WwwConnection : public LoggedConnection {
  public:
-  using LoggedConnection::LoggedConnection;
+  WwwConnection(uint64_t id, bool quiet, bool illustrate_self) : LoggedConnection(id, quiet), self_(illustrate_self) {}
   bool on_data(protocol::Connection& connection, std::string_view data) override {
     request_.append(data);
     std::optional<std::string> line = http_request_line(request_);
@@ -263,13 +322,16 @@ class WwwConnection : public LoggedConnection {
       return true;
     }
     if (connection.peer_closed()) return false;
-    connection.write(as_bytes(http_response(*line, connection)));
-    log("answered \"" + protocol::printable(*line) + "\"");
+    std::optional<illustrate::Builder> drawn = self_ ? builder() : std::nullopt;
+    connection.write(as_bytes(drawn ? illustrated_response(protocol::printable(*line), *drawn)
+                                    : http_response(*line, connection)));
+    log("answered \"" + protocol::printable(*line) + "\"" + (drawn ? " with its illustrated page" : ""));
     return false;
   }
 
  private:
   std::string request_;
+  bool self_;
 };
 
 // --echo: what arrives goes back; otherwise it is printed.
@@ -313,15 +375,21 @@ EventServerLimits make_limits(const ServerArgs& a) {
 EventServerCallbacks make_callbacks(const ServerArgs& a, std::shared_ptr<const protocol::ServerConfig> config) {
   EventServerCallbacks callbacks;
   auto level = parse_trace(a.trace);
-  callbacks.make_connection = [config, level](uint64_t id) {
-    if (level == protocol::TraceLevel::off) return protocol::Connection(config);
-    protocol::ServerConfig traced = *config;  // an observer of its own, named for this connection
-    traced.observer = protocol::trace_observer(std::cerr, level, connection_name(id));
-    return protocol::Connection(std::move(traced));
+  const bool drawing = !a.illustrate.empty() || a.illustrate_self;
+  auto pages = drawing ? std::make_shared<PageRegistry>() : nullptr;
+  callbacks.make_connection = [config, level, pages](uint64_t id) {
+    if (level == protocol::TraceLevel::off && !pages) return protocol::Connection(config);
+    protocol::ServerConfig own = *config;  // an observer of its own, named for this connection
+    if (level != protocol::TraceLevel::off) own.observer = protocol::trace_observer(std::cerr, level, connection_name(id));
+    if (pages) observe_for_page(own, pages->start(id));
+    return protocol::Connection(std::move(own));
   };
-  callbacks.make_application = [&a](uint64_t id) -> std::unique_ptr<ServerApplication> {
-    if (a.www) return std::make_unique<WwwConnection>(id, a.quiet);
-    return std::make_unique<EchoOrPrintConnection>(id, a.quiet, a.echo);
+  callbacks.make_application = [&a, pages, level](uint64_t id) -> std::unique_ptr<ServerApplication> {
+    std::unique_ptr<LoggedConnection> app;
+    if (a.www) app = std::make_unique<WwwConnection>(id, a.quiet, a.illustrate_self);
+    else app = std::make_unique<EchoOrPrintConnection>(id, a.quiet, a.echo);
+    if (pages) app->illustrate_to(pages, a.illustrate, level == protocol::TraceLevel::secrets);
+    return app;
   };
   callbacks.stopping = [] { return g_stop != 0; };
   callbacks.on_refused = [max = a.max_clients] {
@@ -333,6 +401,7 @@ EventServerCallbacks make_callbacks(const ServerArgs& a, std::shared_ptr<const p
 int run_server(const ServerArgs& a) {
   auto config = std::make_shared<const protocol::ServerConfig>(make_config(a));
   parse_trace(a.trace);
+  if (a.illustrate_self && !a.www) throw UsageError("--illustrate-self needs --www (it answers HTTP requests)");
   uint16_t port = 0;
   uint16_t requested_port;
   try {
@@ -374,6 +443,12 @@ void add_server_command(CLI::App& app) {
   cmd->add_option("--sigalgs", args->sigalgs, "Signature schemes accepted from clients (e.g. rsa_pss_rsae_sha256)");
   cmd->add_option("--chain", args->chain, "PEM intermediates sent after the first --cert's certificates");
   cmd->add_flag("--www", args->www, "Answer an HTTP request with a page describing the connection");
+  cmd->add_option("--illustrate", args->illustrate,
+                  "Write the illustrated page of each connection when it ends, numbered by connection: "
+                  "PAGE.html gives PAGE-1.html, PAGE-2.html, ... (secrets only with --trace=secrets)");
+  cmd->add_flag("--illustrate-self", args->illustrate_self,
+                "With --www: answer each request with the illustrated page of the very connection that "
+                "carried it, that connection's secrets included (the page says so)");
   cmd->add_flag("--echo", args->echo, "Send back what each client sends");
   cmd->add_flag("--quiet", args->quiet, "Log only failures, not each connection's summary");
   cmd->add_option("--keylog", args->keylog,
