@@ -36,6 +36,13 @@ struct EngineConfig {
   // Which AES-GCM implementation protects records; `best` picks the fastest
   // the CPU has. Tests and benchmarks name one to compare them.
   crypto::AeadImplementation aead_implementation = crypto::AeadImplementation::best;
+  // Memory over speed for many idle connections: whenever a connection has
+  // nothing pending (no partial record, no unread data, no unsent output) its
+  // record, reassembly and received-data buffers are freed, and once the
+  // handshake is complete what only the handshake needed goes too. They grow
+  // again with the next record, so a busy connection pays an allocation per
+  // record; off by default (docs/record.md, "Memory per connection").
+  bool release_buffers_when_idle = false;
 };
 
 struct ClientConfig : handshake::ClientConfig, EngineConfig {};
