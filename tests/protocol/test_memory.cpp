@@ -99,10 +99,18 @@ bool exchange(Connection& client, Connection& server, const Bytes& up, const Byt
   return ok;
 }
 
+// A client and a server after their handshake, in the release mode or not.
+std::pair<Connection, Connection> connected_pair(bool release) {
+  ClientConfig client_config = test::test_client_config();
+  ServerConfig server_config = test::test_server_config();
+  client_config.release_buffers_when_idle = server_config.release_buffers_when_idle = release;
+  std::pair<Connection, Connection> pair{Connection(client_config), Connection(server_config)};
+  pump(pair.first, pair.second);
+  return pair;
+}
+
 TEST(DataPathAllocations, SixteenKibRecordsBothWaysAllocateNothingInSteadyState) {
-  Connection client(test::test_client_config());
-  Connection server(test::test_server_config());
-  pump(client, server);
+  auto [client, server] = connected_pair(false);
   ASSERT_TRUE(client.handshake_complete());
   const Bytes up = pattern(kRecord, 1), down = pattern(kRecord, 2);
   Bytes buffer(kRecord);
@@ -119,9 +127,7 @@ TEST(DataPathAllocations, SixteenKibRecordsBothWaysAllocateNothingInSteadyState)
 // Records decrypted but not read before the next feed() must survive it (the
 // input buffer is reused then): read in odd pieces across feeds, in order.
 TEST(DataPathRead, UnreadRecordsSurviveLaterFeedsInOrder) {
-  Connection client(test::test_client_config());
-  Connection server(test::test_server_config());
-  pump(client, server);
+  auto [client, server] = connected_pair(false);
   const Bytes first = pattern(kRecord + 100, 3), second = pattern(5000, 4), third = pattern(700, 5);
   client.write(first);
   deliver(client, server);
@@ -143,9 +149,7 @@ TEST(DataPathRead, UnreadRecordsSurviveLaterFeedsInOrder) {
 }
 
 TEST(DataPathRead, ReadAllTakesKeptAndUnreadRecordsTogether) {
-  Connection client(test::test_client_config());
-  Connection server(test::test_server_config());
-  pump(client, server);
+  auto [client, server] = connected_pair(false);
   const Bytes first = pattern(3000, 6), second = pattern(4000, 7);
   client.write(first);
   deliver(client, server);
@@ -241,10 +245,7 @@ TEST(IdleHeap, ReleaseModeKeepsAtMostFourKilobytesPerConnection) {
   idle_heap(true);  // first use: lazily built tables and keys are not per connection
   const IdleHeap released = idle_heap(true);
   const IdleHeap kept = idle_heap(false);
-  Connection probe(test::test_client_config());
-  Connection peer(test::test_server_config());
-  pump(probe, peer);
-  const long long peer_chain_heap = session_with_chain_heap(probe.peer_certificate_chain());
+  const long long peer_chain_heap = session_with_chain_heap(connected_pair(false).first.peer_certificate_chain());
   std::cout << "idle heap per connection, default mode: client " << kept.client << " B, server " << kept.server
             << " B; release mode: client " << released.client << " B, server " << released.server << " B\n";
   EXPECT_LE(released.server, 4096);
@@ -263,12 +264,7 @@ TEST(IdleHeap, ReleaseModeKeepsAtMostFourKilobytesPerConnection) {
 // input buffer, unread data stays readable, and the connection goes on
 // working with buffers that grow again.
 TEST(IdleHeap, ReleaseModeKeepsPartialRecordsAndUnreadData) {
-  ClientConfig client_config = test::test_client_config();
-  ServerConfig server_config = test::test_server_config();
-  client_config.release_buffers_when_idle = server_config.release_buffers_when_idle = true;
-  Connection client(client_config);
-  Connection server(server_config);
-  pump(client, server);
+  auto [client, server] = connected_pair(true);
   const Bytes first = pattern(kRecord, 10), second = pattern(999, 11);
   client.write(first);
   ByteView out = client.pending_output();
@@ -293,12 +289,7 @@ TEST(IdleHeap, ReleaseModeKeepsPartialRecordsAndUnreadData) {
 
 // The finished handshake's state goes, what the connection reports stays.
 TEST(IdleHeap, ReleaseModeStillReportsWhatWasNegotiated) {
-  ClientConfig client_config = test::test_client_config();
-  ServerConfig server_config = test::test_server_config();
-  client_config.release_buffers_when_idle = server_config.release_buffers_when_idle = true;
-  Connection client(client_config);
-  Connection server(server_config);
-  pump(client, server);
+  auto [client, server] = connected_pair(true);
   ASSERT_TRUE(client.handshake_complete());
   EXPECT_FALSE(client.peer_certificate_chain().empty());
   EXPECT_TRUE(client.peer_verified());
