@@ -5,11 +5,11 @@
 // an idle connection gives back its record, reassembly and handshake buffers.
 //
 // This program replaces the global operator new/delete with counting ones: the
-// number of allocations and the bytes live (malloc_usable_size, so a little
-// more than asked for, never less) are what the tests assert on.
+// number of allocations and the bytes live (as requested from operator new)
+// are what the tests assert on.
 #include <gtest/gtest.h>
-#include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
@@ -29,20 +29,32 @@ namespace {
 std::atomic<long long> allocations{0};
 std::atomic<long long> live_bytes{0};
 
+// Each block carries its requested size and alignment in a header just below
+// the pointer handed out, so that the count is of bytes asked for: exact and
+// the same from run to run (usable sizes would move with where an aligned
+// block happens to land).
+constexpr std::size_t kHeader = 16;
+
 void* counted_allocation(std::size_t size, std::size_t alignment) {
-  void* p = alignment <= alignof(std::max_align_t)
-                ? std::malloc(size == 0 ? 1 : size)
-                : std::aligned_alloc(alignment, (std::max<std::size_t>(size, 1) + alignment - 1) / alignment * alignment);
-  if (p == nullptr) throw std::bad_alloc();
+  const std::size_t align = std::max(alignment, kHeader);
+  const std::size_t total = (size + align + align - 1) / align * align;
+  auto* raw = static_cast<unsigned char*>(std::aligned_alloc(align, total));
+  if (raw == nullptr) throw std::bad_alloc();
+  unsigned char* p = raw + align;
+  reinterpret_cast<std::size_t*>(p)[-1] = size;
+  reinterpret_cast<std::size_t*>(p)[-2] = align;
   allocations.fetch_add(1, std::memory_order_relaxed);
-  live_bytes.fetch_add(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
+  live_bytes.fetch_add(static_cast<long long>(size), std::memory_order_relaxed);
   return p;
 }
 
-void counted_free(void* p) noexcept {
-  if (p == nullptr) return;
-  live_bytes.fetch_sub(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
-  std::free(p);
+void counted_free(void* pointer) noexcept {
+  if (pointer == nullptr) return;
+  auto* p = static_cast<unsigned char*>(pointer);
+  const std::size_t size = reinterpret_cast<std::size_t*>(p)[-1];
+  const std::size_t align = reinterpret_cast<std::size_t*>(p)[-2];
+  live_bytes.fetch_sub(static_cast<long long>(size), std::memory_order_relaxed);
+  std::free(p - align);
 }
 
 }  // namespace
