@@ -236,19 +236,33 @@ void BM_openssl(benchmark::State& state, Kind kind) {
 // ---------------------------------------------------------------- ratio table
 // Heap held by one established, idle connection on each side: allocate a
 // pair, then free each side and see how much memory goes.
+struct HeapPair {
+  long long client = 0;
+  long long server = 0;
+};
+
+// Ours, in the default mode or with EngineConfig::release_buffers_when_idle.
+HeapPair our_idle_heap(bool release) {
+  const int i = static_cast<int>(Kind::ecdhe);
+  auto client_config = std::make_shared<protocol::ClientConfig>(*g_ours->client[i]);
+  auto server_config = std::make_shared<protocol::ServerConfig>(*g_ours->server[i]);
+  client_config->release_buffers_when_idle = server_config->release_buffers_when_idle = release;
+  auto client = std::make_unique<protocol::Connection>(std::shared_ptr<const protocol::ClientConfig>(client_config));
+  auto server = std::make_unique<protocol::Connection>(std::shared_ptr<const protocol::ServerConfig>(server_config));
+  bench::complete_handshake(*client, *server);
+  HeapPair heap;
+  long long before = g_new_bytes;
+  client.reset();
+  heap.client = before - g_new_bytes;
+  before = g_new_bytes;
+  server.reset();
+  heap.server = before - g_new_bytes;
+  return heap;
+}
+
 void print_heap() {
-  long long ours_client = 0, ours_server = 0, ossl_client = 0, ossl_server = 0;
-  {
-    auto pair = our_handshake(Kind::ecdhe);
-    auto client = std::make_unique<protocol::Connection>(std::move(pair.first));
-    auto server = std::make_unique<protocol::Connection>(std::move(pair.second));
-    long long before = g_new_bytes;
-    client.reset();
-    ours_client = before - g_new_bytes;
-    before = g_new_bytes;
-    server.reset();
-    ours_server = before - g_new_bytes;
-  }
+  const HeapPair kept = our_idle_heap(false), released = our_idle_heap(true);
+  long long ossl_client = 0, ossl_server = 0;
   {
     SslPair pair = openssl_handshake(Kind::ecdhe);
     long long before = g_openssl_bytes;
@@ -258,12 +272,16 @@ void print_heap() {
     SSL_free(pair.server);
     ossl_server = before - g_openssl_bytes;
   }
-  std::printf("\nHeap per established idle connection (ECDHE, AES-128-GCM), bytes:\n");
-  std::printf("%-8s %10s %10s %8s\n", "side", "tls12", "OpenSSL", "ratio");
-  std::printf("%-8s %10lld %10lld %8.2f\n", "client", ours_client, ossl_client,
-              static_cast<double>(ours_client) / static_cast<double>(ossl_client));
-  std::printf("%-8s %10lld %10lld %8.2f\n", "server", ours_server, ossl_server,
-              static_cast<double>(ours_server) / static_cast<double>(ossl_server));
+  std::printf("\nHeap per established idle connection (ECDHE, AES-128-GCM), bytes; tls12 by default and with\n"
+              "release_buffers_when_idle (tls12 server's default), ratios to OpenSSL (below 1: tls12 smaller):\n");
+  std::printf("%-8s %10s %10s %10s %8s %8s\n", "side", "tls12", "released", "OpenSSL", "ratio", "ratio");
+  const auto row = [](const char* side, long long ours, long long released_bytes, long long theirs) {
+    std::printf("%-8s %10lld %10lld %10lld %8.2f %8.2f\n", side, ours, released_bytes, theirs,
+                static_cast<double>(ours) / static_cast<double>(theirs),
+                static_cast<double>(released_bytes) / static_cast<double>(theirs));
+  };
+  row("client", kept.client, released.client, ossl_client);
+  row("server", kept.server, released.server, ossl_server);
 }
 
 void print_ratios(std::map<std::string, std::map<std::string, double>>& rates) {

@@ -71,12 +71,17 @@ inline std::string pki(const char* name) { return (g_pki / name).string(); }
 // that does not complete ends the program (a benchmark of a failure would
 // only measure how fast we give up).
 inline void complete_handshake(protocol::Connection& client, protocol::Connection& server) {
+  // Views and counts (pending_output/consume_output): no vector per flight.
   for (int round = 0; round < 10; ++round) {
-    Bytes to_server = client.take_output();
-    Bytes to_client = server.take_output();
-    if (to_server.empty() && to_client.empty()) break;
+    ByteView to_server = client.pending_output();
+    const size_t sent = to_server.size();
     server.feed(to_server);
+    client.consume_output(sent);
+    ByteView to_client = server.pending_output();
+    const size_t answered = to_client.size();
+    if (sent == 0 && answered == 0) break;
     client.feed(to_client);
+    server.consume_output(answered);
   }
   if (!client.handshake_complete() || !server.handshake_complete()) {
     std::fprintf(stderr, "our handshake failed: %s / %s\n", client.error().c_str(), server.error().c_str());

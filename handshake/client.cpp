@@ -328,6 +328,17 @@ void Client::on_finished(ByteView body, Actions& actions) {
   certificate_request_.reset();
 }
 
+void Client::release_finished_state() {
+  if (state_ != ClientState::connected) return;
+  transcript_ = Transcript{};
+  Bytes().swap(hash_before_finished_);
+  SecretBytes().swap(master_secret_);  // wiped as it goes
+  Bytes().swap(server_session_id_);
+  negotiated_.peer.leaf_key.reset();
+  given_session_.reset();
+  offered_session_.reset();
+}
+
 // Not one of the nine steps: HelloRequest (§7.4.1.1), ignored while a
 // handshake is in progress (as the RFC says); once connected it asks for
 // renegotiation, which tls12 refuses with a no_renegotiation warning (§7.2.2)

@@ -64,10 +64,14 @@ class Client {
 
   ClientState state() const { return state_; }
   const Negotiated& negotiated() const { return negotiated_; }
+  // Once connected, frees what only the handshake needed (transcript, master
+  // secret, the peer's parsed key); negotiated() and session() stay. For the
+  // release-buffers mode (protocol/config.h); does nothing before then.
+  void release_finished_state();
   // The resumable session this handshake made or renewed (an ID or a ticket
   // from the server), once it completed; empty otherwise. What
   // ClientConfig::session_store keeps, for a caller that keeps its own.
-  const std::optional<Session>& session() const { return session_; }
+  const SharedSession& session() const { return session_; }
 
  private:
   // Every received message has one handler, with the same signature.
@@ -88,8 +92,8 @@ class Client {
 
   // Resumption (handshake/client_resume.cpp, docs/resumption.md).
   void offer_session(ClientHelloExtensions& ext);
-  std::optional<Session> session_to_offer() const;
-  Session made_session();
+  SharedSession session_to_offer() const;
+  SharedSession made_session();
   bool accepts_resumption(const ServerHello& hello, const ServerHelloExtensions& ext) const;
   void resume_session(Actions& actions);
   void on_new_session_ticket(ByteView body, Actions& actions);
@@ -109,9 +113,9 @@ class Client {
   bool sent_client_certificate_with_key_ = false;
   SecretBytes master_secret_;
   std::optional<KeyBlock> key_block_;
-  std::optional<Session> given_session_;    // offer(): this connection's own session
-  std::optional<Session> offered_session_;  // the session our ClientHello offers
-  std::optional<Session> session_;          // session(): the session to keep
+  SharedSession given_session_;    // offer(): this connection's own session
+  SharedSession offered_session_;  // the session our ClientHello offers
+  SharedSession session_;          // session(): the session to keep
   Bytes server_session_id_;                 // ServerHello.session_id
   bool expect_new_session_ticket_ = false;  // ServerHello had session_ticket (RFC 5077 §3.3)
   std::optional<NewSessionTicket> new_session_ticket_;

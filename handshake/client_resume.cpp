@@ -45,20 +45,20 @@ constexpr uint32_t max_ticket_lifetime = 7 * 24 * 60 * 60;
 // recognises the abbreviated handshake.
 void Client::offer(Session session) {
   if (state_ != ClientState::start) throw std::logic_error("Client::offer after the ClientHello was sent");
-  given_session_ = std::move(session);
+  given_session_ = std::make_shared<const Session>(std::move(session));
 }
 
 // The session given to this connection, else the store's for this server.
-std::optional<Session> Client::session_to_offer() const {
+SharedSession Client::session_to_offer() const {
   if (given_session_) return given_session_;
-  if (!config_->session_store) return std::nullopt;
+  if (!config_->session_store) return nullptr;
   return config_->session_store->find(session_store_key(config_->server_name, config_->server_port));
 }
 
 void Client::offer_session(ClientHelloExtensions& ext) {
   if (!config_->session_store && !given_session_ && !config_->keep_session) return;
   if (config_->session_tickets) ext.session_ticket = Bytes{};
-  std::optional<Session> session = session_to_offer();
+  SharedSession session = session_to_offer();
   if (!session || session->version != TLS1_2 || session->server_name != config_->server_name ||
       std::find(config_->cipher_suites.begin(), config_->cipher_suites.end(), session->cipher_suite) ==
           config_->cipher_suites.end())
@@ -71,14 +71,18 @@ void Client::offer_session(ClientHelloExtensions& ext) {
   if (config_->verify_server_certificate && !session->peer_verified) return;
   if (!session->ticket.empty() && config_->session_tickets) {
     ext.session_ticket = session->ticket;
-    if (session->session_id.empty()) {
-      session->session_id.resize(32);
-      crypto::random_bytes(session->session_id);
+    client_hello_.session_id = session->session_id;
+    // A ticket without an ID gets a random one for this ClientHello only
+    // (the session itself is shared and stays as it is).
+    if (client_hello_.session_id.empty()) {
+      client_hello_.session_id.resize(32);
+      crypto::random_bytes(client_hello_.session_id);
     }
   } else if (session->session_id.empty()) {
     return;
+  } else {
+    client_hello_.session_id = session->session_id;
   }
-  client_hello_.session_id = session->session_id;
   offered_session_ = std::move(session);
   // Offered once: the session goes back into the store only when this
   // handshake completes (remember_session). A resumption attempt that fails,
@@ -108,7 +112,7 @@ bool Client::accepts_resumption(const ServerHello& hello, const ServerHelloExten
 // The peer is the one the original handshake authenticated.
 void Client::resume_session(Actions& actions) {
   negotiated_.resumed = true;
-  negotiated_.peer.chain = offered_session_->peer_certificate_chain;
+  negotiated_.session = offered_session_;
   negotiated_.peer.checked = offered_session_->peer_verified;
   negotiated_.peer.verification = x509::Reason::ok;
   SessionKeys keys = resume_session_keys(negotiated_, offered_session_->master_secret, actions);
@@ -159,12 +163,14 @@ void Client::remember_session() {
     config_->session_store->erase(key);
     return;
   }
-  config_->session_store->store(key, *session_);
+  config_->session_store->store(key, session_);
 }
 
 // The session as the next connection would offer it: after a full handshake a
-// new one, after a resumption the same session, either with the newest ticket.
-Session Client::made_session() {
+// new one, after a resumption the same session (shared, not copied), or a
+// copy of it with the newest ticket when the server sent one.
+SharedSession Client::made_session() {
+  if (negotiated_.resumed && !new_session_ticket_) return offered_session_;
   const int64_t now = config_->session_store ? config_->session_store->now() : system_time_now();
   Session session;
   if (negotiated_.resumed) {
@@ -176,7 +182,7 @@ Session Client::made_session() {
     session.extended_master_secret = negotiated_.extended_master_secret;
     session.encrypt_then_mac = negotiated_.encrypt_then_mac;
     session.server_name = config_->server_name;
-    session.peer_certificate_chain = negotiated_.peer.chain;
+    session.peer_certificate_chain = std::move(negotiated_.peer.chain);
     session.peer_verified = negotiated_.peer.verified();
     session.creation_time = now;
     session.lifetime = default_session_id_lifetime;
@@ -191,7 +197,11 @@ Session Client::made_session() {
     }
   }
   new_session_ticket_.reset();
-  return session;
+  auto made = std::make_shared<const Session>(std::move(session));
+  // The full handshake's peer chain now lives in the session; the connection
+  // reads it from there, as after a resumption.
+  if (!negotiated_.resumed) negotiated_.session = made;
+  return made;
 }
 
 }  // namespace tls12::handshake

@@ -32,24 +32,29 @@ ClientSessionStore::ClientSessionStore(size_t capacity, Clock clock) : capacity_
 }
 
 void ClientSessionStore::store(const std::string& key, Session session) {
+  store(key, std::make_shared<const Session>(std::move(session)));
+}
+
+void ClientSessionStore::store(const std::string& key, SharedSession session) {
+  if (!session) throw std::invalid_argument("a session store keeps sessions, not nothing");
   std::lock_guard lock(mutex_);
   std::erase_if(sessions_, [&](const auto& entry) { return entry.first == key; });
   if (sessions_.size() >= capacity_) sessions_.pop_back();
   sessions_.emplace_front(key, std::move(session));
 }
 
-std::optional<Session> ClientSessionStore::find(const std::string& key) {
+SharedSession ClientSessionStore::find(const std::string& key) {
   const int64_t now = clock_();
   std::lock_guard lock(mutex_);
   for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
     if (it->first != key) continue;
-    if (it->second.expired(now)) {
+    if (it->second->expired(now)) {
       sessions_.erase(it);
-      return std::nullopt;
+      return nullptr;
     }
     return it->second;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 void ClientSessionStore::erase(const std::string& key) {

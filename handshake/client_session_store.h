@@ -20,7 +20,6 @@
 #include <cstdint>
 #include <list>
 #include <mutex>
-#include <optional>
 #include <string>
 
 #include "handshake/session.h"
@@ -36,16 +35,18 @@ class ClientSessionStore {
   explicit ClientSessionStore(size_t capacity = default_capacity, Clock clock = system_time_now);
 
   // Replaces the session kept for `key`.
+  void store(const std::string& key, SharedSession session);
   void store(const std::string& key, Session session);
-  // The session for `key` unless it expired (an expired one is dropped).
-  std::optional<Session> find(const std::string& key);
+  // The session for `key` unless it expired (an expired one is dropped):
+  // shared with the store, not copied; null when there is none.
+  SharedSession find(const std::string& key);
   void erase(const std::string& key);
   size_t size() const;
   int64_t now() const { return clock_(); }
 
  private:
   mutable std::mutex mutex_;
-  std::list<std::pair<std::string, Session>> sessions_;  // most recent first
+  std::list<std::pair<std::string, SharedSession>> sessions_;  // most recent first
   size_t capacity_;
   Clock clock_;
 };

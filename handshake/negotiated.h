@@ -12,6 +12,7 @@
 #include "crypto/bytes.h"
 #include "handshake/cipher_suites.h"
 #include "handshake/messages.h"
+#include "handshake/session.h"
 #include "handshake/state.h"
 #include "x509/keys.h"
 #include "x509/path_validation.h"
@@ -61,8 +62,17 @@ struct Negotiated {
   bool client_certificate_requested = false;
   bool client_authenticated = false;                       // server: CertificateVerify checked
   bool resumed = false;                                    // abbreviated handshake (session reused)
+  // The session this handshake resumed (shared with the store, cache or ticket
+  // it came from), or the one it made: the peer's chain then lives in the
+  // session and is read from there rather than copied.
+  SharedSession session;
   std::array<uint8_t, verify_data_length> client_verify_data{};  // kept for RFC 5746
   std::array<uint8_t, verify_data_length> server_verify_data{};
+
+  // The peer's chain: the one this handshake received, or the resumed session's.
+  const std::vector<Bytes>& peer_chain() const {
+    return session ? session->peer_certificate_chain : peer.chain;
+  }
 };
 
 }  // namespace tls12::handshake

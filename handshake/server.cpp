@@ -117,8 +117,7 @@ void Server::on_client_hello(ByteView body, Actions& actions) {
   ClientHelloExtensions ext = check_client_hello(hello);
   // Resumption (server_resume.cpp): a session the client offers that is safe
   // to resume gets the abbreviated handshake of §7.3 Figure 2.
-  if (std::optional<Session> session = resumable_session(hello, ext))
-    return resume(std::move(*session), hello, ext, actions);
+  if (SharedSession session = resumable_session(hello, ext)) return resume(std::move(session), hello, ext, actions);
   ServerChoice choice = negotiate(hello, ext);
   send_server_flight(choice, ext, actions);
 }
@@ -324,6 +323,16 @@ void Server::on_certificate_verify(ByteView body, Actions& actions) {
   negotiated_.client_authenticated = true;
   transcript_.release_messages();
   state_ = ServerState::wait_change_cipher_spec;
+}
+
+void Server::release_finished_state() {
+  if (state_ != ServerState::connected) return;
+  transcript_ = Transcript{};
+  Bytes().swap(hash_before_finished_);
+  SecretBytes().swap(master_secret_);  // wiped as it goes
+  Bytes().swap(session_id_);
+  negotiated_.peer.leaf_key.reset();
+  key_agreement_.reset();
 }
 
 // Step 7 (received): the client's Finished (§7.4.9), checked in constant time

@@ -55,6 +55,10 @@ class Server {
 
   ServerState state() const { return state_; }
   const Negotiated& negotiated() const { return negotiated_; }
+  // Once connected, frees what only the handshake needed (transcript, master
+  // secret, the peer's parsed key); negotiated() and session() stay. For the
+  // release-buffers mode (protocol/config.h); does nothing before then.
+  void release_finished_state();
 
  private:
   // Every received message has one handler, with the same signature.
@@ -76,13 +80,13 @@ class Server {
   void send_finished(Actions& actions);
 
   // Resumption (handshake/server_resume.cpp, docs/resumption.md).
-  std::optional<Session> find_session(const ClientHello& hello, const ClientHelloExtensions& ext);
+  SharedSession find_session(const ClientHello& hello, const ClientHelloExtensions& ext);
   bool can_resume(const Session& session, const ClientHello& hello, const ClientHelloExtensions& ext) const;
-  std::optional<Session> resumable_session(const ClientHello& hello, const ClientHelloExtensions& ext);
-  void resume(Session session, const ClientHello& hello, const ClientHelloExtensions& ext, Actions& actions);
+  SharedSession resumable_session(const ClientHello& hello, const ClientHelloExtensions& ext);
+  void resume(SharedSession session, const ClientHello& hello, const ClientHelloExtensions& ext, Actions& actions);
   Bytes new_session_id();
   void send_new_session_ticket(Actions& actions);
-  Session current_session() const;
+  const SharedSession& current_session();
   void remember_session();
 
   std::shared_ptr<const ServerConfig> config_;
@@ -99,7 +103,6 @@ class Server {
   std::optional<KeyBlock> key_block_;
   Bytes session_id_;                 // ServerHello.session_id (empty: not cached)
   bool issue_ticket_ = false;        // NewSessionTicket promised in ServerHello
-  std::optional<Session> resumed_session_;
   bool renew_ticket_ = false;        // the ticket opened with a retired key
 };
 

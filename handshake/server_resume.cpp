@@ -27,16 +27,16 @@ using record::TlsError;
 // A ticket in session_ticket is looked at first (RFC 5077 §3.4); without one,
 // the session ID in our cache (§7.4.1.2). Anything that does not open, is
 // unknown or expired gives nullopt: a full handshake, never an error.
-std::optional<Session> Server::find_session(const ClientHello& hello, const ClientHelloExtensions& ext) {
+SharedSession Server::find_session(const ClientHello& hello, const ClientHelloExtensions& ext) {
   if (ext.session_ticket && !ext.session_ticket->empty()) {
-    if (!config_->ticket_keys) return std::nullopt;
+    if (!config_->ticket_keys) return nullptr;
     auto opened = config_->ticket_keys->open(*ext.session_ticket);
-    if (!opened) return std::nullopt;
+    if (!opened) return nullptr;
     renew_ticket_ = opened->renew;
-    return std::move(opened->session);
+    return std::make_shared<const Session>(std::move(opened->session));
   }
   if (config_->session_cache && !hello.session_id.empty()) return config_->session_cache->find(hello.session_id);
-  return std::nullopt;
+  return nullptr;
 }
 
 // Whether resuming `session` now is as safe as the full handshake it stands
@@ -54,10 +54,10 @@ bool Server::can_resume(const Session& session, const ClientHello& hello, const 
          session.client_authentication_policy == static_cast<uint8_t>(config_->client_authentication);
 }
 
-// Step 2 (resumption): the session to resume, or nullopt for a full handshake.
-std::optional<Session> Server::resumable_session(const ClientHello& hello, const ClientHelloExtensions& ext) {
-  std::optional<Session> session = find_session(hello, ext);
-  if (!session || !can_resume(*session, hello, ext)) return std::nullopt;
+// Step 2 (resumption): the session to resume, or null for a full handshake.
+SharedSession Server::resumable_session(const ClientHello& hello, const ClientHelloExtensions& ext) {
+  SharedSession session = find_session(hello, ext);
+  if (!session || !can_resume(*session, hello, ext)) return nullptr;
   // RFC 7627 §5.3: a session made with the extended master secret is resumed
   // only by a client that still offers it ("the server MUST abort the
   // abbreviated handshake" with handshake_failure); a session made without
@@ -70,31 +70,30 @@ std::optional<Session> Server::resumable_session(const ClientHello& hello, const
   // A session made without it is never resumed, whatever the new ClientHello
   // says: §5.3 leaves the server to abort or to carry on "no longer protected",
   // and a full handshake is the third way that neither fails nor exposes it.
-  if (!session->extended_master_secret) return std::nullopt;
-  if (!session_resumable_with(*session, ext)) return std::nullopt;  // RFC 7366 §3.1: no EtM downgrade
+  if (!session->extended_master_secret) return nullptr;
+  if (!session_resumable_with(*session, ext)) return nullptr;  // RFC 7366 §3.1: no EtM downgrade
   return session;
 }
 
 // The abbreviated handshake (§7.3 Figure 2): step 2 (ServerHello echoing the
 // session ID), step 6 (the session's master_secret, a new key_block) and step
 // 8 (our ChangeCipherSpec and Finished), which here come before the client's.
-void Server::resume(Session session, const ClientHello& hello, const ClientHelloExtensions& ext, Actions& actions) {
+void Server::resume(SharedSession session, const ClientHello& hello, const ClientHelloExtensions& ext, Actions& actions) {
   // ALPN is negotiated on every handshake, resumed or not (RFC 7301 §3.1).
   std::optional<std::string> alpn =
       select_application_protocol(config_->alpn_protocols, ext.alpn_protocols, config_->alpn_required);
-  const CipherSuiteInfo* suite = find_cipher_suite(session.cipher_suite);
+  const CipherSuiteInfo* suite = find_cipher_suite(session->cipher_suite);
   negotiated_.alpn_protocol = alpn.value_or("");
   client_version_ = hello.client_version;
   negotiated_.version = TLS1_2;
   negotiated_.cipher_suite = suite;
   negotiated_.client_random = hello.random;
-  negotiated_.server_name = session.server_name;
+  negotiated_.server_name = session->server_name;
   negotiated_.resumed = true;
-  negotiated_.peer.chain = session.peer_certificate_chain;
-  negotiated_.peer.checked = session.peer_verified;
+  negotiated_.peer.checked = session->peer_verified;
   negotiated_.peer.verification = x509::Reason::ok;
-  negotiated_.client_certificate_requested = session.client_authentication_policy != 0;
-  negotiated_.client_authenticated = session.client_authenticated;
+  negotiated_.client_certificate_requested = session->client_authentication_policy != 0;
+  negotiated_.client_authenticated = session->client_authenticated;
   transcript_.set_hash(suite->prf_hash);
 
   ServerHello reply;
@@ -113,10 +112,10 @@ void Server::resume(Session session, const ClientHello& hello, const ClientHello
   reply.extensions = reply_ext.to_list();
   send(reply.encode(), actions);
 
-  SessionKeys keys = resume_session_keys(negotiated_, session.master_secret, actions);
+  SessionKeys keys = resume_session_keys(negotiated_, session->master_secret, actions);
   master_secret_ = std::move(keys.master_secret);
   key_block_ = std::move(keys.key_block);
-  resumed_session_ = std::move(session);
+  negotiated_.session = std::move(session);
   if (issue_ticket_) send_new_session_ticket(actions);
   transcript_.release_messages();
 
@@ -134,9 +133,11 @@ Bytes Server::new_session_id() {
   return id;
 }
 
-// The session as a ticket or the cache keeps it (session.h).
-Session Server::current_session() const {
-  if (resumed_session_) return *resumed_session_;
+// The session as a ticket or the cache keeps it (session.h): the resumed
+// one, or the full handshake's, made once for both (the peer chain moves
+// into it; the connection reads it from there).
+const SharedSession& Server::current_session() {
+  if (negotiated_.session) return negotiated_.session;
   Session session;
   session.version = negotiated_.version;
   session.cipher_suite = negotiated_.cipher_suite->id;
@@ -144,12 +145,16 @@ Session Server::current_session() const {
   session.extended_master_secret = negotiated_.extended_master_secret;
   session.encrypt_then_mac = negotiated_.encrypt_then_mac;
   session.server_name = negotiated_.server_name;
-  session.peer_certificate_chain = negotiated_.peer.chain;
+  session.peer_certificate_chain = std::move(negotiated_.peer.chain);
   session.peer_verified = negotiated_.peer.verified();
   session.client_authenticated = negotiated_.client_authenticated;
   session.client_authentication_policy = static_cast<uint8_t>(config_->client_authentication);
   session.creation_time = config_->session_cache ? config_->session_cache->now() : config_->ticket_keys->now();
-  return session;
+  // The cache's lifetime, so that the cache keeps this very session (a
+  // ticket sets its own lifetime in the copy it seals).
+  if (config_->session_cache) session.lifetime = config_->session_cache->lifetime();
+  negotiated_.session = std::make_shared<const Session>(std::move(session));
+  return negotiated_.session;
 }
 
 // Step 8 (with tickets): NewSessionTicket (RFC 5077 §3.3), before our
@@ -162,7 +167,7 @@ Session Server::current_session() const {
 // chain would make a ticket it cannot send (the leaf is what a resumed
 // connection reports as its peer; the chain was checked by the full handshake).
 void Server::send_new_session_ticket(Actions& actions) {
-  Session session = current_session();
+  Session session = *current_session();
   if (session.peer_certificate_chain.size() > 1) session.peer_certificate_chain.resize(1);
   NewSessionTicket ticket;
   ticket.ticket = config_->ticket_keys->seal(std::move(session));

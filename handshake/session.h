@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,11 @@ struct Session {
     return now < creation_time || now - creation_time >= static_cast<int64_t>(lifetime);
   }
 };
+
+// A session as stores, caches and handshakes hold it: shared and immutable, so
+// that resuming one (a look-up, the handshake, keeping it again) copies
+// neither its master secret nor its peer chain. A changed session is a new one.
+using SharedSession = std::shared_ptr<const Session>;
 
 // Strict binary form (a format version byte, then the fields). decode_session
 // throws std::invalid_argument on anything malformed, unknown or trailing.

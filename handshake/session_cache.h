@@ -15,8 +15,8 @@
 #include <cstddef>
 #include <list>
 #include <mutex>
-#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "handshake/session.h"
@@ -34,9 +34,13 @@ class SessionCache {
   // Remembers `session` under `session_id` (its lifetime becomes the cache's;
   // creation_time is kept). Evicts the least recently used session when full.
   void store(ByteView session_id, Session session);
+  // The same for a shared session: kept as it is, without a copy, when its
+  // lifetime already is the cache's.
+  void store(ByteView session_id, SharedSession session);
   // The session for `session_id` if present and not expired (then it becomes
-  // the most recently used); expired entries are dropped.
-  std::optional<Session> find(ByteView session_id);
+  // the most recently used), shared with the cache rather than copied; null
+  // otherwise. Expired entries are dropped.
+  SharedSession find(ByteView session_id);
   void erase(ByteView session_id);
 
   size_t size() const;
@@ -47,13 +51,18 @@ class SessionCache {
  private:
   struct Entry {
     std::string id;
-    Session session;
+    SharedSession session;
   };
   using List = std::list<Entry>;
+  // Looked up by a view of the ID: no string is made per look-up.
+  struct IdHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
 
   mutable std::mutex mutex_;
   List entries_;  // most recently used first
-  std::unordered_map<std::string, List::iterator> index_;
+  std::unordered_map<std::string, List::iterator, IdHash, std::equal_to<>> index_;
   size_t capacity_;
   uint32_t lifetime_;
   Clock clock_;

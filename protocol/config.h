@@ -40,6 +40,13 @@ struct EngineConfig {
   // Off by default: it copies each received record before it is opened in
   // place, a cost only an illustrated page needs.
   bool observe_records = false;
+  // Memory over speed for many idle connections: whenever a connection has
+  // nothing pending (no partial record, no unread data, no unsent output) its
+  // record, reassembly and received-data buffers are freed, and once the
+  // handshake is complete what only the handshake needed goes too. They grow
+  // again with the next record, so a busy connection pays an allocation per
+  // record; off by default (docs/record.md, "Memory per connection").
+  bool release_buffers_when_idle = false;
 };
 
 struct ClientConfig : handshake::ClientConfig, EngineConfig {};

@@ -120,9 +120,11 @@ void Connection::start() {
 void Connection::feed(ByteView bytes) {
   start();
   if (closed_ || bytes.empty()) return;
+  keep_unread_records();
   try {
     records_->feed(bytes);
     process();
+    release_when_idle();
   } catch (const handshake::CheckFailed& failed) {
     // What the failed check found goes to the observer before the alert.
     emit_check(failed.check());
@@ -165,8 +167,12 @@ void Connection::handle_record(const record::Inbound& inbound) {
       break;
     case ContentType::application_data:
       // The record layer refuses application data before the handshake is
-      // complete (unexpected_message), so this is authenticated data.
-      plaintext_.insert(plaintext_.end(), inbound.data.begin(), inbound.data.end());
+      // complete (unexpected_message), so this is authenticated data. It
+      // stays where it was decrypted until read() or the next feed().
+      if (!inbound.data.empty()) {
+        unread_records_.push_back(inbound.data);
+        unread_bytes_ += inbound.data.size();
+      }
       break;
   }
 }
@@ -268,9 +274,16 @@ ByteView Connection::pending_output() {
   return records_->output();
 }
 
+void Connection::consume_output(size_t n) {
+  records_->consume_output(n);
+  release_when_idle();
+}
+
 Bytes Connection::take_output() {
   start();
-  return records_->take_output();
+  Bytes out = records_->take_output();
+  release_when_idle();
+  return out;
 }
 
 void Connection::write(ByteView data) {
@@ -296,7 +309,15 @@ void Connection::flush_pending_writes() {
 }
 
 size_t Connection::read(MutableByteView out) {
-  size_t n = std::min(out.size(), readable());
+  size_t n = read_kept(out);
+  n += read_records(out.subspan(n));
+  release_when_idle();
+  return n;
+}
+
+// From plaintext_: records kept across a feed().
+size_t Connection::read_kept(MutableByteView out) {
+  size_t n = std::min(out.size(), plaintext_.size() - plaintext_start_);
   if (n == 0) return 0;
   std::memcpy(out.data(), plaintext_.data() + plaintext_start_, n);
   plaintext_start_ += n;
@@ -307,11 +328,61 @@ size_t Connection::read(MutableByteView out) {
   return n;
 }
 
+// From the records still in the record layer's input buffer.
+size_t Connection::read_records(MutableByteView out) {
+  size_t n = 0;
+  while (n < out.size() && unread_index_ < unread_records_.size()) {
+    ByteView record = unread_records_[unread_index_].subspan(unread_offset_);
+    const size_t k = std::min(record.size(), out.size() - n);
+    std::memcpy(out.data() + n, record.data(), k);
+    n += k;
+    unread_offset_ += k;
+    if (unread_offset_ == unread_records_[unread_index_].size()) {
+      ++unread_index_;
+      unread_offset_ = 0;
+    }
+  }
+  unread_bytes_ -= n;
+  if (unread_index_ == unread_records_.size()) {
+    unread_records_.clear();  // keeps its capacity: no allocation per record
+    unread_index_ = 0;
+  }
+  return n;
+}
+
+// Before the record layer's input buffer changes: what was not read moves
+// into plaintext_ (the second copy that reading in time avoids).
+void Connection::keep_unread_records() {
+  for (size_t i = unread_index_; i < unread_records_.size(); ++i) {
+    ByteView record = unread_records_[i].subspan(i == unread_index_ ? unread_offset_ : 0);
+    plaintext_.insert(plaintext_.end(), record.begin(), record.end());
+  }
+  unread_records_.clear();
+  unread_index_ = unread_offset_ = unread_bytes_ = 0;
+}
+
 Bytes Connection::read_all() {
+  keep_unread_records();
   Bytes out(plaintext_.begin() + static_cast<std::ptrdiff_t>(plaintext_start_), plaintext_.end());
   plaintext_.clear();
   plaintext_start_ = 0;
+  release_when_idle();
   return out;
+}
+
+// The release-buffers mode (EngineConfig::release_buffers_when_idle): only
+// what holds nothing goes; unread records live in the input buffer, so it
+// stays while any are left.
+void Connection::release_when_idle() {
+  if (!engine_.release_buffers_when_idle || readable() != 0) return;
+  SecretBytes().swap(plaintext_);
+  plaintext_start_ = 0;
+  std::vector<ByteView>().swap(unread_records_);
+  records_->release_idle_buffers();
+  if (handshake_complete_)
+    std::visit([](auto& side) {
+      if constexpr (!std::is_same_v<std::decay_t<decltype(side)>, std::monostate>) side.release_finished_state();
+    }, handshake_);
 }
 
 void Connection::close() {
@@ -367,10 +438,11 @@ Status Connection::status() const {
   return Status::want_read;
 }
 
-const std::optional<handshake::Session>& Connection::session() const {
-  static const std::optional<handshake::Session> none;
-  if (const auto* client = std::get_if<handshake::Client>(&handshake_)) return client->session();
-  return none;
+// A copy for the caller to keep: the handshake itself shares its session.
+std::optional<handshake::Session> Connection::session() const {
+  const auto* client = std::get_if<handshake::Client>(&handshake_);
+  if (client == nullptr || !client->session()) return std::nullopt;
+  return *client->session();
 }
 
 std::string Connection::error() const {

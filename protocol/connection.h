@@ -100,7 +100,7 @@ class Connection {
   // The bytes to send, without a copy: send a prefix, then consume_output()
   // with its length. The view lasts until the next call on the Connection.
   ByteView pending_output();
-  void consume_output(size_t n) { records_->consume_output(n); }
+  void consume_output(size_t n);
   // Protected bytes to send, removed from the engine: a copy per call.
   Bytes take_output();
   // Output is waiting (or a client's ClientHello is still to be written).
@@ -112,10 +112,12 @@ class Connection {
   // right after Finished. Throws std::logic_error after close() or failure.
   void write(ByteView data);
   // Copies up to out.size() received bytes into `out`; returns how many.
+  // Records read between two feed() calls go straight from where they were
+  // decrypted into `out`: one copy, no allocation.
   size_t read(MutableByteView out);
   // Everything received so far.
   Bytes read_all();
-  size_t readable() const { return plaintext_.size() - plaintext_start_; }
+  size_t readable() const { return plaintext_.size() - plaintext_start_ + unread_bytes_; }
 
   // Sends close_notify (once). Reading may go on until the peer's arrives.
   // A client closed before it started sends nothing at all.
@@ -143,7 +145,7 @@ class Connection {
   std::optional<handshake::NamedGroup> group() const { return negotiated().group; }
   std::optional<handshake::SignatureScheme> signature_scheme() const;
   bool extended_master_secret() const { return negotiated().extended_master_secret; }
-  const std::vector<Bytes>& peer_certificate_chain() const { return negotiated().peer.chain; }
+  const std::vector<Bytes>& peer_certificate_chain() const { return negotiated().peer_chain(); }
   // Whether the peer's chain was checked and accepted (false for a server
   // that did not ask for a client certificate).
   bool peer_verified() const { return negotiated().peer.verified(); }
@@ -151,7 +153,7 @@ class Connection {
   // A client's resumable session once the handshake completed (empty on a
   // server, or when the server keeps none): give it to offer_session() of a
   // later connection to resume.
-  const std::optional<handshake::Session>& session() const;
+  std::optional<handshake::Session> session() const;
 
  private:
   Connection(Role role, EngineConfig engine, size_t max_client_hello_size);
@@ -162,6 +164,10 @@ class Connection {
   void send_alert(record::AlertLevel level, record::AlertDescription description, std::string reason);
   void fail(const record::TlsError& error);
   void flush_pending_writes();
+  void keep_unread_records();
+  void release_when_idle();
+  size_t read_kept(MutableByteView out);
+  size_t read_records(MutableByteView out);
   void emit(const Event& event);
   void emit_check(const handshake::Check& check);
   void emit_message(Direction direction, ByteView message);
@@ -174,9 +180,17 @@ class Connection {
   // and its views stay put.
   std::unique_ptr<record::RecordLayer> records_;
   std::variant<std::monostate, handshake::Client, handshake::Server> handshake_;
-  // Application data, wiped when the buffers grow or go (SecretBytes).
-  SecretBytes plaintext_;  // received application data, [plaintext_start_, end)
+  // Received application data not yet read, oldest first: plaintext_, then
+  // unread_records_. The latter are views of records opened in place in the
+  // record layer's input buffer, read from there into the caller's buffer;
+  // feed() would overwrite them, so it first moves what is left of them into
+  // plaintext_ (wiped when it grows or goes: SecretBytes).
+  SecretBytes plaintext_;  // [plaintext_start_, end)
   size_t plaintext_start_ = 0;
+  std::vector<ByteView> unread_records_;  // [unread_index_, end), non-empty records
+  size_t unread_index_ = 0;               // the first record not wholly read
+  size_t unread_offset_ = 0;              // bytes of it already read
+  size_t unread_bytes_ = 0;               // what is left in all of them
   SecretBytes pending_writes_;  // application data written before the handshake completed
   bool started_ = true;  // false for a client until its ClientHello is written
   bool handshake_complete_ = false;

@@ -53,6 +53,12 @@ void HandshakeReassembler::add_fragment(ByteView fragment) {
   check_headers();
 }
 
+void HandshakeReassembler::release_buffer() {
+  if (has_partial_message()) return;
+  Bytes().swap(buffer_);
+  start_ = end_ = 0;
+}
+
 std::optional<HandshakeMessage> HandshakeReassembler::next() {
   if (end_ - start_ < kHandshakeHeaderSize) return std::nullopt;
   const uint8_t* header = buffer_.data() + start_;

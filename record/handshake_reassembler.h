@@ -74,6 +74,8 @@ class HandshakeReassembler {
   // while this is non-zero: a message may not straddle a change of keys.
   size_t buffered() const { return end_ - start_; }
   bool has_partial_message() const { return buffered() != 0; }
+  // Frees the buffer when no message is partly there (or not yet taken).
+  void release_buffer();
 
   size_t max_message_size() const { return max_message_size_; }
   size_t max_client_hello_size() const { return max_client_hello_size_; }

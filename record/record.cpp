@@ -79,6 +79,12 @@ void RecordReader::feed(ByteView bytes) {
   end_ += bytes.size();
 }
 
+void RecordReader::release_buffer() {
+  if (start_ != end_) return;
+  SecretBytes().swap(buffer_);
+  start_ = end_ = 0;
+}
+
 MutableByteView RecordReader::input_space(size_t n) {
   make_room(n);
   return MutableByteView(buffer_).subspan(end_, n);

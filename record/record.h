@@ -108,6 +108,9 @@ class RecordReader {
 
   // Bytes received but not yet returned as records (a partial record).
   size_t buffered() const { return end_ - start_; }
+  // Frees (and wipes) the buffer when it holds nothing more to return. The
+  // views of records already returned die with it.
+  void release_buffer();
   // Records returned so far.
   uint64_t records_read() const { return records_read_; }
 

@@ -207,6 +207,14 @@ void RecordLayer::consume_output(size_t n) {
   output_start_ += n;
 }
 
+void RecordLayer::release_idle_buffers() {
+  reader_.release_buffer();
+  reassembler_.release_buffer();
+  if (output_start_ != output_end_) return;
+  Bytes().swap(output_);
+  output_start_ = output_end_ = 0;
+}
+
 Bytes RecordLayer::take_output() {
   Bytes out(output_.begin() + static_cast<std::ptrdiff_t>(output_start_),
             output_.begin() + static_cast<std::ptrdiff_t>(output_end_));

@@ -154,6 +154,11 @@ class RecordLayer {
   // All pending output as a new vector; the internal buffer is kept for reuse.
   Bytes take_output();
 
+  // Frees each buffer that holds nothing pending (input, reassembly, output),
+  // for an idle connection; they grow again with the next bytes. Views of
+  // records already returned by next() die with the input buffer.
+  void release_idle_buffers();
+
   // ---- Keys and state (what the handshake's instructions turn into) ----
   // Switches the read direction to AEAD, sequence number 0 (after receiving
   // ChangeCipherSpec). Refused with `unexpected_message` if part of a handshake

@@ -57,7 +57,8 @@ class ServerApplication {
   virtual ~ServerApplication() = default;
   // The handshake completed.
   virtual void on_handshake(protocol::Connection& connection) = 0;
-  // Application data arrived. Replies go through connection.write(). Return
+  // Application data arrived (in pieces of up to 16 KiB, however it was
+  // sent). Replies go through connection.write(). Return
   // false to end the connection (close_notify follows what was written).
   virtual bool on_data(protocol::Connection& connection, std::string_view data) = 0;
   // The connection is over: `connection` says how (failed(), error(),

@@ -123,7 +123,7 @@ TEST_P(Resumption, SecondConnectionIsAbbreviatedWithTheOriginalPeer) {
   EXPECT_FALSE(first.client_resumed);
   EXPECT_FALSE(first.server_resumed);
   auto kept = pair.client.session_store->find(pair.key());
-  ASSERT_TRUE(kept.has_value());
+  ASSERT_TRUE(kept != nullptr);
   EXPECT_EQ(kept->cipher_suite, suite);
   EXPECT_TRUE(kept->extended_master_secret);
   EXPECT_EQ(kept->ticket.empty(), mode == Mode::session_id);
@@ -194,7 +194,7 @@ TEST(ResumptionFallback, ExpiredCacheEntryGivesAFullHandshake) {
   pair.clock.advance(599);
   EXPECT_TRUE(connect(pair.client, pair.server).server_resumed);
   pair.clock.advance(2);  // 601 s after the session was made
-  EXPECT_EQ(pair.server.session_cache->find(pair.client.session_store->find(pair.key())->session_id), std::nullopt);
+  EXPECT_EQ(pair.server.session_cache->find(pair.client.session_store->find(pair.key())->session_id), nullptr);
   EXPECT_FALSE(connect(pair.client, pair.server).server_resumed);
 }
 
@@ -208,7 +208,7 @@ TEST(ResumptionFallback, ExpiredTicketGivesAFullHandshake) {
   pair.clock.advance(301);
   EXPECT_EQ(pair.server.ticket_keys->open(ticket), std::nullopt);
   // The client drops it too: the lifetime hint has passed.
-  EXPECT_EQ(pair.client.session_store->find(pair.key()), std::nullopt);
+  EXPECT_EQ(pair.client.session_store->find(pair.key()), nullptr);
   EXPECT_FALSE(connect(pair.client, pair.server).server_resumed);
 }
 
@@ -326,14 +326,14 @@ TEST(SessionCacheEviction, LeastRecentlyUsedGoesFirst) {
   const Bytes a(32, 'a'), b(32, 'b'), c(32, 'c');
   cache.store(a, session(1));
   cache.store(b, session(2));
-  ASSERT_TRUE(cache.find(a).has_value());  // a is now the most recent
+  ASSERT_TRUE(cache.find(a) != nullptr);  // a is now the most recent
   cache.store(c, session(3));              // evicts b
   EXPECT_EQ(cache.size(), 2u);
-  EXPECT_EQ(cache.find(b), std::nullopt);
+  EXPECT_EQ(cache.find(b), nullptr);
   EXPECT_EQ(cache.find(a)->master_secret, SecretBytes(48, 1));
   EXPECT_EQ(cache.find(c)->master_secret, SecretBytes(48, 3));
   cache.erase(a);
-  EXPECT_EQ(cache.find(a), std::nullopt);
+  EXPECT_EQ(cache.find(a), nullptr);
   EXPECT_THROW(cache.store(Bytes{}, session(4)), std::invalid_argument);
 }
 
@@ -697,7 +697,7 @@ TEST(ResumptionLockOut, ClientDoesNotKeepATicketItCouldNotSend) {
   for (int i = 0; i < 3; ++i) {
     Outcome out = connect(pair.client, pair.server);
     EXPECT_FALSE(out.server_resumed) << "connection " << i;
-    EXPECT_FALSE(pair.client.session_store->find(pair.key()).has_value()) << "connection " << i;
+    EXPECT_EQ(pair.client.session_store->find(pair.key()), nullptr) << "connection " << i;
   }
 }
 
@@ -711,10 +711,10 @@ TEST(ResumptionLockOut, ClientCapsTheTicketLifetimeAtSevenDays) {
   Pair pair(Mode::ticket, options);
   connect(pair.client, pair.server);
   auto kept = pair.client.session_store->find(pair.key());
-  ASSERT_TRUE(kept.has_value());
+  ASSERT_TRUE(kept != nullptr);
   EXPECT_EQ(kept->lifetime, 7u * 24 * 60 * 60);
   pair.clock.advance(7 * 24 * 60 * 60);
-  EXPECT_FALSE(pair.client.session_store->find(pair.key()).has_value());
+  EXPECT_EQ(pair.client.session_store->find(pair.key()), nullptr);
   EXPECT_FALSE(connect(pair.client, pair.server).server_resumed);
 }
 
@@ -727,7 +727,7 @@ TEST(ResumptionLockOut, ClientForgetsASessionWhoseResumptionFailed) {
     if (fresh_hello == 0) fresh_hello = hello.encode().size();
   };
   connect(pair.client, pair.server);
-  ASSERT_TRUE(pair.client.session_store->find(pair.key()).has_value());
+  ASSERT_TRUE(pair.client.session_store->find(pair.key()) != nullptr);
   pair.server.limits.max_client_hello_size = fresh_hello + 8;  // a ticket and session ID do not fit
   {
     Connection client(pair.client);
@@ -735,7 +735,7 @@ TEST(ResumptionLockOut, ClientForgetsASessionWhoseResumptionFailed) {
     pump(client, server);
     test::expect_alert(server, client, AlertDescription::illegal_parameter);
   }
-  EXPECT_FALSE(pair.client.session_store->find(pair.key()).has_value());
+  EXPECT_EQ(pair.client.session_store->find(pair.key()), nullptr);
   Outcome after = connect(pair.client, pair.server);  // a fresh hello fits
   EXPECT_FALSE(after.server_resumed);
   pair.server.limits = handshake::HandshakeLimits{};
@@ -887,6 +887,63 @@ TEST(SessionFile, DecodeRejectsTrailingBytesAndBadSecretLength) {
   EXPECT_THROW(handshake::decode_session(ByteView(encoded).first(encoded.size() - 1)), std::invalid_argument);
   s.master_secret.resize(47);
   EXPECT_THROW(handshake::encode_session(s), std::invalid_argument);
+}
+
+
+// ------------------------------------------------------------ sharing, not copying
+
+// A resumed handshake takes the session the store or cache holds and keeps the
+// very same object again: the store's session after the resumption is the one
+// before it (a copy would be a different object), and the resumed peer chain
+// is read from that session.
+TEST(ResumptionSharing, ClientStoreKeepsTheSameSessionObjectAfterResumingBySessionId) {
+  Pair pair(Mode::session_id);
+  connect(pair.client, pair.server);
+  handshake::SharedSession before = pair.client.session_store->find(pair.key());
+  ASSERT_NE(before, nullptr);
+  Outcome out = connect(pair.client, pair.server);
+  ASSERT_TRUE(out.client_resumed);
+  handshake::SharedSession after = pair.client.session_store->find(pair.key());
+  EXPECT_EQ(after.get(), before.get());
+  EXPECT_EQ(out.client_peer_chain, before->peer_certificate_chain);
+  EXPECT_FALSE(out.client_peer_chain.empty());
+}
+
+TEST(ResumptionSharing, ServerResumesTheCachedSessionObjectAndReportsItsChain) {
+  Pair pair(Mode::session_id);
+  pair.server.client_authentication = ClientAuthentication::required;
+  pair.client.client_certificate = test_pki().client2048;
+  connect(pair.client, pair.server);
+  handshake::SharedSession client_side = pair.client.session_store->find(pair.key());
+  ASSERT_NE(client_side, nullptr);
+  handshake::SharedSession cached = pair.server.session_cache->find(client_side->session_id);
+  ASSERT_NE(cached, nullptr);
+  const long owners_before = cached.use_count();
+  Connection client(pair.client);
+  Connection server(pair.server);
+  pump(client, server);
+  ASSERT_TRUE(server.negotiated().resumed);
+  // The server's connection holds the cache's session itself: one owner more.
+  EXPECT_EQ(server.negotiated().session.get(), cached.get());
+  EXPECT_EQ(cached.use_count(), owners_before + 1);
+  EXPECT_EQ(&server.peer_certificate_chain(), &cached->peer_certificate_chain);
+  EXPECT_FALSE(server.peer_certificate_chain().empty());
+}
+
+TEST(ResumptionSharing, TicketWithoutSessionIdGetsAFreshIdPerHelloAndLeavesTheSessionAlone) {
+  Pair pair(Mode::ticket);
+  connect(pair.client, pair.server);
+  Session kept = *pair.client.session_store->find(pair.key());
+  kept.session_id.clear();
+  pair.client.session_store->store(pair.key(), kept);
+  handshake::SharedSession before = pair.client.session_store->find(pair.key());
+  Outcome out = connect(pair.client, pair.server);
+  EXPECT_TRUE(out.client_resumed);
+  EXPECT_TRUE(out.server_resumed);
+  handshake::SharedSession after = pair.client.session_store->find(pair.key());
+  ASSERT_NE(after, nullptr);
+  EXPECT_TRUE(after->session_id.empty());  // the random ID was the ClientHello's only
+  EXPECT_EQ(after.get(), before.get());  // no ticket renewal: the same session, not a copy
 }
 
 }  // namespace
