@@ -105,6 +105,28 @@ TEST_F(CaptureLive, OurClientAndServer) {
   EXPECT_EQ(d.server_data, "ping\npong\n");
 }
 
+// A resumed session (RFC 5246 §7.3 Figure 2): the first run keeps the
+// session in a file, the captured second run resumes it; the key log line of
+// the second connection holds the session's master_secret.
+TEST_F(CaptureLive, ResumedSessionOfOurClient) {
+  test::OurServer server({"--echo", "--tickets", "off"}, dir);
+  const std::string client = test::tls12_program() + " client 127.0.0.1:" + std::to_string(server.port()) +
+                             " --ca " + q(test::demo_pki("ca.crt")) + " ";
+  const std::string session = q((dir / "session.pem").string());
+  ASSERT_EQ(test::run_command("timeout 20 " + client + "--sess-out " + session + " </dev/null").exit_code, 0);
+  Tcpdump tcpdump(dir / "cap.pcap", server.port(), dir);
+  const auto r = test::run_command("(printf 'again\\n'; sleep 1) | timeout 20 " + client + "--sess-in " + session +
+                                   " --keylog " + q((dir / "keys").string()) + " 2>&1");
+  tcpdump.stop();
+  ASSERT_TRUE(contains(r.output, "Session reused: yes")) << r.output;
+  const Decoded d = decode_capture(dir / "cap.pcap", dir / "keys", server.port());
+  EXPECT_TRUE(d.undecoded.empty()) << d.undecoded.front();
+  EXPECT_TRUE(d.summary.handshake_complete);
+  EXPECT_TRUE(d.summary.resumed);
+  EXPECT_EQ(d.client_data, "again\n");
+  EXPECT_EQ(d.server_data, "again\n");
+}
+
 TEST_F(CaptureLive, CurlAndOurWwwServer) {
   test::OurServer server({"--www"}, dir);
   Tcpdump tcpdump(dir / "cap.pcap", server.port(), dir);

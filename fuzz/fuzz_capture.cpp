@@ -1,0 +1,65 @@
+// Fuzz target: the capture reader (pcap/pcapng, link layers, IPv4/IPv6, TCP
+// reassembly; illustrate/pcap.h) and the passive TLS 1.2 decoder behind it
+// (illustrate/passive.h), on arbitrary bytes.
+//
+// Input layout: byte 0 bit 0 picks the mode. Set: the rest is a capture file,
+// read and, if it holds a connection, decoded. Clear: byte 1 splits the rest
+// into a client and a server stream, byte 2 is the chunk size in which they
+// arrive alternately, and the key log knows the client_random of 32 zero
+// bytes, so handshakes whose ClientHello has that random reach record
+// decryption. A capture may only fail with CaptureError; the decoder never
+// throws; anything else (a crash, another exception) is a bug.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+
+#include "illustrate/passive.h"
+#include "illustrate/pcap.h"
+
+using namespace tls12;
+using namespace tls12::illustrate;
+
+namespace {
+
+const KeyLog& fuzz_keylog() {
+  static const KeyLog log = KeyLog::parse("CLIENT_RANDOM " + std::string(64, '0') + " " + std::string(96, '4') + "\n");
+  return log;
+}
+
+void decode_streams(ByteView data) {
+  if (data.size() < 2) return;
+  const size_t split = data.size() == 2 ? 0 : data[0] % (data.size() - 1);
+  const size_t chunk = size_t{data[1]} + 1;
+  PassiveInput input;
+  input.client_to_server = data.subspan(2, split);
+  input.server_to_client = data.subspan(2 + split);
+  size_t c = 0, s = 0;
+  while (c < input.client_to_server.size() || s < input.server_to_client.size()) {
+    const size_t cn = std::min(chunk, input.client_to_server.size() - c);
+    if (cn) input.arrival.push_back({protocol::Direction::sent, c, cn, 0});
+    c += cn;
+    const size_t sn = std::min(chunk, input.server_to_client.size() - s);
+    if (sn) input.arrival.push_back({protocol::Direction::received, s, sn, 0});
+    s += sn;
+  }
+  decode_passively(input, fuzz_keylog(), [](const protocol::Event&) {});
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  const ByteView rest(data + 1, size - 1);
+  if (data[0] & 1) {
+    CaptureLimits limits;
+    limits.max_stream_size = 1 << 20;
+    try {
+      const TcpConnection connection = read_tcp_connection(rest, std::nullopt, limits);
+      decode_passively(connection, fuzz_keylog(), [](const protocol::Event&) {});
+    } catch (const CaptureError&) {
+    }
+    return 0;
+  }
+  decode_streams(rest);
+  return 0;
+}
