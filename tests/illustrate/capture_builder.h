@@ -62,19 +62,23 @@ inline Bytes tcp(const Segment& s) {
   return t;
 }
 
+// The header so far, then source and destination address, then the TCP segment.
+inline Bytes with_addresses(Bytes ip, const Segment& s, const Bytes& client, const Bytes& server, const Bytes& tcp) {
+  const Bytes& src = s.from_client ? client : server;
+  const Bytes& dst = s.from_client ? server : client;
+  ip.insert(ip.end(), src.begin(), src.end());
+  ip.insert(ip.end(), dst.begin(), dst.end());
+  ip.insert(ip.end(), tcp.begin(), tcp.end());
+  return ip;
+}
+
 inline Bytes ipv4(const Segment& s) {
   const Bytes t = tcp(s);
   Bytes ip = {0x45, 0};
   put16(ip, uint16_t(20 + t.size()));
   put32(ip, 0x00004000);  // id 0, don't fragment
   ip.insert(ip.end(), {64, 6, 0, 0});
-  const Bytes client = {127, 0, 0, 1}, server = {127, 0, 0, 2};
-  const Bytes& src = s.from_client ? client : server;
-  const Bytes& dst = s.from_client ? server : client;
-  ip.insert(ip.end(), src.begin(), src.end());
-  ip.insert(ip.end(), dst.begin(), dst.end());
-  ip.insert(ip.end(), t.begin(), t.end());
-  return ip;
+  return with_addresses(ip, s, {127, 0, 0, 1}, {127, 0, 0, 2}, t);
 }
 
 inline Bytes ipv6(const Segment& s) {
@@ -85,12 +89,7 @@ inline Bytes ipv6(const Segment& s) {
   Bytes client(16, 0), server(16, 0);
   client[15] = 1;
   server[0] = 0xfe, server[1] = 0x80, server[15] = 2;
-  const Bytes& src = s.from_client ? client : server;
-  const Bytes& dst = s.from_client ? server : client;
-  ip.insert(ip.end(), src.begin(), src.end());
-  ip.insert(ip.end(), dst.begin(), dst.end());
-  ip.insert(ip.end(), t.begin(), t.end());
-  return ip;
+  return with_addresses(ip, s, client, server, t);
 }
 
 // The frame for `link_type` around an IP packet.
