@@ -217,8 +217,6 @@ std::vector<Packet> read_pcapng(ByteView capture) {
       p.original_length = original;
       p.number = packets.size() + 1;
       packets.push_back(p);
-    } else if (!section && interfaces.empty() && packets.empty() && at == 0) {
-      fail_at(0, "pcapng file does not start with a Section Header Block");
     }
     at += total;
   }
