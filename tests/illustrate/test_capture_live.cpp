@@ -44,6 +44,8 @@ struct Decoded {
   std::string client_data, server_data;  // application data, in order
   std::vector<std::string> undecoded;
   PassiveSummary summary;
+  std::string protection;  // of the last protected record
+  bool encrypt_then_mac = false;
 };
 
 Decoded decode_capture(const std::filesystem::path& capture, const std::filesystem::path& keylog, uint16_t port) {
@@ -55,6 +57,10 @@ Decoded decode_capture(const std::filesystem::path& capture, const std::filesyst
     if (const auto* r = std::get_if<protocol::RecordSeen>(&e); r && r->content_type == 23)
       (r->direction == Direction::sent ? out.client_data : out.server_data)
           .append(reinterpret_cast<const char*>(r->plaintext.data()), r->plaintext.size());
+    if (const auto* r = std::get_if<protocol::RecordSeen>(&e); r && !r->protection.empty()) {
+      out.protection = r->protection;
+      out.encrypt_then_mac = r->encrypt_then_mac;
+    }
     if (const auto* u = std::get_if<protocol::Undecoded>(&e)) out.undecoded.push_back(u->reason);
   });
   return out;
@@ -69,24 +75,37 @@ class CaptureLive : public ::testing::Test {
   std::filesystem::path dir;
 };
 
-// openssl s_server -rev answers each line reversed.
+// openssl s_server -rev answers each line reversed. OpenSSL's default suite
+// (AES-256-GCM, extended master secret), an AES-CBC suite (OpenSSL then
+// negotiates Encrypt-then-MAC, RFC 7366) and ChaCha20-Poly1305.
 TEST_F(CaptureLive, OpensslClientAndServer) {
-  const uint16_t port = test::free_port();
-  test::Child server({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert",
-                      test::demo_pki("server.crt"), "-key", test::demo_pki("server.key"), "-tls1_2", "-rev"},
-                     dir / "s_server.log");
-  ASSERT_TRUE(test::wait_for_port(port, 20)) << server.log();
-  Tcpdump tcpdump(dir / "cap.pcap", port, dir);
-  const auto r = test::run_command("(printf 'ping from s_client\\n'; sleep 1) | timeout 20 openssl s_client -connect "
-                                   "127.0.0.1:" + std::to_string(port) + " -keylogfile " + q((dir / "keys").string()) +
-                                   " 2>&1");
-  tcpdump.stop();
-  ASSERT_TRUE(contains(r.output, "tneilc_s morf gnip")) << r.output;
-  const Decoded d = decode_capture(dir / "cap.pcap", dir / "keys", port);
-  EXPECT_TRUE(d.undecoded.empty()) << d.undecoded.front();
-  EXPECT_TRUE(d.summary.handshake_complete);
-  EXPECT_EQ(d.client_data, "ping from s_client\n");
-  EXPECT_TRUE(contains(d.server_data, "tneilc_s morf gnip\n")) << d.server_data;
+  for (const std::string suite : {"", "ECDHE-RSA-AES128-SHA256", "ECDHE-RSA-CHACHA20-POLY1305"}) {
+    SCOPED_TRACE(suite);
+    const uint16_t port = test::free_port();
+    test::Child server({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert",
+                        test::demo_pki("server.crt"), "-key", test::demo_pki("server.key"), "-tls1_2", "-rev"},
+                       dir / "s_server.log");
+    ASSERT_TRUE(test::wait_for_port(port, 20)) << server.log();
+    const std::filesystem::path capture = dir / ("cap" + suite + ".pcap"), keys = dir / ("keys" + suite);
+    Tcpdump tcpdump(capture, port, dir);
+    const auto r = test::run_command("(printf 'ping from s_client\\n'; sleep 1) | timeout 20 openssl s_client -connect "
+                                     "127.0.0.1:" + std::to_string(port) + (suite.empty() ? "" : " -cipher " + suite) +
+                                     " -keylogfile " + q(keys.string()) + " 2>&1");
+    tcpdump.stop();
+    ASSERT_TRUE(contains(r.output, "tneilc_s morf gnip")) << r.output;
+    const Decoded d = decode_capture(capture, keys, port);
+    EXPECT_TRUE(d.undecoded.empty()) << d.undecoded.front();
+    EXPECT_TRUE(d.summary.handshake_complete);
+    EXPECT_EQ(d.client_data, "ping from s_client\n");
+    EXPECT_TRUE(contains(d.server_data, "tneilc_s morf gnip\n")) << d.server_data;
+    if (suite == "ECDHE-RSA-AES128-SHA256") {
+      EXPECT_TRUE(d.encrypt_then_mac);
+      EXPECT_EQ(d.protection, "AES-128-CBC with HMAC-SHA256, encrypt-then-MAC");
+    }
+    if (suite == "ECDHE-RSA-CHACHA20-POLY1305") {
+      EXPECT_EQ(d.protection, "CHACHA20-POLY1305");
+    }
+  }
 }
 
 TEST_F(CaptureLive, OurClientAndServer) {
