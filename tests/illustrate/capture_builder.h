@@ -127,6 +127,7 @@ struct Options {
   bool simple_blocks = false;  // pcapng Simple Packet Blocks instead of Enhanced
   uint32_t link_type = illustrate::kLinkEthernet;
   bool ip6 = false;
+  uint8_t tsresol = 0;  // pcapng if_tsresol option when not 0
 };
 
 inline Bytes pcap_file(const std::vector<Bytes>& frames, const Options& o) {
@@ -171,6 +172,12 @@ inline Bytes pcapng_file(const std::vector<Bytes>& frames, const Options& o) {
   put16_order(idb, uint16_t(o.link_type), o.little);
   put16_order(idb, 0, o.little);
   put32_order(idb, 262144, o.little);
+  if (o.tsresol != 0) {
+    put16_order(idb, 9, o.little);  // if_tsresol, 1 byte
+    put16_order(idb, 1, o.little);
+    idb.insert(idb.end(), {o.tsresol, 0, 0, 0});
+    put32_order(idb, 0, o.little);  // opt_endofopt
+  }
   block(f, 1, idb, o.little);
   for (const Bytes& fr : frames) {
     Bytes body;

@@ -65,6 +65,13 @@ TEST(Pcap, NanosecondTimestampsAndSimplePacketBlocks) {
   EXPECT_EQ(packets[1].timestamp_ns, 1700000000ull * 1000000000 + 2);
   Options micro;
   EXPECT_EQ(read_packets(capture_of(conversation(), micro))[1].timestamp_ns, 1700000000ull * 1000000000 + 2000);
+  // pcapng: timestamps 1000 units after 0: microseconds by default, nanoseconds
+  // with if_tsresol 9, 1/1024 s with if_tsresol 0x8a.
+  for (const auto& [tsresol, ns] : {std::pair<uint8_t, uint64_t>{0, 1000000}, {9, 1000}, {0x8a, 976562500}}) {
+    Options ng;
+    ng.pcapng = true, ng.tsresol = tsresol, ng.little = tsresol != 9;
+    EXPECT_EQ(read_packets(capture_of(conversation(), ng))[0].timestamp_ns, ns) << int(tsresol);
+  }
   Options simple;
   simple.pcapng = true, simple.simple_blocks = true;
   expect_conversation(read_tcp_connection(capture_of(conversation(), simple), test::capture::kServerPort));
