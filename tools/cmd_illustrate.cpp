@@ -6,6 +6,7 @@
 // values (§7.4.9). Passive: nothing is sent to anyone.
 //
 // The events go to one renderer; the terminal trace is that renderer today.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -31,6 +32,9 @@ struct IllustrateArgs {
 
 // The file whole, within `limit` bytes; std::runtime_error naming the file otherwise.
 Bytes read_input(const std::string& path, size_t limit, const char* what) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error))
+    throw std::runtime_error("cannot read " + std::string(what) + " " + path + ": it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open " + std::string(what) + " " + path);
   in.seekg(0, std::ios::end);

@@ -56,6 +56,9 @@ TEST_F(IllustrateCli, BadArgumentsAndFilesAreOneLine) {
   auto r = illustrate(capture() + " --keylog /nonexistent/keys");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.output, "tls12 illustrate: cannot open key log /nonexistent/keys\n");
+  r = illustrate("--pcap /tmp " + keylog());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output, "tls12 illustrate: cannot read capture /tmp: it is a directory\n");
   r = illustrate(capture() + " " + keylog() + " --trace=messages");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.output, "tls12 illustrate: --trace must be bytes or secrets, not 'messages'\n");
