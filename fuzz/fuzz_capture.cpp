@@ -3,12 +3,13 @@
 // (illustrate/passive.h), on arbitrary bytes.
 //
 // Input layout: byte 0 bit 0 picks the mode. Set: the rest is a capture file,
-// read and, if it holds a connection, decoded. Clear: byte 1 splits the rest
-// into a client and a server stream, byte 2 is the chunk size in which they
-// arrive alternately, and the key log knows the client_random of 32 zero
-// bytes, so handshakes whose ClientHello has that random reach record
-// decryption. A capture may only fail with CaptureError; the decoder never
-// throws; anything else (a crash, another exception) is a bug.
+// read and, if it holds a connection, decoded. Clear: bytes 1-2 (big-endian)
+// split the rest into a client and a server stream, byte 3 is the chunk size
+// less one in which they arrive alternately. The key log holds the line of
+// the recorded connection of ../shared/testvectors/illustrated-tls12 (whose
+// streams are the seed corpus), so mutations of it reach record decryption.
+// A capture may only fail with CaptureError; the decoder never throws;
+// anything else (a crash, another exception) is a bug.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -22,17 +23,20 @@ using namespace tls12::illustrate;
 namespace {
 
 const KeyLog& fuzz_keylog() {
-  static const KeyLog log = KeyLog::parse("CLIENT_RANDOM " + std::string(64, '0') + " " + std::string(96, '4') + "\n");
+  static const KeyLog log = KeyLog::parse(
+      "CLIENT_RANDOM 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f "
+      "916abf9da55973e13614ae0a3f5d3f37b023ba129aee02cc9134338127cd7049781c8e19fc1eb2a7387ac06ae237344c\n");
   return log;
 }
 
 void decode_streams(ByteView data) {
-  if (data.size() < 2) return;
-  const size_t split = data.size() == 2 ? 0 : data[0] % (data.size() - 1);
-  const size_t chunk = size_t{data[1]} + 1;
+  if (data.size() < 3) return;
+  const ByteView streams = data.subspan(3);
+  const size_t split = size_t(data[0] << 8 | data[1]) % (streams.size() + 1);
+  const size_t chunk = size_t{data[2]} + 1;
   PassiveInput input;
-  input.client_to_server = data.subspan(2, split);
-  input.server_to_client = data.subspan(2 + split);
+  input.client_to_server = streams.first(split);
+  input.server_to_client = streams.subspan(split);
   size_t c = 0, s = 0;
   while (c < input.client_to_server.size() || s < input.server_to_client.size()) {
     const size_t cn = std::min(chunk, input.client_to_server.size() - c);
