@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libsodium-dev libgtest-dev libgmock-dev
           libbenchmark-dev nlohmann-json3-dev libcli11-dev openssl libssl-dev
           clang libclang-rt-14-dev valgrind curl python3 python3-ecdsa publicsuffix python3-cryptography
-          chromium libnss3-tools)
+          chromium libnss3-tools tcpdump)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -24,5 +24,6 @@ void add_demo_command(CLI::App& app);    // cmd_demo.cpp
 void add_server_command(CLI::App& app);  // cmd_server.cpp
 void add_client_command(CLI::App& app);  // cmd_client.cpp
 void add_pki_command(CLI::App& app);     // cmd_pki.cpp
+void add_illustrate_command(CLI::App& app);  // cmd_illustrate.cpp
 
 }  // namespace tls12::tools

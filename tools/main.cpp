@@ -1,5 +1,5 @@
 // The `tls12` command-line program: one CLI11 application with a subcommand
-// per job (verify, show, demo, server, client, pki). Each subcommand is defined in
+// per job (verify, show, demo, server, client, pki, illustrate). Each subcommand is defined in
 // its own tools/cmd_*.cpp (see commands.h).
 //
 // Errors of the command line itself (an unknown option, a value that is not
@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   add_server_command(app);
   add_client_command(app);
   add_pki_command(app);
+  add_illustrate_command(app);
   if (!check_command_name(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);

@@ -315,7 +315,7 @@ TEST_F(CliFriction, VersionHelpAndCommandLineErrors) {
   EXPECT_TRUE(contains(demo.output, "--trace [=LEVEL]")) << demo.output;
   EXPECT_FALSE(contains(demo.output, "TEXT=bytes")) << "the help showed a default that is not the default";
   auto unknown = tls12("frobnicate 2>&1");
-  EXPECT_EQ(unknown.output, "tls12: unknown command 'frobnicate' (commands: verify, show, demo, server, client, pki; "
+  EXPECT_EQ(unknown.output, "tls12: unknown command 'frobnicate' (commands: verify, show, demo, server, client, pki, illustrate; "
                             "see tls12 --help)\n");
   auto show = tls12("show " + q(demo_pki("server.crt")));
   EXPECT_TRUE(contains(show.output, "SHA-256 fingerprint: ")) << show.output;
