@@ -5,7 +5,8 @@
 // message field by field (§7.4), the key_block (§6.3) and the Finished
 // values (§7.4.9). Passive: nothing is sent to anyone.
 //
-// The events go to one renderer; the terminal trace is that renderer today.
+// The events go to the terminal trace, and with `-o FILE.html` to the
+// illustrated page (illustrate/page.h) as well, drawn from the client's side.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "illustrate/page.h"
 #include "illustrate/passive.h"
 #include "illustrate/pcap.h"
 #include "protocol/trace.h"
@@ -28,6 +30,7 @@ struct IllustrateArgs {
   std::string keylog;
   std::optional<uint16_t> port;
   std::string trace = "bytes";
+  std::string output;  // the illustrated page, when given
 };
 
 // The file whole, within `limit` bytes; std::runtime_error naming the file otherwise.
@@ -73,6 +76,19 @@ std::string render_extra(const protocol::Event& event, protocol::TraceLevel leve
   return "";
 }
 
+// The page of the decoded connection. Its secrets come from the key log the
+// user gave, so they are shown only with --trace=secrets, as on every page.
+void write_capture_page(const IllustrateArgs& a, const illustrate::TcpConnection& connection,
+                        const illustrate::Builder& page) {
+  illustrate::PageOptions options;
+  options.show_secrets = a.trace == "secrets";
+  options.title = "A captured TLS 1.2 connection";
+  options.subtitle = "Drawn by tls12 illustrate from " + std::filesystem::path(a.pcap).filename().string() + ": " +
+                     connection.client.text() + " -> " + connection.server.text() + ", decrypted with its key log.";
+  illustrate::write_page(a.output, page.recording(), options);
+  std::cout << "page written to " << a.output << "\n";
+}
+
 int run_illustrate(const IllustrateArgs& a) {
   const std::optional<protocol::TraceLevel> level = protocol::parse_trace_level(a.trace);
   if (!level || *level < protocol::TraceLevel::bytes) {
@@ -90,10 +106,13 @@ int run_illustrate(const IllustrateArgs& a) {
               << connection.segments << " TCP segments (" << connection.retransmitted << " retransmitted, "
               << connection.out_of_order << " out of order)\n";
     const protocol::TraceRenderer renderer(*level, "client");
+    const illustrate::Builder page(illustrate::Perspective::client);
     const protocol::Observer print = [&](const protocol::Event& event) {
+      if (!a.output.empty()) page.on_event(event);
       std::cout << renderer.render(event) << render_extra(event, *level);
     };
     const illustrate::PassiveSummary summary = illustrate::decode_passively(connection, keylog, print);
+    if (!a.output.empty()) write_capture_page(a, connection, page);
     std::cout << summary.records << " records, " << summary.records_opened << " decrypted"
               << (summary.handshake_complete ? ", handshake complete" : "") << (summary.resumed ? " (resumed)" : "")
               << (summary.undecoded != 0 ? ", stopped early (see 'undecoded' above)" : "") << "\n";
@@ -119,6 +138,9 @@ void add_illustrate_command(CLI::App& app) {
       ->required();
   cmd->add_option("--port", args->port, "the TCP port of the connection (default: the first connection with a SYN)");
   cmd->add_option("--trace", args->trace, "bytes (default): every field and record; secrets: also the key_block");
+  cmd->add_option("-o,--output", args->output,
+                  "also write the illustrated page of the connection to this HTML file (its secrets only with "
+                  "--trace=secrets)");
   cmd->callback([args] { exit_status() = run_illustrate(*args); });
 }
 
