@@ -23,6 +23,10 @@ constexpr Limbs kGy = {0xcbb6406837bf51f5, 0x2bce33576b315ece, 0x8ee7eb4a7c0f9e1
 
 Fe fe(const Limbs& plain) { return {to_mont(plain, kFieldP)}; }
 
+// 0 is 0 in Montgomery form, and 1 is R mod p: constants, not conversions
+// (the k*G loop would otherwise spend a multiplication on each).
+constexpr Fe kZero = {{0, 0, 0, 0}};
+
 const Fe& curve_b() {
   static const Fe b = fe(kB);
   return b;
@@ -94,7 +98,7 @@ using AffineWindow = std::array<AffinePoint, 16>;  // j * 32^w * G for j = 1..16
 // negated by mask; (0, 0) for a zero digit, which the caller must not add
 // (infinity has no affine form).
 AffinePoint affine_lookup(const AffineWindow& table, uint64_t magnitude, uint64_t negative) {
-  AffinePoint out = {fe({0, 0, 0, 0}), fe({0, 0, 0, 0})};
+  AffinePoint out = {kZero, kZero};
   for (uint64_t j = 1; j <= 16; ++j) {
     const uint64_t mask = mask_from_bit(((magnitude ^ j) - 1) >> 63);
     select(out.x.v, table[j - 1].x.v, mask);
@@ -149,7 +153,7 @@ const std::array<AffineWindow, kBoothWindows>& base_table() {
 
 }  // namespace
 
-Point infinity() { return {fe({0, 0, 0, 0}), fe({1, 0, 0, 0}), fe({0, 0, 0, 0})}; }
+Point infinity() { return {kZero, Fe{kFieldP.one}, kZero}; }
 
 const Point& generator() {
   static const Point g = {fe(kGx), fe(kGy), fe({1, 0, 0, 0})};
