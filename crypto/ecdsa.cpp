@@ -38,12 +38,6 @@ std::array<uint8_t, 32> to_bytes(const Limbs& a) {
   return out;
 }
 
-Bytes hmac_of(HashAlgorithm hash, ByteView key, std::initializer_list<ByteView> parts) {
-  Hmac mac(hash, key);
-  for (ByteView part : parts) mac.update(part);
-  return mac.finish();
-}
-
 // The scalars of a signature, checked to lie in [1, n-1].
 bool in_scalar_range(const Limbs& x) { return !p256::is_zero_mask(x) && p256::less_than_mask(x, kOrderN.m); }
 
@@ -96,12 +90,11 @@ std::optional<std::array<ec_field::Limbs<N>, 2>> read_signature(ByteView der, co
   return std::array<ec_field::Limbs<N>, 2>{*r, *s};
 }
 
-// (x(R) mod n) for a point R that is not infinity.
+// (x(R) mod n) for a point R that is not infinity: one inversion of Z, and
+// only x (y is not needed).
 Limbs x_mod_n(const p256::Point& r) {
-  Limbs x, y;
-  p256::to_affine(r, x, y);
-  secure_zero(y.data(), sizeof y);
-  return reduce_once_mod_n(x);
+  const p256::Fe z_inv = {p256::field_inverse(r.z.v)};
+  return reduce_once_mod_n(p256::from_mont((r.x * z_inv).v, p256::kFieldP));
 }
 
 }  // namespace
@@ -124,7 +117,9 @@ std::optional<EcdsaSignature> decode_ecdsa_signature(ByteView der) {
 // ---- RFC 6979 §3.2 ---------------------------------------------------------------
 
 Rfc6979Nonce::Rfc6979Nonce(HashAlgorithm hash, ByteView private_key, ByteView digest)
-    : hash_(hash), k_(digest_size(hash), 0x00), v_(digest_size(hash), 0x01) {  // steps b, c
+    : hash_(hash),
+      keyed_(hash, Bytes(digest_size(hash), 0x00)),  // step c: K = 0x00 0x00 ...
+      v_(digest_size(hash), 0x01) {                   // step b: V = 0x01 0x01 ...
   // Step d's seed: int2octets(x) || bits2octets(h1), where bits2octets reduces
   // bits2int(h1) mod q (RFC 6979 §2.3.4).
   const auto h1 = to_bytes(reduce_once_mod_n(bits2int(digest)));
@@ -135,10 +130,24 @@ Rfc6979Nonce::Rfc6979Nonce(HashAlgorithm hash, ByteView private_key, ByteView di
 }
 
 void Rfc6979Nonce::update_key(uint8_t separator, ByteView seed) {
-  const Bytes k = hmac_of(hash_, k_, {v_, ByteView(&separator, 1), seed});
-  k_.assign(k.begin(), k.end());
-  const Bytes v = hmac_of(hash_, k_, {v_});
-  v_.assign(v.begin(), v.end());
+  Hmac mac = keyed_;
+  mac.update(v_);
+  mac.update(ByteView(&separator, 1));
+  mac.update(seed);
+  Bytes k = mac.finish();
+  keyed_ = Hmac(hash_, k);
+  secure_zero(k.data(), k.size());
+  update_v();
+}
+
+// V = HMAC_K(V), from a copy of the keyed HMAC: its two padded key blocks
+// are hashed once per K, not once per V.
+void Rfc6979Nonce::update_v() {
+  Hmac mac = keyed_;
+  mac.update(v_);
+  Bytes v = mac.finish();
+  std::copy(v.begin(), v.end(), v_.begin());
+  secure_zero(v.data(), v.size());
 }
 
 std::array<uint8_t, 32> Rfc6979Nonce::next() {
@@ -147,14 +156,13 @@ std::array<uint8_t, 32> Rfc6979Nonce::next() {
     if (!first_) update_key(0x00, {});
     first_ = false;
     // Step h.1-h.2: T = V || V || ... until 256 bits (one block for SHA-256/384/512).
-    SecretBytes t;
-    while (t.size() < 32) {
-      const Bytes v = hmac_of(hash_, k_, {v_});
-      v_.assign(v.begin(), v.end());
-      t.insert(t.end(), v.begin(), v.end());
-    }
     std::array<uint8_t, 32> k{};
-    std::copy_n(t.begin(), 32, k.begin());
+    for (size_t filled = 0; filled < k.size();) {
+      update_v();
+      const size_t take = std::min(v_.size(), k.size() - filled);
+      std::copy_n(v_.begin(), take, k.begin() + static_cast<std::ptrdiff_t>(filled));
+      filled += take;
+    }
     // A candidate >= n happens with probability 2^-32; revealing that one was
     // skipped says nothing about the one used.
     uint64_t ok = ~p256::is_zero_mask(bits2int(k)) & p256::less_than_mask(bits2int(k), kOrderN.m);
@@ -182,9 +190,9 @@ EcdsaSignature ecdsa_p256_sign_digest(ByteView private_key, HashAlgorithm hash, 
     if (p256::is_zero_mask(r)) continue;
     // s = k^-1 (e + r*d) mod n; the inverse is a fixed exponentiation (Fermat),
     // the same steps for every k.
-    const Limbs k_inv = p256::mont_inverse(p256::to_mont(k, kOrderN), kOrderN);
-    const Limbs rd = p256::mont_mul(p256::to_mont(r, kOrderN), d_mont, kOrderN);
-    Limbs s = p256::from_mont(p256::mont_mul(k_inv, p256::mod_add(e_mont, rd, kOrderN), kOrderN), kOrderN);
+    const Limbs k_inv = p256::order_inverse(p256::to_mont(k, kOrderN));
+    const Limbs rd = p256::order_mul(p256::to_mont(r, kOrderN), d_mont);
+    Limbs s = p256::from_mont(p256::order_mul(k_inv, p256::mod_add(e_mont, rd, kOrderN)), kOrderN);
     ct_declassify(s.data(), sizeof s);  // s is part of the signature
     if (p256::is_zero_mask(s)) continue;
     secure_zero(d.data(), sizeof d);
@@ -202,9 +210,9 @@ bool ecdsa_p256_verify_digest(ByteView public_key, ByteView digest, const EcdsaS
   const Limbs r = p256::limbs_from_bytes(sig.r), s = p256::limbs_from_bytes(sig.s);
   if (!in_scalar_range(r) || !in_scalar_range(s)) return false;  // §6.4.2 step 1
   const Limbs e_mont = p256::to_mont(reduce_once_mod_n(bits2int(digest)), kOrderN);
-  const Limbs w = p256::mont_inverse(p256::to_mont(s, kOrderN), kOrderN);
-  const Limbs u1 = p256::from_mont(p256::mont_mul(e_mont, w, kOrderN), kOrderN);
-  const Limbs u2 = p256::from_mont(p256::mont_mul(p256::to_mont(r, kOrderN), w, kOrderN), kOrderN);
+  const Limbs w = p256::order_inverse(p256::to_mont(s, kOrderN));
+  const Limbs u1 = p256::from_mont(p256::order_mul(e_mont, w), kOrderN);
+  const Limbs u2 = p256::from_mont(p256::order_mul(p256::to_mont(r, kOrderN), w), kOrderN);
   // Everything here is public; the constant-time multiplications are simply
   // the ones we have. The complete addition copes with u1*G = ±u2*Q.
   const p256::Point big_r = p256::point_add(p256::scalar_base_mult(u1), p256::scalar_mult(u2, *q));

@@ -21,6 +21,7 @@
 #include <optional>
 
 #include "crypto/bytes.h"
+#include "crypto/hmac.h"
 #include "crypto/p256.h"
 #include "crypto/p384.h"
 #include "crypto/sha2.h"
@@ -52,8 +53,9 @@ class Rfc6979Nonce {
 
  private:
   void update_key(uint8_t separator, ByteView seed);  // steps d-g: K = HMAC_K(V || sep || seed), V = HMAC_K(V)
+  void update_v();                                     // V = HMAC_K(V)
   HashAlgorithm hash_;
-  SecretBytes k_;  // K of RFC 6979
+  Hmac keyed_;     // HMAC keyed with K of RFC 6979 (K itself is not kept)
   SecretBytes v_;  // V of RFC 6979
   bool first_ = true;
 };

@@ -189,7 +189,8 @@ std::unique_ptr<ConstantTimeHmac::Engine> make_engine(HashAlgorithm alg, ByteVie
     case HashAlgorithm::sha1: return std::make_unique<EngineFor<Sha1Traits>>(alg, key);
     case HashAlgorithm::sha256: return std::make_unique<EngineFor<Sha256Traits>>(alg, key);
     case HashAlgorithm::sha384: return std::make_unique<EngineFor<Sha384Traits>>(alg, key);
-    case HashAlgorithm::sha512: break;
+    case HashAlgorithm::sha512:
+    case HashAlgorithm::sha224: break;
   }
   throw std::invalid_argument("constant-time HMAC: only SHA-1, SHA-256 and SHA-384 (the CBC suites' MACs)");
 }

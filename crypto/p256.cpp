@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 #include "crypto/bignum.h"
 #include "crypto/random.h"
@@ -21,6 +22,10 @@ constexpr Limbs kGx = {0xf4a13945d898c296, 0x77037d812deb33a0, 0xf8bce6e563a440f
 constexpr Limbs kGy = {0xcbb6406837bf51f5, 0x2bce33576b315ece, 0x8ee7eb4a7c0f9e16, 0x4fe342e2fe1a7f9b};
 
 Fe fe(const Limbs& plain) { return {to_mont(plain, kFieldP)}; }
+
+// 0 is 0 in Montgomery form, and 1 is R mod p: constants, not conversions
+// (the k*G loop would otherwise spend a multiplication on each).
+constexpr Fe kZero = {{0, 0, 0, 0}};
 
 const Fe& curve_b() {
   static const Fe b = fe(kB);
@@ -79,20 +84,68 @@ Point booth_lookup(const BoothWindow& table, uint64_t magnitude, uint64_t negati
   return out;
 }
 
-// For k*G: window w of the table holds j * 32^w * G for j = 0..16, so k*G is the sum
-// of one looked-up entry per window: 52 additions, no doublings. Built once
-// (about 1,100 point operations) and shared; read-only after.
-const std::array<BoothWindow, kBoothWindows>& base_table() {
-  static const std::unique_ptr<std::array<BoothWindow, kBoothWindows>> table = [] {
-    auto t = std::make_unique<std::array<BoothWindow, kBoothWindows>>();
+// ---- The fixed base G -----------------------------------------------------------
+
+// A point in affine form (x, y), Montgomery form: what the table of multiples
+// of G holds, because adding an affine point (Z = 1) costs one multiplication
+// less than adding a projective one, and the table is a third smaller to scan.
+struct AffinePoint {
+  Fe x, y;
+};
+using AffineWindow = std::array<AffinePoint, 16>;  // j * 32^w * G for j = 1..16
+
+// table[magnitude - 1], read as booth_lookup reads (every entry, masked), and
+// negated by mask; (0, 0) for a zero digit, which the caller must not add
+// (infinity has no affine form).
+AffinePoint affine_lookup(const AffineWindow& table, uint64_t magnitude, uint64_t negative) {
+  AffinePoint out = {kZero, kZero};
+  for (uint64_t j = 1; j <= 16; ++j) {
+    const uint64_t mask = mask_from_bit(((magnitude ^ j) - 1) >> 63);
+    select(out.x.v, table[j - 1].x.v, mask);
+    select(out.y.v, table[j - 1].y.v, mask);
+  }
+  const Fe minus_y = {mod_sub({0, 0, 0, 0}, out.y.v, kFieldP)};
+  select(out.y.v, minus_y.v, negative);
+  return out;
+}
+
+// Every point's (X/Z, Y/Z) with one field inversion in all (Montgomery's
+// trick): invert the product of all Z, then peel each Z^-1 off it with two
+// multiplications. The points are public multiples of G, none of them infinity.
+std::vector<AffinePoint> batch_to_affine(const std::vector<Point>& points) {
+  std::vector<Fe> prefix(points.size());  // Z_0 * ... * Z_i
+  Fe product = {kFieldP.one};
+  for (size_t i = 0; i < points.size(); ++i) prefix[i] = product = product * points[i].z;
+  Fe inverse = {field_inverse(product.v)};  // (Z_0 * ... * Z_last)^-1
+  std::vector<AffinePoint> out(points.size());
+  for (size_t i = points.size(); i-- > 0;) {
+    const Fe z_inv = i == 0 ? inverse : inverse * prefix[i - 1];
+    inverse = inverse * points[i].z;
+    out[i] = {points[i].x * z_inv, points[i].y * z_inv};
+  }
+  return out;
+}
+
+// For k*G: window w of the table holds j * 32^w * G for j = 1..16, so k*G is
+// the sum of one looked-up entry per window: 52 mixed additions, no
+// doublings. Built once (about 1,100 point operations and one inversion) and
+// shared; read-only after.
+const std::array<AffineWindow, kBoothWindows>& base_table() {
+  static const std::unique_ptr<std::array<AffineWindow, kBoothWindows>> table = [] {
+    std::vector<Point> multiples;
+    multiples.reserve(kBoothWindows * 16);
     Point base = generator();
     for (int w = 0; w < kBoothWindows; ++w) {
-      BoothWindow& window = (*t)[w];
-      window[0] = infinity();
-      window[1] = base;
-      for (size_t j = 2; j < 17; ++j) window[j] = point_add(window[j - 1], base);
+      Point multiple = base;
+      for (size_t j = 1; j <= 16; ++j) {
+        multiples.push_back(multiple);
+        multiple = point_add(multiple, base);
+      }
       for (int i = 0; i < 5; ++i) base = point_double(base);
     }
+    const std::vector<AffinePoint> affine = batch_to_affine(multiples);
+    auto t = std::make_unique<std::array<AffineWindow, kBoothWindows>>();
+    for (size_t i = 0; i < affine.size(); ++i) (*t)[i / 16][i % 16] = affine[i];
     return t;
   }();
   return *table;
@@ -100,7 +153,7 @@ const std::array<BoothWindow, kBoothWindows>& base_table() {
 
 }  // namespace
 
-Point infinity() { return {fe({0, 0, 0, 0}), fe({1, 0, 0, 0}), fe({0, 0, 0, 0})}; }
+Point infinity() { return {kZero, Fe{kFieldP.one}, kZero}; }
 
 const Point& generator() {
   static const Point g = {fe(kGx), fe(kGy), fe({1, 0, 0, 0})};
@@ -134,12 +187,15 @@ Point scalar_mult(const Limbs& k, const Point& p) {
 
 Point scalar_base_mult(const Limbs& k) {
   const auto& table = base_table();
-  uint64_t magnitude, negative;
-  booth_digit(k, 0, magnitude, negative);
-  Point acc = booth_lookup(table[0], magnitude, negative);
-  for (int w = 1; w < kBoothWindows; ++w) {
+  Point acc = infinity();
+  for (int w = 0; w < kBoothWindows; ++w) {
+    uint64_t magnitude, negative;
     booth_digit(k, w, magnitude, negative);
-    acc = point_add(acc, booth_lookup(table[w], magnitude, negative));
+    const AffinePoint q = affine_lookup(table[w], magnitude, negative);
+    const Point sum = ec_point::complete_mixed_add(acc, q.x, q.y, curve_b());
+    // A zero digit adds nothing: the sum (computed all the same, with a
+    // placeholder q) is dropped by mask, not by a branch.
+    select_point(acc, sum, ~mask_from_bit((magnitude - 1) >> 63));
   }
   return acc;
 }

@@ -43,8 +43,9 @@ Point point_double(const Point& p);              // RCB 2016 Algorithm 6
 // in constant time: fixed signed 5-bit windows (Booth digits in [-16, 16]),
 // each window's multiple picked from a table by reading every entry.
 Point scalar_mult(const Limbs& k, const Point& p);
-// k * G, with a table of multiples of G computed once: signed 5-bit windows,
-// 52 additions, no doublings.
+// k * G, with a table of multiples of G computed once (in affine form, so
+// each addition is a mixed one): signed 5-bit windows, 52 additions, no
+// doublings.
 Point scalar_base_mult(const Limbs& k);
 
 // The affine coordinates of P (one inversion of Z), as plain integers

@@ -82,10 +82,11 @@ inline constexpr Modulus kOrderN = {
   return result;
 }
 
-// a * b * R^-1 mod p: the same result as mont_mul(a, b, kFieldP), faster.
-[[gnu::always_inline]] inline Limbs field_mul(const Limbs& a, const Limbs& b) {
-  uint64_t t[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-  TLS12_UNROLL for (int i = 0; i < 4; ++i) {  // t = a * b, schoolbook
+// t = a * b, the full 512-bit product (t[8] stays 0 for the reduction's
+// carry), schoolbook: shared by the arithmetic mod p and mod n.
+[[gnu::always_inline]] inline void mul_wide(const Limbs& a, const Limbs& b, uint64_t (&t)[9]) {
+  TLS12_UNROLL for (int k = 0; k < 9; ++k) t[k] = 0;
+  TLS12_UNROLL for (int i = 0; i < 4; ++i) {
     uint64_t carry = 0;
     TLS12_UNROLL for (int j = 0; j < 4; ++j) {
       const u128 c = static_cast<u128>(a[j]) * b[i] + t[i + j] + carry;
@@ -94,13 +95,12 @@ inline constexpr Modulus kOrderN = {
     }
     t[i + 4] = carry;
   }
-  return field_reduce(t);
 }
 
-// a * a * R^-1 mod p with 10 word products instead of 16: each a_i*a_j with
-// i != j appears twice in the square, so it is computed once and doubled.
-[[gnu::always_inline]] inline Limbs field_sqr(const Limbs& a) {
-  uint64_t t[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+// t = a * a with 10 word products instead of 16: each a_i*a_j with i != j
+// appears twice in the square, so it is computed once and doubled.
+[[gnu::always_inline]] inline void sqr_wide(const Limbs& a, uint64_t (&t)[9]) {
+  TLS12_UNROLL for (int k = 0; k < 9; ++k) t[k] = 0;
   TLS12_UNROLL for (int i = 0; i < 3; ++i) {  // the products a_i * a_j, i < j
     uint64_t carry = 0;
     TLS12_UNROLL for (int j = i + 1; j < 4; ++j) {
@@ -119,6 +119,19 @@ inline constexpr Modulus kOrderN = {
     c = static_cast<u128>(t[2 * i + 1]) + static_cast<uint64_t>(square >> 64) + (c >> 64);
     t[2 * i + 1] = static_cast<uint64_t>(c);
   }
+}
+
+// a * b * R^-1 mod p: the same result as mont_mul(a, b, kFieldP), faster.
+[[gnu::always_inline]] inline Limbs field_mul(const Limbs& a, const Limbs& b) {
+  uint64_t t[9];
+  mul_wide(a, b, t);
+  return field_reduce(t);
+}
+
+// a * a * R^-1 mod p.
+[[gnu::always_inline]] inline Limbs field_sqr(const Limbs& a) {
+  uint64_t t[9];
+  sqr_wide(a, t);
   return field_reduce(t);
 }
 
@@ -127,6 +140,21 @@ inline constexpr Modulus kOrderN = {
 // inversion that turns every projective result back into x and y. Same
 // result as mont_inverse(a, kFieldP); the chain is fixed, so still constant time.
 Limbs field_inverse(const Limbs& a);
+
+// ---- Scalars mod n (ECDSA) -------------------------------------------------------
+
+// a * b * R^-1 mod n and a * a * R^-1 mod n: the same results as
+// mont_mul(a, b, kOrderN), with the product and the reduction as separate
+// steps so that squaring can use sqr_wide's 10 word products.
+Limbs order_mul(const Limbs& a, const Limbs& b);
+Limbs order_sqr(const Limbs& a);
+
+// a^-1 mod n for a in Montgomery form (result in Montgomery form; 0 maps to
+// 0): a^(n-2) with about 256 squarings and 50 multiplications, where
+// mont_inverse spends 256 multiplications on squarings plus 79 more. The
+// inverse of ECDSA's secret nonce k, so every step is fixed: the windows are
+// read from the public exponent n-2, never from a.
+Limbs order_inverse(const Limbs& a);
 
 // ---- Bytes --------------------------------------------------------------------
 
@@ -142,9 +170,11 @@ struct Fe {
   Limbs v;  // Montgomery form mod p
 };
 
-inline Fe operator+(const Fe& a, const Fe& b) { return {mod_add(a.v, b.v, kFieldP)}; }
-inline Fe operator-(const Fe& a, const Fe& b) { return {mod_sub(a.v, b.v, kFieldP)}; }
-inline Fe operator*(const Fe& a, const Fe& b) { return {field_mul(a.v, b.v)}; }
-inline Fe square(const Fe& a) { return {field_sqr(a.v)}; }
+// Forced inline: the point formulas are a few dozen of these in a row, and a
+// call per operation costs more than a modular addition itself.
+[[gnu::always_inline]] inline Fe operator+(const Fe& a, const Fe& b) { return {mod_add(a.v, b.v, kFieldP)}; }
+[[gnu::always_inline]] inline Fe operator-(const Fe& a, const Fe& b) { return {mod_sub(a.v, b.v, kFieldP)}; }
+[[gnu::always_inline]] inline Fe operator*(const Fe& a, const Fe& b) { return {field_mul(a.v, b.v)}; }
+[[gnu::always_inline]] inline Fe square(const Fe& a) { return {field_sqr(a.v)}; }
 
 }  // namespace tls12::crypto::p256

@@ -58,6 +58,7 @@ const Bytes& digest_info_prefix(HashAlgorithm hash) {
     case HashAlgorithm::sha384: return sha384;
     case HashAlgorithm::sha512: return sha512;
     case HashAlgorithm::sha1: break;  // SHA-1 signatures are refused (crypto/sha1.h)
+    case HashAlgorithm::sha224: break;  // TLS offers SHA-224 with ECDSA only here
   }
   throw std::invalid_argument("unsupported hash for RSASSA-PKCS1-v1_5");
 }

@@ -1,4 +1,5 @@
-// SHA-256 (FIPS 180-4 §5.3.3, §6.2) and the run-time hash selector `Hash`.
+// SHA-256 (FIPS 180-4 §5.3.3, §6.2), SHA-224 (§5.3.2, §6.3) and the run-time
+// hash selector `Hash`.
 //
 // Read this beside FIPS 180-4. A hash is computed in three steps:
 //   1. Padding (§5.1.1): append the bit 1, then zeros, then the message length
@@ -52,6 +53,13 @@ constexpr uint32_t K256[64] = {
 constexpr std::array<uint32_t, 8> H0_256 = {
     0x6a09e667U, 0xbb67ae85U, 0x3c6ef372U, 0xa54ff53aU,
     0x510e527fU, 0x9b05688cU, 0x1f83d9abU, 0x5be0cd19U,
+};
+
+// §5.3.2: SHA-224's H(0), the second 32 bits of the fractional parts of the
+// square roots of the 9th through 16th primes.
+constexpr std::array<uint32_t, 8> H0_224 = {
+    0xc1059ed8U, 0x367cd507U, 0x3070dd17U, 0xf70e5939U,
+    0xffc00b31U, 0x68581511U, 0x64f98fa7U, 0xbefa4fa4U,
 };
 
 // §3.2 ROTR^n(x) and the §4.1.2 functions.
@@ -211,6 +219,18 @@ std::array<uint8_t, Sha256::digest_size> Sha256::finish() {
   return digest;
 }
 
+Sha256::Sha256(Sha224Tag) : h_(H0_224) {}
+
+Sha224::Sha224() : Sha256(Sha224Tag{}) {}
+
+std::array<uint8_t, Sha224::digest_size> Sha224::finish() {
+  // §6.3: the same computation, keeping the leftmost 224 bits.
+  const auto full = Sha256::finish();
+  std::array<uint8_t, digest_size> digest;
+  std::copy_n(full.begin(), digest_size, digest.begin());
+  return digest;
+}
+
 // ---------------------------------------------------------------- selector
 
 size_t digest_size(HashAlgorithm alg) {
@@ -219,6 +239,7 @@ size_t digest_size(HashAlgorithm alg) {
     case HashAlgorithm::sha384: return Sha384::digest_size;
     case HashAlgorithm::sha512: return Sha512::digest_size;
     case HashAlgorithm::sha1: return Sha1::digest_size;
+    case HashAlgorithm::sha224: return Sha224::digest_size;
   }
   throw std::invalid_argument("unknown hash algorithm");
 }
@@ -229,6 +250,7 @@ size_t block_size(HashAlgorithm alg) {
     case HashAlgorithm::sha384: return Sha384::block_size;
     case HashAlgorithm::sha512: return Sha512::block_size;
     case HashAlgorithm::sha1: return Sha1::block_size;
+    case HashAlgorithm::sha224: return Sha224::block_size;
   }
   throw std::invalid_argument("unknown hash algorithm");
 }
@@ -239,18 +261,20 @@ std::string_view hash_name(HashAlgorithm alg) {
     case HashAlgorithm::sha384: return "SHA-384";
     case HashAlgorithm::sha512: return "SHA-512";
     case HashAlgorithm::sha1: return "SHA-1";
+    case HashAlgorithm::sha224: return "SHA-224";
   }
   throw std::invalid_argument("unknown hash algorithm");
 }
 
 namespace {
 
-std::variant<Sha256, Sha384, Sha512, Sha1> make_state(HashAlgorithm alg) {
+std::variant<Sha256, Sha384, Sha512, Sha1, Sha224> make_state(HashAlgorithm alg) {
   switch (alg) {
     case HashAlgorithm::sha256: return Sha256{};
     case HashAlgorithm::sha384: return Sha384{};
     case HashAlgorithm::sha512: return Sha512{};
     case HashAlgorithm::sha1: return Sha1{};
+    case HashAlgorithm::sha224: return Sha224{};
   }
   throw std::invalid_argument("unknown hash algorithm");
 }

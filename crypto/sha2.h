@@ -1,6 +1,7 @@
 // SHA-256, SHA-384 and SHA-512 (FIPS 180-4): the hashes TLS 1.2 uses for the PRF
 // (RFC 5246 §5), the handshake transcript behind Finished (§7.4.9), HMAC, and
-// signatures.
+// signatures; and SHA-224, for the one place TLS 1.2 still offers it: the
+// sha224 HashAlgorithm of signature_algorithms (§7.4.1.4.1), with ECDSA.
 //
 // Each hash is a small copyable value: a TLS transcript hash keeps running over
 // every handshake message while copies of it are finished to compute
@@ -20,7 +21,7 @@ namespace tls12::crypto {
 
 // sha1 is here for HMAC-SHA1, the record MAC of the *_CBC_SHA suites, and for
 // nothing else: no signature code accepts it (crypto/sha1.h says why).
-enum class HashAlgorithm { sha256, sha384, sha512, sha1 };
+enum class HashAlgorithm { sha256, sha384, sha512, sha1, sha224 };
 
 size_t digest_size(HashAlgorithm alg);
 size_t block_size(HashAlgorithm alg);
@@ -39,9 +40,22 @@ class Sha256 {
   void update(ByteView data);
   std::array<uint8_t, digest_size> finish();  // the object must not be used after
 
- private:
+ protected:
+  struct Sha224Tag {};
+  explicit Sha256(Sha224Tag);
   std::array<uint32_t, 8> h_;
   detail::BlockBuffer<block_size> blocks_;
+};
+
+// SHA-224 is SHA-256 from another initial value, truncated to its leftmost
+// 224 bits (FIPS 180-4 §5.3.2, §6.3).
+class Sha224 : private Sha256 {
+ public:
+  static constexpr size_t digest_size = 28;
+  static constexpr size_t block_size = 64;
+  Sha224();
+  using Sha256::update;
+  std::array<uint8_t, digest_size> finish();
 };
 
 // SHA-512 and SHA-384 share the 64-bit compression function; SHA-384 differs in
@@ -85,7 +99,7 @@ class Hash {
 
  private:
   HashAlgorithm alg_;
-  std::variant<Sha256, Sha384, Sha512, Sha1> state_;
+  std::variant<Sha256, Sha384, Sha512, Sha1, Sha224> state_;
 };
 
 // One-shot functions: the whole message in one call.

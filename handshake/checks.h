@@ -25,8 +25,20 @@
 
 namespace tls12::handshake {
 
-// The secrets of §8.1 and the key_block parts of §6.3, in the order derived.
-enum class Secret { pre_master_secret, master_secret, client_write_key, server_write_key, client_write_IV, server_write_IV };
+// The secrets of §8.1 and the key_block parts of §6.3, in the order derived
+// (the key_block's own order): the MAC keys only for a CBC suite, the IVs
+// only for an AEAD suite (a CBC record carries its own IV, so §6.3's
+// fixed_iv_length is 0 there).
+enum class Secret {
+  pre_master_secret,
+  master_secret,
+  client_write_MAC_key,
+  server_write_MAC_key,
+  client_write_key,
+  server_write_key,
+  client_write_IV,
+  server_write_IV
+};
 // The RFC's name: "pre_master_secret", "client_write_IV", ...
 std::string_view secret_name(Secret secret);
 

@@ -140,13 +140,18 @@ constexpr std::array kSignatureSchemes = {
                         SignatureAlgorithm::ecdsa, HashAlgorithm::sha256, true},
     SignatureSchemeInfo{SignatureScheme::ecdsa_secp384r1_sha384, "ecdsa_secp384r1_sha384",
                         SignatureAlgorithm::ecdsa, HashAlgorithm::sha384, true},
+    // In TLS 1.2 the two bytes are only hash + ecdsa (RFC 5246 §7.4.1.4.1):
+    // 0x0603 is sha512 + ecdsa whatever the curve (its name, from RFC 8446,
+    // binds P-521 in TLS 1.3 alone), and 0x0303 sha224 + ecdsa.
+    SignatureSchemeInfo{SignatureScheme::ecdsa_secp521r1_sha512, "ecdsa_secp521r1_sha512",
+                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha512, true},
+    SignatureSchemeInfo{SignatureScheme::ecdsa_sha224, "ecdsa_sha224", SignatureAlgorithm::ecdsa,
+                        HashAlgorithm::sha224, true},
     // Known by name only: printed in traces, never negotiated.
     SignatureSchemeInfo{SignatureScheme::rsa_pkcs1_sha1, "rsa_pkcs1_sha1",
                         SignatureAlgorithm::rsa_pkcs1, std::nullopt, false},
     SignatureSchemeInfo{SignatureScheme::ecdsa_sha1, "ecdsa_sha1", SignatureAlgorithm::ecdsa,
                         std::nullopt, false},
-    SignatureSchemeInfo{SignatureScheme::ecdsa_secp521r1_sha512, "ecdsa_secp521r1_sha512",
-                        SignatureAlgorithm::ecdsa, HashAlgorithm::sha512, false},
     SignatureSchemeInfo{SignatureScheme::ed448, "ed448", SignatureAlgorithm::other, std::nullopt,
                         false},
     SignatureSchemeInfo{SignatureScheme::rsa_pss_pss_sha256, "rsa_pss_pss_sha256",
@@ -162,7 +167,8 @@ constexpr std::array kSupportedSchemes = {
     SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pkcs1_sha256,
     SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512,
     SignatureScheme::ed25519,          SignatureScheme::ecdsa_secp256r1_sha256,
-    SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ecdsa_secp384r1_sha384, SignatureScheme::ecdsa_secp521r1_sha512,
+    SignatureScheme::ecdsa_sha224,
 };
 
 struct GroupName {

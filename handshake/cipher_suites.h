@@ -123,12 +123,13 @@ std::string cipher_suite_name(CipherSuite id);
 enum class SignatureScheme : uint16_t {
   rsa_pkcs1_sha1 = 0x0201,
   ecdsa_sha1 = 0x0203,
+  ecdsa_sha224 = 0x0303,  // sha224(3) + ecdsa(3): RFC 5246 only, unnamed in RFC 8446
   rsa_pkcs1_sha256 = 0x0401,
   ecdsa_secp256r1_sha256 = 0x0403,
   rsa_pkcs1_sha384 = 0x0501,
   ecdsa_secp384r1_sha384 = 0x0503,
   rsa_pkcs1_sha512 = 0x0601,
-  ecdsa_secp521r1_sha512 = 0x0603,
+  ecdsa_secp521r1_sha512 = 0x0603,  // in TLS 1.2 sha512 + ecdsa, on any curve
   rsa_pss_rsae_sha256 = 0x0804,
   rsa_pss_rsae_sha384 = 0x0805,
   rsa_pss_rsae_sha512 = 0x0806,
@@ -154,7 +155,8 @@ struct SignatureSchemeInfo {
 
 // Supported schemes in our order of preference (what we put in
 // signature_algorithms): rsa_pss_rsae_sha256/384/512, rsa_pkcs1_sha256/384/512,
-// ed25519, ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384.
+// ed25519, ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384,
+// ecdsa_secp521r1_sha512 (sha512 + ecdsa), ecdsa_sha224.
 std::span<const SignatureScheme> supported_signature_schemes();
 
 // Known schemes (supported or named only); nullptr when unknown.

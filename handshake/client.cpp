@@ -71,7 +71,7 @@ Actions Client::start() {
   if (!config_->alpn_protocols.empty()) ext.alpn_protocols = config_->alpn_protocols;
   ext.signature_algorithms = config_->signature_schemes;
   ext.extended_master_secret = true;
-  ext.encrypt_then_mac = client_offers_encrypt_then_mac(config_->cipher_suites);
+  ext.encrypt_then_mac = config_->offer_encrypt_then_mac && client_offers_encrypt_then_mac(config_->cipher_suites);
   ext.renegotiation_info = Bytes{};
   offer_session(ext);
   client_hello_.extensions = ext.to_list();

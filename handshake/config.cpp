@@ -31,7 +31,8 @@ std::vector<SignatureScheme> default_signature_schemes() {
           SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pkcs1_sha256,
           SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512,
           SignatureScheme::ed25519,             SignatureScheme::ecdsa_secp256r1_sha256,
-          SignatureScheme::ecdsa_secp384r1_sha384};
+          SignatureScheme::ecdsa_secp384r1_sha384, SignatureScheme::ecdsa_secp521r1_sha512,
+          SignatureScheme::ecdsa_sha224};
 }
 
 namespace {

@@ -124,6 +124,10 @@ struct ClientConfig : CommonConfig {
   uint16_t server_port = 443;
   // With a store: ask for session tickets (an empty session_ticket extension).
   bool session_tickets = true;
+  // Offer encrypt_then_mac (RFC 7366) when a CBC suite is offered. Off: the
+  // CBC records are MAC-then-encrypt (RFC 5246 §6.2.3.2), as with a server
+  // that does not know the extension (`tls12 demo --no-etm` shows them).
+  bool offer_encrypt_then_mac = true;
   // Without a store: still ask for a ticket (with session_tickets), so that
   // Client::session() has one to hand to the caller, who keeps sessions
   // itself and offers them per connection (Client::offer).

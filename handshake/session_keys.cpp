@@ -3,6 +3,8 @@
 // §7.4.9; RFC 7627 §4.
 #include "handshake/session_keys.h"
 
+#include <utility>
+
 namespace tls12::handshake {
 
 namespace {
@@ -11,14 +13,22 @@ void emit_secret(Actions& actions, Secret secret, ByteView value) {
   add_action(actions, SecretDerived{secret, SecretBytes(value.begin(), value.end())});
 }
 
-// The key_block from the master_secret and this connection's two randoms.
+// The key_block from the master_secret and this connection's two randoms,
+// its parts reported in the §6.3 order. A part the suite does not use has
+// length 0 and is not reported: an AEAD suite has no MAC keys, and a CBC
+// suite no IVs (each record carries its own).
 KeyBlock key_block_of(const Negotiated& negotiated, ByteView master_secret, Actions& actions) {
   KeyBlock block = derive_key_block(*negotiated.cipher_suite, master_secret, negotiated.client_random,
                                     negotiated.server_random);
-  emit_secret(actions, Secret::client_write_key, block.client_write_key);
-  emit_secret(actions, Secret::server_write_key, block.server_write_key);
-  emit_secret(actions, Secret::client_write_IV, block.client_write_IV);
-  emit_secret(actions, Secret::server_write_IV, block.server_write_IV);
+  const std::pair<Secret, ByteView> parts[] = {
+      {Secret::client_write_MAC_key, block.client_write_MAC_key},
+      {Secret::server_write_MAC_key, block.server_write_MAC_key},
+      {Secret::client_write_key, block.client_write_key},
+      {Secret::server_write_key, block.server_write_key},
+      {Secret::client_write_IV, block.client_write_IV},
+      {Secret::server_write_IV, block.server_write_IV}};
+  for (const auto& [secret, value] : parts)
+    if (!value.empty()) emit_secret(actions, secret, value);
   return block;
 }
 

@@ -32,18 +32,22 @@ std::optional<RsaScheme> rsa_scheme(SignatureScheme scheme) {
   }
 }
 
-// The ECDSA schemes tls12 makes and checks. In TLS 1.2 the two bytes say
-// only hash + ecdsa (RFC 5246 §7.4.1.4.1): the curve in the name binds in
-// TLS 1.3 alone (RFC 8446 §4.2.3), so either hash goes with either curve, as
-// OpenSSL also allows in TLS 1.2.
-bool is_ecdsa_scheme(SignatureScheme scheme) {
-  return scheme == SignatureScheme::ecdsa_secp256r1_sha256 || scheme == SignatureScheme::ecdsa_secp384r1_sha384;
+// The ECDSA schemes tls12 makes and checks, by their hash. In TLS 1.2 the
+// two bytes say only hash + ecdsa (RFC 5246 §7.4.1.4.1): the curve in the
+// name binds in TLS 1.3 alone (RFC 8446 §4.2.3), so any of these hashes goes
+// with either curve, as OpenSSL also allows in TLS 1.2. sha1 + ecdsa is
+// refused as rsa_pkcs1_sha1 is.
+std::optional<crypto::HashAlgorithm> ecdsa_hash(SignatureScheme scheme) {
+  switch (scheme) {
+    case SignatureScheme::ecdsa_sha224: return crypto::HashAlgorithm::sha224;
+    case SignatureScheme::ecdsa_secp256r1_sha256: return crypto::HashAlgorithm::sha256;
+    case SignatureScheme::ecdsa_secp384r1_sha384: return crypto::HashAlgorithm::sha384;
+    case SignatureScheme::ecdsa_secp521r1_sha512: return crypto::HashAlgorithm::sha512;
+    default: return std::nullopt;
+  }
 }
 
-crypto::HashAlgorithm ecdsa_hash(SignatureScheme scheme) {
-  return scheme == SignatureScheme::ecdsa_secp256r1_sha256 ? crypto::HashAlgorithm::sha256
-                                                           : crypto::HashAlgorithm::sha384;
-}
+bool is_ecdsa_scheme(SignatureScheme scheme) { return ecdsa_hash(scheme).has_value(); }
 
 }  // namespace
 
@@ -104,7 +108,7 @@ Bytes sign_with_scheme(SignatureScheme scheme, const x509::PrivateKey& key, Byte
   // ECDSA: the scheme's hash of the content, a nonce derived by RFC 6979, the
   // DER Ecdsa-Sig-Value on the wire (RFC 8422 §5.4).
   if (const auto* ec = std::get_if<x509::EcPrivateKey>(&key))
-    return crypto::ecdsa_p256_sign(ec->d, ecdsa_hash(scheme), message);
+    return crypto::ecdsa_p256_sign(ec->d, *ecdsa_hash(scheme), message);
   // PureEdDSA: the whole content is signed, no hash first (RFC 8422 §5.1.3).
   auto signature = crypto::ed25519_sign(std::get<x509::Ed25519PrivateKey>(key).seed, message);
   return Bytes(signature.begin(), signature.end());
@@ -117,7 +121,7 @@ bool verify_with_scheme(SignatureScheme scheme, const x509::PublicKey& key, Byte
   if (!scheme_fits_key(scheme, key)) return false;
   if (std::holds_alternative<x509::EcPublicKey>(key)) {
     // Strict DER, r and s in [1, n-1]: a malleable encoding is a bad signature.
-    const x509::SignatureAlgorithm algorithm{x509::SignatureAlgorithm::Kind::ecdsa, ecdsa_hash(scheme)};
+    const x509::SignatureAlgorithm algorithm{x509::SignatureAlgorithm::Kind::ecdsa, *ecdsa_hash(scheme)};
     return x509::verify_signature(key, algorithm, message, signature);
   }
   return crypto::ed25519_verify(std::get<x509::Ed25519PublicKey>(key).bytes, message, signature);

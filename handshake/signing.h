@@ -10,11 +10,14 @@
 //   ed25519                      PureEdDSA (RFC 8032 §5.1) with an Ed25519
 //                                certificate key (RFC 8422 §5.1.3): the
 //                                signed content goes in unhashed
-//   ecdsa_secp256r1_sha256       ECDSA (RFC 8422 §5.4) with SHA-256 or SHA-384,
-//   ecdsa_secp384r1_sha384       an RFC 6979 nonce and the DER Ecdsa-Sig-Value;
-//                                we sign with P-256 keys and verify P-256 and
-//                                P-384 keys (in TLS 1.2 the name's curve does
-//                                not bind, RFC 8446 §4.2.3 is TLS 1.3's rule)
+//   ecdsa_secp256r1_sha256       ECDSA (RFC 8422 §5.4) with SHA-256, SHA-384,
+//   ecdsa_secp384r1_sha384       SHA-512 or SHA-224, an RFC 6979 nonce and the
+//   ecdsa_secp521r1_sha512       DER Ecdsa-Sig-Value; we sign with P-256 keys
+//   ecdsa_sha224                 and verify P-256 and P-384 keys (in TLS 1.2
+//                                the name's curve does not bind, RFC 8446
+//                                §4.2.3 is TLS 1.3's rule: 0x0603 is sha512 +
+//                                ecdsa, 0x0303 sha224 + ecdsa, RFC 5246
+//                                §7.4.1.4.1)
 //
 // and the choice of a scheme: the first of our preferences that the peer
 // offered and our key can make. SHA-1 schemes are never chosen.
@@ -51,7 +54,7 @@ std::optional<SignatureScheme> choose_rsa_scheme(std::span<const SignatureScheme
 
 // Whether `scheme` is one tls12 makes and checks with this kind of key:
 // the RSA schemes above for an RSA key, ed25519 for an Ed25519 key, the
-// two ECDSA schemes for an EC key.
+// four ECDSA schemes for an EC key.
 bool scheme_fits_key(SignatureScheme scheme, const x509::PublicKey& key);
 bool scheme_fits_key(SignatureScheme scheme, const x509::PrivateKey& key);
 

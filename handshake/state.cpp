@@ -38,6 +38,8 @@ std::string_view secret_name(Secret secret) {
   switch (secret) {
     case Secret::pre_master_secret: return "pre_master_secret";
     case Secret::master_secret: return "master_secret";
+    case Secret::client_write_MAC_key: return "client_write_MAC_key";
+    case Secret::server_write_MAC_key: return "server_write_MAC_key";
     case Secret::client_write_key: return "client_write_key";
     case Secret::server_write_key: return "server_write_key";
     case Secret::client_write_IV: return "client_write_IV";

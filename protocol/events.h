@@ -9,8 +9,10 @@
 //                     raw bytes (4-byte header included) and its decoded fields
 //   ChangeCipherSpec  the one-byte ChangeCipherSpec record (§7.1), each way
 //   SecretDerived     pre_master_secret, master_secret (§8.1), the key_block
-//                     parts client_write_key, server_write_key, client_write_IV,
-//                     server_write_IV (§6.3), named by handshake::Secret
+//                     parts (§6.3) the suite uses: client_write_MAC_key and
+//                     server_write_MAC_key (CBC), client_write_key,
+//                     server_write_key, client_write_IV and server_write_IV
+//                     (AEAD), named by handshake::Secret
 //   PeerChainChecked  step 3 / step 6: the peer's chain validated (the path
 //                     and the name matched) or refused (the reason)
 //   SignatureChecked  ServerKeyExchange or CertificateVerify signature checked

@@ -66,6 +66,8 @@ constexpr std::string_view kServerMessage = "Hello, client! The server read your
 struct DemoArgs {
   std::string kx = "rsa";
   std::string suite;
+  std::string key_type;  // "rsa" or "p256"; empty: what the suite needs
+  bool no_etm = false;
   bool server_auth_only = false;
   bool resume = false;
   std::string trace = "messages";
@@ -121,6 +123,9 @@ std::string_view purpose_of_secret(const std::string& name, KeyExchange kx) {
                                     : "RFC 8422 §5.10: the ECDH shared secret of the two ephemeral shares (x25519, or the x coordinate on secp256r1)";
   if (name == "master_secret")
     return "§8.1 / RFC 7627: PRF(pre_master_secret, label, randoms or session hash)[0..47]";
+  if (name == "client_write_MAC_key")
+    return "§6.3 key_block: the HMAC key of the client's records (§6.2.3.1: MAC over seq_num, header and content)";
+  if (name == "server_write_MAC_key") return "§6.3 key_block: the HMAC key of the server's records";
   if (name == "client_write_key") return "§6.3 key_block: the key of the client's records";
   if (name == "server_write_key") return "§6.3 key_block: the key of the server's records";
   if (name == "client_write_IV") return "§6.3 key_block: the implicit nonce part of the client's records";
@@ -135,8 +140,8 @@ struct DemoPki {
   std::string_view ca_crt, server_crt, server_key_encrypted, server_key_passphrase, client_crt, client_key;
 };
 
-DemoPki demo_pki_material() {
-  const x509::PkiSet& set = demo_pki();
+DemoPki demo_pki_material(x509::KeyType key_type) {
+  const x509::PkiSet& set = demo_pki(key_type);
   return {set.ca_crt, set.server_crt, set.server_key_encrypted, set.server_key_passphrase, set.client_crt,
           set.client_key};
 }
@@ -145,14 +150,16 @@ DemoPki demo_pki_material() {
 // the form `openssl genpkey -algorithm RSA -aes256` writes (this run's PKI
 // wrote it so, x509/pkcs8_encrypted.cpp). What the opening took
 // is what the decryption reports (x509::Pbes2Opening), not a second parse.
-handshake::CertifiedKey open_server_key(std::ostream& out, const DemoPki& pki) {
+handshake::CertifiedKey open_server_key(std::ostream& out, const DemoPki& pki, x509::KeyType key_type) {
   x509::PassphraseSource passphrase{x509::PassphraseSource::Kind::value, std::string(pki.server_key_passphrase)};
   x509::Pbes2Opening opening;
   handshake::CertifiedKey key;
   for (const auto& cert : x509::parse_certificates_pem(pki.server_crt)) key.certificate_chain.push_back(cert.der());
   key.private_key = std::make_shared<const x509::PrivateKey>(
       x509::load_private_key_pem(pki.server_key_encrypted, passphrase, &opening));
-  out << "\n[step 0] the server opens its private key, encrypted as `openssl genpkey -algorithm RSA -aes256`\n"
+  out << "\n[step 0] the server opens its private key, encrypted as `openssl genpkey "
+      << (key_type == x509::KeyType::p256 ? "-algorithm EC -pkeyopt ec_paramgen_curve:P-256" : "-algorithm RSA")
+      << " -aes256`\n"
       << "         writes it (PKCS#8 EncryptedPrivateKeyInfo, RFC 5958 §3), with the passphrase \""
       << pki.server_key_passphrase << "\"\n"
       << "      PBES2 (RFC 8018 §6.2): PBKDF2 (§5.2) with HMAC-" << crypto::hash_name(opening.prf) << ", "
@@ -194,7 +201,8 @@ std::string step_label(int step) { return "[step " + std::to_string(step) + "] "
 // alternate because each waits for the other's flight.
 class Narrator {
  public:
-  Narrator(std::ostream& out, protocol::TraceLevel level, KeyExchange kx) : out_(out), level_(level), kx_(kx) {}
+  Narrator(std::ostream& out, protocol::TraceLevel level, const handshake::CipherSuiteInfo& suite)
+      : out_(out), level_(level), kx_(suite.key_exchange), cbc_(suite.is_cbc()) {}
 
   protocol::Observer observer(std::string who) {
     return [this, who](const Event& event) {
@@ -350,10 +358,13 @@ class Narrator {
         out_ << "        " << purpose << "\n";
       out_ << protocol::hex_lines(value, "        ", 24);
     }
+    // The key_block's last part: a CBC suite has no IVs there (§6.3,
+    // fixed_iv_length 0: each record carries its own IV).
+    const Secret last_part = cbc_ ? Secret::server_write_key : Secret::server_write_IV;
     const bool announced = s.secret == Secret::pre_master_secret || s.secret == Secret::master_secret ||
-                           s.secret == Secret::server_write_IV;
+                           s.secret == last_part;
     if (!announced) return;
-    const std::string what = s.secret == Secret::server_write_IV ? "the key_block" : name;
+    const std::string what = s.secret == last_part ? "the key_block" : name;
     const std::string other = peer_of(who);
     auto it = secrets_[other].find(s.secret);
     if (it == secrets_[other].end()) {
@@ -367,6 +378,7 @@ class Narrator {
   std::ostream& out_;
   protocol::TraceLevel level_;
   KeyExchange kx_;
+  bool cbc_;  // a CBC suite: MAC keys and no IVs in the key_block
   std::string offered_session_id_;
   bool resuming_ = false;  // the ServerHello took the offered session ID
   std::mutex complete_mutex_;
@@ -384,9 +396,24 @@ std::string render_record(ByteView record, const handshake::CipherSuiteInfo& sui
                                                     "      ");
 }
 
+// --key-type, or the kind of key the suite needs when it is not given.
+x509::KeyType choose_key_type(const DemoArgs& a, const handshake::CipherSuiteInfo& suite) {
+  const bool ecdsa_suite = suite.authentication == handshake::Authentication::ecdsa;
+  if (a.key_type.empty()) return ecdsa_suite ? x509::KeyType::p256 : x509::KeyType::rsa2048;
+  if (a.key_type != "rsa" && a.key_type != "p256")
+    throw UsageError("--key-type: unknown key type '" + a.key_type + "' (rsa or p256)");
+  const bool p256 = a.key_type == "p256";
+  if (p256 != ecdsa_suite)
+    throw UsageError("--key-type " + a.key_type + " cannot authenticate " + std::string(suite.name) +
+                     (p256 ? " (a *_RSA_* suite needs rsa)" : " (an ECDHE_ECDSA suite needs p256)"));
+  return p256 ? x509::KeyType::p256 : x509::KeyType::rsa2048;
+}
+
 const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
   if (a.kx != "rsa" && a.kx != "ecdhe" && a.kx != "dhe")
     throw UsageError("--kx: unknown key exchange '" + a.kx + "' (rsa, ecdhe or dhe)");
+  if (a.suite.empty() && a.key_type == "p256")  // an ECDSA chain signs ECDHE_ECDSA suites only
+    return handshake::find_cipher_suite(handshake::suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);
   if (a.suite.empty()) {
     namespace s = handshake::suites;
     return handshake::find_cipher_suite(a.kx == "rsa"     ? s::TLS_RSA_WITH_AES_128_GCM_SHA256
@@ -399,7 +426,7 @@ const handshake::CipherSuiteInfo* choose_suite(const DemoArgs& a) {
 }
 
 void print_setup(std::ostream& out, const DemoPki& pki, const handshake::CipherSuiteInfo& suite, bool mutual,
-                 uint16_t port) {
+                 uint16_t port, x509::KeyType key_type) {
   out << "tls12 demo: the TLS 1.2 handshake of RFC 5246 §7.3, run on 127.0.0.1:" << port << "\n\n"
       << "Set-up (a demo PKI made for this run by tls12 pki; the CA may vouch for localhost, 127.0.0.1 and ::1 "
          "only):\n";
@@ -413,7 +440,8 @@ void print_setup(std::ostream& out, const DemoPki& pki, const handshake::CipherS
   show("CA:     ", pki.ca_crt);
   show("server: ", pki.server_crt);
   if (mutual) show("client: ", pki.client_crt);
-  out << "  both sides trust the CA; the keys are 2048-bit RSA\n\n"
+  out << "  both sides trust the CA; the keys are "
+      << (key_type == x509::KeyType::p256 ? "P-256 (secp256r1), signing with ECDSA" : "2048-bit RSA") << "\n\n"
       << "Cipher suite: " << suite.name << " (" << suite.openssl_name << ")\n"
       << (mutual ? "Authentication: mutual (the server asks for the client's certificate)\n"
                  : "Authentication: server only\n");
@@ -490,21 +518,22 @@ void run_client(const protocol::ClientConfig& config, uint16_t port, const hands
 
 int run_demo(const DemoArgs& a) {
   const handshake::CipherSuiteInfo* suite = choose_suite(a);
+  const x509::KeyType key_type = choose_key_type(a, *suite);
   protocol::TraceLevel level = parse_trace(a.trace);
   bool mutual = !a.server_auth_only;
 
   auto trust = std::make_shared<x509::TrustStore>();
-  const DemoPki pki = demo_pki_material();
+  const DemoPki pki = demo_pki_material(key_type);
   trust->add_pem(pki.ca_crt);
   uint16_t port = 0;
   Fd listener = listen_tcp("127.0.0.1", 0, port);
 
   std::ostream& out = std::cout;
-  Narrator narrator(out, level, suite->key_exchange);
+  Narrator narrator(out, level, *suite);
 
   protocol::ServerConfig server;
-  print_setup(out, pki, *suite, mutual, port);
-  server.certificate = open_server_key(out, pki);
+  print_setup(out, pki, *suite, mutual, port, key_type);
+  server.certificate = open_server_key(out, pki, key_type);
   server.trust_store = trust;
   server.client_authentication = mutual ? protocol::ClientAuthentication::required
                                         : protocol::ClientAuthentication::none;
@@ -516,6 +545,7 @@ int run_demo(const DemoArgs& a) {
   client.trust_store = trust;
   client.server_name = "localhost";
   client.cipher_suites = {suite->id};
+  client.offer_encrypt_then_mac = !a.no_etm;
   if (mutual) client.client_certificate = certified_key_from_pem(pki.client_crt, pki.client_key);
   client.observer = narrator.observer("client");
   if (a.resume) {
@@ -568,6 +598,12 @@ void add_demo_command(CLI::App& app) {
       "steps of the handshake. Every check shown is the result the engine reported.");
   cmd->add_option("--kx", args->kx, "Key exchange: rsa (RSA key transport, default), ecdhe, dhe (RFC 7919 ffdhe2048)");
   cmd->add_option("--suite", args->suite, "Cipher suite (RFC or OpenSSL name); overrides --kx");
+  cmd->add_option("--key-type", args->key_type,
+                  "Demo PKI keys: rsa (2048-bit) or p256 (ECDSA, with TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 "
+                  "unless --suite names another ECDHE_ECDSA suite); default: what the suite needs");
+  cmd->add_flag("--no-etm", args->no_etm,
+                "With a CBC suite: the client does not offer encrypt_then_mac (RFC 7366), so the records are "
+                "MAC-then-encrypt (RFC 5246 §6.2.3.2)");
   cmd->add_flag("--server-auth-only", args->server_auth_only, "Do not ask for the client's certificate");
   cmd->add_flag("--resume", args->resume, "Run a second connection that resumes the session");
   cmd->add_option("--trace", args->trace,

@@ -41,6 +41,12 @@ const Rfc6979Case kRfc6979Cases[] = {
     {"sample", HashAlgorithm::sha512, "5fa81c63109badb88c1f367b47da606da28cad69aa22c4fe6ad7df73a7173aa5",
      "8496a60b5e9b47c825488827e0495b0e3fa109ec4568fd3f8d1097678eb97f00",
      "2362ab1adbe2b8adf9cb9edab740ea6049c028114f2460f96554f61fae3302fe"},
+    {"sample", HashAlgorithm::sha224, "103f90ee9dc52e5e7fb5132b7033c63066d194321491862059967c715985d473",
+     "53b2fff5d1752b2c689df257c04c40a587fababb3f6fc2702f1343af7ca9aa3f",
+     "b9afb64fdc03dc1a131c7d2386d11e349f070aa432a4acc918bea988bf75c74c"},
+    {"test", HashAlgorithm::sha224, "669f4426f2688b8be0db3a6bd1989bdaefff84b649eeb84f3dd26080f667faa7",
+     "c37edb6f0ae79d47c3c27e962fa269bb4f441770357e114ee511f662ec34a692",
+     "c820053a05791e521fcaad6042d40aea1d6b1a540138558f47d0719800e18f2d"},
     {"test", HashAlgorithm::sha256, "d16b6ae827f17175e040871a1c7ec3500192c4c92677336ec2537acaee0008e0",
      "f1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367",
      "019f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083"},
@@ -199,6 +205,7 @@ const EVP_MD* evp_md(HashAlgorithm h) {
     case HashAlgorithm::sha384: return EVP_sha384();
     case HashAlgorithm::sha512: return EVP_sha512();
     case HashAlgorithm::sha1: return EVP_sha1();  // not used with ECDSA here
+    case HashAlgorithm::sha224: return EVP_sha224();
   }
   return nullptr;
 }
@@ -213,6 +220,35 @@ Bytes sign_openssl(EVP_PKEY* key, HashAlgorithm h, ByteView message) {
   ossl_check(ok ? 1 : 0, "EVP_DigestSign");
   sig.resize(len);
   return sig;
+}
+
+bool verify_openssl(EVP_PKEY* key, HashAlgorithm h, ByteView message, ByteView sig) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = EVP_DigestVerifyInit(ctx, nullptr, evp_md(h), nullptr, key) == 1 &&
+                  EVP_DigestVerify(ctx, sig.data(), sig.size(), message.data(), message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  return ok;
+}
+
+// P-256 with the hashes TLS 1.2 pairs with ecdsa besides SHA-256 (RFC 5246
+// §7.4.1.4.1): SHA-224 (shorter than the 256-bit order, taken whole) and
+// SHA-384/512 (cut to their leftmost 256 bits), both ways against OpenSSL.
+TEST(P256Ecdsa, OtherHashesInteroperateWithOpenSsl) {
+  for (HashAlgorithm h : {HashAlgorithm::sha224, HashAlgorithm::sha384, HashAlgorithm::sha512}) {
+    for (int i = 0; i < 4; ++i) {
+      Bytes message(static_cast<size_t>(i * 29));
+      random_bytes(message);
+      const auto ours = p256::KeyPair::generate();
+      const Bytes our_sig = ecdsa_p256_sign(ours.private_key, h, message);
+      const Pkey ours_public = p256_key_from(ours.public_key);
+      EXPECT_TRUE(verify_openssl(ours_public.get(), h, message, our_sig)) << hash_name(h);
+      EXPECT_FALSE(verify_openssl(ours_public.get(), HashAlgorithm::sha256, message, our_sig)) << hash_name(h);
+      const Pkey theirs = p256_generate();
+      const Bytes their_sig = sign_openssl(theirs.get(), h, message);
+      EXPECT_TRUE(ecdsa_p256_verify(p256_public_of(theirs.get()), h, message, their_sig)) << hash_name(h);
+      EXPECT_FALSE(ecdsa_p256_verify(p256_public_of(theirs.get()), HashAlgorithm::sha256, message, their_sig));
+    }
+  }
 }
 
 // DER SEQUENCE of two INTEGERs with the given big-endian values (a leading 0x00

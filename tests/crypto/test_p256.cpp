@@ -73,6 +73,9 @@ void check_field_against_bignum(const Modulus& M) {
     if (&M == &kFieldP) {
       EXPECT_EQ(field_mul(a, b), mont_mul(a, b, M)) << "field_mul, case " << i;
       EXPECT_EQ(field_sqr(a), mont_mul(a, a, M)) << "field_sqr, case " << i;
+    } else {
+      EXPECT_EQ(order_mul(a, b), mont_mul(a, b, M)) << "order_mul, case " << i;
+      EXPECT_EQ(order_sqr(a), mont_mul(a, a, M)) << "order_sqr, case " << i;
     }
     if (!is_zero_mask(a)) {
       BN_mod_inverse(r.get(), ba.get(), m.get(), c.ctx);
@@ -88,6 +91,18 @@ TEST(P256Field, AdditionChainInverseMatchesFermat) {
   for (int i = 0; i < 50; ++i) {
     const Limbs a = to_mont(random_below(kFieldP, i), kFieldP);
     EXPECT_EQ(field_inverse(a), mont_inverse(a, kFieldP)) << "case " << i;
+  }
+}
+
+// The sliding-window inverse mod n (ECDSA's k^-1 and s^-1) against the
+// fixed-window Fermat inverse and against a * a^-1 = 1; 0 stays 0.
+TEST(P256Field, OrderInverseMatchesFermat) {
+  EXPECT_EQ(order_inverse({0, 0, 0, 0}), (Limbs{0, 0, 0, 0}));
+  for (int i = 1; i < 50; ++i) {
+    const Limbs a = to_mont(random_below(kOrderN, i), kOrderN);
+    const Limbs inv = order_inverse(a);
+    EXPECT_EQ(inv, mont_inverse(a, kOrderN)) << "case " << i;
+    EXPECT_EQ(order_mul(a, inv), kOrderN.one) << "case " << i;
   }
 }
 
@@ -157,6 +172,29 @@ TEST(P256Group, CompleteFormulasHandleEveryCase) {
   EXPECT_EQ(encoded(point_add(infinity(), g)), encoded(g));
   const Point minus_g = {g.x, Fe{mod_sub({0, 0, 0, 0}, g.y.v, kFieldP)}, g.z};
   EXPECT_TRUE(is_infinity_mask(point_add(g, minus_g)));  // P + (-P)
+}
+
+// The mixed addition of the k*G table (affine Q) against the full one, on the
+// cases a complete formula must get right: P infinity, P = Q, P = -Q.
+TEST(P256Group, MixedAdditionMatchesProjective) {
+  const Point g = generator();
+  const Point two_g = point_double(g);
+  const Fe minus_y = {mod_sub({0, 0, 0, 0}, g.y.v, kFieldP)};
+  const Fe b = {to_mont({0x3bce3c3e27d2604b, 0x651d06b0cc53b0f6, 0xb3ebbd55769886bc, 0x5ac635d8aa3a93e7}, kFieldP)};
+  EXPECT_EQ(encoded(ec_point::complete_mixed_add(infinity(), g.x, g.y, b)), encoded(g));
+  EXPECT_EQ(encoded(ec_point::complete_mixed_add(g, g.x, g.y, b)), encoded(two_g));  // doubling
+  EXPECT_EQ(encoded(ec_point::complete_mixed_add(two_g, g.x, g.y, b)), encoded(point_add(two_g, g)));
+  EXPECT_TRUE(is_infinity_mask(ec_point::complete_mixed_add(g, g.x, minus_y, b)));  // P + (-P)
+}
+
+// Scalars with zero Booth digits in the low, middle and top windows: the
+// k*G loop drops those sums by mask, and must still get the rest right.
+TEST(P256Group, BaseMultiplicationWithZeroDigitsMatchesOpenSsl) {
+  OpenSslCurve ossl;
+  for (const Limbs& k : {Limbs{1, 0, 0, 0}, Limbs{2, 0, 0, 0}, Limbs{32, 0, 0, 0}, Limbs{0, 1, 0, 0},
+                         Limbs{0, 0, 0, 0x8000000000000001}, Limbs{0xffffffffffffffe0, 0, 0, 0}}) {
+    EXPECT_EQ(encoded(scalar_base_mult(k)), ossl.mul(k)) << std::hex << k[3] << " " << k[1] << " " << k[0];
+  }
 }
 
 TEST(P256Group, OrderTimesGeneratorIsInfinity) {

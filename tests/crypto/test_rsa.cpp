@@ -95,7 +95,8 @@ const char* dgst_name(HashAlgorithm h) {
     case HashAlgorithm::sha256: return "-sha256";
     case HashAlgorithm::sha384: return "-sha384";
     case HashAlgorithm::sha512: return "-sha512";
-    case HashAlgorithm::sha1: break;  // never used for signatures
+    case HashAlgorithm::sha1:
+    case HashAlgorithm::sha224: break;  // never used for RSA signatures
   }
   return "";
 }

@@ -49,6 +49,19 @@ TEST(Sha256, KnownAnswers) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+// SHA-224 (FIPS 180-4 §6.3): SHA-256 with its own H(0), cut to 28 bytes.
+TEST(Sha224, KnownAnswers) {
+  EXPECT_EQ(to_hex(hash(HashAlgorithm::sha224, as_bytes(""))),
+            "d14a028c2a3a2bc9476102bb288234c415a2b01f828ea62ac5b3e42f");
+  EXPECT_EQ(to_hex(hash(HashAlgorithm::sha224, as_bytes("abc"))),
+            "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7");
+  EXPECT_EQ(to_hex(hash(HashAlgorithm::sha224, as_bytes(kMsg448))),
+            "75388b16512776cc5dba5da1fd890150b0c6455cb4f58b1952522525");
+  EXPECT_EQ(digest_size(HashAlgorithm::sha224), 28u);
+  EXPECT_EQ(block_size(HashAlgorithm::sha224), 64u);
+  EXPECT_EQ(hash_name(HashAlgorithm::sha224), "SHA-224");
+}
+
 TEST(Sha384, KnownAnswers) {
   EXPECT_EQ(hex(sha384(as_bytes(""))),
             "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da"

@@ -195,12 +195,14 @@ TEST(SignatureSchemes, CodePointsAreHashThenSignature) {
   EXPECT_EQ(static_cast<uint16_t>(SignatureScheme::rsa_pkcs1_sha256), 0x0401);
   EXPECT_EQ(static_cast<uint16_t>(SignatureScheme::rsa_pkcs1_sha384), 0x0501);
   EXPECT_EQ(static_cast<uint16_t>(SignatureScheme::ecdsa_sha1), 0x0203);
+  EXPECT_EQ(static_cast<uint16_t>(SignatureScheme::ecdsa_sha224), 0x0303);                    // sha224(3) + ecdsa(3)
+  EXPECT_EQ(static_cast<uint16_t>(SignatureScheme::ecdsa_secp521r1_sha512), 0x0603);          // sha512(6) + ecdsa(3)
   EXPECT_EQ(static_cast<uint16_t>(SignatureScheme::rsa_pss_rsae_sha256), 0x0804);
   EXPECT_EQ(static_cast<uint16_t>(SignatureScheme::ed25519), 0x0807);
 }
 
 TEST(SignatureSchemes, SupportedOnesHaveTheirHash) {
-  ASSERT_EQ(supported_signature_schemes().size(), 9u);
+  ASSERT_EQ(supported_signature_schemes().size(), 11u);
   for (SignatureScheme s : supported_signature_schemes()) {
     const auto* info = find_signature_scheme(s);
     ASSERT_NE(info, nullptr);
@@ -217,14 +219,18 @@ TEST(SignatureSchemes, SupportedOnesHaveTheirHash) {
   EXPECT_EQ(find_signature_scheme(SignatureScheme::ecdsa_secp384r1_sha384)->hash, HashAlgorithm::sha384);
   EXPECT_TRUE(is_supported(SignatureScheme::ecdsa_secp256r1_sha256));
   EXPECT_TRUE(is_supported(SignatureScheme::ecdsa_secp384r1_sha384));
+  // sha512 + ecdsa and sha224 + ecdsa (TLS 1.2 does not bind the curve).
+  EXPECT_EQ(find_signature_scheme(SignatureScheme::ecdsa_secp521r1_sha512)->hash, HashAlgorithm::sha512);
+  EXPECT_EQ(find_signature_scheme(SignatureScheme::ecdsa_sha224)->hash, HashAlgorithm::sha224);
+  EXPECT_EQ(find_signature_scheme("ecdsa_sha224")->scheme, SignatureScheme::ecdsa_sha224);
+  EXPECT_TRUE(is_supported(SignatureScheme::ecdsa_secp521r1_sha512));
+  EXPECT_TRUE(is_supported(SignatureScheme::ecdsa_sha224));
 }
 
 TEST(SignatureSchemes, NamedOnlyAndUnknown) {
   EXPECT_FALSE(is_supported(SignatureScheme::rsa_pkcs1_sha1));
-  EXPECT_FALSE(is_supported(SignatureScheme::ecdsa_secp521r1_sha512));
   EXPECT_FALSE(is_supported(SignatureScheme::ecdsa_sha1));
-  EXPECT_EQ(signature_scheme_name(SignatureScheme::ecdsa_secp521r1_sha512),
-            "ecdsa_secp521r1_sha512");
+  EXPECT_FALSE(is_supported(SignatureScheme::ed448));
   EXPECT_EQ(signature_scheme_name(SignatureScheme::rsa_pkcs1_sha1), "rsa_pkcs1_sha1");
   EXPECT_EQ(signature_scheme_name(static_cast<SignatureScheme>(0x0102)), "unknown(0x0102)");
   EXPECT_FALSE(is_supported(static_cast<SignatureScheme>(0x0102)));

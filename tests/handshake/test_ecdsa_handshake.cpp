@@ -77,6 +77,42 @@ TEST(EcdsaHandshake, ChangedCertificateVerifyIsDecryptError) {
   EXPECT_EQ(outcome.server_alert, AlertDescription::decrypt_error) << outcome.message;
 }
 
+// --- sha512 + ecdsa and sha224 + ecdsa (RFC 5246 §7.4.1.4.1: in TLS 1.2 the
+// scheme names a hash and ecdsa, not a curve)
+
+class EcdsaHashes : public ::testing::TestWithParam<SignatureScheme> {};
+
+// A client that offers only this scheme gets a ServerKeyExchange signed with
+// it, and checks it; then a CertificateVerify from a P-256 client key.
+TEST_P(EcdsaHashes, SignsAndVerifiesServerKeyExchangeAndCertificateVerify) {
+  ClientConfig cc = client_config(false);
+  cc.cipher_suites = {suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256};
+  cc.signature_schemes = {GetParam()};
+  cc.client_certificate = test::ec_pki().client;
+  ServerConfig sc = ec_server(true);
+  sc.signature_schemes = {GetParam()};
+  Client client(cc);
+  Server server(sc);
+  Outcome outcome = run(client, server);
+  ASSERT_TRUE(outcome.completed) << outcome.message;
+  EXPECT_EQ(client.negotiated().server_signature_scheme, GetParam());
+  EXPECT_EQ(server.negotiated().client_signature_scheme, GetParam());
+}
+
+// A changed signature under these schemes is decrypt_error, as under the
+// others: the signature is checked, not just parsed.
+TEST_P(EcdsaHashes, ChangedSignatureIsDecryptError) {
+  ClientConfig cc = client_config(false);
+  cc.signature_schemes = {GetParam()};
+  Client client(cc);
+  Server server(ec_server(false));
+  Outcome outcome = run(client, server, flip_last_byte(false, HandshakeType::server_key_exchange));
+  EXPECT_EQ(outcome.client_alert, AlertDescription::decrypt_error) << outcome.message;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sha512AndSha224, EcdsaHashes,
+                         ::testing::Values(SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ecdsa_sha224));
+
 // --- one server, an RSA and a P-256 chain
 
 ServerConfig dual_server() {

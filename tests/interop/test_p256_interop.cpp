@@ -293,6 +293,62 @@ TEST(P384Interop, OurServerVerifiesAP384ClientCertificate) {
   client.child->wait(10);
 }
 
+// sha512+ecdsa and sha224+ecdsa (RFC 5246 §7.4.1.4.1: hash + ecdsa, any
+// curve) with OpenSSL both ways: s_server signs its ServerKeyExchange and asks
+// for a CertificateVerify with the scheme, which our client checks and makes;
+// s_client offers only the scheme and checks our server's signature.
+using HashParam = std::tuple<handshake::SignatureScheme, std::string, std::string>;  // scheme, -sigalgs, digest
+class P256InteropHashes : public ::testing::TestWithParam<HashParam> {};
+
+TEST_P(P256InteropHashes, OurClientAgainstOpensslServer) {
+  auto [scheme, sigalg, digest] = GetParam();
+  OpensslServer server({"-groups", "P-256", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "-cert",
+                        test::ec_file("ec-server.pem"), "-key", test::ec_file("ec-server.key"), "-Verify", "1",
+                        "-CAfile", pki_file("ca.pem"), "-client_sigalgs", sigalg});
+  ClientConfig config = test::test_client_config();
+  config.cipher_suites = {suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256};
+  config.signature_schemes = {scheme};
+  config.client_certificate = test::ec_pki().client;
+  Fd fd(test::connect_with_retry(server.port, 10));
+  SocketConnection tls(fd.get(), Connection(config), test::short_timeout());
+  ASSERT_NO_THROW(tls.handshake()) << server.child->output();
+  EXPECT_EQ(tls.connection().negotiated().server_signature_scheme, scheme);
+  EXPECT_EQ(tls.connection().negotiated().client_signature_scheme, scheme);
+  tls.write(as_bytes("hello p256\n"));
+  EXPECT_EQ(read_line(tls), "652p olleh\n") << server.child->output();
+  tls.close();
+  server.child->wait(5);
+}
+
+TEST_P(P256InteropHashes, OpensslClientAgainstOurServer) {
+  auto [scheme, sigalg, digest] = GetParam();
+  OpensslClient client({"-groups", "P-256", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "-sigalgs", sigalg,
+                        "-verify_hostname", "localhost", "-servername", "localhost"},
+                       false);
+  Fd fd(client.accept_connection());
+  ServerConfig config = test::test_server_config();
+  config.cipher_suites = {suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256};
+  config.certificate = test::ec_pki().server;
+  SocketConnection tls(fd.get(), Connection(config), test::short_timeout());
+  ASSERT_NO_THROW(tls.handshake()) << client.child->output();
+  EXPECT_EQ(read_line(tls), "ping\n");
+  tls.write(as_bytes("pong\n"));
+  tls.close();
+  shutdown(fd.get(), SHUT_WR);
+  EXPECT_EQ(client.child->wait(10), 0) << client.child->output();
+  const std::string out = client.child->output();
+  EXPECT_NE(out.find("Peer signing digest: " + digest), std::string::npos) << out;
+  EXPECT_NE(out.find("Peer signature type: ECDSA"), std::string::npos) << out;
+  EXPECT_NE(out.find("Verify return code: 0 (ok)"), std::string::npos) << out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sha512AndSha224, P256InteropHashes,
+                         ::testing::Values(HashParam{handshake::SignatureScheme::ecdsa_secp521r1_sha512,
+                                                     "ECDSA+SHA512", "SHA512"},
+                                           HashParam{handshake::SignatureScheme::ecdsa_sha224, "ECDSA+SHA224",
+                                                     "SHA224"}),
+                         [](const ::testing::TestParamInfo<HashParam>& info) { return std::get<2>(info.param); });
+
 TEST(P256InteropNegative, OpensslClientOfferingOnlyP384GetsHandshakeFailure) {
   // Our server has no curve in common with a client that offers secp384r1
   // only, and no other suite it could run: handshake_failure (RFC 8422 §5.1.1).

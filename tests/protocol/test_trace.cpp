@@ -5,6 +5,7 @@
 
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include "protocol/connection.h"
 #include "handshake/extensions.h"
@@ -91,8 +92,10 @@ TEST(Trace, APeersServerNameIsEscapedInAlertsAndTraces) {
 // A real handshake in memory, traced on both sides.
 struct TracedHandshake {
   std::ostringstream client_out, server_out;
-  TracedHandshake(TraceLevel level) {
+  // `suites`: what the client offers; empty: the test default.
+  explicit TracedHandshake(TraceLevel level, std::vector<handshake::CipherSuite> suites = {}) {
     auto client_config = test::test_client_config();
+    if (!suites.empty()) client_config.cipher_suites = std::move(suites);
     client_config.observer = trace_observer(client_out, level, "client");
     auto server_config = test::test_server_config();
     server_config.observer = trace_observer(server_out, level, "server");
@@ -164,6 +167,29 @@ TEST(Trace, SecretsLevelShowsTheKeySchedule) {
     return text.substr(line, text.find("\n", text.find('\n', line) + 1) - line);
   };
   EXPECT_EQ(master(c), master(h.server_out.str()));
+}
+
+// A CBC suite's key_block (RFC 5246 §6.3) is client_write_MAC_key,
+// server_write_MAC_key, client_write_key, server_write_key; its IVs have
+// length 0 (each record carries its own), so no IV is shown.
+TEST(Trace, SecretsLevelShowsTheCbcKeyBlock) {
+  for (auto [suite, mac, key] : {std::tuple{handshake::suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, 20, 16},
+                                 std::tuple{handshake::suites::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, 48, 32}}) {
+    TracedHandshake h(TraceLevel::secrets, {suite});
+    const std::string c = h.client_out.str();
+    const std::string parts[] = {
+        "client: SECRET master_secret (48 bytes)",
+        "client: SECRET client_write_MAC_key (" + std::to_string(mac) + " bytes)",
+        "client: SECRET server_write_MAC_key (" + std::to_string(mac) + " bytes)",
+        "client: SECRET client_write_key (" + std::to_string(key) + " bytes)",
+        "client: SECRET server_write_key (" + std::to_string(key) + " bytes)"};
+    size_t at = 0;
+    for (const auto& part : parts) {
+      at = c.find(part, at);
+      ASSERT_NE(at, std::string::npos) << part << " (in this order)\n" << c;
+    }
+    EXPECT_FALSE(contains(c, "_write_IV")) << c;
+  }
 }
 
 // The checks reach the observer, and the trace, as the engine made them: a

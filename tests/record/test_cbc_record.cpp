@@ -34,6 +34,7 @@ const EVP_MD* evp_md(crypto::HashAlgorithm h) {
     case crypto::HashAlgorithm::sha256: return EVP_sha256();
     case crypto::HashAlgorithm::sha384: return EVP_sha384();
     case crypto::HashAlgorithm::sha512: return EVP_sha512();
+    case crypto::HashAlgorithm::sha224: return EVP_sha224();
   }
   return nullptr;
 }

@@ -166,6 +166,62 @@ TEST(Demo, CbcSuiteShowsIvContentPaddingAndMac) {
   EXPECT_FALSE(contains(cbc.output, "nonce_explicit")) << cbc.output;
 }
 
+// MAC-then-encrypt (the client leaves encrypt_then_mac out): the key_block is
+// two MAC keys and two keys, no IVs (RFC 5246 §6.3), and the MAC is inside
+// the encryption, before the padding (§6.2.3.2).
+TEST(Demo, NoEtmShowsMacThenEncryptAndTheCbcKeyBlock) {
+  auto cbc = demo("--suite TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA --no-etm --server-auth-only");
+  ASSERT_EQ(cbc.exit_code, 0) << cbc.output;
+  expect_in_order(cbc.output, {"cipher_suite: TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "SECRET master_secret (48 bytes",
+                               "SECRET client_write_MAC_key (20 bytes", "the HMAC key of the client's records",
+                               "SECRET server_write_MAC_key (20 bytes", "SECRET client_write_key (16 bytes",
+                               "SECRET server_write_key (16 bytes", "server computes the key_block: the same as the client's",
+                               "protected with AES-128-CBC with HMAC-SHA1, MAC-then-encrypt",
+                               "GenericBlockCipher, MAC-then-encrypt", "IV (16 random bytes",
+                               "encrypted content (67 bytes)",
+                               "encrypted MAC (HMAC over seq_num + header + content, 20 bytes)",
+                               "encrypted padding: 8 bytes of 8", "Demo complete."});
+  EXPECT_FALSE(contains(cbc.output, "_write_IV")) << cbc.output;
+  EXPECT_FALSE(contains(cbc.output, "extensions.encrypt_then_mac")) << cbc.output;
+  EXPECT_FALSE(contains(cbc.output, "Encrypt-then-MAC (RFC 7366)")) << cbc.output;
+}
+
+// A P-256 chain: the ECDHE_ECDSA suite, ECDSA signatures on the
+// ServerKeyExchange and the client's CertificateVerify, the key opened as
+// `openssl genpkey -algorithm EC` writes it.
+TEST(Demo, KeyTypeP256RunsOverAnEcdsaChain) {
+  auto r = demo("--key-type p256");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  expect_in_order(r.output, {"the keys are P-256 (secp256r1), signing with ECDSA",
+                             "Cipher suite: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                             "`openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes256`",
+                             "[step 2] server -> client ServerKeyExchange", "params.named_curve: x25519",
+                             "signed_params.algorithm: ecdsa_secp256r1_sha256",
+                             "client checks the ServerKeyExchange signature (ecdsa_secp256r1_sha256)", "valid",
+                             "[step 5] client -> server CertificateVerify", "algorithm: ecdsa_secp256r1_sha256",
+                             "server checks the CertificateVerify signature (ecdsa_secp256r1_sha256)", "valid",
+                             "Finished verified", "Demo complete."});
+  EXPECT_FALSE(contains(r.output, "signed_params.algorithm: rsa")) << r.output;
+  EXPECT_FALSE(contains(r.output, "2048-bit RSA")) << r.output;
+}
+
+// An ECDHE_ECDSA CBC suite takes the P-256 chain by itself; a key type that
+// cannot sign the suite is a one-line usage error.
+TEST(Demo, EcdsaCbcSuiteAndMismatchedKeyType) {
+  auto r = demo("--suite ECDHE-ECDSA-AES128-SHA --no-etm --server-auth-only");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  expect_in_order(r.output, {"the keys are P-256", "cipher_suite: TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+                             "ecdsa_secp256r1_sha256", "SECRET client_write_MAC_key (20 bytes",
+                             "encrypted MAC (HMAC over seq_num + header + content, 20 bytes)", "Demo complete."});
+  auto bad = demo("--key-type p256 --suite TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_TRUE(contains(bad.output, "--key-type p256 cannot authenticate TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+      << bad.output;
+  auto unknown = demo("--key-type dsa");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_TRUE(contains(unknown.output, "--key-type: unknown key type 'dsa' (rsa or p256)")) << unknown.output;
+}
+
 TEST(Demo, TraceBytesAnnotatesEveryField) {
   auto r = demo("--trace=bytes");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -207,7 +263,7 @@ TEST(Demo, DheUsesAnRfc7919Group) {
 TEST(Demo, Help) {
   auto help = test::run_command(test::tls12_program() + " demo --help");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* option : {"--kx", "--suite", "--server-auth-only", "--resume", "--trace"})
+  for (const char* option : {"--kx", "--suite", "--key-type", "--no-etm", "--server-auth-only", "--resume", "--trace"})
     EXPECT_TRUE(contains(help.output, option)) << option;
   EXPECT_TRUE(contains(help.output, "docs/steps.md")) << "the numbering the output uses\n" << help.output;
 }
