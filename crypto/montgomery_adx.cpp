@@ -107,24 +107,38 @@ inline void cross_products(Limb* t, const Limb* a, std::index_sequence<I...>) {
   ((t[I + K] = addmul_row<K - 1 - I>(t + 2 * I + 1, a[I], a + I + 1)), ...);
 }
 
+// t = 2*t + sum a_i^2 * 2^(128i) over 2K limbs: the doubling runs in the CF
+// chain (t + t with carry), the squares in the OF chain. The doubled cross
+// sum plus the diagonal is a^2 < 2^(128K), so neither chain carries out.
+template <size_t K>
+inline void double_and_add_diagonal(Limb* t, const Limb* a) {
+  Limb lo, hi, t0, t1;
+  __asm__ volatile(
+      "xorl %k[lo], %k[lo]\n\t"  // CF = OF = 0
+      ".set tls12_j, 0\n\t"
+      ".rept %c[k]\n\t"
+      "movq 8*tls12_j(%[a]), %%rdx\n\t"
+      "mulxq %%rdx, %[lo], %[hi]\n\t"
+      "movq 16*tls12_j(%[t]), %[t0]\n\t"
+      "movq 16*tls12_j+8(%[t]), %[t1]\n\t"
+      "adcxq %[t0], %[t0]\n\t"
+      "adcxq %[t1], %[t1]\n\t"
+      "adoxq %[lo], %[t0]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "movq %[t0], 16*tls12_j(%[t])\n\t"
+      "movq %[t1], 16*tls12_j+8(%[t])\n\t"
+      ".set tls12_j, tls12_j+1\n\t"
+      ".endr\n\t"
+      : [lo] "=&r"(lo), [hi] "=&r"(hi), [t0] "=&r"(t0), [t1] "=&r"(t1)
+      : [t] "r"(t), [a] "r"(a), [k] "i"(K)
+      : "rdx", "cc", "memory");
+}
+
 template <size_t K>
 void sqr_adx(Limb* r, const Limb* a, const Limb* m, Limb m0inv, size_t) {
   Limb t[2 * K] = {};
   cross_products<K>(t, a, std::make_index_sequence<K - 1>{});
-  // t = 2*t + sum a_i^2 * 2^(128i); the doubled cross sum plus the diagonal is
-  // a^2 < 2^(128K), so nothing carries out of the top limb.
-  Limb shifted_out = 0, carry = 0;
-  for (size_t i = 0; i < K; ++i) {
-    const u128 sq = u128{a[i]} * a[i];
-    const Limb lo = (t[2 * i] << 1) | shifted_out;
-    const Limb hi = (t[2 * i + 1] << 1) | (t[2 * i] >> 63);
-    shifted_out = t[2 * i + 1] >> 63;
-    u128 s = u128{lo} + static_cast<Limb>(sq) + carry;
-    t[2 * i] = static_cast<Limb>(s);
-    s = u128{hi} + static_cast<Limb>(sq >> 64) + static_cast<Limb>(s >> 64);
-    t[2 * i + 1] = static_cast<Limb>(s);
-    carry = static_cast<Limb>(s >> 64);
-  }
+  double_and_add_diagonal<K>(t, a);
   reduce_rows<K>(r, t, m, m0inv);
 }
 
