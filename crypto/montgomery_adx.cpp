@@ -160,14 +160,16 @@ MontMulFn adx_mul_of_width(size_t k) {
   }
 }
 
-// Squaring code grows with k^2 (one unrolled row per length), so only the
-// widths of the RSA-2048 and RSA-3072 CRT halves and of the 2048-bit modulus
-// (the fault check, blinding) get one.
+// Squaring code grows with k^2 (one unrolled row per length, about 40 KB
+// of code at 64 limbs); it pays off at every RSA width, the 64-limb one being
+// the RSA-4096 public operation (16 of its 17 steps are squarings).
 MontSqrFn adx_sqr_of_width(size_t k) {
   switch (k) {
     case 16: return sqr_adx<16>;
     case 24: return sqr_adx<24>;
     case 32: return sqr_adx<32>;
+    case 48: return sqr_adx<48>;
+    case 64: return sqr_adx<64>;
     default: return nullptr;
   }
 }
