@@ -139,6 +139,15 @@ inline void count_handshakes(benchmark::State& state) {
 
 // Prints as the console reporter does and keeps handshakes/s of each run
 // named "GROUP/KIND/STACK" as rates[KIND][STACK].
+//
+// With --benchmark_repetitions, every repetition and then the aggregates come
+// by; the median, reported last, is the rate kept (the mean, standard
+// deviation and coefficient of variation are not rates). With
+// --benchmark_report_aggregates_only only the aggregates come by.
+inline bool is_rate_to_keep(const benchmark::BenchmarkReporter::Run& run) {
+  return run.run_type != benchmark::BenchmarkReporter::Run::RT_Aggregate || run.aggregate_name == "median";
+}
+
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   std::map<std::string, std::map<std::string, double>> rates;
@@ -146,7 +155,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
-      if (run.error_occurred || run.run_type == Run::RT_Aggregate) continue;
+      if (run.error_occurred || !is_rate_to_keep(run)) continue;
       const std::string& name = run.run_name.function_name;
       auto first = name.find('/'), second = name.rfind('/');
       auto rate = run.counters.find("handshakes/s");
@@ -166,7 +175,7 @@ class OperationRatioReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
       auto it = run.counters.find("items_per_second");
-      if (it == run.counters.end() || run.error_occurred) continue;
+      if (it == run.counters.end() || run.error_occurred || !is_rate_to_keep(run)) continue;
       std::string name = run.benchmark_name();
       const size_t arg = name.rfind('/');  // drop the "/2048" argument suffix
       if (arg != std::string::npos) name.resize(arg);

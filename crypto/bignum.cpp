@@ -301,22 +301,29 @@ BigInt gcd(BigInt a, BigInt b) {
 
 BigInt mod_inverse(const BigInt& a, const BigInt& m) {
   if (m < BigInt(2)) throw std::invalid_argument("modular inverse needs a modulus of at least 2");
-  // Extended Euclid, keeping the Bezout coefficient of a reduced mod m so that
-  // every value stays non-negative: r_i == t_i * a (mod m) throughout.
+  // Extended Euclid: r_i == t_i * a (mod m) throughout, with
+  // t_(i+1) = t_(i-1) - q_i * t_i. The t_i alternate in sign and stay below m
+  // in size, so the loop keeps magnitudes and one sign, |t_(i+1)| =
+  // |t_(i-1)| + q_i * |t_i|, instead of reducing a product mod m at every step
+  // (that division made a 2048-bit inverse, drawn for each new RSA blinding
+  // pair, cost more than a private operation).
   BigInt r0 = m, r1 = a % m;
   BigInt t0, t1(1);
+  bool t1_negative = false;
   while (!r1.is_zero()) {
     BigInt q, r2;
     BigInt::divide(r0, r1, q, r2);
-    BigInt qt = (q * t1) % m;
-    BigInt t2 = t0 >= qt ? t0 - qt : m - (qt - t0);
+    BigInt t2 = t0 + q * t1;
     r0 = std::move(r1);
     r1 = std::move(r2);
     t0 = std::move(t1);
     t1 = std::move(t2);
+    t1_negative = !t1_negative;
   }
   if (r0 != BigInt(1)) throw std::invalid_argument("value has no inverse modulo m");
-  return t0 % m;
+  // t0 carries the sign opposite to t1's.
+  const BigInt t = t0 % m;
+  return !t1_negative && !t.is_zero() ? m - t : t;
 }
 
 BigInt mod_exp_public(const BigInt& a, const BigInt& e, const BigInt& m) {

@@ -131,7 +131,9 @@ class Montgomery {
   const LimbVector& modulus() const { return m_; }
   BigInt modulus_int() const { return BigInt::from_limbs(m_.data(), k_); }
 
-  // r = a*b/R mod m (product scanning, Koc et al. 1996). r may alias a or b.
+  // r = a*b/R mod m (product scanning, Koc et al. 1996; separated operand
+  // scanning with BMI2/ADX for the RSA widths, montgomery_adx.cpp). r may
+  // alias a or b.
   void mul(Limb* r, const Limb* a, const Limb* b) const;
   void sqr(Limb* r, const Limb* a) const;
   void to_mont(Limb* r, const Limb* a) const;    // a*R mod m
@@ -162,6 +164,9 @@ class Montgomery {
   LimbVector square_of_r() const;
 
   size_t k_;
+  // The multiplication and squaring for this width and CPU, chosen once.
+  void (*mul_fn_)(Limb*, const Limb*, const Limb*, const Limb*, Limb, size_t);
+  void (*sqr_fn_)(Limb*, const Limb*, const Limb*, Limb, size_t);
   LimbVector m_;      // the modulus, k_ limbs
   Limb m0inv_;        // -m^-1 mod 2^64
   LimbVector r2_;     // R^2 mod m

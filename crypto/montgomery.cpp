@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "crypto/bignum.h"
+#include "crypto/montgomery_internal.h"
 
 namespace tls12::crypto {
 
@@ -24,9 +25,8 @@ using u128 = unsigned __int128;
 
 namespace {
 
-// Working space lives on the stack; this bounds the modulus at 16384 bits,
-// far above the 4096-bit RSA and 3072-bit DH moduli this library accepts.
-constexpr size_t kMaxLimbs = 256;
+using detail::final_subtract;
+using detail::kMaxLimbs;
 
 // Montgomery multiplication by product scanning ("FIPS", Koc, Acar and
 // Kaliski, "Analyzing and comparing Montgomery multiplication algorithms",
@@ -52,20 +52,6 @@ inline void mac(u128& acc, Limb& hi, Limb x, Limb y) {
 inline void shift_column(u128& acc, Limb& hi) {
   acc = (acc >> 64) | (u128{hi} << 64);
   hi = 0;
-}
-
-template <size_t K>
-void final_subtract(Limb* r, const Limb* t, Limb top, const Limb* m, size_t k) {
-  Limb borrow = 0;
-  Limb d[K != 0 ? K : kMaxLimbs];
-  for (size_t j = 0; j < k; ++j) {
-    const u128 diff = u128{t[j]} - m[j] - borrow;
-    d[j] = static_cast<Limb>(diff);
-    borrow = static_cast<Limb>(diff >> 64) & 1;
-  }
-  // Keep t - m if t >= m: the top bit was set or the subtraction did not borrow.
-  const Limb keep_diff = ct_mask_nonzero(top) | ct_mask_zero(borrow);
-  for (size_t j = 0; j < k; ++j) r[j] = ct_select(keep_diff, d[j], t[j]);
 }
 
 template <size_t K>
@@ -135,12 +121,14 @@ void mont_sqr(Limb* r, const Limb* a, const Limb* m, Limb m0inv, size_t k_runtim
   final_subtract<K>(r, t, static_cast<Limb>(acc >> 64), m, k);
 }
 
-using MulFn = void (*)(Limb*, const Limb*, const Limb*, const Limb*, Limb, size_t);
-using SqrFn = void (*)(Limb*, const Limb*, const Limb*, Limb, size_t);
+using detail::MontMulFn;
+using detail::MontSqrFn;
+
+}  // namespace
 
 // Widths used by RSA-2048..4096 (n and its CRT halves) and ffdhe2048/3072
 // get their own instantiation; anything else takes the run-time loop bounds.
-MulFn pick_mul(size_t k) {
+MontMulFn detail::portable_mul_for(size_t k) {
   switch (k) {
     case 16: return mont_mul<16>;
     case 24: return mont_mul<24>;
@@ -151,7 +139,7 @@ MulFn pick_mul(size_t k) {
   }
 }
 
-SqrFn pick_sqr(size_t k) {
+MontSqrFn detail::portable_sqr_for(size_t k) {
   switch (k) {
     case 16: return mont_sqr<16>;
     case 24: return mont_sqr<24>;
@@ -160,6 +148,19 @@ SqrFn pick_sqr(size_t k) {
     case 64: return mont_sqr<64>;
     default: return mont_sqr<0>;
   }
+}
+
+namespace {
+
+// The BMI2/ADX versions (montgomery_adx.cpp) where the CPU has them.
+MontMulFn pick_mul(size_t k) {
+  MontMulFn adx = detail::adx_mul_for(k);
+  return adx != nullptr ? adx : detail::portable_mul_for(k);
+}
+
+MontSqrFn pick_sqr(size_t k) {
+  MontSqrFn adx = detail::adx_sqr_for(k);
+  return adx != nullptr ? adx : detail::portable_sqr_for(k);
 }
 
 // r = a - b over n limbs; returns the borrow (0 or 1).
@@ -209,6 +210,8 @@ Montgomery::Montgomery(const BigInt& modulus) {
   for (int i = 0; i < 5; ++i) x *= 2 - m_[0] * x;
   m0inv_ = Limb{0} - x;
 
+  mul_fn_ = pick_mul(k_);
+  sqr_fn_ = pick_sqr(k_);
   r2_ = square_of_r();
 }
 
@@ -243,10 +246,12 @@ LimbVector Montgomery::square_of_r() const {
 }
 
 void Montgomery::mul(Limb* r, const Limb* a, const Limb* b) const {
-  pick_mul(k_)(r, a, b, m_.data(), m0inv_, k_);
+  mul_fn_(r, a, b, m_.data(), m0inv_, k_);
 }
 
-void Montgomery::sqr(Limb* r, const Limb* a) const { pick_sqr(k_)(r, a, m_.data(), m0inv_, k_); }
+void Montgomery::sqr(Limb* r, const Limb* a) const {
+  sqr_fn_(r, a, m_.data(), m0inv_, k_);
+}
 
 void Montgomery::to_mont(Limb* r, const Limb* a) const { mul(r, a, r2_.data()); }
 
@@ -288,17 +293,26 @@ void Montgomery::reduce(Limb* r, const Limb* a, size_t n) const {
 }
 
 LimbVector Montgomery::exp_secret(const Limb* base, const Limb* exp, size_t exp_limbs) const {
-  // 4-bit windows for exponents up to ~1100 bits, 5-bit above: the table
-  // (2^w entries, each scanned on every lookup) against the multiplications
-  // saved (one per w bits).
-  const unsigned w = exp_limbs * 64 > 1100 ? 5 : 4;
+  // 5-bit windows from 1024-bit exponents (the CRT halves of RSA-2048 and
+  // up), 4-bit below: the table (2^w entries, each built once and scanned on
+  // every lookup) against the multiplications saved (one per w bits). For
+  // 1024 bits, w = 5 takes 205 + 30 multiplications instead of 256 + 14.
+  const unsigned w = exp_limbs * 64 >= 1024 ? 5 : 4;
   const size_t entries = size_t{1} << w;
   LimbVector table(entries * k_);
   LimbVector one(k_, 0);
   one[0] = 1;
   to_mont(&table[0], one.data());
   to_mont(&table[k_], base);
-  for (size_t i = 2; i < entries; ++i) mul(&table[i * k_], &table[(i - 1) * k_], &table[k_]);
+  // Even entries are squares of the one at half the index: a squaring costs
+  // less than a multiplication.
+  for (size_t i = 2; i < entries; ++i) {
+    if (i % 2 == 0) {
+      sqr(&table[i * k_], &table[(i / 2) * k_]);
+    } else {
+      mul(&table[i * k_], &table[(i - 1) * k_], &table[k_]);
+    }
+  }
 
   LimbVector acc(k_), pick(k_);
   // Looks up table[index] by reading all entries and keeping one with a mask,
@@ -333,17 +347,35 @@ LimbVector Montgomery::exp_secret(const Limb* base, const Limb* exp, size_t exp_
   return result;
 }
 
+// Left to right, starting from the top bit (base itself, so no squaring of
+// 1). The last step multiplies by the base in normal form rather than in
+// Montgomery form: mul(x*R, b) = x*b mod m, so the result comes out already
+// in normal form and needs no from_mont. For e = 65537 that is exactly one
+// conversion in, 16 squarings and one multiplication.
 LimbVector Montgomery::exp_public(const Limb* base, const BigInt& exp) const {
-  LimbVector one(k_, 0), b(k_), acc(k_);
-  one[0] = 1;
+  LimbVector result(k_, 0);
+  const size_t bits = exp.bit_length();
+  if (bits == 0) {  // x^0 = 1 (m > 1)
+    result[0] = 1;
+    return result;
+  }
+  if (bits == 1) {  // x^1 = x, already below m
+    std::copy(base, base + k_, result.begin());
+    return result;
+  }
+  LimbVector b(k_), acc(k_);
   to_mont(b.data(), base);
-  to_mont(acc.data(), one.data());
-  for (size_t i = exp.bit_length(); i-- > 0;) {
+  acc = b;
+  for (size_t i = bits - 1; i-- > 1;) {
     sqr(acc.data(), acc.data());
     if (exp.bit(i)) mul(acc.data(), acc.data(), b.data());
   }
-  LimbVector result(k_);
-  from_mont(result.data(), acc.data());
+  sqr(acc.data(), acc.data());
+  if (exp.bit(0)) {
+    mul(result.data(), acc.data(), base);
+  } else {
+    from_mont(result.data(), acc.data());
+  }
   return result;
 }
 
