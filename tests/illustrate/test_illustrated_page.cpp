@@ -129,6 +129,22 @@ TEST(IllustratedPage, CbcConnectionRedactedInBrowser) {
   check_in_browser(suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, false, "cbc");
 }
 
+// The page's script in a real browser: Tab and the arrow keys move between
+// fields and a mouse move over a byte shows its field, each highlighted and
+// named in the info bar; no request leaves the page
+// (tests/illustrate/check_interaction.py drives Chromium's DevTools protocol).
+TEST(IllustratedPage, KeyboardAndHoverInBrowser) {
+  auto recording = connection(suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, false).first;
+  const auto dir = test::make_temp_dir("illustrate-interaction");
+  const auto page = dir / "page.html";
+  write_page(page.string(), recording, {});
+  const test::CommandResult result =
+      test::run_command("timeout 60 /usr/bin/python3 " + std::string(TLS12_SOURCE_DIR) +
+                        "/tests/illustrate/check_interaction.py " + page.string() + " " + dir.string());
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("keyboard and hover checked"), std::string::npos) << result.output;
+}
+
 // Peer-chosen text never becomes markup: an Undecoded reason, an alert
 // reason and application data are escaped.
 TEST(IllustratedPage, PeerTextIsEscaped) {
