@@ -145,6 +145,21 @@ TEST(IllustratedPage, KeyboardAndHoverInBrowser) {
   EXPECT_NE(result.output.find("keyboard and hover checked"), std::string::npos) << result.output;
 }
 
+// Printing: --print-to-pdf makes a real PDF of several pages, and the
+// @media print rules alone expand every record's field table
+// (tests/illustrate/check_print.py).
+TEST(IllustratedPage, PrintsEveryFieldTable) {
+  auto recording = connection(suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, false).first;
+  const auto dir = test::make_temp_dir("illustrate-print");
+  const auto page = dir / "page.html";
+  write_page(page.string(), recording, {});
+  const test::CommandResult result =
+      test::run_command("timeout 60 /usr/bin/python3 " + std::string(TLS12_SOURCE_DIR) +
+                        "/tests/illustrate/check_print.py " + page.string() + " " + dir.string());
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("printing checked"), std::string::npos) << result.output;
+}
+
 // Peer-chosen text never becomes markup: an Undecoded reason, an alert
 // reason and application data are escaped.
 TEST(IllustratedPage, PeerTextIsEscaped) {
