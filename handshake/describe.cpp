@@ -57,37 +57,24 @@ std::string join(const std::vector<T>& items, F name) {
   return out;
 }
 
-// RFC 7301 §3.1: ProtocolName protocol_name_list<2..2^16-1>, each <1..2^8-1>;
-// a two-byte name of a GREASE value is named so (RFC 8701 §2).
+// ALPN's protocol_name_list (RFC 7301 §3.1); a two-byte name of a GREASE
+// value is named so (RFC 8701 §2).
 std::string alpn_text(ByteView data) {
-  Reader r(data, "application_layer_protocol_negotiation");
-  ByteView list = r.vector16(2, 65535);
-  Reader names(list, "protocol_name_list");
-  std::string out;
-  while (!names.empty()) {
-    ByteView name = names.vector8(1, 255);
-    const bool grease = name.size() == 2 && is_grease(static_cast<uint16_t>(name[0] << 8 | name[1]));
-    std::string text = grease ? grease_name(static_cast<uint16_t>(name[0] << 8 | name[1]))
-                              : std::string(name.begin(), name.end());
-    out += (out.empty() ? "" : ", ") + text;
-  }
-  return out;
+  return join(decode_alpn(data), [](const std::string& name) {
+    const auto value = name.size() == 2 ? static_cast<uint16_t>(uint8_t(name[0]) << 8 | uint8_t(name[1])) : 0;
+    return name.size() == 2 && is_grease(value) ? grease_name(value) : name;
+  });
 }
 
 // supported_versions (RFC 8446 §4.2.1): a client's list versions<2..254>, or
 // a server's single selected_version.
 std::string versions_text(ByteView data) {
-  Reader r(data, "supported_versions");
-  if (data.size() == 2) return version_text(r.u16());
-  ByteView list = r.vector8(2, 254);
-  std::string out;
-  for (size_t i = 0; i + 1 < list.size(); i += 2)
-    out += (out.empty() ? "" : ", ") + version_text(static_cast<uint16_t>(list[i] << 8 | list[i + 1]));
-  return out;
+  if (data.size() == 2) return version_text(static_cast<uint16_t>(data[0] << 8 | data[1]));
+  return join(decode_supported_versions(data), version_text);
 }
 
-// An extension this library does not itself parse is described best-effort:
-// when its contents do not decode, only its size is shown.
+// An extension's contents are described best-effort: when they do not
+// decode, only their size is shown.
 std::string decoded_or_size(std::string (*text)(ByteView), ByteView data) {
   try {
     return text(data);
