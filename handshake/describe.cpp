@@ -15,7 +15,16 @@ namespace {
 
 using record::Reader;
 
+// A value's name, or its GREASE name (RFC 8701) where the RFC's own naming
+// function would only say "unknown".
+template <class T, class F>
+std::string name_or_grease(T value, F name) {
+  const auto raw = static_cast<uint16_t>(value);
+  return is_grease(raw) ? grease_name(raw) : name(value);
+}
+
 std::string version_text(uint16_t v) {
+  if (is_grease(v)) return grease_name(v);
   std::string name = v == TLS1_2 ? "TLS 1.2" : v == TLS1_0 ? "TLS 1.0" : v == 0x0302 ? "TLS 1.1"
                      : v == TLS1_3 ? "TLS 1.3" : "unknown";
   char hex[8];
@@ -48,6 +57,32 @@ std::string join(const std::vector<T>& items, F name) {
   return out;
 }
 
+// ALPN's protocol_name_list (RFC 7301 §3.1); a two-byte name of a GREASE
+// value is named so (RFC 8701 §2).
+std::string alpn_text(ByteView data) {
+  return join(decode_alpn(data), [](const std::string& name) {
+    const auto value = name.size() == 2 ? static_cast<uint16_t>(uint8_t(name[0]) << 8 | uint8_t(name[1])) : 0;
+    return name.size() == 2 && is_grease(value) ? grease_name(value) : name;
+  });
+}
+
+// supported_versions (RFC 8446 §4.2.1): a client's list versions<2..254>, or
+// a server's single selected_version.
+std::string versions_text(ByteView data) {
+  if (data.size() == 2) return version_text(static_cast<uint16_t>(data[0] << 8 | data[1]));
+  return join(decode_supported_versions(data), version_text);
+}
+
+// An extension's contents are described best-effort: when they do not
+// decode, only their size is shown.
+std::string decoded_or_size(std::string (*text)(ByteView), ByteView data) {
+  try {
+    return text(data);
+  } catch (const std::exception&) {
+    return std::to_string(data.size()) + " bytes";
+  }
+}
+
 void describe_extensions(FieldWalker& walk, std::vector<Field>& out) {
   if (walk.reader().empty()) return;
   walk.mark();
@@ -56,7 +91,8 @@ void describe_extensions(FieldWalker& walk, std::vector<Field>& out) {
   Reader r(block, "extensions");
   while (!r.empty()) {
     size_t start = r.offset();
-    auto type = static_cast<ExtensionType>(r.u16());
+    const uint16_t type_value = r.u16();
+    auto type = static_cast<ExtensionType>(type_value);
     ByteView data = r.vector16(0, 65535);
     ByteView raw = block.subspan(start, r.offset() - start);
     std::string value = std::to_string(data.size()) + " bytes";
@@ -64,9 +100,14 @@ void describe_extensions(FieldWalker& walk, std::vector<Field>& out) {
       if (data.empty()) value = "(acknowledged)";
       else if (auto name = decode_server_name(data)) value = *name;
     } else if (type == ExtensionType::supported_groups) {
-      value = join(decode_supported_groups(data), named_group_name);
+      value = join(decode_supported_groups(data), [](NamedGroup g) { return name_or_grease(g, named_group_name); });
     } else if (type == ExtensionType::signature_algorithms) {
-      value = join(decode_signature_algorithms(data), signature_scheme_name);
+      value = join(decode_signature_algorithms(data),
+                   [](SignatureScheme s) { return name_or_grease(s, signature_scheme_name); });
+    } else if (type == ExtensionType::application_layer_protocol_negotiation && !data.empty()) {
+      value = decoded_or_size(alpn_text, data);
+    } else if (type == ExtensionType::supported_versions && !data.empty()) {
+      value = decoded_or_size(versions_text, data);
     } else if (type == ExtensionType::ec_point_formats) {
       value = join(decode_ec_point_formats(data), [](uint8_t f) {
         return f == ec_point_format_uncompressed ? std::string("uncompressed") : std::to_string(f);
@@ -77,7 +118,8 @@ void describe_extensions(FieldWalker& walk, std::vector<Field>& out) {
     } else if (data.empty()) {
       value = "(empty)";
     }
-    out.push_back(Field{"extensions." + extension_name(type), value, Bytes(raw.begin(), raw.end())});
+    const std::string name = is_grease(type_value) ? grease_name(type_value) : extension_name(type);
+    out.push_back(Field{"extensions." + name, value, Bytes(raw.begin(), raw.end())});
   }
 }
 
@@ -97,13 +139,13 @@ void describe_hello(FieldWalker& walk, std::vector<Field>& out, bool client) {
     ByteView suites = r.vector16(2, 65534);
     std::string names;
     for (size_t i = 0; i + 1 < suites.size(); i += 2)
-      names += (names.empty() ? "" : ", ") + cipher_suite_name(static_cast<CipherSuite>(suites[i] << 8 | suites[i + 1]));
+      names += (names.empty() ? "" : ", ") + name_or_grease(static_cast<CipherSuite>(suites[i] << 8 | suites[i + 1]), cipher_suite_name);
     walk.field("cipher_suites", names);
     walk.mark();
     ByteView methods = r.vector8(1, 255);
     walk.field("compression_methods", to_hex(methods));
   } else {
-    walk.field("cipher_suite", cipher_suite_name(r.u16()));
+    walk.field("cipher_suite", name_or_grease(r.u16(), cipher_suite_name));
     walk.mark();
     walk.field("compression_method", std::to_string(r.u8()));
   }
@@ -192,6 +234,14 @@ void describe_body(HandshakeType type, ByteView body, std::optional<KeyExchange>
 }
 
 }  // namespace
+
+bool is_grease(uint16_t value) { return (value & 0x0f0f) == 0x0a0a && (value >> 8) == (value & 0xff); }
+
+std::string grease_name(uint16_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "GREASE (0x%04x)", value);
+  return text;
+}
 
 std::vector<Field> describe_handshake_message(ByteView message, std::optional<KeyExchange> key_exchange) {
   std::vector<Field> out;

@@ -29,4 +29,11 @@ struct Field {
 std::vector<Field> describe_handshake_message(ByteView message,
                                               std::optional<KeyExchange> key_exchange = {});
 
+// RFC 8701 §2: the sixteen GREASE values 0x0a0a, 0x1a1a, ..., 0xfafa that
+// clients send among cipher suites, extensions, groups, signature algorithms,
+// versions and ALPN names so that servers keep ignoring unknown values.
+bool is_grease(uint16_t value);
+// "GREASE (0x0a0a)".
+std::string grease_name(uint16_t value);
+
 }  // namespace tls12::handshake

@@ -57,6 +57,9 @@ pre.appdata { background: #f6f8fa; padding: .4em .6em; border-radius: 6px; white
   body { padding: 0; max-width: none; font-size: 11px; }
   .rec, .calc { break-inside: avoid; }
   details.fieldlist > *:not(summary) { display: block; }
+  /* A closed <details> hides its content in its own slot, which the rule above
+     cannot reach; ::details-content is that slot. */
+  details.fieldlist::details-content { content-visibility: visible; display: contents; }
   .grid .f { background: none !important; }
 }
 )CSS";

@@ -8,7 +8,8 @@ throwaway $HOME, starts the server (which also writes each connection's page
 with --illustrate), and lets headless Chromium fetch https://127.0.0.1:PORT/.
 The DOM Chromium got must be the page of its own connection: the ClientHello
 (RFC 5246 §7.4.1.2) with Chromium's cipher-suite list, at least one GREASE
-value (RFC 8701: 0x?A?A), the notice that the secrets are shown, and the
+value (RFC 8701: 0x?A?A) named "GREASE (0x?a?a)" among the cipher suites,
+the extensions, the supported groups and the signature algorithms, and none drawn as unknown, the notice that the secrets are shown, and the
 same ClientHello the server drew for that connection in its own file.
 """
 import glob
@@ -20,7 +21,14 @@ import sys
 from html.parser import HTMLParser
 
 CHROMIUM = "/usr/bin/chromium"
-GREASE = re.compile(r"unknown\(0x([0-9a-f])a\1a\)")
+GREASE = re.compile(r"GREASE \(0x([0-9a-f])a\1a\)")
+# A GREASE value drawn as merely unknown, in hex or decimal (RFC 8701 values must be named).
+UNKNOWN = re.compile(r"unknown\((0x[0-9a-f]+|[0-9]+)\)")
+
+
+def unnamed_grease(text):
+    values = (int(v, 0) for v in UNKNOWN.findall(text))
+    return any(v & 0x0f0f == 0x0a0a and v >> 8 == v & 0xff for v in values)
 
 
 class ClientHello(HTMLParser):
@@ -123,6 +131,16 @@ def main():
                  f"{dom[:800]}\n{browser.stderr.decode()[-800:]}")
     if not GREASE.search(suites):
         failures.append(f"no GREASE value among Chromium's cipher suites: {suites}")
+    if not any(GREASE.fullmatch(name[len("ClientHello.extensions."):]) for name in seen.fields
+               if name.startswith("ClientHello.extensions.")):
+        failures.append(f"no GREASE extension named among {sorted(seen.fields)}")
+    for listed in ("supported_groups", "signature_algorithms"):
+        values = seen.fields.get("ClientHello.extensions." + listed, "")
+        if not GREASE.search(values):
+            failures.append(f"no GREASE value among Chromium's {listed}: {values}")
+    unnamed = [f"{n} = {v}" for n, v in seen.fields.items() if unnamed_grease(n + " " + v)]
+    if unnamed:
+        failures.append(f"GREASE values drawn as unknown: {unnamed}")
     if "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" not in suites:
         failures.append(f"Chromium's cipher suites lack TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: {suites}")
     if "shows the secrets of the very connection" not in "".join(seen.text):

@@ -129,6 +129,33 @@ TEST(IllustratedPage, CbcConnectionRedactedInBrowser) {
   check_in_browser(suites::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, false, "cbc");
 }
 
+// Runs a check script of tests/illustrate/ on the page of an AES-GCM
+// connection (secrets redacted); it must pass and print `summary`.
+void check_page_with(const std::string& script, const std::string& summary) {
+  auto recording = connection(suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, false).first;
+  const auto dir = test::make_temp_dir("illustrate-" + script);
+  const auto page = dir / "page.html";
+  write_page(page.string(), recording, {});
+  const test::CommandResult result =
+      test::run_command("timeout 60 /usr/bin/python3 " + std::string(TLS12_SOURCE_DIR) + "/tests/illustrate/" +
+                        script + ".py " + page.string() + " " + dir.string());
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find(summary), std::string::npos) << result.output;
+}
+
+// The page's script in a real browser: Tab and the arrow keys move between
+// fields and a mouse move over a byte shows its field, each highlighted and
+// named in the info bar; no request leaves the page
+// (tests/illustrate/check_interaction.py drives Chromium's DevTools protocol).
+TEST(IllustratedPage, KeyboardAndHoverInBrowser) {
+  check_page_with("check_interaction", "keyboard and hover checked");
+}
+
+// Printing: --print-to-pdf makes a real PDF of several pages, and the
+// @media print rules alone expand every record's field table
+// (tests/illustrate/check_print.py).
+TEST(IllustratedPage, PrintsEveryFieldTable) { check_page_with("check_print", "printing checked"); }
+
 // Peer-chosen text never becomes markup: an Undecoded reason, an alert
 // reason and application data are escaped.
 TEST(IllustratedPage, PeerTextIsEscaped) {
