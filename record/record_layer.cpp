@@ -64,9 +64,9 @@ std::optional<Inbound> RecordLayer::next() {
     if (!record) return std::nullopt;
     if (record->type != ContentType::handshake) legacy_version_window_ = false;
     const uint64_t seq = read_.sequence_number();
-    if (observer_) observed_wire_.assign(record->header.data(), record->fragment.data() + record->fragment.size());
+    if (watch_) watch_->observed_wire.assign(record->header.data(), record->fragment.data() + record->fragment.size());
     MutableByteView plaintext = read_.open(*record);
-    if (observer_) observe(false, record->type, seq, observed_wire_, plaintext);
+    if (watch_) observe(false, record->type, seq, watch_->observed_wire, plaintext);
     if (auto item = check_record(record->type, plaintext)) return item;
   }
 }
@@ -166,7 +166,16 @@ void RecordLayer::write(ContentType type, ByteView data) {
   const uint64_t first_seq = write_.sequence_number();
   const size_t written = writer_.write(type, data, write_, room);
   output_end_ += written;
-  if (observer_) observe_written(type, data, first_seq, room.first(written));
+  if (watch_) observe_written(type, data, first_seq, room.first(written));
+}
+
+void RecordLayer::set_record_observer(RecordObserver observer) {
+  if (!observer) {
+    watch_.reset();
+    return;
+  }
+  if (!watch_) watch_ = std::make_unique<Watch>();
+  watch_->observer = std::move(observer);
 }
 
 void RecordLayer::observe(bool sent, ContentType type, uint64_t seq, ByteView wire, ByteView plaintext) const {
@@ -175,7 +184,7 @@ void RecordLayer::observe(bool sent, ContentType type, uint64_t seq, ByteView wi
   size_t mac_length = 0;
   if (cbc != nullptr) mac_length = cbc->mac_length();
   else if (!protection.is_null()) mac_length = crypto::Aead::tag_size;
-  observer_(RecordObservation{sent, type, seq, wire, plaintext, sent ? write_name_ : read_name_,
+  watch_->observer(RecordObservation{sent, type, seq, wire, plaintext, sent ? watch_->write_name : watch_->read_name,
                               protection.prefix_size(), mac_length, cbc != nullptr && cbc->encrypt_then_mac()});
 }
 
@@ -226,12 +235,12 @@ void RecordLayer::install_read_protection(const TrafficKeys& keys) {
   if (reassembler_.has_partial_message())
     throw TlsError(AlertDescription::unexpected_message, "read keys changed in the middle of a handshake message");
   read_ = RecordProtection(keys, options_.aead_implementation);
-  if (observer_) read_name_ = protection_name(keys);
+  if (watch_) watch_->read_name = protection_name(keys);
 }
 
 void RecordLayer::install_write_protection(const TrafficKeys& keys) {
   write_ = RecordProtection(keys, options_.aead_implementation);
-  if (observer_) write_name_ = protection_name(keys);
+  if (watch_) watch_->write_name = protection_name(keys);
 }
 
 }  // namespace tls12::record
