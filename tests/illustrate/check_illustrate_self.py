@@ -18,6 +18,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 
 CHROMIUM = "/usr/bin/chromium"
@@ -114,6 +115,15 @@ def main():
                                   "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",
                                   "--dump-dom", url],
                                  capture_output=True, timeout=20, env=dict(os.environ, HOME=home))
+        # The server writes a connection's page when that connection ends,
+        # which may come just after Chromium has its page: wait for it (a
+        # deadline, not a guess) before stopping the server.
+        wanted = parse(browser.stdout.decode("utf-8", "replace")).fields.get("ClientHello.random")
+        deadline = time.monotonic() + 10
+        while wanted and time.monotonic() < deadline and not any(
+                parse(open(f, encoding="utf-8").read()).fields.get("ClientHello.random") == wanted
+                for f in glob.glob(os.path.join(work, "served-*.html"))):
+            time.sleep(0.1)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
