@@ -97,6 +97,9 @@ TEST_F(UnderValgrind, CbcSealWithSecretMacKey) {
   unpoison(fragment);
 }
 
+// The negative control: it branches on a secret on purpose and asserts nothing
+// itself. Its check is RunUnderValgrind.CanaryIsCaught, which requires valgrind
+// to report it, so a harness that saw nothing could not pass.
 TEST_F(UnderValgrind, CanaryBranchOnSecret) { branch_on_a_secret(); }
 
 // ---- The driver ----------------------------------------------------------------
