@@ -89,14 +89,20 @@ TLS12_AESNI void aesni_cbc_decrypt(const uint8_t* dw, int nr, uint8_t iv[16], ui
   constexpr size_t kLanes = 8;
   for (; blocks >= kLanes; blocks -= kLanes, data += 16 * kLanes) {
     __m128i c[kLanes], s[kLanes];
+#pragma GCC unroll 8
     for (size_t i = 0; i < kLanes; ++i) {
       c[i] = load(data + 16 * i);
       s[i] = _mm_xor_si128(c[i], rk.k[0]);
     }
+    // The lane loops are unrolled so that c[] and s[] stay in registers: the
+    // eight independent aesdec chains are what hides the instruction's latency.
     for (int round = 1; round < nr; ++round)
+#pragma GCC unroll 8
       for (size_t i = 0; i < kLanes; ++i) s[i] = _mm_aesdec_si128(s[i], rk.k[round]);
+#pragma GCC unroll 8
     for (size_t i = 0; i < kLanes; ++i) s[i] = _mm_aesdeclast_si128(s[i], rk.k[nr]);
     store(data, _mm_xor_si128(s[0], chain));
+#pragma GCC unroll 8
     for (size_t i = 1; i < kLanes; ++i) store(data + 16 * i, _mm_xor_si128(s[i], c[i - 1]));
     chain = c[kLanes - 1];
   }

@@ -67,7 +67,25 @@ void store_be(uint8_t* out, const Word* state, size_t words) {
 // Copies message bytes [pos, pos + count) of header || data into `out`
 // (positions are public; bytes past the end of data are not asked for).
 void gather(uint8_t* out, size_t pos, size_t count, ByteView header, ByteView data) {
-  for (size_t i = 0; i < count; ++i, ++pos) out[i] = pos < header.size() ? header[pos] : data[pos - header.size()];
+  if (pos < header.size()) {
+    const size_t from_header = std::min(count, header.size() - pos);
+    std::memcpy(out, header.data() + pos, from_header);
+    out += from_header, pos += from_header, count -= from_header;
+  }
+  if (count > 0) std::memcpy(out, data.data() + (pos - header.size()), count);
+}
+
+// Keeps the bytes of `block` (message positions first .. first + size) that
+// lie before the secret message length n, puts 0x80 at n and zeros after it.
+// Pure arithmetic on each position, no comparison the compiler could make a
+// branch of, so the loop is also vectorised.
+void mask_past_end(uint8_t* block, size_t size, uint64_t first, uint64_t n) {
+  for (size_t j = 0; j < size; ++j) {
+    const uint64_t p = first + j;
+    const uint8_t in_message = static_cast<uint8_t>(ct_mask_lt_small(p, n));
+    const uint8_t at_end = static_cast<uint8_t>(ct_mask_eq(p, n));
+    block[j] = static_cast<uint8_t>((block[j] & in_message) | (0x80 & at_end));
+  }
 }
 
 }  // namespace
@@ -145,14 +163,12 @@ class EngineFor final : public ConstantTimeHmac::Engine {
     State result{};
     uint8_t block[B];
     for (; k <= last_possible; ++k) {
-      for (size_t j = 0; j < B; ++j) {
-        const size_t p = k * B + j;
-        uint8_t b = 0;
-        if (p < n_max) gather(&b, p, 1, header, data);  // p and n_max are public
-        const uint8_t in_message = static_cast<uint8_t>(ct_mask_lt_small(p, n));
-        const uint8_t at_end = static_cast<uint8_t>(ct_mask_eq(p, n));
-        block[j] = static_cast<uint8_t>((b & in_message) | (0x80 & at_end));
-      }
+      // Which bytes exist is public (k * B against n_max); which of them are
+      // message is secret and left to the masks.
+      const size_t available = k * B < n_max ? std::min(B, n_max - k * B) : 0;
+      gather(block, k * B, available, header, data);
+      std::memset(block + available, 0, B - available);
+      mask_past_end(block, B, k * B, n);
       const uint64_t is_last = ct_mask_eq(k, last);
       for (size_t i = 0; i < 8; ++i)
         block[B - 1 - i] |= static_cast<uint8_t>(bit_length >> (8 * i)) & static_cast<uint8_t>(is_last);

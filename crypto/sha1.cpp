@@ -113,6 +113,9 @@ __attribute__((target("sha,sse4.1"))) void sha1_compress_shani(std::array<uint32
     const __m128i abcd_before = abcd, e_before = e0;
     __m128i msg[4];
     __m128i e_saved = abcd;
+    // Unrolled so that msg[] lives in registers and every branch on g folds away;
+    // a rolled loop spills msg[] and computes g % 4 with a division.
+#pragma GCC unroll 20
     for (int g = 0; g < 20; ++g) {
       if (g < 4) msg[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), byte_swap);
       if (g >= 3 && g <= 18) msg[(g + 1) % 4] = _mm_sha1msg2_epu32(msg[(g + 1) % 4], msg[g % 4]);

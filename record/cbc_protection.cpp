@@ -31,6 +31,7 @@
 // (RFC 5246 §7.2.2 forbids it).
 #include "record/cbc_protection.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -73,29 +74,42 @@ uint64_t check_padding(ByteView data, size_t mac_length, uint64_t& padding_lengt
 
 // Step 6. Copies data[mac_start .. mac_start + mac_length) into `out`, where
 // mac_start is secret but known to lie in [scan_start, data.size() - mac_length].
-// Every byte of the window is read once, into rotated[(i - scan_start) % L],
-// an index that depends on i only; then the MAC is rotated into place with
-// masks over all L positions.
+// No address depends on mac_start:
+//   a. every byte of the window is read; those outside the MAC are masked to
+//      zero, and the window is folded in chunks of mac_length onto `rotated`,
+//      so the MAC lands there rotated by d = (mac_start - scan_start) mod L;
+//   b. d is found by subtracting L once per chunk under a mask (no division,
+//      whose time can depend on its operands);
+//   c. `rotated` is turned back by d in log2(L) steps: step b moves every byte
+//      by 2^b positions or not at all, chosen by bit b of d with a mask.
 void extract_mac(ByteView data, size_t scan_start, uint64_t mac_start, size_t mac_length, uint8_t* out) {
   uint8_t rotated[kMaxMac] = {};
-  uint64_t rotate_by = 0;
-  size_t j = 0;  // (i - scan_start) % mac_length, kept as a counter
-  for (size_t i = scan_start; i < data.size(); ++i) {
-    const uint64_t started = ~ct_mask_lt_small(i, mac_start);
-    const uint64_t before_end = ct_mask_lt_small(i, mac_start + mac_length);
-    rotate_by |= j & ct_mask_eq(i, mac_start);
-    rotated[j] |= data[i] & static_cast<uint8_t>(started & before_end);
-    if (++j == mac_length) j = 0;
+  const size_t window = data.size() - scan_start;
+  for (size_t chunk = 0; chunk < window; chunk += mac_length) {
+    const size_t count = std::min(mac_length, window - chunk);
+    for (size_t t = 0; t < count; ++t) {
+      // The barrier keeps the compiler from folding mac_start into the loop's
+      // induction variable; it did, and the address of data[i] became secret.
+      const uint64_t i = crypto::ct_barrier(scan_start + chunk + t);
+      const uint64_t in_mac = ~ct_mask_lt_small(i, mac_start) & ct_mask_lt_small(i, mac_start + mac_length);
+      rotated[t] |= data[i] & static_cast<uint8_t>(in_mac);
+    }
   }
-  for (size_t t = 0; t < mac_length; ++t) {
-    // The barrier on t keeps the compiler from making rotate_by + t the loop's
-    // induction variable; it did, and the address of out[t] became secret.
-    uint64_t index = rotate_by + crypto::ct_barrier(t);
-    index = ct_select(ct_mask_lt_small(index, mac_length), index, index - mac_length);
-    uint8_t byte = 0;
-    for (size_t k = 0; k < mac_length; ++k) byte |= rotated[k] & static_cast<uint8_t>(ct_mask_eq(k, index));
-    out[t] = byte;
+  uint64_t d = mac_start - scan_start;
+  for (size_t chunk = mac_length; chunk < window; chunk += mac_length)
+    d -= mac_length & ~ct_mask_lt_small(d, mac_length);
+  uint8_t moved[kMaxMac];
+  for (size_t step = 1; step < mac_length; step <<= 1) {
+    const uint8_t take = static_cast<uint8_t>(ct_mask_nonzero(d & step));
+    for (size_t t = 0; t < mac_length; ++t) {
+      const size_t from = t + step < mac_length ? t + step : t + step - mac_length;  // public
+      moved[t] = static_cast<uint8_t>((rotated[from] & take) | (rotated[t] & ~take));
+    }
+    std::memcpy(rotated, moved, mac_length);
   }
+  std::memcpy(out, rotated, mac_length);
+  secure_zero(rotated, sizeof rotated);
+  secure_zero(moved, sizeof moved);
 }
 
 uint64_t equal_mask(const uint8_t* a, const uint8_t* b, size_t n) {
