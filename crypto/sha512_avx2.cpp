@@ -54,36 +54,43 @@ struct Schedule {
   const uint8_t* b;
   uint64_t* wk_a;
   uint64_t* wk_b;
-  __m256i w[8];  // w[i % 8] = (W(2i), W(2i+1)) of a | the same of b
+  // The last eight pairs, oldest first: w[7] = (W(2i-2), W(2i-1)) of a | the
+  // same of b before step i. Each step shifts them down by one, so every
+  // index is a constant (the registers stay registers) while the step number
+  // itself can be a run-time loop counter.
+  __m256i w[8];
 
-  // Step i is a template argument, so that every w index is a constant and
-  // the eight registers stay registers.
-  template <int i>
-  TLS12_AVX2 void step() {
-    if constexpr (i < 8) {
-      // Words are big-endian (§3.1): reverse the bytes of each 64-bit word.
-      const __m256i bswap = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8,
-                                             7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+  // Steps 0-7: the message words. Words are big-endian (§3.1): reverse the
+  // bytes of each 64-bit word.
+  TLS12_AVX2 void load_steps() {
+    const __m256i bswap = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8,
+                                           7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+    #pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) {
       const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + 16 * i));
       const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * i));
       w[i] = _mm256_shuffle_epi8(_mm256_set_m128i(hi, lo), bswap);
-    } else {
-      // t = 2i: (W(t-15), W(t-14)) and (W(t-7), W(t-6)) straddle two pairs;
-      // alignr takes the high word of one and the low word of the next.
-      const __m256i w15 = _mm256_alignr_epi8(w[(i - 7) % 8], w[(i - 8) % 8], 8);
-      const __m256i w7 = _mm256_alignr_epi8(w[(i - 3) % 8], w[(i - 4) % 8], 8);
-      w[i % 8] = _mm256_add_epi64(_mm256_add_epi64(small_sigma1(w[(i - 1) % 8]), w7),
-                                  _mm256_add_epi64(small_sigma0(w15), w[(i - 8) % 8]));
+      store_pair(i, w[i], wk_a, wk_b);
     }
-    store_pair(i, w[i % 8], wk_a, wk_b);
   }
 
-  template <int i = 0>
+  // Step i (8 to 39): t = 2i. (W(t-15), W(t-14)) and (W(t-7), W(t-6))
+  // straddle two pairs; alignr takes the high word of one and the low word
+  // of the next.
+  TLS12_AVX2 void step(int i) {
+    const __m256i w15 = _mm256_alignr_epi8(w[1], w[0], 8);
+    const __m256i w7 = _mm256_alignr_epi8(w[5], w[4], 8);
+    const __m256i next = _mm256_add_epi64(_mm256_add_epi64(small_sigma1(w[7]), w7),
+                                          _mm256_add_epi64(small_sigma0(w15), w[0]));
+    #pragma GCC unroll 8
+    for (int k = 0; k < 7; ++k) w[k] = w[k + 1];
+    w[7] = next;
+    store_pair(i, next, wk_a, wk_b);
+  }
+
   TLS12_AVX2 void all_steps() {
-    if constexpr (i < 40) {
-      step<i>();
-      all_steps<i + 1>();
-    }
+    load_steps();
+    for (int i = 8; i < 40; ++i) step(i);
   }
 };
 
@@ -110,27 +117,21 @@ TLS12_ROUNDS void round(Working& v, uint64_t wk) {
   v = {(hk + T2) + s1ch, v.a, v.b, v.c, (v.d + hk) + s1ch, v.e, v.f, v.g, ab};
 }
 
-// Rounds 4G..79 of one block, with step First + G.. of another block's
-// schedule after every fourth round: the scalar rounds and the vector
-// schedule then run side by side.
-template <int First, int G = 0>
-TLS12_ROUNDS void rounds_from(Working& v, const uint64_t wk[80], Schedule& next) {
-  if constexpr (G < 20) {
-    round(v, wk[4 * G]);
-    round(v, wk[4 * G + 1]);
-    round(v, wk[4 * G + 2]);
-    round(v, wk[4 * G + 3]);
-    next.step<First + G>();
-    rounds_from<First, G + 1>(v, wk, next);
-  }
-}
-
-// Steps 2-4 of §6.4.2 for one block, scheduling steps First..First+19 of
-// `next` on the way.
-template <int First>
-TLS12_ROUNDS void compress_block(std::array<uint64_t, 8>& h, const uint64_t wk[80], Schedule& next) {
+// Steps 2-4 of §6.4.2 for one block, with steps first, first + 1, ... (up
+// to 39) of `next` after every fourth round: the scalar rounds and the vector
+// schedule then run side by side. The rounds are a loop of eight (after
+// eight rounds the working variables are back in place) rather than fully
+// unrolled: 160 unrolled rounds would not fit the decoded-instruction cache.
+TLS12_ROUNDS void compress_block(std::array<uint64_t, 8>& h, const uint64_t wk[80], Schedule& next, int first) {
   Working v{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[1] ^ h[2]};
-  rounds_from<First>(v, wk, next);
+  for (int t = 0; t < 80; t += 8, first += 2) {
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; ++k) round(v, wk[t + k]);
+    if (first < 40) next.step(first);
+    #pragma GCC unroll 4
+    for (int k = 4; k < 8; ++k) round(v, wk[t + k]);
+    if (first + 1 < 40) next.step(first + 1);
+  }
   h[0] += v.a;
   h[1] += v.b;
   h[2] += v.c;
@@ -157,8 +158,9 @@ __attribute__((target("avx2,bmi,bmi2"))) void sha512_compress_avx2(std::array<ui
     const size_t next_p = p + 1 < pairs ? p + 1 : p;  // the last pair schedules itself again, unused
     uint64_t(&now)[2][80] = wk[p % 2];
     Schedule next{data + 256 * next_p, second(next_p), wk[(p + 1) % 2][0], wk[(p + 1) % 2][1], {}};
-    compress_block<0>(h, now[0], next);
-    if (2 * p + 1 < blocks) compress_block<20>(h, now[1], next);  // else the last, odd block
+    next.load_steps();
+    compress_block(h, now[0], next, 8);
+    if (2 * p + 1 < blocks) compress_block(h, now[1], next, 28);  // else the last, odd block
   }
   // The words are the message's, which may be a key (HMAC): wipe them.
   secure_zero(wk, sizeof wk);
