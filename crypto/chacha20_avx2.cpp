@@ -24,17 +24,21 @@ namespace {
 
 constexpr size_t kChunk = 512;  // eight 64-byte blocks
 
-TLS12_AVX2 __m256i rotl16(__m256i x) {
-  const __m256i m = _mm256_set_epi8(13, 12, 15, 14, 9, 8, 11, 10, 5, 4, 7, 6, 1, 0, 3, 2,
-                                    13, 12, 15, 14, 9, 8, 11, 10, 5, 4, 7, 6, 1, 0, 3, 2);
-  return _mm256_shuffle_epi8(x, m);
+alignas(32) constexpr uint8_t kRotl16[32] = {2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13,
+                                             2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13};
+alignas(32) constexpr uint8_t kRotl8[32] = {3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14,
+                                            3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14};
+
+// The byte shuffle reads its pattern from memory on every use (written as
+// asm because the compiler would otherwise keep both patterns in registers,
+// and the sixteen state words need all sixteen).
+TLS12_AVX2 __m256i shuffle_from_memory(__m256i x, const uint8_t (&pattern)[32]) {
+  __asm__("vpshufb %1, %0, %0" : "+x"(x) : "m"(*reinterpret_cast<const __m256i*>(pattern)));
+  return x;
 }
 
-TLS12_AVX2 __m256i rotl8(__m256i x) {
-  const __m256i m = _mm256_set_epi8(14, 13, 12, 15, 10, 9, 8, 11, 6, 5, 4, 7, 2, 1, 0, 3,
-                                    14, 13, 12, 15, 10, 9, 8, 11, 6, 5, 4, 7, 2, 1, 0, 3);
-  return _mm256_shuffle_epi8(x, m);
-}
+TLS12_AVX2 __m256i rotl16(__m256i x) { return shuffle_from_memory(x, kRotl16); }
+TLS12_AVX2 __m256i rotl8(__m256i x) { return shuffle_from_memory(x, kRotl8); }
 
 template <int n>
 TLS12_AVX2 __m256i rotl(__m256i x) {
@@ -130,11 +134,21 @@ TLS12_AVX2 void xor_tail(uint8_t* p, size_t n, const __m256i ks[16]) {
   alignas(32) uint8_t buffer[kChunk];
   #pragma GCC unroll 16
   for (int i = 0; i < 16; ++i) _mm256_store_si256(reinterpret_cast<__m256i*>(buffer + 32 * i), ks[i]);
-  for (size_t i = 0; i < n; ++i) p[i] ^= buffer[i];
+  xor_bytes_avx2(p, buffer, n);
   secure_zero(buffer, sizeof buffer);
 }
 
 }  // namespace
+
+__attribute__((target("avx2"))) void xor_bytes_avx2(uint8_t* data, const uint8_t* keystream, size_t n) {
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256i* q = reinterpret_cast<__m256i*>(data + i);
+    const __m256i k = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(keystream + i));
+    _mm256_storeu_si256(q, _mm256_xor_si256(_mm256_loadu_si256(q), k));
+  }
+  for (; i < n; ++i) data[i] ^= keystream[i];
+}
 
 __attribute__((target("avx2"))) void chacha20_xor_avx2(const uint8_t key[32], uint32_t counter,
                                                       const uint8_t nonce[12], MutableByteView data) {

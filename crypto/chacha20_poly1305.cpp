@@ -116,9 +116,7 @@ class ChaChaAvx2 final : public ChaCha20Poly1305, KeyHolder {
       chacha20_xor_avx2(key, 0, nonce, MutableByteView(keystream, 64 + head));  // zeros xor keystream
     }
     ~FirstTurn() { secure_zero(keystream, sizeof keystream); }
-    void apply(MutableByteView data) const {
-      for (size_t i = 0; i < head; ++i) data[i] ^= keystream[64 + i];
-    }
+    void apply(MutableByteView data) const { xor_bytes_avx2(data.data(), keystream + 64, head); }
   };
 
   static void mac(Poly1305Fast& poly, ByteView aad, ByteView ciphertext, uint8_t tag[16]) {

@@ -40,6 +40,10 @@ void chacha20_xor_reference(const uint8_t key[32], uint32_t counter, const uint8
 void chacha20_xor_avx2(const uint8_t key[32], uint32_t counter, const uint8_t nonce[12],
                        MutableByteView data);
 
+// data[0..n) ^= keystream[0..n), 32 bytes at a time with AVX2 (check
+// cpu_features().avx2 first).
+void xor_bytes_avx2(uint8_t* data, const uint8_t* keystream, size_t n);
+
 // Poly1305 state (§2.5) in five 26-bit limbs: the readable version.
 struct Poly1305Reference {
   uint32_t r[5];    // the clamped r, 26 bits per limb
