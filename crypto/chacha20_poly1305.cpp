@@ -82,7 +82,7 @@ class ChaChaReference final : public ChaCha20Poly1305, KeyHolder {
   }
 };
 
-// The AVX2 engine: ChaCha20 eight blocks per turn, then Poly1305 eight lanes
+// The AVX2 engine: ChaCha20 eight blocks per turn, then Poly1305 four lanes
 // at a time over the ciphertext (a 16 KiB record stays in the L1 cache
 // between the two passes). The first turn makes block 0 (the Poly1305 key)
 // together with blocks 1-7, so a short record costs one turn, not a scalar

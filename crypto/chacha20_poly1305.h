@@ -13,7 +13,7 @@
 // * reference: ChaCha20 one block at a time as §2.3 writes it, Poly1305 in
 //   five 26-bit limbs (products fit in 64 bits); slow, to be read.
 // * avx2: ChaCha20 on eight blocks at once, one 256-bit register per state
-//   word (crypto/chacha20_avx2.cpp); Poly1305 on eight lanes of 26-bit
+//   word (crypto/chacha20_avx2.cpp); Poly1305 on four lanes of 26-bit
 //   limbs (crypto/poly1305_avx2.cpp), and in 64-bit limbs with 128-bit
 //   products (crypto/poly1305.cpp) for short inputs and the last few blocks.
 //
