@@ -145,14 +145,56 @@ inline void final_subtract_rows(Limb* r, const Limb* t, Limb top, const Limb* m)
   for (size_t j = 0; j < K; ++j) r[j] = ct_select(keep_diff, d[j], t[j]);
 }
 
+// One reduction row: t[0..L) += q * m[0..L) for L even, returning the carry
+// limb like addmul_row, and also the new t[1] in a register (`t1`), from which
+// the caller makes the next row's q. Taking it from the register rather than
+// reloading it from memory keeps a store-to-load forward out of the chain that
+// runs from one row's q to the next (q, mulx, add, q, ...), which is what the
+// rows wait on. t[0] becomes zero by the choice of q and is not stored: no
+// later row or the final step reads it.
+template <size_t L>
+inline Limb reduce_row(Limb* t, Limb q, const Limb* m, Limb& t1) {
+  static_assert(L >= 2 && L % 2 == 0);
+  Limb lo, h0, h1, zero;
+  __asm__ volatile(
+      "xorl %k[zero], %k[zero]\n\t"  // zero, and CF = OF = 0
+      "mulxq (%[m]), %[lo], %[h1]\n\t"
+      "adcxq (%[t]), %[lo]\n\t"  // zero by the choice of q; only the carries matter
+      "mulxq 8(%[m]), %[lo], %[h0]\n\t"
+      "adcxq 8(%[t]), %[lo]\n\t"
+      "adoxq %[h1], %[lo]\n\t"
+      "movq %[lo], 8(%[t])\n\t"
+      "movq %[lo], %[t1]\n\t"
+      ".set tls12_j, 2\n\t"
+      ".rept %c[pairs]\n\t"
+      "mulxq 8*tls12_j(%[m]), %[lo], %[h1]\n\t"
+      "adcxq 8*tls12_j(%[t]), %[lo]\n\t"
+      "adoxq %[h0], %[lo]\n\t"
+      "movq %[lo], 8*tls12_j(%[t])\n\t"
+      "mulxq 8*tls12_j+8(%[m]), %[lo], %[h0]\n\t"
+      "adcxq 8*tls12_j+8(%[t]), %[lo]\n\t"
+      "adoxq %[h1], %[lo]\n\t"
+      "movq %[lo], 8*tls12_j+8(%[t])\n\t"
+      ".set tls12_j, tls12_j+2\n\t"
+      ".endr\n\t"
+      "adcxq %[zero], %[h0]\n\t"
+      "adoxq %[zero], %[h0]\n\t"
+      : [lo] "=&r"(lo), [h0] "=&r"(h0), [h1] "=&r"(h1), [zero] "=&r"(zero), [t1] "=&r"(t1)
+      : [t] "r"(t), [m] "r"(m), "d"(q), [pairs] "i"(L / 2 - 1)
+      : "cc", "memory");
+  return h0;
+}
+
 // r = t / R mod m for t = t[0..2K) < m*R: K reduction rows, then the high half
 // (below 2m) loses m once if it is at least m. t is overwritten.
 template <size_t K>
 inline void reduce_rows(Limb* r, Limb* t, const Limb* m, Limb m0inv) {
   Limb carry = 0;  // out of limb i+K of the previous row, 0 or 1
+  Limb q = t[0] * m0inv;  // makes t[0] vanish
   for (size_t i = 0; i < K; ++i) {
-    const Limb q = t[i] * m0inv;  // makes t[i] vanish
-    const Limb top = addmul_row<K>(t + i, q, m);
+    Limb t1;
+    const Limb top = reduce_row<K>(t + i, q, m, t1);
+    q = t1 * m0inv;  // for row i + 1: makes t[i + 1] vanish
     const u128 s = u128{t[i + K]} + top + carry;
     t[i + K] = static_cast<Limb>(s);
     carry = static_cast<Limb>(s >> 64);
