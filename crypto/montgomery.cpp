@@ -16,7 +16,12 @@
 #endif
 #include <stdexcept>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 #include "crypto/bignum.h"
+#include "crypto/cpu.h"
 #include "crypto/montgomery_internal.h"
 
 namespace tls12::crypto {
@@ -196,6 +201,56 @@ Limb window_at(const Limb* e, size_t n, size_t pos, unsigned width) {
 
 }  // namespace
 
+// The index of a table lookup is a window of the secret exponent, so the
+// lookup reads every entry and keeps one with a mask: the cache lines touched,
+// and the number of instructions, do not depend on it.
+void detail::portable_table_select(Limb* r, const Limb* table, size_t entries, size_t k, Limb index) {
+  for (size_t j = 0; j < k; ++j) r[j] = 0;
+  for (size_t i = 0; i < entries; ++i) {
+    const Limb mask = ct_mask_eq(i, index);
+    const Limb* entry = &table[i * k];
+    for (size_t j = 0; j < k; ++j) r[j] |= entry[j] & mask;
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The same scan with AVX2, for k a multiple of 8: eight limbs (two 256-bit
+// registers) of every entry per pass, the mask made by a vector compare of
+// the entry number with the index (all ones in each lane where equal), and the
+// kept limbs collected in registers rather than in memory. For RSA-2048 this
+// is 64 loads per lookup instead of 512 loads, ands and read-modify-writes.
+// Still constant time: each pass reads all entries in order, and the compare
+// result is only ever used as data (and/or), never for a branch or address.
+namespace {
+__attribute__((target("avx2"))) void table_select_avx2(Limb* r, const Limb* table, size_t entries, size_t k,
+                                                       Limb index) {
+  const __m256i want = _mm256_set1_epi64x(static_cast<long long>(index));
+  const __m256i one = _mm256_set1_epi64x(1);
+  for (size_t j = 0; j < k; j += 8) {
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    __m256i i_vec = _mm256_setzero_si256();
+    const Limb* entry = table + j;
+    for (size_t i = 0; i < entries; ++i, entry += k) {
+      const __m256i mask = _mm256_cmpeq_epi64(i_vec, want);
+      lo = _mm256_or_si256(lo, _mm256_and_si256(mask, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(entry))));
+      hi = _mm256_or_si256(hi, _mm256_and_si256(mask, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(entry + 4))));
+      i_vec = _mm256_add_epi64(i_vec, one);
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(r + j), lo);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(r + j + 4), hi);
+  }
+}
+
+}  // namespace
+
+detail::TableSelectFn detail::avx2_table_select_for(size_t k) {
+  return cpu_features().avx2 && k % 8 == 0 ? table_select_avx2 : nullptr;
+}
+#else
+detail::TableSelectFn detail::avx2_table_select_for(size_t) { return nullptr; }
+#endif
+
+
 Montgomery::Montgomery(const BigInt& modulus) {
   if (!modulus.is_odd() || modulus == BigInt(1)) {
     throw std::invalid_argument("Montgomery arithmetic needs an odd modulus greater than 1");
@@ -315,16 +370,9 @@ LimbVector Montgomery::exp_secret(const Limb* base, const Limb* exp, size_t exp_
   }
 
   LimbVector acc(k_), pick(k_);
-  // Looks up table[index] by reading all entries and keeping one with a mask,
-  // so the cache lines touched do not depend on the (secret) window value.
-  auto select = [&](Limb index) {
-    for (size_t j = 0; j < k_; ++j) pick[j] = 0;
-    for (size_t i = 0; i < entries; ++i) {
-      const Limb mask = ct_mask_eq(i, index);
-      const Limb* entry = &table[i * k_];
-      for (size_t j = 0; j < k_; ++j) pick[j] |= entry[j] & mask;
-    }
-  };
+  detail::TableSelectFn select_fn = detail::avx2_table_select_for(k_);
+  if (select_fn == nullptr) select_fn = detail::portable_table_select;
+  auto select = [&](Limb index) { select_fn(pick.data(), table.data(), entries, k_, index); };
 
   const size_t bits = exp_limbs * 64;
   // Windows are aligned to the least significant bit; the top one may be short.

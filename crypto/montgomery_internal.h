@@ -28,6 +28,15 @@ MontSqrFn adx_sqr_for(size_t k);
 MontMulFn adx_mul_of_width(size_t k);
 MontSqrFn adx_sqr_of_width(size_t k);
 
+// r = table[index] for a table of `entries` values of k limbs (and r = 0 for
+// an index past the end), reading every entry: the fixed-window
+// exponentiation's lookup by a secret window value.
+using TableSelectFn = void (*)(Limb* r, const Limb* table, size_t entries, size_t k, Limb index);
+void portable_table_select(Limb* r, const Limb* table, size_t entries, size_t k, Limb index);
+// The AVX2 version for k a multiple of 8, or nullptr when the CPU lacks AVX2
+// (or TLS12_CPU=reference) or k is not a multiple of 8.
+TableSelectFn avx2_table_select_for(size_t k);
+
 // Working space lives on the stack; this bounds the modulus at 16384 bits,
 // far above the 4096-bit RSA and 3072-bit DH moduli this library accepts.
 constexpr size_t kMaxLimbs = 256;

@@ -10,9 +10,11 @@
 #include <gtest/gtest.h>
 #include <openssl/bn.h>
 
+#include <algorithm>
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crypto/bignum.h"
@@ -131,6 +133,38 @@ TEST(MontgomeryKernels, AdxKernelsCoverRsaWidthsWhereAvailable) {
     EXPECT_EQ(detail::adx_sqr_for(k) != nullptr, adx) << k;
   }
   EXPECT_EQ(detail::adx_mul_for(17), nullptr);
+}
+
+// The fixed-window exponentiation's table lookup: the portable scan and the
+// AVX2 one return exactly the entry asked for, for every index of 32- and
+// 64-entry tables of every RSA width, and zero for an index past the end (the
+// mask never matches). A wrong lane of the vector compare, an entry stride
+// off by one or a column block left unwritten gives a neighbour's limbs.
+TEST(MontgomeryKernels, TableSelectPicksExactlyTheEntryAtIndex) {
+  std::mt19937_64 rng(32);
+  std::vector<std::pair<std::string, detail::TableSelectFn>> impls = {{"portable", detail::portable_table_select}};
+  if (cpu_features().avx2) {
+    for (size_t k : {16u, 24u, 32u, 48u, 64u}) ASSERT_NE(detail::avx2_table_select_for(k), nullptr) << k;
+    impls.emplace_back("avx2", detail::avx2_table_select_for(16));
+  }
+  EXPECT_EQ(detail::avx2_table_select_for(17), nullptr);  // not a multiple of 8: portable
+  for (const auto& [name, select] : impls) {
+    for (size_t k : {8u, 16u, 24u, 32u, 48u, 64u}) {
+      for (size_t entries : {32u, 64u}) {
+        SCOPED_TRACE(name + " k=" + std::to_string(k) + " entries=" + std::to_string(entries));
+        std::vector<Limb> table(entries * k);
+        for (auto& x : table) x = rng();
+        LimbVector r(k, 0x5a5a5a5a5a5a5a5a);
+        for (size_t index = 0; index < entries; ++index) {
+          select(r.data(), table.data(), entries, k, index);
+          ASSERT_TRUE(std::equal(r.begin(), r.end(), table.begin() + static_cast<std::ptrdiff_t>(index * k)))
+              << "index " << index;
+        }
+        select(r.data(), table.data(), entries, k, entries);
+        ASSERT_EQ(r, LimbVector(k, 0));
+      }
+    }
+  }
 }
 
 // exp_public ends with a multiplication by the base in normal form instead of
