@@ -293,7 +293,7 @@ void Client::on_server_hello_done(ByteView body, Actions& actions) {
   // Step 6 (client's half): the session hash runs through ClientKeyExchange
   // (RFC 7627 §4), which binds the master_secret to this handshake.
   SessionKeys keys = derive_session_keys(negotiated_, exchange.pre_master_secret,
-                                         negotiated_.extended_master_secret ? transcript_.current_hash() : Bytes{},
+                                         negotiated_.extended_master_secret ? transcript_.current_hash() : crypto::Digest{},
                                          actions);
   master_secret_ = std::move(keys.master_secret);
   key_block_ = std::move(keys.key_block);
@@ -331,7 +331,7 @@ void Client::on_finished(ByteView body, Actions& actions) {
 void Client::release_finished_state() {
   if (state_ != ClientState::connected) return;
   transcript_ = Transcript{};
-  Bytes().swap(hash_before_finished_);
+  hash_before_finished_ = crypto::Digest{};
   SecretBytes().swap(master_secret_);  // wiped as it goes
   Bytes().swap(server_session_id_);
   negotiated_.peer.leaf_key.reset();

@@ -107,7 +107,7 @@ class Client {
   Negotiated negotiated_;
   ClientHello client_hello_;
   Transcript transcript_;
-  Bytes hash_before_finished_;  // the transcript hash the server's Finished is checked against
+  crypto::Digest hash_before_finished_;  // the transcript hash the server's Finished is checked against
   std::unique_ptr<ClientKeyAgreement> key_agreement_;
   std::optional<CertificateRequest> certificate_request_;
   bool sent_client_certificate_with_key_ = false;

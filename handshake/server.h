@@ -97,7 +97,7 @@ class Server {
   std::optional<SignatureScheme> server_scheme_;  // for ServerKeyExchange
   const CertifiedKey* certificate_ = nullptr;     // the chain chosen for this client (in config_)
   Transcript transcript_;
-  Bytes hash_before_finished_;  // the transcript hash the client's Finished is checked against
+  crypto::Digest hash_before_finished_;  // the transcript hash the client's Finished is checked against
   std::unique_ptr<ServerKeyAgreement> key_agreement_;
   SecretBytes master_secret_;
   std::optional<KeyBlock> key_block_;

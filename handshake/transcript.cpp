@@ -19,10 +19,10 @@ void Transcript::set_hash(crypto::HashAlgorithm prf_hash) {
   hash_->update(messages_);
 }
 
-Bytes Transcript::current_hash() const {
+crypto::Digest Transcript::current_hash() const {
   if (!hash_) throw std::logic_error("transcript hash not chosen yet (no ServerHello)");
   crypto::Hash copy = *hash_;  // finishing a copy leaves the running hash going
-  return copy.finish();
+  return copy.finish_digest();
 }
 
 ByteView Transcript::messages() const {

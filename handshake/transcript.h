@@ -35,9 +35,9 @@ class Transcript {
   void set_hash(crypto::HashAlgorithm prf_hash);
   bool has_hash() const { return hash_.has_value(); }
 
-  // Hash(handshake_messages so far), the running hash left untouched.
-  // std::logic_error before set_hash().
-  Bytes current_hash() const;
+  // Hash(handshake_messages so far), the running hash left untouched (and
+  // no heap used). std::logic_error before set_hash().
+  crypto::Digest current_hash() const;
 
   // The raw messages so far (for CertificateVerify). std::logic_error after
   // release_messages().
