@@ -25,7 +25,7 @@ namespace gcm_x86 {
 __attribute__((target("aes,pclmul,sse4.1,ssse3"))) void prepare_key_schedule(ByteView key,
                                                                              KeySchedule& ks) {
   alignas(16) uint8_t w[16 * 15];
-  ks.nr = aes_detail::key_expansion(key, w);
+  ks.nr = aes_detail::aesni_key_expansion(key, w);  // this path runs only with AES-NI
   for (int r = 0; r <= ks.nr; ++r) ks.rk[r] = load(w + 16 * r);
   secure_zero(w, sizeof w);
   const __m128i h = byte_reverse(aes_encrypt(ks, _mm_setzero_si128()));  // H = CIPH_K(0^128)
