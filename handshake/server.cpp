@@ -290,7 +290,7 @@ void Server::on_client_key_exchange(ByteView body, Actions& actions) {
                                          negotiated_.extended_master_secret ? transcript_.current_hash() : crypto::Digest{},
                                          actions);
   master_secret_ = std::move(keys.master_secret);
-  key_block_ = std::move(keys.key_block);
+  key_block_ = std::make_unique<KeyBlock>(std::move(keys.key_block));
   if (negotiated_.peer.leaf_key) {
     state_ = ServerState::wait_certificate_verify;
   } else {
