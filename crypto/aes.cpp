@@ -209,9 +209,9 @@ Aes::Aes(ByteView key, AesImplementation impl) {
   if (!aes_implementation_available(impl)) {
     throw std::runtime_error("AES-NI is not available on this CPU");
   }
-  nr_ = aes_detail::key_expansion(key, w_);
   aesni_ = impl == AesImplementation::aesni ||
            (impl == AesImplementation::best && cpu_features().aesni);
+  nr_ = aesni_ ? aes_detail::aesni_key_expansion(key, w_) : aes_detail::key_expansion(key, w_);
   if (aesni_) aes_detail::aesni_decryption_keys(w_, nr_, dw_);
 }
 

@@ -10,7 +10,13 @@
 namespace tls12::crypto::aes_detail {
 
 // FIPS-197 §5.2 KeyExpansion: writes w (16*(Nr+1) bytes) and returns Nr.
+// key_expansion is the portable reference, aesni_key_expansion the same
+// schedule from AESKEYGENASSIST (call only when cpu_features().aesni). A
+// handshake expands two keys per side and one per ticket: the reference
+// S-box, computed in constant time from the GF(2^8) inverse, made expansion
+// a third of a resumed handshake.
 int key_expansion(ByteView key, uint8_t* w);
+int aesni_key_expansion(ByteView key, uint8_t* w);
 
 // FIPS-197 §5.1 Cipher and §5.3 InvCipher, portable and constant time.
 void reference_cipher(const uint8_t* w, int nr, const uint8_t in[16], uint8_t out[16]);

@@ -12,11 +12,81 @@
 // crypto::Aes calls them only after cpu_features() says they are there.
 #include <immintrin.h>
 
+#include <stdexcept>
+
 #include "crypto/aes_internal.h"
 
 namespace tls12::crypto::aes_detail {
 
 #define TLS12_AESNI __attribute__((target("aes,sse4.1")))
+
+namespace {
+
+// §5.2 for one round key of AES-128, or the even ones of AES-256: with
+// w[i-Nk..i-Nk+3] in `prev` and AESKEYGENASSIST's SubWord(RotWord(.)) ^ Rcon
+// of the previous word broadcast in `assist`, each word is the word Nk
+// before it XOR the one just made; the three shifted XORs compute that
+// running sum across the four words at once.
+TLS12_AESNI inline __m128i expand_step(__m128i prev, __m128i assist) {
+  prev = _mm_xor_si128(prev, _mm_slli_si128(prev, 4));
+  prev = _mm_xor_si128(prev, _mm_slli_si128(prev, 4));
+  prev = _mm_xor_si128(prev, _mm_slli_si128(prev, 4));
+  return _mm_xor_si128(prev, assist);
+}
+
+// AESKEYGENASSIST takes Rcon as an immediate, so the rounds are unrolled
+// through this template.
+template <int Rcon>
+TLS12_AESNI inline __m128i aes128_round_key(__m128i prev) {
+  return expand_step(prev, _mm_shuffle_epi32(_mm_aeskeygenassist_si128(prev, Rcon), 0xff));
+}
+
+// AES-256 (Nk = 8): even round keys as above from the odd one before; odd
+// ones take SubWord without RotWord or Rcon (the "i mod Nk = 4" case),
+// which is word 2 of AESKEYGENASSIST's result.
+template <int Rcon>
+TLS12_AESNI inline void aes256_round_keys(__m128i& even, __m128i& odd, __m128i* out, bool last) {
+  even = expand_step(even, _mm_shuffle_epi32(_mm_aeskeygenassist_si128(odd, Rcon), 0xff));
+  out[0] = even;
+  if (last) return;
+  odd = expand_step(odd, _mm_shuffle_epi32(_mm_aeskeygenassist_si128(even, 0), 0xaa));
+  out[1] = odd;
+}
+
+}  // namespace
+
+TLS12_AESNI int aesni_key_expansion(ByteView key, uint8_t* w) {
+  if (key.size() != 16 && key.size() != 32) throw std::invalid_argument("AES key must be 16 or 32 bytes");
+  __m128i rk[15];
+  rk[0] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key.data()));
+  int nr = 10;
+  if (key.size() == 16) {
+    rk[1] = aes128_round_key<0x01>(rk[0]);
+    rk[2] = aes128_round_key<0x02>(rk[1]);
+    rk[3] = aes128_round_key<0x04>(rk[2]);
+    rk[4] = aes128_round_key<0x08>(rk[3]);
+    rk[5] = aes128_round_key<0x10>(rk[4]);
+    rk[6] = aes128_round_key<0x20>(rk[5]);
+    rk[7] = aes128_round_key<0x40>(rk[6]);
+    rk[8] = aes128_round_key<0x80>(rk[7]);
+    rk[9] = aes128_round_key<0x1b>(rk[8]);
+    rk[10] = aes128_round_key<0x36>(rk[9]);
+  } else {
+    nr = 14;
+    __m128i even = rk[0];
+    __m128i odd = rk[1] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key.data() + 16));
+    aes256_round_keys<0x01>(even, odd, rk + 2, false);
+    aes256_round_keys<0x02>(even, odd, rk + 4, false);
+    aes256_round_keys<0x04>(even, odd, rk + 6, false);
+    aes256_round_keys<0x08>(even, odd, rk + 8, false);
+    aes256_round_keys<0x10>(even, odd, rk + 10, false);
+    aes256_round_keys<0x20>(even, odd, rk + 12, false);
+    aes256_round_keys<0x40>(even, odd, rk + 14, true);
+  }
+  for (int i = 0; i <= nr; ++i) _mm_storeu_si128(reinterpret_cast<__m128i*>(w + 16 * i), rk[i]);
+  secure_zero(rk, sizeof rk);  // the round keys are the key
+  return nr;
+}
 
 TLS12_AESNI void aesni_decryption_keys(const uint8_t* w, int nr, uint8_t* dw) {
   auto load = [&](int round) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 16 * round)); };

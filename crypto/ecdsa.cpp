@@ -134,9 +134,8 @@ void Rfc6979Nonce::update_key(uint8_t separator, ByteView seed) {
   mac.update(v_);
   mac.update(ByteView(&separator, 1));
   mac.update(seed);
-  Bytes k = mac.finish();
+  const Digest k = mac.finish_digest();  // wiped when it goes
   keyed_ = Hmac(hash_, k);
-  secure_zero(k.data(), k.size());
   update_v();
 }
 
@@ -145,9 +144,8 @@ void Rfc6979Nonce::update_key(uint8_t separator, ByteView seed) {
 void Rfc6979Nonce::update_v() {
   Hmac mac = keyed_;
   mac.update(v_);
-  Bytes v = mac.finish();
-  std::copy(v.begin(), v.end(), v_.begin());
-  secure_zero(v.data(), v.size());
+  const Digest v = mac.finish_digest();
+  std::copy_n(v.data(), v.size(), v_.begin());
 }
 
 std::array<uint8_t, 32> Rfc6979Nonce::next() {

@@ -22,20 +22,24 @@ namespace tls12::crypto {
 namespace gcm_x86 {
 
 // Shared with crypto/gcm_vaes.cpp: the round keys and the powers of H.
-__attribute__((target("aes,pclmul,sse4.1,ssse3"))) void prepare_key_schedule(ByteView key,
-                                                                             KeySchedule& ks) {
+__attribute__((target("aes,pclmul,sse4.1,ssse3"))) void prepare_key_schedule(ByteView key, KeySchedule& ks,
+                                                                             __m128i* h_desc) {
   alignas(16) uint8_t w[16 * 15];
-  ks.nr = aes_detail::key_expansion(key, w);
+  ks.nr = aes_detail::aesni_key_expansion(key, w);  // this path runs only with AES-NI
   for (int r = 0; r <= ks.nr; ++r) ks.rk[r] = load(w + 16 * r);
   secure_zero(w, sizeof w);
   const __m128i h = byte_reverse(aes_encrypt(ks, _mm_setzero_si128()));  // H = CIPH_K(0^128)
-  ks.h_pow[0] = h;
-  for (int i = 1; i < 16; ++i) ks.h_pow[i] = gf_mul(ks.h_pow[i - 1], h);
-  for (int i = 0; i < 16; ++i) ks.h_desc[i] = ks.h_pow[15 - i];
-  for (int i = 0; i < 8; ++i) ks.h_desc8[i] = ks.h_pow[7 - i];
+  ks.h = h;
+  __m128i h_pow[16];  // h_pow[i] = H^(i+1)
+  h_pow[0] = h;
+  for (int i = 1; i < 16; ++i) h_pow[i] = gf_mul(h_pow[i - 1], h);
+  for (int i = 0; i < 8; ++i) ks.h_desc8[i] = h_pow[7 - i];
   for (int i = 0; i < 8; ++i) {
     ks.h_kar8[i] = _mm_xor_si128(ks.h_desc8[i], _mm_shuffle_epi32(ks.h_desc8[i], 0x4e));
   }
+  if (h_desc != nullptr)
+    for (int i = 0; i < 16; ++i) h_desc[i] = h_pow[15 - i];
+  secure_zero(h_pow, sizeof h_pow);  // H is the key's: as secret as it
 }
 
 }  // namespace gcm_x86
@@ -138,7 +142,7 @@ TLS12_AESNI_INLINE __m128i decrypt_blocks(const KeySchedule& ks, __m128i y, __m1
 
 TLS12_AESNI_GCM void encrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], ByteView aad,
                                    MutableByteView data, uint8_t tag[16]) {
-  __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h_pow[0], aad.data(), aad.size());
+  __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h, aad.data(), aad.size());
   __m128i ctr = counter_start(iv, 2);
   uint8_t* p = data.data();
   size_t len = data.size();
@@ -149,7 +153,7 @@ TLS12_AESNI_GCM void encrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], 
 
 TLS12_AESNI_GCM void decrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], ByteView aad,
                                    MutableByteView data, uint8_t tag[16]) {
-  __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h_pow[0], aad.data(), aad.size());
+  __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h, aad.data(), aad.size());
   __m128i ctr = counter_start(iv, 2);
   uint8_t* p = data.data();
   size_t len = data.size();

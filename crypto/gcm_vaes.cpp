@@ -129,7 +129,7 @@ TLS12_VAES_INLINE __m128i ctr_ghash4(const KeySchedule& ks, const WideSchedule& 
 
 TLS12_VAES_GCM void encrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, const uint8_t iv[12],
                                  ByteView aad, MutableByteView data, uint8_t tag[16]) {
-  __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h_pow[0], aad.data(), aad.size());
+  __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h, aad.data(), aad.size());
   __m128i ctr = counter_start(iv, 2);
   uint8_t* p = data.data();
   size_t len = data.size();
@@ -160,7 +160,7 @@ TLS12_VAES_GCM void encrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, 
 
 TLS12_VAES_GCM void decrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, const uint8_t iv[12],
                                  ByteView aad, MutableByteView data, uint8_t tag[16]) {
-  __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h_pow[0], aad.data(), aad.size());
+  __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h, aad.data(), aad.size());
   __m128i ctr = counter_start(iv, 2);
   uint8_t* p = data.data();
   size_t len = data.size();
@@ -181,7 +181,8 @@ TLS12_VAES_GCM void decrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, 
   finish_tag(ks, y, iv, aad.size(), data.size(), tag);
 }
 
-TLS12_VAES_GCM void prepare_wide(const KeySchedule& ks, WideSchedule& ws) {
+// `h_desc`: H^16..H^1, from prepare_key_schedule.
+TLS12_VAES_GCM void prepare_wide(const KeySchedule& ks, const __m128i h_desc[16], WideSchedule& ws) {
   // Nr indexes ws.rk here and in every later call. KeySchedule is filled in
   // crypto/gcm_aesni.cpp: an object file built against an older layout of
   // it (a stale build) reads Nr from the wrong offset, and a garbage Nr
@@ -191,15 +192,17 @@ TLS12_VAES_GCM void prepare_wide(const KeySchedule& ks, WideSchedule& ws) {
   }
   for (int r = 0; r <= ks.nr; ++r) ws.rk[r] = _mm512_broadcast_i32x4(ks.rk[r]);
   #pragma GCC unroll 16
-  for (int j = 0; j < 4; ++j) ws.h_desc16[j] = _mm512_loadu_si512(&ks.h_desc[4 * j]);
-  ws.h_desc4 = _mm512_loadu_si512(&ks.h_desc[12]);
+  for (int j = 0; j < 4; ++j) ws.h_desc16[j] = _mm512_loadu_si512(&h_desc[4 * j]);
+  ws.h_desc4 = _mm512_loadu_si512(&h_desc[12]);
 }
 
 class GcmVaes final : public AesGcm {
  public:
   explicit GcmVaes(ByteView key) {
-    prepare_key_schedule(key, ks_);
-    prepare_wide(ks_, ws_);
+    __m128i h_desc[16];
+    prepare_key_schedule(key, ks_, h_desc);
+    prepare_wide(ks_, h_desc, ws_);
+    secure_zero(h_desc, sizeof h_desc);
   }
   ~GcmVaes() override {
     secure_zero(&ks_, sizeof ks_);

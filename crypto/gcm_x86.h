@@ -37,11 +37,13 @@
 
 namespace tls12::crypto::gcm_x86 {
 
-// The round keys and H powers of one key, in the byte-reversed GHASH domain.
-struct alignas(64) KeySchedule {
+// The round keys and H powers of one key, in the byte-reversed GHASH domain:
+// only what the AES-NI loops read, since every connection keeps one per
+// direction for its lifetime (the 16 powers the VAES loop wants are handed
+// to it once, by prepare_key_schedule, and kept in its own wide form).
+struct KeySchedule {
   __m128i rk[15];      // AES round keys, rk[0..nr]
-  __m128i h_pow[16];   // h_pow[i] = H^(i+1)
-  __m128i h_desc[16];  // h_desc[i] = H^(16-i): lanes for the 16-block loop
+  __m128i h;           // H = CIPH_K(0^128)
   __m128i h_desc8[8];  // h_desc8[i] = H^(8-i): the 8-block loop
   __m128i h_kar8[8];   // high half XOR low half of h_desc8[i] (Karatsuba)
   int nr = 0;
@@ -164,7 +166,7 @@ template <bool Encrypt>
 TLS12_GCM_X86_INLINE __m128i ctr_ghash_tail(const KeySchedule& ks, __m128i y, __m128i& ctr,
                                             uint8_t* data, size_t len) {
   const __m128i one = _mm_set_epi32(0, 0, 0, 1);
-  const __m128i h = ks.h_pow[0];
+  const __m128i h = ks.h;
   while (len >= 16) {
     const __m128i keystream = aes_encrypt(ks, byte_reverse(ctr));
     ctr = _mm_add_epi32(ctr, one);
@@ -197,12 +199,13 @@ TLS12_GCM_X86_INLINE void finish_tag(const KeySchedule& ks, __m128i y, const uin
   // Byte-reversed, the length block is simply the two 64-bit integers.
   const __m128i lengths = _mm_set_epi64x(static_cast<long long>(aad_len * 8),
                                          static_cast<long long>(data_len * 8));
-  y = gf_mul(_mm_xor_si128(y, lengths), ks.h_pow[0]);
+  y = gf_mul(_mm_xor_si128(y, lengths), ks.h);
   const __m128i ekj0 = aes_encrypt(ks, byte_reverse(counter_start(iv, 1)));
   store(tag, _mm_xor_si128(byte_reverse(y), ekj0));
 }
 
-// Fills `ks` for `key` (16 or 32 bytes): round keys, H and its powers.
-void prepare_key_schedule(ByteView key, KeySchedule& ks);
+// Fills `ks` for `key` (16 or 32 bytes): round keys, H and its powers; and,
+// when `h_desc` is given, h_desc[i] = H^(16-i) for the 16-block VAES loop.
+void prepare_key_schedule(ByteView key, KeySchedule& ks, __m128i* h_desc = nullptr);
 
 }  // namespace tls12::crypto::gcm_x86

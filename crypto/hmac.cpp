@@ -27,9 +27,10 @@ Hmac::Hmac(HashAlgorithm alg, ByteView key) : inner_(alg), outer_(alg) {
   // K0 (RFC 2104 §2, step 1). Sized for the largest block (SHA-384/512).
   uint8_t pad[Sha512::block_size] = {};
   if (key.size() > B) {
-    Bytes hashed = hash(alg, key);
-    std::copy(hashed.begin(), hashed.end(), pad);
-    secure_zero(hashed.data(), hashed.size());  // as secret as the key
+    Hash hashed(alg);
+    hashed.update(key);
+    const Digest digest = hashed.finish_digest();  // as secret as the key: wiped as it goes
+    std::copy_n(digest.data(), digest.size(), pad);
   } else {
     std::copy(key.begin(), key.end(), pad);
   }
@@ -45,10 +46,14 @@ Hmac::Hmac(HashAlgorithm alg, ByteView key) : inner_(alg), outer_(alg) {
 void Hmac::update(ByteView data) { inner_.update(data); }
 
 Bytes Hmac::finish() {
-  Bytes inner_digest = inner_.finish();
+  const Digest digest = finish_digest();
+  return digest.to_bytes();
+}
+
+Digest Hmac::finish_digest() {
+  const Digest inner_digest = inner_.finish_digest();
   outer_.update(inner_digest);
-  secure_zero(inner_digest.data(), inner_digest.size());
-  return outer_.finish();
+  return outer_.finish_digest();
 }
 
 Bytes hmac(HashAlgorithm alg, ByteView key, ByteView data) {

@@ -12,6 +12,7 @@ class Hmac {
   Hmac(HashAlgorithm alg, ByteView key);
   void update(ByteView data);
   Bytes finish();  // digest_size(alg) bytes; the object must not be used after
+  Digest finish_digest();  // the same in place, for the PRF's many HMACs
 
  private:
   Hash inner_;

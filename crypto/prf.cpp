@@ -24,42 +24,41 @@ namespace tls12::crypto {
 
 namespace {
 
-// P_hash(secret, seed) into `out`.
-void p_hash(HashAlgorithm alg, ByteView secret, ByteView seed, MutableByteView out) {
+// P_hash(secret, label + seed) into `out`. The label and the seed go into each
+// HMAC one after the other, so label + seed is never built in memory, and
+// every HMAC result stays on the stack (crypto::Digest): the PRF runs four
+// times per handshake, and its temporaries were most of the handshake's
+// allocations.
+void p_hash(HashAlgorithm alg, ByteView secret, ByteView label, ByteView seed, MutableByteView out) {
   const Hmac keyed(alg, secret);  // one key set-up, copied for every HMAC below
 
-  Hmac mac = keyed;  // A(1) = HMAC_hash(secret, A(0)), with A(0) = seed
+  Hmac mac = keyed;  // A(1) = HMAC_hash(secret, A(0)), with A(0) = label + seed
+  mac.update(label);
   mac.update(seed);
-  Bytes A = mac.finish();
+  Digest A = mac.finish_digest();
   while (!out.empty()) {
-    mac = keyed;  // HMAC_hash(secret, A(i) + seed): the next output block
+    mac = keyed;  // HMAC_hash(secret, A(i) + label + seed): the next output block
     mac.update(A);
+    mac.update(label);
     mac.update(seed);
-    Bytes block = mac.finish();
+    const Digest block = mac.finish_digest();  // wiped when it goes, as A is
     const size_t n = std::min(out.size(), block.size());
-    std::copy_n(block.begin(), n, out.begin());
+    std::copy_n(block.data(), n, out.begin());
     out = out.subspan(n);
-    secure_zero(block.data(), block.size());
 
     if (out.empty()) break;
     mac = keyed;  // A(i+1) = HMAC_hash(secret, A(i))
     mac.update(A);
-    Bytes next = mac.finish();
-    secure_zero(A.data(), A.size());
-    A = std::move(next);
+    A = mac.finish_digest();
   }
-  // A(i) is not output but is derived from the secret alone: wipe it too.
-  secure_zero(A.data(), A.size());
 }
 
 }  // namespace
 
 void prf(HashAlgorithm alg, ByteView secret, std::string_view label, ByteView seed,
          MutableByteView out) {
-  // label + seed: the label's ASCII bytes, then the seed.
-  Bytes label_seed(label.begin(), label.end());
-  label_seed.insert(label_seed.end(), seed.begin(), seed.end());
-  p_hash(alg, secret, label_seed, out);
+  // The label's ASCII bytes, then the seed.
+  p_hash(alg, secret, as_bytes(label), seed, out);
 }
 
 SecretBytes prf(HashAlgorithm alg, ByteView secret, std::string_view label, ByteView seed,

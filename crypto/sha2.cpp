@@ -288,10 +288,15 @@ void Hash::update(ByteView data) {
 }
 
 Bytes Hash::finish() {
+  const Digest digest = finish_digest();
+  return Bytes(digest.data(), digest.data() + digest.size());
+}
+
+Digest Hash::finish_digest() {
   return std::visit(
       [](auto& h) {
         const auto digest = h.finish();
-        return Bytes(digest.begin(), digest.end());
+        return Digest(digest.data(), digest.size());
       },
       state_);
 }

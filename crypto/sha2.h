@@ -8,6 +8,7 @@
 // CertificateVerify and Finished.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -26,6 +27,31 @@ enum class HashAlgorithm { sha256, sha384, sha512, sha1, sha224 };
 size_t digest_size(HashAlgorithm alg);
 size_t block_size(HashAlgorithm alg);
 std::string_view hash_name(HashAlgorithm alg);  // "SHA-256", ...
+
+// A digest of any of these hashes held in place, without the heap: a
+// handshake takes dozens (the transcript hash for Finished, every HMAC inside
+// the PRF), and a vector each was the largest source of its allocations. The
+// bytes may be secret (an HMAC keyed with the master_secret), so they are
+// wiped when the object goes.
+class Digest {
+ public:
+  static constexpr size_t max_size = 64;  // SHA-512
+  Digest() = default;
+  Digest(const Digest&) = default;
+  Digest& operator=(const Digest&) = default;
+  ~Digest() { secure_zero(bytes_.data(), bytes_.size()); }
+  // The first `size` bytes of `from`; `size` <= max_size.
+  Digest(const uint8_t* from, size_t size) : size_(size) { std::copy_n(from, size, bytes_.begin()); }
+  size_t size() const { return size_; }
+  const uint8_t* data() const { return bytes_.data(); }
+  ByteView view() const { return {bytes_.data(), size_}; }
+  operator ByteView() const { return view(); }  // NOLINT: a digest reads as its bytes
+  Bytes to_bytes() const { return Bytes(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(size_)); }
+
+ private:
+  std::array<uint8_t, max_size> bytes_{};
+  size_t size_ = 0;
+};
 
 class Sha256 {
  public:
@@ -96,6 +122,7 @@ class Hash {
   size_t block_size() const { return crypto::block_size(alg_); }
   void update(ByteView data);
   Bytes finish();  // the object must not be used after; copy it first to keep going
+  Digest finish_digest();  // the same without a heap allocation
 
  private:
   HashAlgorithm alg_;

@@ -55,9 +55,10 @@ Client::Client(std::shared_ptr<const ClientConfig> config) : config_(std::move(c
 // empty renegotiation_info (RFC 5746 §3.4: "this is an initial handshake").
 Actions Client::start() {
   if (state_ != ClientState::start) throw std::logic_error("Client::start called twice");
-  client_hello_.client_version = TLS1_2;
-  crypto::random_bytes(client_hello_.random);
-  client_hello_.cipher_suites = config_->cipher_suites;
+  client_hello_ = std::make_unique<ClientHello>();
+  client_hello_->client_version = TLS1_2;
+  crypto::random_bytes(client_hello_->random);
+  client_hello_->cipher_suites = config_->cipher_suites;
 
   ClientHelloExtensions ext;
   bool name_is_ip = x509::parse_ip_address(config_->server_name).has_value();
@@ -74,13 +75,13 @@ Actions Client::start() {
   ext.encrypt_then_mac = config_->offer_encrypt_then_mac && client_offers_encrypt_then_mac(config_->cipher_suites);
   ext.renegotiation_info = Bytes{};
   offer_session(ext);
-  client_hello_.extensions = ext.to_list();
-  if (config_->edit_client_hello) config_->edit_client_hello(client_hello_);
+  client_hello_->extensions = ext.to_list();
+  if (config_->edit_client_hello) config_->edit_client_hello(*client_hello_);
 
-  negotiated_.client_random = client_hello_.random;
+  negotiated_.client_random = client_hello_->random;
   negotiated_.server_name = config_->server_name;
   Actions actions;
-  send(client_hello_.encode(), actions);
+  send(client_hello_->encode(), actions);
   state_ = ClientState::wait_server_hello;
   return actions;
 }
@@ -159,12 +160,12 @@ void Client::on_server_hello(ByteView body, Actions& actions) {
   if (hello.server_version != TLS1_2)
     throw TlsError(AlertDescription::protocol_version, "server chose a version other than TLS 1.2");
   const CipherSuiteInfo* suite = find_cipher_suite(hello.cipher_suite);
-  if (!client_hello_.offers(hello.cipher_suite) || suite == nullptr)
+  if (!client_hello_->offers(hello.cipher_suite) || suite == nullptr)
     throw TlsError(AlertDescription::illegal_parameter,
                    "server chose " + cipher_suite_name(hello.cipher_suite) + ", which the client did not offer");
   if (hello.compression_method != compression_null)
     throw TlsError(AlertDescription::illegal_parameter, "server chose a compression method the client did not offer");
-  check_server_extensions_offered(client_hello_.extensions, false, hello.extensions);
+  check_server_extensions_offered(client_hello_->extensions, false, hello.extensions);
   ServerHelloExtensions ext = ServerHelloExtensions::parse(hello.extensions);
   check_selected_application_protocol(config_->alpn_protocols, ext.alpn_protocol);  // RFC 7301 §3.1
   negotiated_.alpn_protocol = ext.alpn_protocol.value_or("");
@@ -198,7 +199,7 @@ void Client::on_server_hello(ByteView body, Actions& actions) {
   expect_new_session_ticket_ = ext.session_ticket;
   // Resumption: the same session ID back (client_resume.cpp).
   if (accepts_resumption(hello, ext)) return resume_session(actions);
-  key_agreement_ = make_client_key_agreement(*suite, config_->groups, client_hello_.client_version);
+  key_agreement_ = make_client_key_agreement(*suite, config_->groups, client_hello_->client_version);
   state_ = ClientState::wait_certificate;
 }
 
@@ -293,10 +294,10 @@ void Client::on_server_hello_done(ByteView body, Actions& actions) {
   // Step 6 (client's half): the session hash runs through ClientKeyExchange
   // (RFC 7627 §4), which binds the master_secret to this handshake.
   SessionKeys keys = derive_session_keys(negotiated_, exchange.pre_master_secret,
-                                         negotiated_.extended_master_secret ? transcript_.current_hash() : Bytes{},
+                                         negotiated_.extended_master_secret ? transcript_.current_hash() : crypto::Digest{},
                                          actions);
   master_secret_ = std::move(keys.master_secret);
-  key_block_ = std::move(keys.key_block);
+  key_block_ = std::make_unique<KeyBlock>(std::move(keys.key_block));
 
   if (sent_client_certificate_with_key_) send_certificate_verify(actions);
   // No CertificateVerify can follow: only the running hash is needed now.
@@ -324,14 +325,14 @@ void Client::on_finished(ByteView body, Actions& actions) {
   // What only the handshake needed goes now.
   key_agreement_.reset();
   key_block_.reset();
-  client_hello_ = ClientHello{};
+  client_hello_.reset();
   certificate_request_.reset();
 }
 
 void Client::release_finished_state() {
   if (state_ != ClientState::connected) return;
   transcript_ = Transcript{};
-  Bytes().swap(hash_before_finished_);
+  hash_before_finished_ = crypto::Digest{};
   SecretBytes().swap(master_secret_);  // wiped as it goes
   Bytes().swap(server_session_id_);
   negotiated_.peer.leaf_key.reset();

@@ -105,14 +105,14 @@ class Client {
   ClientState state_ = ClientState::start;
   int renegotiation_refusals_ = 0;  // HelloRequests answered with no_renegotiation
   Negotiated negotiated_;
-  ClientHello client_hello_;
+  std::unique_ptr<ClientHello> client_hello_;  // what we offered, kept until connected
   Transcript transcript_;
-  Bytes hash_before_finished_;  // the transcript hash the server's Finished is checked against
+  crypto::Digest hash_before_finished_;  // the transcript hash the server's Finished is checked against
   std::unique_ptr<ClientKeyAgreement> key_agreement_;
   std::optional<CertificateRequest> certificate_request_;
   bool sent_client_certificate_with_key_ = false;
   SecretBytes master_secret_;
-  std::optional<KeyBlock> key_block_;
+  std::unique_ptr<KeyBlock> key_block_;  // only during the handshake: not inline in every connection
   SharedSession given_session_;    // offer(): this connection's own session
   SharedSession offered_session_;  // the session our ClientHello offers
   SharedSession session_;          // session(): the session to keep

@@ -71,17 +71,17 @@ void Client::offer_session(ClientHelloExtensions& ext) {
   if (config_->verify_server_certificate && !session->peer_verified) return;
   if (!session->ticket.empty() && config_->session_tickets) {
     ext.session_ticket = session->ticket;
-    client_hello_.session_id = session->session_id;
+    client_hello_->session_id = session->session_id;
     // A ticket without an ID gets a random one for this ClientHello only
     // (the session itself is shared and stays as it is).
-    if (client_hello_.session_id.empty()) {
-      client_hello_.session_id.resize(32);
-      crypto::random_bytes(client_hello_.session_id);
+    if (client_hello_->session_id.empty()) {
+      client_hello_->session_id.resize(32);
+      crypto::random_bytes(client_hello_->session_id);
     }
   } else if (session->session_id.empty()) {
     return;
   } else {
-    client_hello_.session_id = session->session_id;
+    client_hello_->session_id = session->session_id;
   }
   offered_session_ = std::move(session);
   // Offered once: the session goes back into the store only when this
@@ -96,7 +96,7 @@ void Client::offer_session(ClientHelloExtensions& ext) {
 // §5.3, its extended-master-secret state: "If the server's extended master
 // secret state differs, the client MUST abort with handshake_failure."
 bool Client::accepts_resumption(const ServerHello& hello, const ServerHelloExtensions& ext) const {
-  if (!offered_session_ || hello.session_id.empty() || hello.session_id != client_hello_.session_id) return false;
+  if (!offered_session_ || hello.session_id.empty() || hello.session_id != client_hello_->session_id) return false;
   if (hello.cipher_suite != offered_session_->cipher_suite)
     throw TlsError(AlertDescription::illegal_parameter,
                    "server resumed the session with a cipher suite other than the session's");
@@ -117,7 +117,7 @@ void Client::resume_session(Actions& actions) {
   negotiated_.peer.verification = x509::Reason::ok;
   SessionKeys keys = resume_session_keys(negotiated_, offered_session_->master_secret, actions);
   master_secret_ = std::move(keys.master_secret);
-  key_block_ = std::move(keys.key_block);
+  key_block_ = std::make_unique<KeyBlock>(std::move(keys.key_block));
   transcript_.release_messages();  // no CertificateVerify in this handshake
   state_ = ClientState::wait_change_cipher_spec;
 }
@@ -146,7 +146,7 @@ void Client::finish_abbreviated_handshake(Actions& actions) {
 // kept.
 bool Client::can_send_ticket(size_t size) const {
   size_t others = 4;  // the session_ticket extension's own type and length
-  for (const Extension& extension : client_hello_.extensions)
+  for (const Extension& extension : client_hello_->extensions)
     if (extension.type != ExtensionType::session_ticket) others += 4 + extension.data.size();
   return others + size <= 0xffff;
 }

@@ -4,6 +4,7 @@
 // shows the formulas.
 #include "handshake/key_schedule.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "crypto/prf.h"
@@ -13,19 +14,24 @@ namespace tls12::handshake {
 namespace {
 // The two randoms concatenated in the order given: master_secret's seed is
 // client_random + server_random, key_block's is server_random + client_random.
-Bytes concat(const Random& first, const Random& second) {
-  Bytes seed(first.begin(), first.end());
-  seed.insert(seed.end(), second.begin(), second.end());
+std::array<uint8_t, 2 * sizeof(Random)> concat(const Random& first, const Random& second) {
+  std::array<uint8_t, 2 * sizeof(Random)> seed;
+  std::copy(first.begin(), first.end(), seed.begin());
+  std::copy(second.begin(), second.end(), seed.begin() + first.size());
   return seed;
 }
 
-// Moves `length` bytes from `block` at `*pos` into a secret of their own.
-SecretBytes take(const SecretBytes& block, size_t* pos, size_t length) {
+// Copies `length` bytes of `block` at `*pos` into a secret of their own.
+SecretBytes take(ByteView block, size_t* pos, size_t length) {
   SecretBytes out(block.begin() + static_cast<std::ptrdiff_t>(*pos),
                   block.begin() + static_cast<std::ptrdiff_t>(*pos + length));
   *pos += length;
   return out;
 }
+
+// The longest key_block of any suite: two MAC keys, two cipher keys and two
+// IVs of the largest sizes (HMAC-SHA384, AES-256, ChaCha20-Poly1305's IV).
+constexpr size_t max_key_block_length = 2 * 48 + 2 * 32 + 2 * 12;
 }  // namespace
 
 SecretBytes compute_master_secret(crypto::HashAlgorithm prf_hash, ByteView pre_master_secret,
@@ -55,9 +61,12 @@ KeyBlock derive_key_block(const CipherSuiteInfo& suite, ByteView master_secret,
   // §6.3 order: client_write_MAC_key, server_write_MAC_key (both empty for
   // AEAD), client_write_key, server_write_key, client_write_IV, server_write_IV
   // (both empty for CBC).
-  size_t length = 2 * suite.mac_key_length + 2 * suite.enc_key_length + 2 * suite.fixed_iv_length;
-  SecretBytes block =
-      compute_key_block(suite.prf_hash, master_secret, client_random, server_random, length);
+  const size_t length = 2 * suite.mac_key_length + 2 * suite.enc_key_length + 2 * suite.fixed_iv_length;
+  if (length > max_key_block_length) throw std::logic_error("cipher suite key_block longer than any known");
+  // On the stack, not the heap: one allocation fewer per handshake; wiped below.
+  std::array<uint8_t, max_key_block_length> storage;
+  const MutableByteView block(storage.data(), length);
+  crypto::prf(suite.prf_hash, master_secret, "key expansion", concat(server_random, client_random), block);
   KeyBlock keys;
   size_t pos = 0;
   keys.client_write_MAC_key = take(block, &pos, suite.mac_key_length);
@@ -66,6 +75,7 @@ KeyBlock derive_key_block(const CipherSuiteInfo& suite, ByteView master_secret,
   keys.server_write_key = take(block, &pos, suite.enc_key_length);
   keys.client_write_IV = take(block, &pos, suite.fixed_iv_length);
   keys.server_write_IV = take(block, &pos, suite.fixed_iv_length);
+  secure_zero(storage.data(), storage.size());
   return keys;
 }
 

@@ -45,10 +45,12 @@ PeerCertificates check_peer_certificates(std::vector<Bytes> chain, const x509::T
   if (peer.chain.empty())
     throw TlsError(AlertDescription::bad_certificate, "the peer sent an empty certificate chain");
   // The leaf's key first: without it nothing can be checked, trusted or not.
+  // The parsed leaf then goes to path validation, which does not parse it again.
+  std::optional<x509::Certificate> leaf;
   try {
-    x509::Certificate leaf = x509::Certificate::parse(peer.chain.front());
-    peer.leaf_key = leaf.public_key();
-    peer.leaf_key_usage = leaf.key_usage;
+    leaf = x509::Certificate::parse(peer.chain.front());
+    peer.leaf_key = leaf->public_key();
+    peer.leaf_key_usage = leaf->key_usage;
   } catch (const x509::UnsupportedError& e) {
     throw TlsError(AlertDescription::unsupported_certificate,
                    std::string("the peer's certificate key is not supported: ") + e.what());
@@ -62,7 +64,7 @@ PeerCertificates check_peer_certificates(std::vector<Bytes> chain, const x509::T
     report(actions, std::move(unchecked));
     return peer;
   }
-  x509::VerifyResult result = x509::verify_chain_der(peer.chain, *trust, options);
+  x509::VerifyResult result = x509::verify_chain_der(*leaf, peer.chain, *trust, options);
   peer.checked = true;
   peer.verification = result.reason;
   peer.verification_message = result.message;

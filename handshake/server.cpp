@@ -287,10 +287,10 @@ void Server::on_client_key_exchange(ByteView body, Actions& actions) {
   key_agreement_.reset();
   report(actions, PreMasterRecovered{suite.key_exchange, suite.key_exchange == KeyExchange::rsa});
   SessionKeys keys = derive_session_keys(negotiated_, pre_master_secret,
-                                         negotiated_.extended_master_secret ? transcript_.current_hash() : Bytes{},
+                                         negotiated_.extended_master_secret ? transcript_.current_hash() : crypto::Digest{},
                                          actions);
   master_secret_ = std::move(keys.master_secret);
-  key_block_ = std::move(keys.key_block);
+  key_block_ = std::make_unique<KeyBlock>(std::move(keys.key_block));
   if (negotiated_.peer.leaf_key) {
     state_ = ServerState::wait_certificate_verify;
   } else {
@@ -328,7 +328,7 @@ void Server::on_certificate_verify(ByteView body, Actions& actions) {
 void Server::release_finished_state() {
   if (state_ != ServerState::connected) return;
   transcript_ = Transcript{};
-  Bytes().swap(hash_before_finished_);
+  hash_before_finished_ = crypto::Digest{};
   SecretBytes().swap(master_secret_);  // wiped as it goes
   Bytes().swap(session_id_);
   negotiated_.peer.leaf_key.reset();

@@ -97,10 +97,10 @@ class Server {
   std::optional<SignatureScheme> server_scheme_;  // for ServerKeyExchange
   const CertifiedKey* certificate_ = nullptr;     // the chain chosen for this client (in config_)
   Transcript transcript_;
-  Bytes hash_before_finished_;  // the transcript hash the client's Finished is checked against
+  crypto::Digest hash_before_finished_;  // the transcript hash the client's Finished is checked against
   std::unique_ptr<ServerKeyAgreement> key_agreement_;
   SecretBytes master_secret_;
-  std::optional<KeyBlock> key_block_;
+  std::unique_ptr<KeyBlock> key_block_;  // only during the handshake: not inline in every connection
   Bytes session_id_;                 // ServerHello.session_id (empty: not cached)
   bool issue_ticket_ = false;        // NewSessionTicket promised in ServerHello
   bool renew_ticket_ = false;        // the ticket opened with a retired key

@@ -114,7 +114,7 @@ void Server::resume(SharedSession session, const ClientHello& hello, const Clien
 
   SessionKeys keys = resume_session_keys(negotiated_, session->master_secret, actions);
   master_secret_ = std::move(keys.master_secret);
-  key_block_ = std::move(keys.key_block);
+  key_block_ = std::make_unique<KeyBlock>(std::move(keys.key_block));
   negotiated_.session = std::move(session);
   if (issue_ticket_) send_new_session_ticket(actions);
   transcript_.release_messages();

@@ -7,6 +7,16 @@
 
 namespace tls12::handshake {
 
+Transcript::Transcript(const Transcript& other)
+    : hash_(other.hash_ ? std::make_unique<crypto::Hash>(*other.hash_) : nullptr),
+      messages_(other.messages_),
+      keep_messages_(other.keep_messages_) {}
+
+Transcript& Transcript::operator=(const Transcript& other) {
+  if (this != &other) *this = Transcript(other);
+  return *this;
+}
+
 void Transcript::add(ByteView handshake_message) {
   if (hash_) hash_->update(handshake_message);
   if (keep_messages_) messages_.insert(messages_.end(), handshake_message.begin(),
@@ -15,14 +25,14 @@ void Transcript::add(ByteView handshake_message) {
 
 void Transcript::set_hash(crypto::HashAlgorithm prf_hash) {
   if (hash_) throw std::logic_error("transcript hash already chosen");
-  hash_.emplace(prf_hash);
+  hash_ = std::make_unique<crypto::Hash>(prf_hash);
   hash_->update(messages_);
 }
 
-Bytes Transcript::current_hash() const {
+crypto::Digest Transcript::current_hash() const {
   if (!hash_) throw std::logic_error("transcript hash not chosen yet (no ServerHello)");
   crypto::Hash copy = *hash_;  // finishing a copy leaves the running hash going
-  return copy.finish();
+  return copy.finish_digest();
 }
 
 ByteView Transcript::messages() const {

@@ -18,7 +18,7 @@
 // updated. A Transcript is a value: copy it to fork.
 #pragma once
 
-#include <optional>
+#include <memory>
 
 #include "crypto/bytes.h"
 #include "crypto/sha2.h"
@@ -27,17 +27,24 @@ namespace tls12::handshake {
 
 class Transcript {
  public:
+  Transcript() = default;
+  Transcript(const Transcript& other);  // a fork: its own running hash
+  Transcript& operator=(const Transcript& other);
+  Transcript(Transcript&&) noexcept = default;
+  Transcript& operator=(Transcript&&) noexcept = default;
+  ~Transcript() = default;
+
   // Appends one whole handshake message (header + body), as sent or received.
   void add(ByteView handshake_message);
 
   // Chooses the PRF hash (when ServerHello is known) and hashes everything
   // buffered so far. Calling it twice is a std::logic_error.
   void set_hash(crypto::HashAlgorithm prf_hash);
-  bool has_hash() const { return hash_.has_value(); }
+  bool has_hash() const { return hash_ != nullptr; }
 
-  // Hash(handshake_messages so far), the running hash left untouched.
-  // std::logic_error before set_hash().
-  Bytes current_hash() const;
+  // Hash(handshake_messages so far), the running hash left untouched (and
+  // no heap used). std::logic_error before set_hash().
+  crypto::Digest current_hash() const;
 
   // The raw messages so far (for CertificateVerify). std::logic_error after
   // release_messages().
@@ -47,7 +54,10 @@ class Transcript {
   bool keeps_messages() const { return keep_messages_; }
 
  private:
-  std::optional<crypto::Hash> hash_;
+  // On the heap rather than inline: a connection keeps its (emptied)
+  // Transcript for life, and an inline SHA-384 state would cost every idle
+  // connection its 224 bytes.
+  std::unique_ptr<crypto::Hash> hash_;
   Bytes messages_;
   bool keep_messages_ = true;
 };

@@ -437,6 +437,28 @@ VerifyResult verify_chain(const Certificate& leaf, std::span<const Certificate> 
   return r;
 }
 
+namespace {
+
+// Parses certificates [first, end) of a Certificate message; on the first that
+// does not parse, says which in `failure`.
+std::vector<Certificate> parse_chain(std::span<const Bytes> certificate_list, size_t first, VerifyResult& failure) {
+  std::vector<Certificate> certs;
+  certs.reserve(certificate_list.size() - first);
+  for (size_t i = first; i < certificate_list.size(); ++i) {
+    try {
+      certs.push_back(Certificate::parse(certificate_list[i]));
+    } catch (const std::exception& e) {
+      failure.reason = Reason::malformed;
+      failure.message = "certificate " + std::to_string(i) + " of the chain (depth " + std::to_string(i) +
+                        " as sent) does not parse: " + e.what() + " (RFC 5280 §4.1, X.690 DER)";
+      return {};
+    }
+  }
+  return certs;
+}
+
+}  // namespace
+
 VerifyResult verify_chain_der(std::span<const Bytes> certificate_list, const TrustStore& trust,
                               const VerifyOptions& options) {
   VerifyResult r;
@@ -445,18 +467,17 @@ VerifyResult verify_chain_der(std::span<const Bytes> certificate_list, const Tru
     r.message = "no certificate was presented";
     return r;
   }
-  std::vector<Certificate> certs;
-  for (size_t i = 0; i < certificate_list.size(); ++i) {
-    try {
-      certs.push_back(Certificate::parse(certificate_list[i]));
-    } catch (const std::exception& e) {
-      r.reason = Reason::malformed;
-      r.message = "certificate " + std::to_string(i) + " of the chain (depth " + std::to_string(i) +
-                  " as sent) does not parse: " + e.what() + " (RFC 5280 §4.1, X.690 DER)";
-      return r;
-    }
-  }
+  const std::vector<Certificate> certs = parse_chain(certificate_list, 0, r);
+  if (certs.empty()) return r;
   return verify_chain(certs.front(), std::span<const Certificate>(certs).subspan(1), trust, options);
+}
+
+VerifyResult verify_chain_der(const Certificate& leaf, std::span<const Bytes> certificate_list,
+                              const TrustStore& trust, const VerifyOptions& options) {
+  VerifyResult r;
+  const std::vector<Certificate> untrusted = parse_chain(certificate_list, 1, r);
+  if (r.reason == Reason::malformed) return r;
+  return verify_chain(leaf, untrusted, trust, options);
 }
 
 }  // namespace tls12::x509

@@ -150,5 +150,9 @@ VerifyResult verify_chain(const Certificate& leaf, std::span<const Certificate> 
 // the peer sent; a certificate that does not parse is Reason::malformed.
 VerifyResult verify_chain_der(std::span<const Bytes> certificate_list, const TrustStore& trust,
                               const VerifyOptions& options);
+// The same when the caller has already parsed the leaf (certificate_list[0]),
+// as a TLS handshake does to read the peer's key: it is not parsed twice.
+VerifyResult verify_chain_der(const Certificate& leaf, std::span<const Bytes> certificate_list,
+                              const TrustStore& trust, const VerifyOptions& options);
 
 }  // namespace tls12::x509

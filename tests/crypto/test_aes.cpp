@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "crypto/aes.h"
+#include "crypto/aes_internal.h"
 #include "crypto/random.h"
 
 namespace tls12::crypto {
@@ -116,6 +117,21 @@ TEST(Aes, ReferenceAndAesniAgreeOnRandomInputs) {
     ni.decrypt_block(block.data(), b.data());
     ASSERT_EQ(a, b);
   }
+}
+
+// The AESKEYGENASSIST key schedule is word for word the §5.2 one, for both
+// key sizes, including the AES-256 words that take SubWord without RotWord.
+TEST(Aes, AesniKeyExpansionEqualsTheReferenceSchedule) {
+  if (!aes_implementation_available(AesImplementation::aesni)) GTEST_SKIP() << "no AES-NI";
+  for (int i = 0; i < 200; ++i) {
+    Bytes key(i % 2 == 0 ? 16 : 32);
+    random_bytes(key);
+    uint8_t reference[16 * 15] = {}, aesni[16 * 15] = {};
+    const int nr = aes_detail::key_expansion(key, reference);
+    ASSERT_EQ(aes_detail::aesni_key_expansion(key, aesni), nr);
+    ASSERT_EQ(Bytes(reference, reference + 16 * (nr + 1)), Bytes(aesni, aesni + 16 * (nr + 1))) << to_hex(key);
+  }
+  EXPECT_THROW(aes_detail::aesni_key_expansion(Bytes(24, 1), nullptr), std::invalid_argument);
 }
 
 TEST(Aes, RejectsKeysOfOtherSizes) {

@@ -175,7 +175,7 @@ TEST(Illustrated, KeyBlockDecryptsTheRecordedFinishedRecords) {
 
 TEST(ExtendedMasterSecret, MatchesOpenSslPrf) {
   Transcript t = illustrated_transcript();
-  Bytes session_hash = t.current_hash();
+  Bytes session_hash = t.current_hash().to_bytes();
   Bytes pms = pre_master_secret();
   SecretBytes ems = compute_extended_master_secret(HashAlgorithm::sha256, pms, session_hash);
   EXPECT_EQ(to_hex(ems),
@@ -247,8 +247,8 @@ TEST(Transcript, HashBeforeAndAfterChoosingIsTheSame) {
   late.add(b);
   late.add(c);
   Bytes expected = crypto::hash(HashAlgorithm::sha256, concat({a, b, c}));
-  EXPECT_EQ(early.current_hash(), expected);
-  EXPECT_EQ(late.current_hash(), expected);
+  EXPECT_EQ(early.current_hash().to_bytes(), expected);
+  EXPECT_EQ(late.current_hash().to_bytes(), expected);
   EXPECT_EQ(to_hex(early.messages()), to_hex(concat({a, b, c})));
 }
 
@@ -256,13 +256,13 @@ TEST(Transcript, CurrentHashDoesNotDisturbTheRunningHashAndCopiesFork) {
   Transcript t;
   t.set_hash(HashAlgorithm::sha384);
   t.add(as_bytes("first"));
-  Bytes h1 = t.current_hash();
-  EXPECT_EQ(t.current_hash(), h1);
+  Bytes h1 = t.current_hash().to_bytes();
+  EXPECT_EQ(t.current_hash().to_bytes(), h1);
   Transcript fork = t;
   fork.add(as_bytes("fork"));
   t.add(as_bytes("main"));
-  EXPECT_EQ(t.current_hash(), crypto::hash(HashAlgorithm::sha384, as_bytes("firstmain")));
-  EXPECT_EQ(fork.current_hash(), crypto::hash(HashAlgorithm::sha384, as_bytes("firstfork")));
+  EXPECT_EQ(t.current_hash().to_bytes(), crypto::hash(HashAlgorithm::sha384, as_bytes("firstmain")));
+  EXPECT_EQ(fork.current_hash().to_bytes(), crypto::hash(HashAlgorithm::sha384, as_bytes("firstfork")));
   EXPECT_EQ(h1.size(), 48u);
 }
 
@@ -275,7 +275,7 @@ TEST(Transcript, ReleasedMessagesAreGoneButHashingGoesOn) {
   EXPECT_FALSE(t.keeps_messages());
   EXPECT_THROW(t.messages(), std::logic_error);
   t.add(as_bytes("def"));
-  EXPECT_EQ(t.current_hash(), crypto::hash(HashAlgorithm::sha256, as_bytes("abcdef")));
+  EXPECT_EQ(t.current_hash().to_bytes(), crypto::hash(HashAlgorithm::sha256, as_bytes("abcdef")));
 }
 
 TEST(Transcript, MisuseIsALogicError) {
