@@ -11,6 +11,8 @@
 
 FLAGS are compiler and linker flags the consumer needs too (the sanitizer
 build's -fsanitize=..., since its static libraries are instrumented).
+The consumer is compiled by $CXX when set (the compiler that built the
+package: a sanitizer runtime only links with its own compiler's), else c++.
 A missing install step (a header, a library, the package files) fails here.
 """
 import glob
@@ -90,7 +92,7 @@ def check_pkg_config(prefix, work, pki, flags):
     with open(source, "w") as f:
         f.write(TINY_PROGRAM)
     program = os.path.join(work, "tiny")
-    run(["c++", source, "-o", program] + flags.split() + pkg_flags)
+    run([os.environ.get("CXX", "c++"), source, "-o", program] + flags.split() + pkg_flags)
     out = run([program, pki("ca.crt"), pki("server.crt"), pki("client.key")])
     if "refused: " not in out or "does not belong" not in out:
         raise SystemExit("FAILED: the pkg-config program did not report the mismatched key:\n" + out)
