@@ -24,8 +24,10 @@
 #include <array>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 #include "crypto/bignum.h"  // ct_mask_eq, ct_mask_lt_small
+#include "crypto/cbc_sha256_stitched.h"
 #include "crypto/sha1.h"
 
 namespace tls12::crypto {
@@ -93,6 +95,8 @@ void mask_past_end(uint8_t* block, size_t size, uint64_t first, uint64_t n) {
 struct ConstantTimeHmac::Engine {
   virtual ~Engine() = default;
   virtual void compute(ByteView header, ByteView data, size_t min_length, size_t length, uint8_t* out) const = 0;
+  virtual size_t compute_and_encrypt(ByteView header, uint8_t* content, size_t length, const Aes& aes,
+                                     uint8_t iv[16], uint8_t* mac_out) const = 0;
 };
 
 namespace {
@@ -196,6 +200,55 @@ class EngineFor final : public ConstantTimeHmac::Engine {
     secure_zero(st.data(), sizeof st);
   }
 
+  size_t compute_and_encrypt(ByteView header, uint8_t* content, size_t length, const Aes& aes, uint8_t iv[16],
+                             uint8_t* mac_out) const override {
+    if constexpr (std::is_same_v<T, Sha256Traits>) {
+      const size_t first = header.size() < B ? B - header.size() : 0;  // content bytes in the first block
+      if (first > 0 && length >= first + B && aes.uses_aesni() && detail::cbc_sha256_stitched_available())
+        return stitched(header, content, length, first, aes, iv, mac_out);
+    }
+    compute(header, ByteView(content, length), length, length, mac_out);
+    return 0;
+  }
+
+ private:
+  // The first block (header and `first` content bytes) alone, then steps of
+  // one hash block and four AES blocks; the hash runs `first` bytes ahead of
+  // the encryption, which the stitched loop allows. The tail and padding end
+  // the hash as usual.
+  size_t stitched(ByteView header, uint8_t* content, size_t length, size_t first, const Aes& aes, uint8_t iv[16],
+                  uint8_t* mac_out) const {
+    State st = inner_;
+    uint8_t block[B];
+    std::memcpy(block, header.data(), header.size());
+    std::memcpy(block + header.size(), content, first);
+    T::compress(st, block, 1);
+    const size_t steps = (length - first) / B;
+    detail::aesni_cbc_encrypt_sha256(aes.round_keys(), aes.rounds(), iv, content, st, content + first, steps);
+    const size_t hashed = first + steps * B;
+    finish_public(st, content + hashed, length - hashed, header.size() + length, mac_out);
+    secure_zero(block, sizeof block);
+    return steps * B;
+  }
+
+  // FIPS 180-4 §5.1 padding after the last `n` (< B) bytes of a message of
+  // `message_bytes` (public), then the outer hash.
+  void finish_public(State& st, const uint8_t* tail, size_t n, uint64_t message_bytes, uint8_t* out) const {
+    uint8_t last[2 * B] = {};
+    std::memcpy(last, tail, n);
+    last[n] = 0x80;
+    const size_t blocks = n + 1 + T::length_bytes <= B ? 1 : 2;
+    const uint64_t bit_length = (B + message_bytes) * 8;  // the ipad block counts too
+    for (size_t i = 0; i < 8; ++i) last[blocks * B - 1 - i] = static_cast<uint8_t>(bit_length >> (8 * i));
+    T::compress(st, last, blocks);
+    uint8_t inner_digest[digest_bytes];
+    store_be(inner_digest, st.data(), T::out_words);
+    outer_hash(inner_digest, out);
+    secure_zero(last, sizeof last);
+    secure_zero(inner_digest, sizeof inner_digest);
+    secure_zero(st.data(), sizeof st);
+  }
+
   State inner_;  // after (K0 ^ ipad)
   State outer_;  // after (K0 ^ opad)
 };
@@ -217,6 +270,11 @@ ConstantTimeHmac::ConstantTimeHmac(HashAlgorithm alg, ByteView key) : alg_(alg),
 ConstantTimeHmac::~ConstantTimeHmac() = default;
 ConstantTimeHmac::ConstantTimeHmac(ConstantTimeHmac&&) noexcept = default;
 ConstantTimeHmac& ConstantTimeHmac::operator=(ConstantTimeHmac&&) noexcept = default;
+
+size_t ConstantTimeHmac::compute_and_encrypt(ByteView header, uint8_t* content, size_t length, const Aes& aes,
+                                             uint8_t iv[16], uint8_t* mac_out) const {
+  return engine_->compute_and_encrypt(header, content, length, aes, iv, mac_out);
+}
 
 void ConstantTimeHmac::compute(ByteView header, ByteView data, size_t min_length, size_t length,
                                uint8_t* out) const {

@@ -20,6 +20,7 @@
 
 #include <memory>
 
+#include "crypto/aes.h"
 #include "crypto/bytes.h"
 #include "crypto/sha2.h"
 
@@ -48,6 +49,16 @@ class ConstantTimeHmac {
   void compute(ByteView header, ByteView data, uint8_t* out) const {
     compute(header, data, data.size(), data.size(), out);
   }
+
+  // The sealing half of a MAC-then-encrypt record in one pass where the CPU
+  // allows it: writes compute(header, content[0 .. length)) to mac_out, as
+  // compute() does, and may also CBC-encrypt a leading part of content with
+  // `aes`, continuing from and updating `iv`. Returns how many bytes of
+  // content it encrypted (whole blocks, often 0); the caller encrypts the rest.
+  // With a SHA-256 MAC, AES-NI and SHA-NI the two run stitched together
+  // (crypto/cbc_sha256_stitched.h). mac_out must not overlap content.
+  size_t compute_and_encrypt(ByteView header, uint8_t* content, size_t length, const Aes& aes, uint8_t iv[16],
+                             uint8_t* mac_out) const;
 
   struct Engine;  // one per hash, in hmac_ct.cpp
 

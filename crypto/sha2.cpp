@@ -30,14 +30,13 @@
 
 #include "crypto/cpu.h"
 #include "crypto/sha2.h"
+#include "crypto/sha256_shani.h"
 
 namespace tls12::crypto {
 
-namespace {
-
-// §4.2.2: the first 32 bits of the fractional parts of the cube roots of the
-// first 64 primes.
-constexpr uint32_t K256[64] = {
+namespace detail {
+// FIPS 180-4 §4.2.2; also read by the SHA-NI rounds (crypto/sha256_shani.h).
+alignas(16) const uint32_t K256[64] = {
     0x428a2f98U, 0x71374491U, 0xb5c0fbcfU, 0xe9b5dba5U, 0x3956c25bU, 0x59f111f1U, 0x923f82a4U, 0xab1c5ed5U,
     0xd807aa98U, 0x12835b01U, 0x243185beU, 0x550c7dc3U, 0x72be5d74U, 0x80deb1feU, 0x9bdc06a7U, 0xc19bf174U,
     0xe49b69c1U, 0xefbe4786U, 0x0fc19dc6U, 0x240ca1ccU, 0x2de92c6fU, 0x4a7484aaU, 0x5cb0a9dcU, 0x76f988daU,
@@ -47,6 +46,13 @@ constexpr uint32_t K256[64] = {
     0x19a4c116U, 0x1e376c08U, 0x2748774cU, 0x34b0bcb5U, 0x391c0cb3U, 0x4ed8aa4aU, 0x5b9cca4fU, 0x682e6ff3U,
     0x748f82eeU, 0x78a5636fU, 0x84c87814U, 0x8cc70208U, 0x90befffaU, 0xa4506cebU, 0xbef9a3f7U, 0xc67178f2U,
 };
+}  // namespace detail
+
+namespace {
+
+// §4.2.2: the first 32 bits of the fractional parts of the cube roots of the
+// first 64 primes.
+using detail::K256;
 
 // §5.3.3: H(0), the first 32 bits of the fractional parts of the square roots
 // of the first 8 primes.
@@ -130,59 +136,22 @@ void sha256_compress_portable(std::array<uint32_t, 8>& h, const uint8_t* data, s
   secure_zero(W, sizeof W);
 }
 
-// The same §6.2.2 computation with the SHA extensions (SHA-NI). The CPU keeps
-// the eight working variables in two registers, ABEF and CDGH (its own order):
-// SHA256RNDS2 does two rounds (step 3) from CDGH, ABEF and two words W(t)+K(t);
-// SHA256MSG1 and SHA256MSG2 compute the message schedule (step 1) four words at
-// a time: W(t) = sigma1(W(t-2)) + W(t-7) + sigma0(W(t-15)) + W(t-16), with
-// MSG1 adding the sigma0 term, PALIGNR supplying W(t-7) and MSG2 the sigma1 one.
+// The same §6.2.2 computation with the SHA extensions (SHA-NI): the rounds
+// are in crypto/sha256_shani.h, shared with the stitched CBC loop.
 __attribute__((target("sha,sse4.1"))) void sha256_compress_shani(std::array<uint32_t, 8>& h,
                                                                   const uint8_t* data,
                                                                   size_t blocks) {
-  // Words are big-endian in the message (§3.1): byte-swap each 32-bit lane.
-  const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-
-  // Rearrange H = (A,B,C,D),(E,F,G,H) into the ABEF/CDGH layout.
-  __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[0])), 0xB1);
-  __m128i cdgh = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[4])), 0x1B);
-  __m128i abef = _mm_alignr_epi8(tmp, cdgh, 8);
-  cdgh = _mm_blend_epi16(cdgh, tmp, 0xF0);
-
+  Sha256NiState st = sha256_ni_load(h);
   for (; blocks > 0; --blocks, data += Sha256::block_size) {
-    const __m128i abef_saved = abef;
-    const __m128i cdgh_saved = cdgh;
-    // msg[g % 4] holds W(4g..4g+3) for the group of four rounds being run.
-    // Unrolled fully, so msg[] lives in registers and the ifs vanish.
+    const Sha256NiState saved = st;
     __m128i msg[4];
+    sha256_ni_message(data, msg);
+    // Unrolled fully, so msg[] lives in registers and the ifs in the group vanish.
 #pragma GCC unroll 16
-    for (int g = 0; g < 16; ++g) {
-      if (g < 4)
-        msg[g] = _mm_shuffle_epi8(
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), bswap);
-      __m128i wk = _mm_add_epi32(
-          msg[g % 4], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&K256[4 * g])));
-      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);  // rounds 4g, 4g+1
-      // Finish W for the next group: add W(t-7) and the sigma1 term.
-      if (g >= 3 && g < 15) {
-        __m128i& next = msg[(g + 1) % 4];
-        next = _mm_add_epi32(next, _mm_alignr_epi8(msg[g % 4], msg[(g + 3) % 4], 4));
-        next = _mm_sha256msg2_epu32(next, msg[g % 4]);
-      }
-      wk = _mm_shuffle_epi32(wk, 0x0E);
-      abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);  // rounds 4g+2, 4g+3
-      // Start W for three groups ahead: the sigma0 term.
-      if (g >= 1 && g <= 12) msg[(g + 3) % 4] = _mm_sha256msg1_epu32(msg[(g + 3) % 4], msg[g % 4]);
-    }
-    // Step 4.
-    abef = _mm_add_epi32(abef, abef_saved);
-    cdgh = _mm_add_epi32(cdgh, cdgh_saved);
+    for (int g = 0; g < 16; ++g) sha256_ni_group(g, msg, st);
+    sha256_ni_add(st, saved);  // step 4
   }
-
-  // Back from ABEF/CDGH to (A,B,C,D),(E,F,G,H).
-  tmp = _mm_shuffle_epi32(abef, 0x1B);
-  cdgh = _mm_shuffle_epi32(cdgh, 0xB1);
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[0]), _mm_blend_epi16(tmp, cdgh, 0xF0));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), _mm_alignr_epi8(cdgh, tmp, 8));
+  sha256_ni_store(st, h);
 }
 
 Sha256CompressFn sha256_compress_selected() {

@@ -142,14 +142,15 @@ size_t BlockCipherProtection::seal(ContentType type, uint64_t seq_num, MutableBy
   if (record.size() < kRecordHeaderSize + fragment_length)
     throw TlsError(AlertDescription::internal_error, "record buffer too small to seal into");
 
-  if (!encrypt_then_mac_) {
-    write_mac_header(header, seq_num, type, kTls12Version, plaintext_length);
-    mac_.compute(header, ByteView(content, plaintext_length), content + plaintext_length);
-  }
-  std::memset(content + plaintext_length + mac_before, static_cast<int>(p), p + 1);
   uint8_t chain[kBlock];
   std::memcpy(chain, iv, kBlock);
-  aes_.cbc_encrypt(chain, content, encrypted / kBlock);
+  size_t done = 0;  // bytes already encrypted, when the MAC and AES ran stitched
+  if (!encrypt_then_mac_) {
+    write_mac_header(header, seq_num, type, kTls12Version, plaintext_length);
+    done = mac_.compute_and_encrypt(header, content, plaintext_length, aes_, chain, content + plaintext_length);
+  }
+  std::memset(content + plaintext_length + mac_before, static_cast<int>(p), p + 1);
+  aes_.cbc_encrypt(chain, content + done, (encrypted - done) / kBlock);
   if (encrypt_then_mac_) {
     // RFC 7366 §3: the MAC covers IV || ciphertext, with their length.
     write_mac_header(header, seq_num, type, kTls12Version, record_iv_length + encrypted);

@@ -1,13 +1,16 @@
 // The primitives of the CBC cipher suites: SHA-1 (FIPS 180 examples), HMAC-SHA1
 // (RFC 2202), AES-CBC (NIST SP 800-38A F.2) through every AES implementation,
 // and the constant-time HMAC of the record check (crypto/hmac_ct.h) against
-// the plain HMAC for every secret length. OpenSSL's SHA-1 and AES-CBC are the
-// oracle on random inputs.
+// the plain HMAC for every secret length, and its one-pass MAC + CBC sealing
+// (stitched with SHA-256). OpenSSL's SHA-1 and AES-CBC are the oracle on
+// random inputs.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "crypto/aes.h"
 #include "crypto/cpu.h"
@@ -205,6 +208,52 @@ TEST(ConstantTimeHmac, LongKeysAreHashedFirstAndOtherHashesRefused) {
     EXPECT_EQ(to_hex(ByteView(got, digest_size(alg))), to_hex(hmac(alg, key, data)));
   }
   EXPECT_THROW(ConstantTimeHmac(HashAlgorithm::sha512, key), std::invalid_argument);
+}
+
+// The sealing half of MAC-then-encrypt in one call: the MAC must be the HMAC
+// of header || content and content the AES-CBC encryption of what it was, for
+// every length around the stitched loop's 64-byte steps (the first block holds
+// the 13-byte header), with AES-128 and AES-256; and where the CPU can stitch
+// (SHA-256, AES-NI, SHA-NI) the call must really encrypt the whole steps.
+TEST(ConstantTimeHmac, ComputeAndEncryptEqualsHmacThenCbc) {
+  const bool can_stitch = cpu_features().aesni && cpu_features().sha_ni;
+  for (HashAlgorithm alg : {HashAlgorithm::sha1, HashAlgorithm::sha256, HashAlgorithm::sha384}) {
+    for (size_t key_size : {16, 32}) {
+      SCOPED_TRACE(std::string(hash_name(alg)) + " AES-" + std::to_string(8 * key_size));
+      const Bytes mac_key = random(digest_size(alg)), aes_key = random(key_size), iv = random(16);
+      const Bytes header = random(13), all = random(16384 + 64);
+      const ConstantTimeHmac mac(alg, mac_key);
+      const Aes aes(aes_key);
+      std::vector<size_t> lengths;
+      for (size_t n = 0; n <= 400; ++n) lengths.push_back(n);
+      for (size_t n : {1023, 1024, 1025, 16383, 16384}) lengths.push_back(n);
+      for (size_t length : lengths) {
+        // What the caller hands in: content, then room for the MAC; only
+        // whole blocks are ever encrypted, so compare those.
+        Bytes content(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(length));
+        content.resize(length + 48);
+        uint8_t chain[16];
+        std::copy(iv.begin(), iv.end(), chain);
+        const size_t done = mac.compute_and_encrypt(header, content.data(), length, aes, chain, content.data() + length);
+
+        Hmac expected_mac(alg, mac_key);
+        expected_mac.update(header);
+        expected_mac.update(ByteView(all).first(length));
+        ASSERT_EQ(to_hex(ByteView(content).subspan(length, mac.size())), to_hex(expected_mac.finish())) << length;
+        ASSERT_EQ(done % 16, 0u) << length;
+        ASSERT_LE(done, length) << length;
+        if (can_stitch && alg == HashAlgorithm::sha256 && length >= 51 + 64) {
+          ASSERT_EQ(done, (length - 51) / 64 * 64) << length;
+        }
+        Bytes expected(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(done));
+        uint8_t expected_chain[16];
+        std::copy(iv.begin(), iv.end(), expected_chain);
+        aes.cbc_encrypt(expected_chain, expected.data(), done / 16);
+        ASSERT_EQ(to_hex(ByteView(content).first(done)), to_hex(expected)) << length;
+        ASSERT_EQ(to_hex(ByteView(chain, 16)), to_hex(ByteView(expected_chain, 16))) << length;
+      }
+    }
+  }
 }
 
 }  // namespace
