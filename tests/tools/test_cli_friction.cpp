@@ -158,8 +158,10 @@ TEST_F(CliFriction, ABundleWithTheCaFirstSaysWhichOrderToUse) {
 TEST_F(CliFriction, TheServerLogsOnStderrAndPrintsClientDataOnStdout) {
   uint16_t port = test::free_port();
   std::string out = (dir / "out.txt").string(), err = (dir / "err.txt").string();
+  // exec: the shell becomes the server, so the Child's kill stops the server
+  // itself (a shell that forked it would leave it running after the test).
   test::Child server({"sh", "-c",
-                      test::tls12_program() + " server --port " + std::to_string(port) + " --cert " +
+                      "exec " + test::tls12_program() + " server --port " + std::to_string(port) + " --cert " +
                           q(demo_pki("server.bundle.crt")) + " --key " + q(demo_pki("server.key")) + " >" + q(out) +
                           " 2>" + q(err)},
                      dir / "sh.log");
