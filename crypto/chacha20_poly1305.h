@@ -16,6 +16,10 @@
 //   word (crypto/chacha20_avx2.cpp); Poly1305 on four lanes of 26-bit
 //   limbs (crypto/poly1305_avx2.cpp), and in 64-bit limbs with 128-bit
 //   products (crypto/poly1305.cpp) for short inputs and the last few blocks.
+//   Where the CPU has AVX-512F, the same engine runs sixteen ChaCha20 blocks
+//   per turn (crypto/chacha20_avx512.cpp) and eight Poly1305 lanes
+//   (crypto/poly1305_avx512.cpp; in 44-bit limbs with IFMA,
+//   crypto/poly1305_ifma.cpp).
 //
 // Both are constant time: ChaCha20 and Poly1305 use only additions,
 // multiplications, shifts and masks, never a branch or an index on a secret.
@@ -39,6 +43,9 @@ void chacha20_xor_reference(const uint8_t key[32], uint32_t counter, const uint8
 // The same, eight blocks per turn with AVX2 (check cpu_features().avx2 first).
 void chacha20_xor_avx2(const uint8_t key[32], uint32_t counter, const uint8_t nonce[12],
                        MutableByteView data);
+// The same, sixteen blocks per turn with AVX-512F (check cpu_features().avx512f).
+void chacha20_xor_avx512(const uint8_t key[32], uint32_t counter, const uint8_t nonce[12],
+                         MutableByteView data);
 
 // data[0..n) ^= keystream[0..n), 32 bytes at a time with AVX2 (check
 // cpu_features().avx2 first).
@@ -72,6 +79,12 @@ struct Poly1305Fast {
   // The same as add_blocks, four blocks at a time with AVX2 (check
   // cpu_features().avx2 first; crypto/poly1305_avx2.cpp).
   void add_blocks_avx2(const uint8_t* m, size_t blocks);
+  // Eight blocks at a time with AVX-512F (check cpu_features().avx512f;
+  // crypto/poly1305_avx512.cpp).
+  void add_blocks_avx512(const uint8_t* m, size_t blocks);
+  // Eight blocks at a time in 44-bit limbs with AVX-512 IFMA (check
+  // poly1305_ifma_available(); crypto/poly1305_ifma.cpp).
+  void add_blocks_ifma(const uint8_t* m, size_t blocks);
   void add_final_partial(const uint8_t* m, size_t n);
   void finish(uint8_t tag[16]);
 
@@ -101,6 +114,9 @@ struct Poly1305Fast {
     h2 = (d2 & 3) + static_cast<uint64_t>(e >> 64);
   }
 };
+
+// Whether this CPU (and TLS12_CPU) allows Poly1305Fast::add_blocks_ifma.
+bool poly1305_ifma_available();
 
 // §2.5: the one-time MAC of `message` under the 32-byte key (r || s).
 template <class Poly>

@@ -42,6 +42,7 @@ CpuFeatures detect() {
     f.vaes = ymm_enabled && (ecx & bit_VAES);
     f.vpclmulqdq = ymm_enabled && (ecx & bit_VPCLMULQDQ);
   }
+  if (env != nullptr && std::strcmp(env, "avx2") == 0) f.avx512f = f.avx512bw = f.avx512vl = false;
   return f;
 }
 

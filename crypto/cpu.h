@@ -4,7 +4,8 @@
 // chosen at run time from these flags, and the portable reference versions stay
 // available so that tests can compare both on the same inputs. Setting the
 // environment variable TLS12_CPU=reference turns every accelerated path off
-// (for reading traces or comparing speed).
+// (for reading traces or comparing speed); TLS12_CPU=avx2 turns only the
+// AVX-512 paths off (to measure a CPU without them).
 #pragma once
 
 namespace tls12::crypto {

@@ -19,51 +19,13 @@
 #include <immintrin.h>
 
 #include "crypto/chacha20_poly1305.h"
+#include "crypto/poly1305_internal.h"
 
 namespace tls12::crypto {
 
 namespace {
 
-constexpr uint64_t kMask26 = 0x3ffffff;
-using u128 = unsigned __int128;
-
-// A 130-bit number in five 26-bit limbs (scalar), for the powers of r.
-struct Limbs26 {
-  uint64_t v[5];
-};
-
-Limbs26 to_limbs26(uint64_t lo, uint64_t hi, uint64_t top) {
-  return {{lo & kMask26, (lo >> 26) & kMask26, ((lo >> 52) | (hi << 12)) & kMask26, (hi >> 14) & kMask26,
-           (hi >> 40) | (top << 24)}};
-}
-
-// One carry pass over five limbs: each keeps 26 bits and passes the rest up;
-// what passes 2^130 comes back to limb 0 times 5.
-void carry_limbs(uint64_t d[5]) {
-  #pragma GCC unroll 16
-  for (int i = 0; i < 4; ++i) {
-    d[i + 1] += d[i] >> 26;
-    d[i] &= kMask26;
-  }
-  d[0] += (d[4] >> 26) * 5;
-  d[4] &= kMask26;
-}
-
-// a * b mod 2^130 - 5, carried so every limb is below 2^26 (plus a little in limb 1).
-Limbs26 multiply(const Limbs26& a, const Limbs26& b) {
-  uint64_t d[5] = {};
-  #pragma GCC unroll 16
-  for (int i = 0; i < 5; ++i)
-    #pragma GCC unroll 16
-    for (int j = 0; j < 5; ++j) {
-      const int k = i + j;  // limb position; 5 and up wrap times 5 (2^130 = 5)
-      d[k % 5] += a.v[i] * (k >= 5 ? 5 * b.v[j] : b.v[j]);
-    }
-  carry_limbs(d);
-  d[1] += d[0] >> 26;
-  d[0] &= kMask26;
-  return {{d[0], d[1], d[2], d[3], d[4]}};
-}
+using namespace poly1305_detail;
 
 #define TLS12_AVX2 __attribute__((target("avx2"), always_inline)) inline
 // The loops over limbs carry `#pragma GCC unroll`: the release build's -O2
@@ -190,15 +152,7 @@ __attribute__((target("avx2"))) void Poly1305Fast::add_blocks_avx2(const uint8_t
   uint64_t l[5];
   #pragma GCC unroll 16
   for (int i = 0; i < 5; ++i) l[i] = lane_sum(a.limb[i]);
-  carry_limbs(l);
-  // Back to 64-bit limbs, by addition so that a limb a little over 26 bits
-  // still lands right: bits 128 and up of the sum go to h2.
-  const u128 low = u128{l[0]} + (u128{l[1]} << 26) + (u128{l[2]} << 52) + (u128{l[3]} << 78);
-  const u128 top = u128{l[4] & 0xffffff} << 104;
-  const u128 sum = low + top;
-  h0 = static_cast<uint64_t>(sum);
-  h1 = static_cast<uint64_t>(sum >> 64);
-  h2 = (l[4] >> 24) + static_cast<uint64_t>(sum < top);
+  store_lane_sum(*this, l);
   add_blocks(m + 64 * groups, blocks % 4);
 }
 

@@ -1,8 +1,10 @@
 // ChaCha20, Poly1305 and the ChaCha20-Poly1305 AEAD (RFC 8439; crypto/
 // chacha20.cpp, poly1305.cpp, chacha20_avx2.cpp, chacha20_poly1305.cpp):
 // the RFC's known answers (§2.4.2, §2.5.2, §2.8.2, A.5) for both engines,
-// the AVX2 ChaCha20 and 64-bit Poly1305 against the reference ones, and the
-// AEAD against libsodium and OpenSSL for every length 0..4096.
+// the AVX2 and AVX-512 ChaCha20 and the vector Poly1305 paths against the
+// reference ones (chacha20_avx512.cpp, poly1305_avx2.cpp, poly1305_avx512.cpp,
+// poly1305_ifma.cpp), and the AEAD against libsodium and OpenSSL for every
+// length 0..4096.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <sodium.h>
@@ -12,6 +14,7 @@
 
 #include "crypto/aead.h"
 #include "crypto/chacha20_poly1305.h"
+#include "crypto/cpu.h"
 #include "crypto/random.h"
 
 namespace tls12::crypto {
@@ -43,6 +46,7 @@ std::vector<ChaChaEngine> chacha_engines() {
   std::vector<ChaChaEngine> engines{{"reference", chacha20_xor_reference}};
   if (aead_implementation_available(AeadAlgorithm::chacha20_poly1305, AeadImplementation::avx2))
     engines.push_back({"avx2", chacha20_xor_avx2});
+  if (cpu_features().avx512f) engines.push_back({"avx512", chacha20_xor_avx512});
   return engines;
 }
 
@@ -62,20 +66,23 @@ TEST(ChaCha20, Rfc8439Encryption242) {
   }
 }
 
-// The AVX2 keystream equals the reference one for every length 0..4096 and
-// for starting counters just below 2^32 (the eight lanes count separately).
-TEST(ChaCha20, Avx2MatchesReferenceEveryLength) {
-  if (!aead_implementation_available(AeadAlgorithm::chacha20_poly1305, AeadImplementation::avx2))
-    GTEST_SKIP() << "CPU lacks AVX2";
+// The vector keystreams equal the reference one for every length 0..4096
+// and for starting counters just below 2^32 (the lanes count separately).
+TEST(ChaCha20, VectorEnginesMatchReferenceEveryLength) {
+  const auto engines = chacha_engines();
+  if (engines.size() < 2) GTEST_SKIP() << "CPU lacks AVX2";
   const Bytes key = random_vector(32), nonce = random_vector(12);
   std::mt19937 rng(std::random_device{}());
   for (size_t n = 0; n <= 4096; ++n) {
     const uint32_t counter = n % 3 == 0 ? 0xffffffffu - static_cast<uint32_t>(n % 40) : static_cast<uint32_t>(rng());
     const Bytes input = random_vector(n);
-    Bytes ref = input, fast = input;
+    Bytes ref = input;
     chacha20_xor_reference(key.data(), counter, nonce.data(), ref);
-    chacha20_xor_avx2(key.data(), counter, nonce.data(), fast);
-    ASSERT_EQ(ref, fast) << "length " << n << " counter " << counter;
+    for (size_t e = 1; e < engines.size(); ++e) {
+      Bytes fast = input;
+      engines[e].xor_keystream(key.data(), counter, nonce.data(), fast);
+      ASSERT_EQ(ref, fast) << engines[e].name << ", length " << n << " counter " << counter;
+    }
   }
 }
 
@@ -107,7 +114,20 @@ void poly1305_avx2_mac(const uint8_t key[32], ByteView message, uint8_t tag[16])
   poly.finish(tag);
 }
 
-// All three ways agree with libsodium on random messages of every length
+// Poly1305Fast with its AVX-512 path (26-bit limbs, or 44-bit with IFMA) for
+// the whole blocks.
+void poly1305_avx512_mac(const uint8_t key[32], ByteView message, uint8_t tag[16], bool ifma) {
+  Poly1305Fast poly(key);
+  if (ifma) {
+    poly.add_blocks_ifma(message.data(), message.size() / 16);
+  } else {
+    poly.add_blocks_avx512(message.data(), message.size() / 16);
+  }
+  if (message.size() % 16 != 0) poly.add_final_partial(message.data() + message.size() / 16 * 16, message.size() % 16);
+  poly.finish(tag);
+}
+
+// All the ways agree with libsodium on random messages of every length
 // 0..2048, including keys and messages of all-ones bytes, where every carry
 // and the final reduction are at their largest.
 TEST(Poly1305, AllLayoutsMatchLibsodiumEveryLength) {
@@ -125,6 +145,12 @@ TEST(Poly1305, AllLayoutsMatchLibsodiumEveryLength) {
     if (!avx2) continue;
     poly1305_avx2_mac(key.data(), message, vector.data());
     ASSERT_EQ(to_hex(vector), to_hex(expected)) << "AVX2, length " << n;
+    if (!cpu_features().avx512f) continue;
+    poly1305_avx512_mac(key.data(), message, vector.data(), false);
+    ASSERT_EQ(to_hex(vector), to_hex(expected)) << "AVX-512, length " << n;
+    if (!poly1305_ifma_available()) continue;
+    poly1305_avx512_mac(key.data(), message, vector.data(), true);
+    ASSERT_EQ(to_hex(vector), to_hex(expected)) << "AVX-512 IFMA, length " << n;
   }
 }
 
