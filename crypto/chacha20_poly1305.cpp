@@ -86,47 +86,56 @@ class ChaChaReference final : public ChaCha20Poly1305, KeyHolder {
 // at a time over the ciphertext (a 16 KiB record stays in the L1 cache
 // between the two passes). Where the CPU has AVX-512F the same engine runs
 // both passes twice as wide (sixteen blocks per turn, eight lanes; with
-// IFMA, the lanes in 44-bit limbs), chosen once per key. The first turn makes block 0 (the Poly1305 key) together
-// with blocks 1-7, so a short record costs one turn, not a scalar block and
-// a turn.
+// IFMA, the lanes in 44-bit limbs), chosen once per key. The first turn
+// makes block 0 (the Poly1305 key) together with the first data blocks, so
+// a short record costs one turn, not a scalar block and a turn.
 class ChaChaAvx2 final : public ChaCha20Poly1305, KeyHolder {
  public:
   explicit ChaChaAvx2(ByteView key) : KeyHolder(key), wide_(cpu_features().avx512f), ifma_(poly1305_ifma_available()) {}
   std::string_view implementation() const override { return "avx2"; }
 
   void encrypt(const uint8_t nonce[12], ByteView aad, MutableByteView data, uint8_t tag[16]) const override {
-    FirstTurn first(key_.data(), nonce, data.size());
+    const FirstTurn first(key_.data(), nonce, data.size(), wide_);
     Poly1305Fast poly(first.keystream);
     first.apply(data);
-    xor_rest(nonce, data.subspan(first.head));
+    xor_rest(nonce, first.blocks, data.subspan(first.head));
     mac(poly, aad, data, tag);
   }
   void decrypt(const uint8_t nonce[12], ByteView aad, MutableByteView data, uint8_t tag[16]) const override {
-    FirstTurn first(key_.data(), nonce, data.size());
+    const FirstTurn first(key_.data(), nonce, data.size(), wide_);
     Poly1305Fast poly(first.keystream);
     mac(poly, aad, data, tag);
     first.apply(data);
-    xor_rest(nonce, data.subspan(first.head));
+    xor_rest(nonce, first.blocks, data.subspan(first.head));
   }
 
  private:
-  // Keystream blocks 0..7: the Poly1305 key, then 448 bytes for the data.
+  // Keystream blocks 0..7 (AVX2) or 0..3 (AVX-512, whose four-block turn
+  // costs about half its sixteen-block one): the Poly1305 key, then the
+  // keystream for the first 448 or 192 bytes of data.
   struct FirstTurn {
     uint8_t keystream[512] = {};
-    size_t head;  // data bytes covered, up to 448
-    FirstTurn(const uint8_t key[32], const uint8_t nonce[12], size_t size) : head(std::min<size_t>(size, 448)) {
-      chacha20_xor_avx2(key, 0, nonce, MutableByteView(keystream, 64 + head));  // zeros xor keystream
+    uint32_t blocks;
+    size_t head;  // data bytes covered
+    FirstTurn(const uint8_t key[32], const uint8_t nonce[12], size_t size, bool wide)
+        : blocks(wide ? 4 : 8), head(std::min<size_t>(size, 64 * (blocks - 1))) {
+      const MutableByteView zeros(keystream, 64 + head);  // zeros xor keystream = keystream
+      if (wide) {
+        chacha20_xor_avx512(key, 0, nonce, zeros);
+      } else {
+        chacha20_xor_avx2(key, 0, nonce, zeros);
+      }
     }
     ~FirstTurn() { secure_zero(keystream, sizeof keystream); }
     void apply(MutableByteView data) const { xor_bytes_avx2(data.data(), keystream + 64, head); }
   };
 
-  // The data after the first turn's 448 bytes: from block 8 on.
-  void xor_rest(const uint8_t nonce[12], MutableByteView rest) const {
+  // The data after the first turn's, from block `counter` on.
+  void xor_rest(const uint8_t nonce[12], uint32_t counter, MutableByteView rest) const {
     if (wide_) {
-      chacha20_xor_avx512(key_.data(), 8, nonce, rest);
+      chacha20_xor_avx512(key_.data(), counter, nonce, rest);
     } else {
-      chacha20_xor_avx2(key_.data(), 8, nonce, rest);
+      chacha20_xor_avx2(key_.data(), counter, nonce, rest);
     }
   }
 
