@@ -5,8 +5,12 @@
 // that quarter round on all eight blocks. Rotations by 16 and 8 are byte
 // shuffles; by 12 and 7, two shifts and an or. After the 20 rounds the
 // registers are transposed (8x8 words, twice) into the keystream's byte
-// order, 512 bytes per turn. Nothing branches on secret data; the loop
-// counts depend only on the length.
+// order, 512 bytes per turn. Up to two blocks (the AEAD's first turn, which
+// makes the Poly1305 key, and short tails) take the other layout: one block
+// per 128-bit lane, its four rows in four registers, the diagonal round
+// reached by rotating rows; a chain of dependent steps, but about three
+// quarters of the time of an eight-block turn. Nothing branches on secret
+// data; the loop counts depend only on the length.
 #include <immintrin.h>
 
 #include <cstring>
@@ -120,6 +124,41 @@ TLS12_AVX2 void keystream8(const ChaChaInput& in, uint32_t counter, __m256i out[
   }
 }
 
+// Four state words, in each 128-bit lane.
+TLS12_AVX2 __m256i row2(const uint32_t* words) {
+  return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(words)));
+}
+
+// Two keystream blocks starting at `counter`, into out[0..127]: lane l of
+// row registers a, b, c, d is row 0..3 of block counter + l.
+TLS12_AVX2 void keystream2(const ChaChaInput& in, uint32_t counter, uint8_t out[128]) {
+  const __m256i a0 = row2(in.words), b0 = row2(in.words + 4), c0 = row2(in.words + 8);
+  const __m256i counters =
+      _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(counter)), _mm256_setr_epi32(0, 0, 0, 0, 1, 0, 0, 0));
+  const __m256i d0 = _mm256_blend_epi32(row2(in.words + 12), counters, 0x11);  // word 12 of each lane
+  __m256i a = a0, b = b0, c = c0, d = d0;
+  for (int round = 0; round < 10; ++round) {
+    quarter_round(a, b, c, d);  // the four columns
+    // Rotate rows 1, 2, 3 left by 1, 2, 3 words: the diagonals become columns.
+    b = _mm256_shuffle_epi32(b, 0x39);
+    c = _mm256_shuffle_epi32(c, 0x4e);
+    d = _mm256_shuffle_epi32(d, 0x93);
+    quarter_round(a, b, c, d);  // the four diagonals
+    b = _mm256_shuffle_epi32(b, 0x93);
+    c = _mm256_shuffle_epi32(c, 0x4e);
+    d = _mm256_shuffle_epi32(d, 0x39);
+  }
+  a = _mm256_add_epi32(a, a0);
+  b = _mm256_add_epi32(b, b0);
+  c = _mm256_add_epi32(c, c0);
+  d = _mm256_add_epi32(d, d0);
+  // Block l is lane l of a, b, c, d (0x20: the low lanes of both sources, 0x31: the high).
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_permute2x128_si256(a, b, 0x20));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 32), _mm256_permute2x128_si256(c, d, 0x20));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 64), _mm256_permute2x128_si256(a, b, 0x31));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 96), _mm256_permute2x128_si256(c, d, 0x31));
+}
+
 TLS12_AVX2 void xor_chunk(uint8_t* p, const __m256i ks[16]) {
   #pragma GCC unroll 16
   for (int i = 0; i < 16; ++i) {
@@ -129,11 +168,16 @@ TLS12_AVX2 void xor_chunk(uint8_t* p, const __m256i ks[16]) {
 }
 
 // The last `n` (< 512) bytes: keystream through a buffer, so that no load or
-// store touches a byte past the data.
-TLS12_AVX2 void xor_tail(uint8_t* p, size_t n, const __m256i ks[16]) {
+// store touches a byte past the data; two blocks in rows suffice up to 128.
+TLS12_AVX2 void xor_tail(const ChaChaInput& in, uint32_t counter, uint8_t* p, size_t n, __m256i ks[16]) {
   alignas(32) uint8_t buffer[kChunk];
-  #pragma GCC unroll 16
-  for (int i = 0; i < 16; ++i) _mm256_store_si256(reinterpret_cast<__m256i*>(buffer + 32 * i), ks[i]);
+  if (n <= 128) {
+    keystream2(in, counter, buffer);
+  } else {
+    keystream8(in, counter, ks);
+    #pragma GCC unroll 16
+    for (int i = 0; i < 16; ++i) _mm256_store_si256(reinterpret_cast<__m256i*>(buffer + 32 * i), ks[i]);
+  }
   xor_bytes_avx2(p, buffer, n);
   secure_zero(buffer, sizeof buffer);
 }
@@ -159,10 +203,7 @@ __attribute__((target("avx2"))) void chacha20_xor_avx2(const uint8_t key[32], ui
     keystream8(in, counter, ks);
     xor_chunk(p, ks);
   }
-  if (data.size() % kChunk != 0) {
-    keystream8(in, counter, ks);
-    xor_tail(p, data.size() % kChunk, ks);
-  }
+  if (data.size() % kChunk != 0) xor_tail(in, counter, p, data.size() % kChunk, ks);
   secure_zero(ks, sizeof ks);
 }
 
