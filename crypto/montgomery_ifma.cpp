@@ -85,43 +85,82 @@ struct Operand {
 };
 
 // r_s = a_s * b_s / 2^1040 mod m_s (almost reduced: < 2m_s) for s = 0, 1.
+//
+// Each of the 20 rows adds a*b[i] and q*m to the accumulator and shifts it
+// down one digit. Kept in one register chain, a row waits for its reduction
+// digit q (vmovq, imul, broadcast) and then for four dependent madds and a
+// shift, about 28 cycles, while the madd units sit mostly idle. So the row
+// is split in two:
+//  * the a*b part (A) and the q*m part (M) have their own accumulators, so
+//    the a*b madds never wait for q;
+//  * q comes from a scalar digit 0 that does not wait for M's madds: M's
+//    lane 0 at row i is its lane 2 of three rows before plus what the last
+//    two q's put there (lo(m1*q) + hi(m0*q) from row i-1, lo(m2*q) +
+//    hi(m1*q) from row i-2), which scalar multiplications give directly.
+//    The row-to-row chain is then a multiplication, two additions and the
+//    multiplication by k0.
+// The carry out of the dropped digit 0 stays scalar too: a vector lane 0 is
+// only ever read through that scalar sum, except after the last row, where
+// the carry joins the result.
 __attribute__((target("avx512f,avx512ifma"))) void amm_x2(Digits* r, const Digits* a, const Digits* b,
                                                           const Operand* op) {
-  __m512i acc[2][3], av[2][3], mv[2][3];
+  using u128 = unsigned __int128;
+  __m512i acc_a[2][3], acc_m[2][3], av[2][3], mv[2][3];
   const __m512i zero = _mm512_setzero_si512();
+  // Per problem: m's low digits; the carry into digit 0; the scalar terms
+  // due in the next row's and the one after's digit 0; M's lane 2 after the
+  // last three rows (e1 the latest).
+  uint64_t m0[2], m1[2], m2[2], carry[2] = {0, 0}, next1[2] = {0, 0}, next2[2] = {0, 0};
+  uint64_t e1[2] = {0, 0}, e2[2] = {0, 0}, e3[2] = {0, 0};
   for (int s = 0; s < 2; ++s) {
     for (int j = 0; j < 3; ++j) {
-      acc[s][j] = zero;
+      acc_a[s][j] = zero;
+      acc_m[s][j] = zero;
       av[s][j] = _mm512_load_si512(&a[s].d[8 * j]);
       mv[s][j] = _mm512_load_si512(&op[s].m->d[8 * j]);
     }
+    m0[s] = op[s].m->d[0];
+    m1[s] = op[s].m->d[1];
+    m2[s] = op[s].m->d[2];
   }
   for (size_t i = 0; i < kDigits; ++i) {
     for (int s = 0; s < 2; ++s) {
       const __m512i bi = _mm512_set1_epi64(static_cast<long long>(b[s].d[i]));
-      // Low halves of a*b[i] land on their own digit.
-      for (int j = 0; j < 3; ++j) acc[s][j] = _mm512_madd52lo_epu64(acc[s][j], av[s][j], bi);
-      // Reduction digit q makes digit 0 vanish modulo 2^52.
-      const uint64_t t0 = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm512_castsi512_si128(acc[s][0])));
-      const uint64_t q = (t0 * op[s].k0) & kMask52;
+      for (int j = 0; j < 3; ++j) acc_a[s][j] = _mm512_madd52lo_epu64(acc_a[s][j], av[s][j], bi);
+      // Digit 0, a 64-bit sum whose low 52 bits make q: the terms known
+      // early first, those from the previous q last.
+      const uint64_t early =
+          static_cast<uint64_t>(_mm_cvtsi128_si64(_mm512_castsi512_si128(acc_a[s][0]))) + e3[s];
+      const uint64_t t0 = early + (next1[s] + carry[s]);
+      const uint64_t q = (t0 * op[s].k0) & kMask52;  // makes digit 0 vanish modulo 2^52
       const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
-      for (int j = 0; j < 3; ++j) acc[s][j] = _mm512_madd52lo_epu64(acc[s][j], mv[s][j], qv);
-      // Digit 0 is now a multiple of 2^52: drop it (the division by 2^52),
-      // carrying its top bits into the new digit 0.
-      const uint64_t carry = (t0 + ((op[s].m->d[0] * q) & kMask52)) >> 52;
-      acc[s][0] = _mm512_alignr_epi64(acc[s][1], acc[s][0], 1);
-      acc[s][1] = _mm512_alignr_epi64(acc[s][2], acc[s][1], 1);
-      acc[s][2] = _mm512_alignr_epi64(zero, acc[s][2], 1);
-      acc[s][0] = _mm512_add_epi64(acc[s][0], _mm512_maskz_set1_epi64(1, static_cast<long long>(carry)));
+      for (int j = 0; j < 3; ++j) acc_m[s][j] = _mm512_madd52lo_epu64(acc_m[s][j], mv[s][j], qv);
+      // Digit 0 is now a multiple of 2^52: drop it (the division by 2^52).
+      acc_a[s][0] = _mm512_alignr_epi64(acc_a[s][1], acc_a[s][0], 1);
+      acc_a[s][1] = _mm512_alignr_epi64(acc_a[s][2], acc_a[s][1], 1);
+      acc_a[s][2] = _mm512_alignr_epi64(zero, acc_a[s][2], 1);
+      acc_m[s][0] = _mm512_alignr_epi64(acc_m[s][1], acc_m[s][0], 1);
+      acc_m[s][1] = _mm512_alignr_epi64(acc_m[s][2], acc_m[s][1], 1);
+      acc_m[s][2] = _mm512_alignr_epi64(zero, acc_m[s][2], 1);
       // High halves belong one digit up, which after the shift is digit j.
       for (int j = 0; j < 3; ++j) {
-        acc[s][j] = _mm512_madd52hi_epu64(acc[s][j], av[s][j], bi);
-        acc[s][j] = _mm512_madd52hi_epu64(acc[s][j], mv[s][j], qv);
+        acc_a[s][j] = _mm512_madd52hi_epu64(acc_a[s][j], av[s][j], bi);
+        acc_m[s][j] = _mm512_madd52hi_epu64(acc_m[s][j], mv[s][j], qv);
       }
+      // This q's terms in the next two digits 0 (what M's madds just added
+      // to its lanes 0 and 1), and the carry out of the dropped digit.
+      const u128 qm0 = u128{m0[s]} * q, qm1 = u128{m1[s]} * q;
+      carry[s] = (t0 + (static_cast<uint64_t>(qm0) & kMask52)) >> 52;
+      next1[s] = next2[s] + (static_cast<uint64_t>(qm1) & kMask52) + static_cast<uint64_t>(qm0 >> 52);
+      next2[s] = ((m2[s] * q) & kMask52) + static_cast<uint64_t>(qm1 >> 52);
+      e3[s] = e2[s];
+      e2[s] = e1[s];
+      e1[s] = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm512_extracti32x4_epi32(acc_m[s][0], 1)));
     }
   }
   for (int s = 0; s < 2; ++s) {
-    for (int j = 0; j < 3; ++j) _mm512_store_si512(&r[s].d[8 * j], acc[s][j]);
+    for (int j = 0; j < 3; ++j) _mm512_store_si512(&r[s].d[8 * j], _mm512_add_epi64(acc_a[s][j], acc_m[s][j]));
+    r[s].d[0] += carry[s];
     normalise(r[s]);
   }
 }
