@@ -4,9 +4,10 @@
 //
 // Same algorithm as montgomery.cpp (Montgomery multiplication, fixed 4-bit
 // window, full-table masked lookup), in a different number representation:
-//  * a 1024-bit value is 20 digits of 52 bits, one per 64-bit lane of three
-//    512-bit registers (lanes 20..23 stay zero), so one instruction multiplies
-//    eight digit pairs;
+//  * a 1024-bit value is 20 digits of 52 bits, one per 64-bit lane (stored
+//    as 24 lanes, the last four zero); inside a multiplication the 40 digits
+//    of the two problems fill five 512-bit registers, so one instruction
+//    multiplies eight digit pairs;
 //  * R = 2^(52*20) = 2^1040 > 4m, which allows "almost Montgomery"
 //    multiplication (Gueron): inputs and outputs below 2m, no final subtraction
 //    until the very end;
@@ -14,7 +15,8 @@
 //    once per multiplication.
 // The p and q computations are interleaved in one loop: each has a serial
 // dependency (the next reduction digit depends on the previous one), and
-// running two at once hides the latency. OpenSSL's rsaz-avx512 does the same.
+// running two at once hides the latency. OpenSSL's rsaz-avx512 does the same;
+// amm_x2 below says how the rest of the latency is taken off the rows.
 //
 // Constant time as in montgomery.cpp: loop counts fixed, table lookups with
 // masked moves over all entries, no branch on data. valgrind cannot run AVX-512
@@ -84,6 +86,84 @@ struct Operand {
   uint64_t k0;  // -m^-1 mod 2^52
 };
 
+// The two problems' 40 digits packed into five registers: p's digits 0..19
+// in lanes 0..19, q's in lanes 20..39. Three registers of 24 lanes each
+// would spend a sixth of the madds on the four zero lanes.
+constexpr int kRegs = 5;
+using Packed = __m512i[kRegs];
+
+__attribute__((target("avx512f"))) void load_packed(Packed& v, const Digits* x) {
+  v[0] = _mm512_load_si512(&x[0].d[0]);
+  v[1] = _mm512_load_si512(&x[0].d[8]);
+  v[2] = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_load_si256(reinterpret_cast<const __m256i*>(&x[0].d[16]))),
+                            _mm256_load_si256(reinterpret_cast<const __m256i*>(&x[1].d[0])), 1);
+  v[3] = _mm512_loadu_si512(&x[1].d[4]);
+  v[4] = _mm512_loadu_si512(&x[1].d[12]);
+}
+
+// Also clears lanes 20..23 of both, which to_digits leaves zero.
+__attribute__((target("avx512f"))) void store_packed(Digits* x, const Packed& v) {
+  _mm512_store_si512(&x[0].d[0], v[0]);
+  _mm512_store_si512(&x[0].d[8], v[1]);
+  _mm512_store_si512(&x[0].d[16], _mm512_zextsi256_si512(_mm512_castsi512_si256(v[2])));
+  _mm512_store_si512(&x[1].d[16], _mm512_setzero_si512());
+  _mm256_store_si256(reinterpret_cast<__m256i*>(&x[1].d[0]), _mm512_extracti64x4_epi64(v[2], 1));
+  _mm512_storeu_si512(&x[1].d[4], v[3]);
+  _mm512_storeu_si512(&x[1].d[12], v[4]);
+}
+
+// One value per problem, in the packed layout: p's in registers 0, 1 and
+// the low half of 2, q's in the rest.
+struct Spread {
+  __m512i p, mixed, q;
+};
+
+// The rows are bound by the vector uops on the two ports that run 512-bit
+// instructions (madds, shifts, broadcasts from a general register, lane
+// extracts), not by latency. A broadcast from memory is a load only, so the
+// spread values go through memory; inline asm, because the compiler
+// otherwise loads them into a general register and broadcasts from there.
+__attribute__((target("avx512f"))) inline __m512i broadcast_from_memory(const uint64_t& x) {
+  __m512i v;
+  __asm__("vpbroadcastq %1, %0" : "=v"(v) : "m"(x));
+  return v;
+}
+
+__attribute__((target("avx512f"))) inline Spread spread(const uint64_t& p, const uint64_t& q) {
+  const __m512i pv = broadcast_from_memory(p), qv = broadcast_from_memory(q);
+  return {pv, _mm512_mask_blend_epi64(0xf0, pv, qv), qv};
+}
+
+// Register k of x times the spread value y, low or high halves added to acc.
+template <bool kHigh>
+__attribute__((target("avx512f,avx512ifma"))) inline __m512i madd(__m512i acc, const Packed& x, const Spread& y, int k) {
+  const __m512i yk = k < 2 ? y.p : k == 2 ? y.mixed : y.q;
+  return kHigh ? _mm512_madd52hi_epu64(acc, x[k], yk) : _mm512_madd52lo_epu64(acc, x[k], yk);
+}
+
+// All 40 lanes down by one (the division by 2^52 of both problems): lane 19
+// would receive q's digit 0, which is dropped, so it is cleared instead.
+__attribute__((target("avx512f"))) inline void shift_down(Packed& v) {
+  const __m512i zero = _mm512_setzero_si512();
+  v[0] = _mm512_alignr_epi64(v[1], v[0], 1);
+  v[1] = _mm512_alignr_epi64(v[2], v[1], 1);
+  v[2] = _mm512_maskz_alignr_epi64(0xf7, v[3], v[2], 1);
+  v[3] = _mm512_alignr_epi64(v[4], v[3], 1);
+  v[4] = _mm512_alignr_epi64(zero, v[4], 1);
+}
+
+// Lane `lane` (0..7) of register v, through a 128-bit extract.
+__attribute__((target("avx512f"))) inline uint64_t lane_of(__m512i v, int lane) {
+  __m128i part;
+  switch (lane / 2) {
+    case 0: part = _mm512_castsi512_si128(v); break;
+    case 1: part = _mm512_extracti32x4_epi32(v, 1); break;
+    case 2: part = _mm512_extracti32x4_epi32(v, 2); break;
+    default: part = _mm512_extracti32x4_epi32(v, 3); break;
+  }
+  return static_cast<uint64_t>(lane % 2 == 0 ? _mm_cvtsi128_si64(part) : _mm_extract_epi64(part, 1));
+}
+
 // r_s = a_s * b_s / 2^1040 mod m_s (almost reduced: < 2m_s) for s = 0, 1.
 //
 // Each of the 20 rows adds a*b[i] and q*m to the accumulator and shifts it
@@ -105,61 +185,64 @@ struct Operand {
 __attribute__((target("avx512f,avx512ifma"))) void amm_x2(Digits* r, const Digits* a, const Digits* b,
                                                           const Operand* op) {
   using u128 = unsigned __int128;
-  __m512i acc_a[2][3], acc_m[2][3], av[2][3], mv[2][3];
-  const __m512i zero = _mm512_setzero_si512();
+  Packed acc_a, acc_m, av, mv;
+  Digits m_both[2] = {*op[0].m, *op[1].m};
+  load_packed(av, a);
+  load_packed(mv, m_both);
+  for (int k = 0; k < kRegs; ++k) acc_a[k] = acc_m[k] = _mm512_setzero_si512();
+  // Where each problem's digit 0 and 2 live: register and lane.
+  constexpr int kReg0[2] = {0, 2}, kLane0[2] = {0, 4};
   // Per problem: m's low digits; the carry into digit 0; the scalar terms
   // due in the next row's and the one after's digit 0; M's lane 2 after the
   // last three rows (e1 the latest).
   uint64_t m0[2], m1[2], m2[2], carry[2] = {0, 0}, next1[2] = {0, 0}, next2[2] = {0, 0};
   uint64_t e1[2] = {0, 0}, e2[2] = {0, 0}, e3[2] = {0, 0};
+  alignas(16) uint64_t q[2];  // in memory, for spread
   for (int s = 0; s < 2; ++s) {
-    for (int j = 0; j < 3; ++j) {
-      acc_a[s][j] = zero;
-      acc_m[s][j] = zero;
-      av[s][j] = _mm512_load_si512(&a[s].d[8 * j]);
-      mv[s][j] = _mm512_load_si512(&op[s].m->d[8 * j]);
-    }
     m0[s] = op[s].m->d[0];
     m1[s] = op[s].m->d[1];
     m2[s] = op[s].m->d[2];
   }
+  // Fully unrolled: with the loop rolled, GCC kept a copy of the ten
+  // accumulators on the stack, stored every row (273 vs 293 us for the pair
+  // of exponentiations).
+#pragma GCC unroll 20
   for (size_t i = 0; i < kDigits; ++i) {
+    const Spread bi = spread(b[0].d[i], b[1].d[i]);
+    for (int k = 0; k < kRegs; ++k) acc_a[k] = madd<false>(acc_a[k], av, bi, k);
+    uint64_t t0[2];
     for (int s = 0; s < 2; ++s) {
-      const __m512i bi = _mm512_set1_epi64(static_cast<long long>(b[s].d[i]));
-      for (int j = 0; j < 3; ++j) acc_a[s][j] = _mm512_madd52lo_epu64(acc_a[s][j], av[s][j], bi);
       // Digit 0, a 64-bit sum whose low 52 bits make q: the terms known
       // early first, those from the previous q last.
-      const uint64_t early =
-          static_cast<uint64_t>(_mm_cvtsi128_si64(_mm512_castsi512_si128(acc_a[s][0]))) + e3[s];
-      const uint64_t t0 = early + (next1[s] + carry[s]);
-      const uint64_t q = (t0 * op[s].k0) & kMask52;  // makes digit 0 vanish modulo 2^52
-      const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
-      for (int j = 0; j < 3; ++j) acc_m[s][j] = _mm512_madd52lo_epu64(acc_m[s][j], mv[s][j], qv);
-      // Digit 0 is now a multiple of 2^52: drop it (the division by 2^52).
-      acc_a[s][0] = _mm512_alignr_epi64(acc_a[s][1], acc_a[s][0], 1);
-      acc_a[s][1] = _mm512_alignr_epi64(acc_a[s][2], acc_a[s][1], 1);
-      acc_a[s][2] = _mm512_alignr_epi64(zero, acc_a[s][2], 1);
-      acc_m[s][0] = _mm512_alignr_epi64(acc_m[s][1], acc_m[s][0], 1);
-      acc_m[s][1] = _mm512_alignr_epi64(acc_m[s][2], acc_m[s][1], 1);
-      acc_m[s][2] = _mm512_alignr_epi64(zero, acc_m[s][2], 1);
-      // High halves belong one digit up, which after the shift is digit j.
-      for (int j = 0; j < 3; ++j) {
-        acc_a[s][j] = _mm512_madd52hi_epu64(acc_a[s][j], av[s][j], bi);
-        acc_m[s][j] = _mm512_madd52hi_epu64(acc_m[s][j], mv[s][j], qv);
-      }
+      const uint64_t early = lane_of(acc_a[kReg0[s]], kLane0[s]) + e3[s];
+      t0[s] = early + (next1[s] + carry[s]);
+      q[s] = (t0[s] * op[s].k0) & kMask52;  // makes digit 0 vanish modulo 2^52
+    }
+    const Spread qv = spread(q[0], q[1]);
+    for (int k = 0; k < kRegs; ++k) acc_m[k] = madd<false>(acc_m[k], mv, qv, k);
+    // Digit 0 is now a multiple of 2^52: drop it (the division by 2^52).
+    shift_down(acc_a);
+    shift_down(acc_m);
+    // High halves belong one digit up, which after the shift is digit j.
+    for (int k = 0; k < kRegs; ++k) {
+      acc_a[k] = madd<true>(acc_a[k], av, bi, k);
+      acc_m[k] = madd<true>(acc_m[k], mv, qv, k);
+    }
+    for (int s = 0; s < 2; ++s) {
       // This q's terms in the next two digits 0 (what M's madds just added
       // to its lanes 0 and 1), and the carry out of the dropped digit.
-      const u128 qm0 = u128{m0[s]} * q, qm1 = u128{m1[s]} * q;
-      carry[s] = (t0 + (static_cast<uint64_t>(qm0) & kMask52)) >> 52;
+      const u128 qm0 = u128{m0[s]} * q[s], qm1 = u128{m1[s]} * q[s];
+      carry[s] = (t0[s] + (static_cast<uint64_t>(qm0) & kMask52)) >> 52;
       next1[s] = next2[s] + (static_cast<uint64_t>(qm1) & kMask52) + static_cast<uint64_t>(qm0 >> 52);
-      next2[s] = ((m2[s] * q) & kMask52) + static_cast<uint64_t>(qm1 >> 52);
+      next2[s] = ((m2[s] * q[s]) & kMask52) + static_cast<uint64_t>(qm1 >> 52);
       e3[s] = e2[s];
       e2[s] = e1[s];
-      e1[s] = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm512_extracti32x4_epi32(acc_m[s][0], 1)));
+      e1[s] = lane_of(acc_m[kReg0[s]], kLane0[s] + 2);
     }
   }
+  for (int k = 0; k < kRegs; ++k) acc_a[k] = _mm512_add_epi64(acc_a[k], acc_m[k]);
+  store_packed(r, acc_a);
   for (int s = 0; s < 2; ++s) {
-    for (int j = 0; j < 3; ++j) _mm512_store_si512(&r[s].d[8 * j], _mm512_add_epi64(acc_a[s][j], acc_m[s][j]));
     r[s].d[0] += carry[s];
     normalise(r[s]);
   }
