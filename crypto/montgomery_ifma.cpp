@@ -2,7 +2,7 @@
 // §5.1.2, step 2.b: m1 = c^dP mod p, m2 = c^dQ mod q) computed together with
 // AVX-512 IFMA, the 52-bit multiply-add instructions (vpmadd52luq/huq).
 //
-// Same algorithm as montgomery.cpp (Montgomery multiplication, fixed 4-bit
+// Same algorithm as montgomery.cpp (Montgomery multiplication, fixed 5-bit
 // window, full-table masked lookup), in a different number representation:
 //  * a 1024-bit value is 20 digits of 52 bits, one per 64-bit lane (stored
 //    as 24 lanes, the last four zero); inside a multiplication the 40 digits
@@ -293,8 +293,13 @@ __attribute__((target("avx512f"))) void select_x2(Digits* out, const Digits (*ta
   }
 }
 
-// The window of 4 exponent bits at bit position pos (public).
-uint64_t window4(const Limb* e, size_t pos) { return (e[pos / 64] >> (pos % 64)) & 15; }
+// The `width` exponent bits from bit position pos (public), of 16 limbs.
+uint64_t window_bits(const Limb* e, size_t pos, unsigned width) {
+  const size_t limb = pos / 64, off = pos % 64;
+  uint64_t v = e[limb] >> off;
+  if (off + width > 64 && limb + 1 < 16) v |= e[limb + 1] << (64 - off);
+  return v & ((uint64_t{1} << width) - 1);
+}
 
 // x = 2x mod m for x < m, 16 limbs, masked like Montgomery::add_mod but
 // without its two heap vectors: the 64 doublings that scale R^2 for the
@@ -352,8 +357,11 @@ bool exp_secret_pair_1024(const Montgomery& mp, const Limb* base_p, const Limb* 
     to_digits(one[s], unit);
   }
 
-  // Table of base^i * R for i = 0..15, in both problems at once.
-  constexpr size_t kEntries = 16;
+  // Table of base^i * R for i = 0..31, in both problems at once: 5-bit
+  // windows, as Montgomery::exp_secret uses for 1024-bit exponents (204
+  // multiplications and 30 for the table, instead of 256 and 14).
+  constexpr unsigned kWindow = 5;
+  constexpr size_t kEntries = size_t{1} << kWindow;
   static_assert(sizeof(Digits) % 64 == 0);
   auto* table = new Digits[kEntries][2];
   Digits b[2], acc[2], pick[2];
@@ -362,15 +370,16 @@ bool exp_secret_pair_1024(const Montgomery& mp, const Limb* base_p, const Limb* 
   amm_x2(table[1], b, rr, op);    // base * R
   for (size_t i = 2; i < kEntries; ++i) amm_x2(table[i], table[i - 1], table[1], op);
 
-  // 1024 exponent bits, 256 windows of 4, from the top.
+  // 1024 exponent bits from the top: a first window of 1024 mod 5 = 4 bits,
+  // then 204 windows of 5.
   uint64_t idx[2];
-  size_t pos = 1024 - 4;
-  for (int s = 0; s < 2; ++s) idx[s] = window4(exp[s], pos);
+  size_t pos = 1024 - 1024 % kWindow;
+  for (int s = 0; s < 2; ++s) idx[s] = window_bits(exp[s], pos, 1024 % kWindow);
   select_x2(acc, table, kEntries, idx);
   while (pos > 0) {
-    pos -= 4;
-    for (int k = 0; k < 4; ++k) amm_x2(acc, acc, acc, op);
-    for (int s = 0; s < 2; ++s) idx[s] = window4(exp[s], pos);
+    pos -= kWindow;
+    for (unsigned k = 0; k < kWindow; ++k) amm_x2(acc, acc, acc, op);
+    for (int s = 0; s < 2; ++s) idx[s] = window_bits(exp[s], pos, kWindow);
     select_x2(pick, table, kEntries, idx);
     amm_x2(acc, acc, pick, op);
   }
