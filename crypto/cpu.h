@@ -4,8 +4,8 @@
 // chosen at run time from these flags, and the portable reference versions stay
 // available so that tests can compare both on the same inputs. Setting the
 // environment variable TLS12_CPU=reference turns every accelerated path off
-// (for reading traces or comparing speed); TLS12_CPU=avx2 turns only the
-// AVX-512 paths off (to measure a CPU without them).
+// (for reading traces or comparing speed); TLS12_CPU=noavx512 hides AVX-512
+// only, so that a CPU with it runs the paths of one without.
 #pragma once
 
 namespace tls12::crypto {
@@ -25,7 +25,7 @@ struct CpuFeatures {
 };
 
 // The features of this CPU (and what the OS lets us use: AVX-512 state must be
-// enabled in XCR0), minus anything TLS12_CPU=reference turns off.
+// enabled in XCR0), minus anything TLS12_CPU turns off.
 const CpuFeatures& cpu_features();
 
 }  // namespace tls12::crypto

@@ -205,6 +205,14 @@ TEST(Montgomery, IfmaPairAgainstOpenSSL) {
       if (i == 1) base[s] = BigInt();
       e[s] = gen.next(128);
       if (i == 2) e[s] = BigInt();
+      // The largest 16-limb moduli, base and exponent: the largest lane sums
+      // inside the multiplication and the longest carry runs out of it.
+      if (i == 3) {
+        const BigInt top = BigInt(1) << 1024;
+        m[s] = top - BigInt(1 + 2 * s);
+        base[s] = m[s] - BigInt(1);
+        e[s] = top - BigInt(1);
+      }
     }
     Montgomery mp(m[0]), mq(m[1]);
     LimbVector bp = base[0].to_fixed(16), bq = base[1].to_fixed(16);
