@@ -23,7 +23,7 @@ namespace gcm_x86 {
 
 // Shared with crypto/gcm_vaes.cpp: the round keys and the powers of H.
 __attribute__((target("aes,pclmul,sse4.1,ssse3"))) void prepare_key_schedule(ByteView key, KeySchedule& ks,
-                                                                             __m128i* h_desc) {
+                                                                             __m128i h_desc[16]) {
   alignas(16) uint8_t w[16 * 15];
   ks.nr = aes_detail::aesni_key_expansion(key, w);  // this path runs only with AES-NI
   for (int r = 0; r <= ks.nr; ++r) ks.rk[r] = load(w + 16 * r);
@@ -33,12 +33,7 @@ __attribute__((target("aes,pclmul,sse4.1,ssse3"))) void prepare_key_schedule(Byt
   __m128i h_pow[16];  // h_pow[i] = H^(i+1)
   h_pow[0] = h;
   for (int i = 1; i < 16; ++i) h_pow[i] = gf_mul(h_pow[i - 1], h);
-  for (int i = 0; i < 8; ++i) ks.h_desc8[i] = h_pow[7 - i];
-  for (int i = 0; i < 8; ++i) {
-    ks.h_kar8[i] = _mm_xor_si128(ks.h_desc8[i], _mm_shuffle_epi32(ks.h_desc8[i], 0x4e));
-  }
-  if (h_desc != nullptr)
-    for (int i = 0; i < 16; ++i) h_desc[i] = h_pow[15 - i];
+  for (int i = 0; i < 16; ++i) h_desc[i] = h_pow[15 - i];
   secure_zero(h_pow, sizeof h_pow);  // H is the key's: as secret as it
 }
 
@@ -63,7 +58,7 @@ TLS12_AESNI_INLINE void next_counters8(__m128i& ctr, __m128i b[8]) {
 
 // Block i of the 8 at `src` (as in memory) times H^(8-i), added unreduced
 // into `acc`; the running GHASH value y is added to the first block.
-TLS12_AESNI_INLINE void ghash_step(const KeySchedule& ks, Wide& acc, __m128i y, const uint8_t* src,
+TLS12_AESNI_INLINE void ghash_step(const AesniSchedule& ks, Wide& acc, __m128i y, const uint8_t* src,
                                    int i) {
   __m128i x = byte_reverse(load(src + 16 * i));
   if (i == 0) x = _mm_xor_si128(x, y);
@@ -76,7 +71,7 @@ TLS12_AESNI_INLINE void ghash_step(const KeySchedule& ks, Wide& acc, __m128i y, 
 // (16 SSE registers: 8 AES states, a round key, the three GHASH sums and a
 // temporary) and gives the CPU AES and PCLMULQDQ work side by side.
 template <int Nr>
-TLS12_AESNI_INLINE __m128i turn8(const KeySchedule& ks, __m128i& ctr, __m128i b[8],
+TLS12_AESNI_INLINE __m128i turn8(const AesniSchedule& ks, __m128i& ctr, __m128i b[8],
                                  const uint8_t* ghash_src, __m128i y) {
   next_counters8(ctr, b);
   #pragma GCC unroll 16
@@ -98,7 +93,7 @@ TLS12_AESNI_INLINE __m128i turn8(const KeySchedule& ks, __m128i& ctr, __m128i b[
   return ghash_src != nullptr ? reduce(karatsuba_fix(acc)) : y;
 }
 
-TLS12_AESNI_INLINE __m128i ghash8(const KeySchedule& ks, __m128i y, const uint8_t* src) {
+TLS12_AESNI_INLINE __m128i ghash8(const AesniSchedule& ks, __m128i y, const uint8_t* src) {
   Wide acc = wide_zero();
   #pragma GCC unroll 16
   for (int i = 0; i < 8; ++i) ghash_step(ks, acc, y, src, i);
@@ -109,7 +104,7 @@ TLS12_AESNI_INLINE __m128i ghash8(const KeySchedule& ks, __m128i y, const uint8_
 // hashes the previous turn's 128 bytes (already written to memory) while it
 // computes its own keystream; the last group is hashed after the loop.
 template <int Nr>
-TLS12_AESNI_INLINE __m128i encrypt_blocks(const KeySchedule& ks, __m128i y, __m128i& ctr, uint8_t*& p,
+TLS12_AESNI_INLINE __m128i encrypt_blocks(const AesniSchedule& ks, __m128i y, __m128i& ctr, uint8_t*& p,
                                           size_t& len) {
   const uint8_t* previous = nullptr;
   while (len >= 128) {
@@ -127,7 +122,7 @@ TLS12_AESNI_INLINE __m128i encrypt_blocks(const KeySchedule& ks, __m128i y, __m1
 // Decrypting, the ciphertext is there from the start: each turn hashes the
 // 128 bytes it is about to decrypt (read before the plaintext overwrites them).
 template <int Nr>
-TLS12_AESNI_INLINE __m128i decrypt_blocks(const KeySchedule& ks, __m128i y, __m128i& ctr, uint8_t*& p,
+TLS12_AESNI_INLINE __m128i decrypt_blocks(const AesniSchedule& ks, __m128i y, __m128i& ctr, uint8_t*& p,
                                           size_t& len) {
   while (len >= 128) {
     __m128i b[8];
@@ -140,7 +135,7 @@ TLS12_AESNI_INLINE __m128i decrypt_blocks(const KeySchedule& ks, __m128i y, __m1
   return y;
 }
 
-TLS12_AESNI_GCM void encrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], ByteView aad,
+TLS12_AESNI_GCM void encrypt_aesni(const AesniSchedule& ks, const uint8_t iv[12], ByteView aad,
                                    MutableByteView data, uint8_t tag[16]) {
   __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h, aad.data(), aad.size());
   __m128i ctr = counter_start(iv, 2);
@@ -151,7 +146,7 @@ TLS12_AESNI_GCM void encrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], 
   finish_tag(ks, y, iv, aad.size(), data.size(), tag);
 }
 
-TLS12_AESNI_GCM void decrypt_aesni(const KeySchedule& ks, const uint8_t iv[12], ByteView aad,
+TLS12_AESNI_GCM void decrypt_aesni(const AesniSchedule& ks, const uint8_t iv[12], ByteView aad,
                                    MutableByteView data, uint8_t tag[16]) {
   __m128i y = ghash_bytes(_mm_setzero_si128(), ks.h, aad.data(), aad.size());
   __m128i ctr = counter_start(iv, 2);
@@ -170,7 +165,15 @@ TLS12_AESNI_GCM void ghash_with_pclmul(const uint8_t h[16], uint8_t y[16], ByteV
 
 class GcmAesni final : public AesGcm {
  public:
-  explicit GcmAesni(ByteView key) { prepare_key_schedule(key, ks_); }
+  explicit GcmAesni(ByteView key) {
+    __m128i h_desc[16];
+    prepare_key_schedule(key, ks_, h_desc);
+    for (int i = 0; i < 8; ++i) {
+      ks_.h_desc8[i] = h_desc[8 + i];
+      ks_.h_kar8[i] = _mm_xor_si128(h_desc[8 + i], _mm_shuffle_epi32(h_desc[8 + i], 0x4e));
+    }
+    secure_zero(h_desc, sizeof h_desc);
+  }
   ~GcmAesni() override { secure_zero(&ks_, sizeof ks_); }
   std::string_view implementation() const override { return "aesni"; }
   void encrypt(const uint8_t iv[12], ByteView aad, MutableByteView data,
@@ -183,7 +186,7 @@ class GcmAesni final : public AesGcm {
   }
 
  private:
-  KeySchedule ks_;
+  AesniSchedule ks_;
 };
 
 }  // namespace

@@ -34,10 +34,13 @@ using namespace gcm_x86;
   __attribute__((target("aes,pclmul,sse4.1,ssse3,avx,avx2,avx512f,avx512bw,avx512vl,vaes,vpclmulqdq")))
 #define TLS12_VAES_INLINE TLS12_VAES_GCM inline __attribute__((always_inline))
 
+// The powers of H of the 16-block loop; the last register (H^4..H^1) also
+// serves the 4-block step. The round keys are not widened here: each is
+// broadcast to the four lanes as it is loaded (vbroadcasti32x4 costs what a
+// plain load does), which keeps a connection's state per direction at
+// what the AES-NI engine keeps.
 struct alignas(64) WideSchedule {
-  __m512i rk[15];         // each round key in all four lanes
   __m512i h_desc16[4];    // register j, lane l: H^(16 - 4j - l)
-  __m512i h_desc4;        // lane l: H^(4 - l)
 };
 
 TLS12_VAES_INLINE __m512i byte_reverse512(__m512i x) {
@@ -77,16 +80,18 @@ TLS12_VAES_INLINE __m128i reduce512(const Wide512& acc) {
 
 // Rounds of AES on `n` registers of four blocks each.
 template <int N>
-TLS12_VAES_INLINE void aes_encrypt_wide(const WideSchedule& ws, int nr, __m512i b[N]) {
+TLS12_VAES_INLINE void aes_encrypt_wide(const KeySchedule& ks, __m512i b[N]) {
+  const __m512i first = _mm512_broadcast_i32x4(ks.rk[0]);
   #pragma GCC unroll 16
-  for (int i = 0; i < N; ++i) b[i] = _mm512_xor_si512(b[i], ws.rk[0]);
-  for (int r = 1; r < nr; ++r) {
-    const __m512i k = ws.rk[r];
+  for (int i = 0; i < N; ++i) b[i] = _mm512_xor_si512(b[i], first);
+  for (int r = 1; r < ks.nr; ++r) {
+    const __m512i k = _mm512_broadcast_i32x4(ks.rk[r]);
     #pragma GCC unroll 16
     for (int i = 0; i < N; ++i) b[i] = _mm512_aesenc_epi128(b[i], k);
   }
+  const __m512i last = _mm512_broadcast_i32x4(ks.rk[ks.nr]);
   #pragma GCC unroll 16
-  for (int i = 0; i < N; ++i) b[i] = _mm512_aesenclast_epi128(b[i], ws.rk[nr]);
+  for (int i = 0; i < N; ++i) b[i] = _mm512_aesenclast_epi128(b[i], last);
 }
 
 // GHASH of 16 blocks held in four registers (as in memory), one reduction.
@@ -101,7 +106,7 @@ TLS12_VAES_INLINE __m128i ghash16(const WideSchedule& ws, __m128i y, const __m51
 
 TLS12_VAES_INLINE __m128i ghash4(const WideSchedule& ws, __m128i y, __m512i c) {
   Wide512 acc{_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-  clmul_accumulate512(acc, _mm512_xor_si512(byte_reverse512(c), _mm512_zextsi128_si512(y)), ws.h_desc4);
+  clmul_accumulate512(acc, _mm512_xor_si512(byte_reverse512(c), _mm512_zextsi128_si512(y)), ws.h_desc16[3]);
   return reduce512(acc);
 }
 
@@ -121,7 +126,7 @@ TLS12_VAES_INLINE __m128i ctr_ghash4(const KeySchedule& ks, const WideSchedule& 
   __m512i b[1] = {byte_reverse512(counters4(ctr, 0))};
   ctr = _mm_add_epi32(ctr, _mm_set_epi32(0, 0, 0, 4));
   const __m512i in = load512(p);
-  aes_encrypt_wide<1>(ws, ks.nr, b);
+  aes_encrypt_wide<1>(ks, b);
   const __m512i out = _mm512_xor_si512(in, b[0]);
   store512(p, out);
   return ghash4(ws, y, Encrypt ? out : in);
@@ -140,7 +145,7 @@ TLS12_VAES_GCM void encrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, 
     while (len >= 256) {
       __m512i b[4];
       next_counters16(ctr, b);
-      aes_encrypt_wide<4>(ws, ks.nr, b);
+      aes_encrypt_wide<4>(ks, b);
       if (have_pending) y = ghash16(ws, y, pending);
       #pragma GCC unroll 16
       for (int j = 0; j < 4; ++j) {
@@ -169,7 +174,7 @@ TLS12_VAES_GCM void decrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, 
     #pragma GCC unroll 16
     for (int j = 0; j < 4; ++j) c[j] = load512(p + 64 * j);
     next_counters16(ctr, b);
-    aes_encrypt_wide<4>(ws, ks.nr, b);
+    aes_encrypt_wide<4>(ks, b);
     y = ghash16(ws, y, c);  // independent of the AES above: they overlap
     #pragma GCC unroll 16
     for (int j = 0; j < 4; ++j) store512(p + 64 * j, _mm512_xor_si512(b[j], c[j]));
@@ -183,17 +188,15 @@ TLS12_VAES_GCM void decrypt_vaes(const KeySchedule& ks, const WideSchedule& ws, 
 
 // `h_desc`: H^16..H^1, from prepare_key_schedule.
 TLS12_VAES_GCM void prepare_wide(const KeySchedule& ks, const __m128i h_desc[16], WideSchedule& ws) {
-  // Nr indexes ws.rk here and in every later call. KeySchedule is filled in
+  // Nr indexes ks.rk in every later call. KeySchedule is filled in
   // crypto/gcm_aesni.cpp: an object file built against an older layout of
   // it (a stale build) reads Nr from the wrong offset, and a garbage Nr
-  // would write far past ws. Refuse it instead of corrupting memory.
+  // would read far past the round keys. Refuse it instead.
   if (ks.nr != 10 && ks.nr != 14) {
     throw std::logic_error("AES-GCM key schedule has Nr other than 10 or 14 (mismatched build?)");
   }
-  for (int r = 0; r <= ks.nr; ++r) ws.rk[r] = _mm512_broadcast_i32x4(ks.rk[r]);
   #pragma GCC unroll 16
   for (int j = 0; j < 4; ++j) ws.h_desc16[j] = _mm512_loadu_si512(&h_desc[4 * j]);
-  ws.h_desc4 = _mm512_loadu_si512(&h_desc[12]);
 }
 
 class GcmVaes final : public AesGcm {

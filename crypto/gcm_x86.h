@@ -37,16 +37,21 @@
 
 namespace tls12::crypto::gcm_x86 {
 
-// The round keys and H powers of one key, in the byte-reversed GHASH domain:
-// only what the AES-NI loops read, since every connection keeps one per
-// direction for its lifetime (the 16 powers the VAES loop wants are handed
-// to it once, by prepare_key_schedule, and kept in its own wide form).
+// The round keys and H of one key, in the byte-reversed GHASH domain: what
+// the one-block steps here read, and all that both wide loops share. Every
+// connection keeps one per direction for its lifetime, so each loop adds
+// only the powers of H it reads (AesniSchedule below, the VAES loop's own
+// 512-bit layout), and nothing is kept twice.
 struct KeySchedule {
   __m128i rk[15];      // AES round keys, rk[0..nr]
   __m128i h;           // H = CIPH_K(0^128)
-  __m128i h_desc8[8];  // h_desc8[i] = H^(8-i): the 8-block loop
-  __m128i h_kar8[8];   // high half XOR low half of h_desc8[i] (Karatsuba)
   int nr = 0;
+};
+
+// The AES-NI 8-block loop's powers of H.
+struct AesniSchedule : KeySchedule {
+  __m128i h_desc8[8];  // h_desc8[i] = H^(8-i)
+  __m128i h_kar8[8];   // high half XOR low half of h_desc8[i] (Karatsuba)
 };
 
 TLS12_GCM_X86_INLINE __m128i byte_reverse(__m128i x) {
@@ -204,8 +209,9 @@ TLS12_GCM_X86_INLINE void finish_tag(const KeySchedule& ks, __m128i y, const uin
   store(tag, _mm_xor_si128(byte_reverse(y), ekj0));
 }
 
-// Fills `ks` for `key` (16 or 32 bytes): round keys, H and its powers; and,
-// when `h_desc` is given, h_desc[i] = H^(16-i) for the 16-block VAES loop.
-void prepare_key_schedule(ByteView key, KeySchedule& ks, __m128i* h_desc = nullptr);
+// Fills `ks` for `key` (16 or 32 bytes): round keys and H; and h_desc[i] =
+// H^(16-i), from which each wide loop takes the powers it keeps. The caller
+// wipes h_desc: the powers of H are as secret as the key.
+void prepare_key_schedule(ByteView key, KeySchedule& ks, __m128i h_desc[16]);
 
 }  // namespace tls12::crypto::gcm_x86
