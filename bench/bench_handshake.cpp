@@ -287,8 +287,8 @@ void print_heap() {
 void print_ratios(std::map<std::string, std::map<std::string, double>>& rates) {
   const auto& cpu = crypto::cpu_features();
   std::printf("\nFull handshakes per second, ours / OpenSSL libssl in this run (above 1: tls12 faster).\n"
-              "CPU paths: sha_ni=%d aesni=%d bmi2=%d adx=%d; records sealed with AES-NI AES-128-GCM\n",
-              cpu.sha_ni, cpu.aesni, cpu.bmi2, cpu.adx);
+              "CPU paths: sha_ni=%d aesni=%d bmi2=%d adx=%d; %s\n",
+              cpu.sha_ni, cpu.aesni, cpu.bmi2, cpu.adx, bench::cpu_paths().c_str());
   std::printf("%-18s %12s %12s %8s\n", "handshake", "tls12", "OpenSSL", "ratio");
   for (Kind kind : kKinds) {
     auto& row = rates[kind_name(kind)];

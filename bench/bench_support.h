@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "crypto/aead.h"
+#include "crypto/bignum.h"
 #include "protocol/connection.h"
 
 namespace tls12::bench {
@@ -64,6 +66,14 @@ inline void make_ec_leaf(const std::string& name) {
 }
 
 inline std::string pki(const char* name) { return (g_pki / name).string(); }
+
+// The paths this run took, for the line under each ratio table: the AES-GCM
+// engine records use ("vaes", "aesni" or "reference") and the RSA-2048 one.
+inline std::string cpu_paths() {
+  const auto gcm = crypto::make_aead(crypto::AeadAlgorithm::aes_128_gcm, Bytes(16, 0));
+  return "AES-128-GCM records on the " + std::string(gcm->implementation()) + " engine, RSA-2048 " +
+         (crypto::ifma_available() ? "with AVX-512 IFMA" : "with 64-bit limbs");
+}
 
 // ---------------------------------------------------------------- ours
 
