@@ -96,25 +96,65 @@ struct Schedule {
 
 #define TLS12_ROUNDS __attribute__((target("avx2,bmi,bmi2"), always_inline)) inline
 
-TLS12_ROUNDS uint64_t rotr(uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
-
-// The working variables a..h of §6.4.2 step 2, and b ^ c (see round()).
+// The working variables a..h of §6.4.2 step 2, and b ^ c (see round()), with
+// room for the next round's b ^ c.
 struct Working {
-  uint64_t a, b, c, d, e, f, g, h, bc;
+  uint64_t a, b, c, d, e, f, g, h, bc, ab;
 };
 
-// One round of step 3 with W(t) + K(t) = wk. Ch and Maj are written in
-// equivalent forms with fewer operations on the critical path:
-// Ch(e,f,g) = g ^ (e & (f ^ g)), and Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)),
-// where b ^ c is the previous round's a ^ b (b and c are last round's a, b).
-TLS12_ROUNDS void round(Working& v, uint64_t wk) {
-  // T1 = hk + s1ch with hk = h + W(t) + K(t) ready before e is: the new e and
-  // a are each one addition of s1ch away from a sum made in advance.
-  const uint64_t hk = v.h + wk;
-  const uint64_t s1ch = (rotr(v.e, 14) ^ rotr(v.e, 18) ^ rotr(v.e, 41)) + (v.g ^ (v.e & (v.f ^ v.g)));
-  const uint64_t ab = v.a ^ v.b;
-  const uint64_t T2 = (rotr(v.a, 28) ^ rotr(v.a, 34) ^ rotr(v.a, 39)) + (v.b ^ (ab & v.bc));
-  v = {(hk + T2) + s1ch, v.a, v.b, v.c, (v.d + hk) + s1ch, v.e, v.f, v.g, ab};
+// One round of step 3 with W(t) + K(t) at wk, in assembly: the rounds are
+// limited by how many instructions issue per cycle, and GCC's version of the
+// same formulas spends a fifth more on register moves and a recomputed sum.
+// Here each round is 22 operations and 2 register copies (as OpenSSL's):
+// T1 is summed once and used twice, Ch(e,f,g) = g ^ (e & (f ^ g)), and
+// Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)), where b ^ c is the previous round's
+// a ^ b (b and c are last round's a, b): `bc` in, `ab` out (bc is spent).
+// h becomes the new a, d the new e; the caller renames the rest.
+TLS12_ROUNDS void round(uint64_t a, uint64_t b, uint64_t& d, uint64_t e, uint64_t f, uint64_t g,
+                        uint64_t& h, uint64_t& bc, uint64_t& ab, const uint64_t* wk) {
+  uint64_t t0, t1;
+  asm("addq   %[wk], %[h]\n\t"      // h + W(t) + K(t)
+      "rorxq  $14, %[e], %[t0]\n\t"
+      "rorxq  $18, %[e], %[t1]\n\t"
+      "movq   %[f], %[t2]\n\t"
+      "xorq   %[g], %[t2]\n\t"      // f ^ g
+      "xorq   %[t1], %[t0]\n\t"
+      "rorxq  $41, %[e], %[t1]\n\t"
+      "andq   %[e], %[t2]\n\t"      // e & (f ^ g)
+      "xorq   %[t1], %[t0]\n\t"     // Sigma1(e)
+      "xorq   %[g], %[t2]\n\t"      // Ch(e,f,g)
+      "addq   %[t2], %[h]\n\t"
+      "addq   %[t0], %[h]\n\t"      // T1 = h + Sigma1(e) + Ch(e,f,g) + K(t) + W(t)
+      "rorxq  $28, %[a], %[t0]\n\t"
+      "rorxq  $34, %[a], %[t1]\n\t"
+      "addq   %[h], %[d]\n\t"       // new e = d + T1
+      "movq   %[a], %[t2]\n\t"
+      "xorq   %[b], %[t2]\n\t"      // a ^ b
+      "xorq   %[t1], %[t0]\n\t"
+      "rorxq  $39, %[a], %[t1]\n\t"
+      "andq   %[t2], %[bc]\n\t"     // (a ^ b) & (b ^ c)
+      "xorq   %[b], %[bc]\n\t"      // Maj(a,b,c)
+      "xorq   %[t1], %[t0]\n\t"     // Sigma0(a)
+      "addq   %[bc], %[h]\n\t"      // T1 + Maj(a,b,c)
+      "addq   %[t0], %[h]"            // new a = T1 + T2
+      : [h] "+&r"(h), [d] "+&r"(d), [bc] "+&r"(bc), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(ab)
+      : [a] "r"(a), [b] "r"(b), [e] "r"(e), [f] "r"(f), [g] "r"(g), [wk] "m"(*wk)
+      : "cc");
+}
+
+// Eight rounds, with schedule step `step` of `next` (if any is left) after
+// the fourth: after eight rounds the working variables are back in their
+// places, so the names rotate instead of the values.
+TLS12_ROUNDS void eight_rounds(Working& v, const uint64_t* wk, Schedule& next, int step) {
+  round(v.a, v.b, v.d, v.e, v.f, v.g, v.h, v.bc, v.ab, wk + 0);
+  round(v.h, v.a, v.c, v.d, v.e, v.f, v.g, v.ab, v.bc, wk + 1);
+  round(v.g, v.h, v.b, v.c, v.d, v.e, v.f, v.bc, v.ab, wk + 2);
+  round(v.f, v.g, v.a, v.b, v.c, v.d, v.e, v.ab, v.bc, wk + 3);
+  if (step < 40) next.step(step);
+  round(v.e, v.f, v.h, v.a, v.b, v.c, v.d, v.bc, v.ab, wk + 4);
+  round(v.d, v.e, v.g, v.h, v.a, v.b, v.c, v.ab, v.bc, wk + 5);
+  round(v.c, v.d, v.f, v.g, v.h, v.a, v.b, v.bc, v.ab, wk + 6);
+  round(v.b, v.c, v.e, v.f, v.g, v.h, v.a, v.ab, v.bc, wk + 7);
 }
 
 // Steps 2-4 of §6.4.2 for one block, with steps first, first + 1, ... (up
@@ -123,13 +163,9 @@ TLS12_ROUNDS void round(Working& v, uint64_t wk) {
 // eight rounds the working variables are back in place) rather than fully
 // unrolled: 160 unrolled rounds would not fit the decoded-instruction cache.
 TLS12_ROUNDS void compress_block(std::array<uint64_t, 8>& h, const uint64_t wk[80], Schedule& next, int first) {
-  Working v{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[1] ^ h[2]};
+  Working v{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[1] ^ h[2], 0};
   for (int t = 0; t < 80; t += 8, first += 2) {
-    #pragma GCC unroll 4
-    for (int k = 0; k < 4; ++k) round(v, wk[t + k]);
-    if (first < 40) next.step(first);
-    #pragma GCC unroll 4
-    for (int k = 4; k < 8; ++k) round(v, wk[t + k]);
+    eight_rounds(v, wk + t, next, first);
     if (first + 1 < 40) next.step(first + 1);
   }
   h[0] += v.a;
