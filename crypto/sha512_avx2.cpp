@@ -30,20 +30,25 @@ TLS12_AVX2 __m256i rotr64(__m256i x) {
   return _mm256_or_si256(_mm256_srli_epi64(x, n), _mm256_slli_epi64(x, 64 - n));
 }
 
-// §4.1.3 on four words.
+// §4.1.3 on four words. A rotation by 8 moves whole bytes: one byte shuffle
+// instead of two shifts and an or.
 TLS12_AVX2 __m256i small_sigma0(__m256i x) {
-  return _mm256_xor_si256(_mm256_xor_si256(rotr64<1>(x), rotr64<8>(x)), _mm256_srli_epi64(x, 7));
+  const __m256i rotr8 = _mm256_setr_epi8(1, 2, 3, 4, 5, 6, 7, 0, 9, 10, 11, 12, 13, 14, 15, 8,
+                                         1, 2, 3, 4, 5, 6, 7, 0, 9, 10, 11, 12, 13, 14, 15, 8);
+  return _mm256_xor_si256(_mm256_xor_si256(rotr64<1>(x), _mm256_shuffle_epi8(x, rotr8)), _mm256_srli_epi64(x, 7));
 }
 TLS12_AVX2 __m256i small_sigma1(__m256i x) {
   return _mm256_xor_si256(_mm256_xor_si256(rotr64<19>(x), rotr64<61>(x)), _mm256_srli_epi64(x, 6));
 }
 
-// W(2i) + K(2i), W(2i+1) + K(2i+1) of both blocks to their tables.
-TLS12_AVX2 void store_pair(int i, __m256i words, uint64_t wk_a[80], uint64_t wk_b[80]) {
+// W(2i) + K(2i), W(2i+1) + K(2i+1) of both blocks to their table, as they
+// are in the register: the table interleaves the blocks, two words of the
+// first then the same two of the second (one store rather than two halves;
+// the rounds read with constant offsets, see eight_rounds()).
+TLS12_AVX2 void store_pair(int i, __m256i words, uint64_t wk[160]) {
   const __m128i k2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kSha512K + 2 * i));
   const __m256i sum = _mm256_add_epi64(words, _mm256_broadcastsi128_si256(k2));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(wk_a + 2 * i), _mm256_castsi256_si128(sum));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(wk_b + 2 * i), _mm256_extracti128_si256(sum, 1));
+  _mm256_store_si256(reinterpret_cast<__m256i*>(wk + 4 * i), sum);
 }
 
 // The schedule of blocks `a` and `b` (b may equal a) as 40 steps, step i
@@ -52,8 +57,7 @@ TLS12_AVX2 void store_pair(int i, __m256i words, uint64_t wk_a[80], uint64_t wk_
 struct Schedule {
   const uint8_t* a;
   const uint8_t* b;
-  uint64_t* wk_a;
-  uint64_t* wk_b;
+  uint64_t* wk;  // 32-byte aligned
   // The last eight pairs, oldest first: w[7] = (W(2i-2), W(2i-1)) of a | the
   // same of b before step i. Each step shifts them down by one, so every
   // index is a constant (the registers stay registers) while the step number
@@ -70,7 +74,7 @@ struct Schedule {
       const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + 16 * i));
       const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * i));
       w[i] = _mm256_shuffle_epi8(_mm256_set_m128i(hi, lo), bswap);
-      store_pair(i, w[i], wk_a, wk_b);
+      store_pair(i, w[i], wk);
     }
   }
 
@@ -85,7 +89,7 @@ struct Schedule {
     #pragma GCC unroll 8
     for (int k = 0; k < 7; ++k) w[k] = w[k + 1];
     w[7] = next;
-    store_pair(i, next, wk_a, wk_b);
+    store_pair(i, next, wk);
   }
 
   TLS12_AVX2 void all_steps() {
@@ -145,16 +149,18 @@ TLS12_ROUNDS void round(uint64_t a, uint64_t b, uint64_t& d, uint64_t e, uint64_
 // Eight rounds, with schedule step `step` of `next` (if any is left) after
 // the fourth: after eight rounds the working variables are back in their
 // places, so the names rotate instead of the values.
+// The words W(t..t+7) + K of one block are at wk[0, 1, 4, 5, 8, 9, 12, 13]
+// (the table interleaves two blocks in pairs of words, see store_pair()).
 TLS12_ROUNDS void eight_rounds(Working& v, const uint64_t* wk, Schedule& next, int step) {
   round(v.a, v.b, v.d, v.e, v.f, v.g, v.h, v.bc, v.ab, wk + 0);
   round(v.h, v.a, v.c, v.d, v.e, v.f, v.g, v.ab, v.bc, wk + 1);
-  round(v.g, v.h, v.b, v.c, v.d, v.e, v.f, v.bc, v.ab, wk + 2);
-  round(v.f, v.g, v.a, v.b, v.c, v.d, v.e, v.ab, v.bc, wk + 3);
+  round(v.g, v.h, v.b, v.c, v.d, v.e, v.f, v.bc, v.ab, wk + 4);
+  round(v.f, v.g, v.a, v.b, v.c, v.d, v.e, v.ab, v.bc, wk + 5);
   if (step < 40) next.step(step);
-  round(v.e, v.f, v.h, v.a, v.b, v.c, v.d, v.bc, v.ab, wk + 4);
-  round(v.d, v.e, v.g, v.h, v.a, v.b, v.c, v.ab, v.bc, wk + 5);
-  round(v.c, v.d, v.f, v.g, v.h, v.a, v.b, v.bc, v.ab, wk + 6);
-  round(v.b, v.c, v.e, v.f, v.g, v.h, v.a, v.ab, v.bc, wk + 7);
+  round(v.e, v.f, v.h, v.a, v.b, v.c, v.d, v.bc, v.ab, wk + 8);
+  round(v.d, v.e, v.g, v.h, v.a, v.b, v.c, v.ab, v.bc, wk + 9);
+  round(v.c, v.d, v.f, v.g, v.h, v.a, v.b, v.bc, v.ab, wk + 12);
+  round(v.b, v.c, v.e, v.f, v.g, v.h, v.a, v.ab, v.bc, wk + 13);
 }
 
 // Steps 2-4 of §6.4.2 for one block, with steps first, first + 1, ... (up
@@ -162,10 +168,11 @@ TLS12_ROUNDS void eight_rounds(Working& v, const uint64_t* wk, Schedule& next, i
 // schedule then run side by side. The rounds are a loop of eight (after
 // eight rounds the working variables are back in place) rather than fully
 // unrolled: 160 unrolled rounds would not fit the decoded-instruction cache.
-TLS12_ROUNDS void compress_block(std::array<uint64_t, 8>& h, const uint64_t wk[80], Schedule& next, int first) {
+// wk is the pair's table, offset by 2 words for the second block.
+TLS12_ROUNDS void compress_block(std::array<uint64_t, 8>& h, const uint64_t* wk, Schedule& next, int first) {
   Working v{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[1] ^ h[2], 0};
   for (int t = 0; t < 80; t += 8, first += 2) {
-    eight_rounds(v, wk + t, next, first);
+    eight_rounds(v, wk + 2 * t, next, first);
     if (first + 1 < 40) next.step(first + 1);
   }
   h[0] += v.a;
@@ -184,19 +191,19 @@ __attribute__((target("avx2,bmi,bmi2"))) void sha512_compress_avx2(std::array<ui
                                                                  const uint8_t* data, size_t blocks) {
   // Two pairs of tables: the pair of blocks being compressed, and the next
   // pair being scheduled meanwhile (the vector units are idle in the rounds).
-  alignas(32) uint64_t wk[2][2][80];
+  alignas(32) uint64_t wk[2][160];
   const size_t pairs = (blocks + 1) / 2;
   // An odd last block is paired with itself; only its first copy is used.
   const auto second = [&](size_t p) { return 2 * p + 1 < blocks ? data + 256 * p + 128 : data + 256 * p; };
-  Schedule first{data, second(0), wk[0][0], wk[0][1], {}};
+  Schedule first{data, second(0), wk[0], {}};
   first.all_steps();
   for (size_t p = 0; p < pairs; ++p) {
     const size_t next_p = p + 1 < pairs ? p + 1 : p;  // the last pair schedules itself again, unused
-    uint64_t(&now)[2][80] = wk[p % 2];
-    Schedule next{data + 256 * next_p, second(next_p), wk[(p + 1) % 2][0], wk[(p + 1) % 2][1], {}};
+    const uint64_t* now = wk[p % 2];
+    Schedule next{data + 256 * next_p, second(next_p), wk[(p + 1) % 2], {}};
     next.load_steps();
-    compress_block(h, now[0], next, 8);
-    if (2 * p + 1 < blocks) compress_block(h, now[1], next, 28);  // else the last, odd block
+    compress_block(h, now, next, 8);
+    if (2 * p + 1 < blocks) compress_block(h, now + 2, next, 28);  // else the last, odd block
   }
   // The words are the message's, which may be a key (HMAC): wipe them.
   secure_zero(wk, sizeof wk);
