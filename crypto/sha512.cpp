@@ -129,8 +129,11 @@ void detail::sha512_compress_portable(std::array<uint64_t, 8>& h, const uint8_t*
 }
 
 detail::Sha512CompressFn detail::sha512_compress_selected() {
-  static const Sha512CompressFn fn =
-      cpu_features().avx2 && cpu_features().bmi2 ? &sha512_compress_avx2 : &sha512_compress_portable;
+  static const Sha512CompressFn fn = [] {
+    const CpuFeatures& cpu = cpu_features();
+    if (!cpu.avx2 || !cpu.bmi2) return &sha512_compress_portable;
+    return cpu.avx512vl ? &sha512_compress_avx512vl : &sha512_compress_avx2;
+  }();
   return fn;
 }
 
