@@ -132,7 +132,8 @@ detail::Sha512CompressFn detail::sha512_compress_selected() {
   static const Sha512CompressFn fn = [] {
     const CpuFeatures& cpu = cpu_features();
     if (!cpu.avx2 || !cpu.bmi2) return &sha512_compress_portable;
-    return cpu.avx512vl ? &sha512_compress_avx512vl : &sha512_compress_avx2;
+    // AVX-512VL's 256-bit forms need AVX-512F too (every CPU with one has both).
+    return cpu.avx512f && cpu.avx512vl ? &sha512_compress_avx512vl : &sha512_compress_avx2;
   }();
   return fn;
 }

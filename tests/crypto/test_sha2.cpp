@@ -306,14 +306,14 @@ void check_sha512_against_portable(detail::Sha512CompressFn compress) {
 TEST(Sha512, Avx2MatchesPortableOnRandomInputs) {
   if (!cpu_features().avx2 || !cpu_features().bmi2) GTEST_SKIP() << "this CPU has no AVX2 and BMI2";
   check_sha512_against_portable(&detail::sha512_compress_avx2);
-  if (!cpu_features().avx512vl) {
+  if (!cpu_features().avx512f || !cpu_features().avx512vl) {
     EXPECT_EQ(detail::sha512_compress_selected(), &detail::sha512_compress_avx2);
   }
 }
 
 TEST(Sha512, Avx512vlMatchesPortableOnRandomInputs) {
-  if (!cpu_features().avx2 || !cpu_features().bmi2 || !cpu_features().avx512vl)
-    GTEST_SKIP() << "this CPU has no AVX2, BMI2 and AVX-512VL";
+  const CpuFeatures& cpu = cpu_features();
+  if (!cpu.avx2 || !cpu.bmi2 || !cpu.avx512f || !cpu.avx512vl) GTEST_SKIP() << "this CPU has no AVX2, BMI2 and AVX-512VL";
   check_sha512_against_portable(&detail::sha512_compress_avx512vl);
   EXPECT_EQ(detail::sha512_compress_selected(), &detail::sha512_compress_avx512vl);
 }
