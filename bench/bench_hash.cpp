@@ -81,8 +81,9 @@ void print_ratios() {
   const CpuFeatures& cpu = cpu_features();
   std::printf("\nRatios in CPU time per operation (below 1: tls12 faster). SHA-NI %s; SHA-512 %s.\n",
               cpu.sha_ni ? "available and used by tls12" : "not available",
-              detail::sha512_compress_selected() == &detail::sha512_compress_avx2 ? "with the AVX2 schedule"
-                                                                                : "portable");
+              detail::sha512_compress_selected() == &detail::sha512_compress_avx512vl ? "with the AVX-512VL schedule"
+              : detail::sha512_compress_selected() == &detail::sha512_compress_avx2   ? "with the AVX2 schedule"
+                                                                                      : "portable");
   std::printf("%-22s %14s %14s %17s\n", "primitive / size", "tls12/OpenSSL", "tls12/sodium",
               "portable/OpenSSL");
   for (const auto& entry : results()) {

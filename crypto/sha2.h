@@ -152,12 +152,15 @@ std::array<uint32_t, 8> sha256_initial_state();
 std::array<uint64_t, 8> sha384_initial_state();
 void sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
 
-// The two SHA-512 compressions (§6.4.2, 128-byte blocks): the portable
-// reference and the one with an AVX2 message schedule (only when
-// cpu_features().avx2 and .bmi2 are true; crypto/sha512_avx2.cpp).
+// The SHA-512 compressions (§6.4.2, 128-byte blocks): the portable
+// reference and the ones with an AVX2 message schedule (only when
+// cpu_features().avx2 and .bmi2 are true; crypto/sha512_avx2.cpp), the
+// second with AVX-512VL rotations in it (also needs .avx512vl;
+// crypto/sha512_avx512vl.cpp).
 using Sha512CompressFn = void (*)(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
 void sha512_compress_portable(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
 void sha512_compress_avx2(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
+void sha512_compress_avx512vl(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks);
 Sha512CompressFn sha512_compress_selected();
 // §4.2.3: SHA-512's 80 round constants K(t).
 extern const uint64_t kSha512K[80];

@@ -129,19 +129,21 @@ void detail::sha512_compress_portable(std::array<uint64_t, 8>& h, const uint8_t*
 }
 
 detail::Sha512CompressFn detail::sha512_compress_selected() {
-  static const Sha512CompressFn fn =
-      cpu_features().avx2 && cpu_features().bmi2 ? &sha512_compress_avx2 : &sha512_compress_portable;
+  static const Sha512CompressFn fn = [] {
+    const CpuFeatures& cpu = cpu_features();
+    if (!cpu.avx2 || !cpu.bmi2) return &sha512_compress_portable;
+    // AVX-512VL's 256-bit forms need AVX-512F too (every CPU with one has both).
+    return cpu.avx512f && cpu.avx512vl ? &sha512_compress_avx512vl : &sha512_compress_avx2;
+  }();
   return fn;
 }
 
 void detail::sha512_compress(std::array<uint64_t, 8>& h, const uint8_t* data, size_t blocks) {
-  // A single block (a short message, the padding, an HMAC pad): the AVX2 code
-  // schedules blocks in pairs and pays for a pair, so the portable rounds are
-  // faster there (about 1.2x); from two blocks on the AVX2 schedule wins.
-  if (blocks == 1) {
-    sha512_compress_portable(h, data, blocks);
-    return;
-  }
+  // Even a single block (a short message, the padding, an HMAC pad) is
+  // faster in the vector code, whose rounds are shorter than the portable
+  // ones; its schedule, of a pair for one block, runs on vector units that
+  // would otherwise be idle (64-byte messages: about 1.1x with AVX2, 1.25x
+  // with AVX-512VL, against the portable rounds).
   sha512_compress_selected()(h, data, blocks);
 }
 

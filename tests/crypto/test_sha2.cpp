@@ -286,8 +286,7 @@ TEST(Sha256, PortableCompressionGivesTheKnownAnswer) {
 
 // ------------------------------------------------------------ SHA-512 AVX2
 
-TEST(Sha512, Avx2MatchesPortableOnRandomInputs) {
-  if (!cpu_features().avx2 || !cpu_features().bmi2) GTEST_SKIP() << "this CPU has no AVX2 and BMI2";
+void check_sha512_against_portable(detail::Sha512CompressFn compress) {
   std::mt19937 rng(5);
   const int rounds = kSanitized ? 100 : 2000;
   for (int i = 0; i < rounds; ++i) {
@@ -297,12 +296,26 @@ TEST(Sha512, Avx2MatchesPortableOnRandomInputs) {
     const size_t blocks = std::uniform_int_distribution<size_t>(1, 9)(rng);
     const Bytes data = random_message(blocks * Sha512::block_size);
     auto portable = state;
-    auto avx2 = state;
+    auto vector = state;
     detail::sha512_compress_portable(portable, data.data(), blocks);
-    detail::sha512_compress_avx2(avx2, data.data(), blocks);
-    ASSERT_EQ(portable, avx2) << "iteration " << i << ", " << blocks << " blocks";
+    compress(vector, data.data(), blocks);
+    ASSERT_EQ(portable, vector) << "iteration " << i << ", " << blocks << " blocks";
   }
-  EXPECT_EQ(detail::sha512_compress_selected(), &detail::sha512_compress_avx2);
+}
+
+TEST(Sha512, Avx2MatchesPortableOnRandomInputs) {
+  if (!cpu_features().avx2 || !cpu_features().bmi2) GTEST_SKIP() << "this CPU has no AVX2 and BMI2";
+  check_sha512_against_portable(&detail::sha512_compress_avx2);
+  if (!cpu_features().avx512f || !cpu_features().avx512vl) {
+    EXPECT_EQ(detail::sha512_compress_selected(), &detail::sha512_compress_avx2);
+  }
+}
+
+TEST(Sha512, Avx512vlMatchesPortableOnRandomInputs) {
+  const CpuFeatures& cpu = cpu_features();
+  if (!cpu.avx2 || !cpu.bmi2 || !cpu.avx512f || !cpu.avx512vl) GTEST_SKIP() << "this CPU has no AVX2, BMI2 and AVX-512VL";
+  check_sha512_against_portable(&detail::sha512_compress_avx512vl);
+  EXPECT_EQ(detail::sha512_compress_selected(), &detail::sha512_compress_avx512vl);
 }
 
 // The portable path must be right on its own, whichever one Sha512 selects.
