@@ -32,6 +32,7 @@
 
 #include "crypto/chacha20_poly1305.h"
 #include "crypto/cpu.h"
+#include "crypto/poly1305_internal.h"
 
 namespace tls12::crypto {
 
@@ -168,17 +169,8 @@ __attribute__((target("avx512f,avx512ifma"))) void Poly1305Fast::add_blocks_ifma
     add_blocks_avx2(m, blocks);
     return;
   }
-  Limbs44 p[9];  // p[i] = r^i
-  p[1] = to_limbs44(r0, r1, 0);
-  p[2] = multiply(p[1], p[1]);
-  p[3] = multiply(p[2], p[1]);
-  p[4] = multiply(p[2], p[2]);
-  p[5] = multiply(p[4], p[1]);
-  p[6] = multiply(p[4], p[2]);
-  p[7] = multiply(p[4], p[3]);
-  p[8] = multiply(p[4], p[4]);
-  const Limbs44 step_powers[8] = {p[8], p[8], p[8], p[8], p[8], p[8], p[8], p[8]};
-  const Limbs44 last[8] = {p[8], p[7], p[6], p[5], p[4], p[3], p[2], p[1]};
+  Limbs44 step_powers[8], last[8];
+  poly1305_detail::eight_lane_powers(to_limbs44(r0, r1, 0), step_powers, last);
   const Multiplier step = make_multiplier(step_powers);
 
   // Lane 0 starts with the accumulator so far, every lane with its block.

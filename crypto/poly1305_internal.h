@@ -1,6 +1,7 @@
 // Scalar helpers shared by the vector Poly1305 paths (RFC 8439 §2.5;
-// crypto/poly1305_avx2.cpp, crypto/poly1305_avx512.cpp). Not part of the
-// library's interface.
+// crypto/poly1305_avx2.cpp, crypto/poly1305_avx512.cpp, and for the
+// eight-lane powers crypto/poly1305_ifma.cpp). Not part of the library's
+// interface.
 //
 // The vector paths keep 26-bit limbs (so that a 32 x 32 -> 64-bit lane
 // multiply multiplies limbs); these helpers make the powers of r in that form
@@ -52,6 +53,28 @@ inline Limbs26 multiply(const Limbs26& a, const Limbs26& b) {
   d[1] += d[0] >> 26;
   d[0] &= kMask26;
   return {{d[0], d[1], d[2], d[3], d[4]}};
+}
+
+// The multipliers of the eight-lane Horner scheme, from r in a vector path's
+// limb form (Limbs26 here, the IFMA path's Limbs44) with that form's scalar
+// `multiply`: every lane steps by r^8 (step), and the last step multiplies
+// lane i by r^(8-i) (last), which lines the eight partial sums up so that
+// adding the lanes gives the accumulator.
+template <class Limbs>
+void eight_lane_powers(const Limbs& r, Limbs step[8], Limbs last[8]) {
+  Limbs p[9];  // p[i] = r^i
+  p[1] = r;
+  p[2] = multiply(p[1], p[1]);
+  p[3] = multiply(p[2], p[1]);
+  p[4] = multiply(p[2], p[2]);
+  p[5] = multiply(p[4], p[1]);
+  p[6] = multiply(p[4], p[2]);
+  p[7] = multiply(p[4], p[3]);
+  p[8] = multiply(p[4], p[4]);
+  for (int i = 0; i < 8; ++i) {
+    step[i] = p[8];
+    last[i] = p[8 - i];
+  }
 }
 
 // The sum of the lanes (limb sums l[0..4], each well below 2^64) becomes the
