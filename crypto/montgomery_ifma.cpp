@@ -365,8 +365,7 @@ bool exp_secret_pair_1024(const Montgomery& mp, const Limb* base_p, const Limb* 
   // multiplications and 30 for the table, instead of 256 and 14).
   constexpr unsigned kWindow = 5;
   constexpr size_t kEntries = size_t{1} << kWindow;
-  static_assert(sizeof(Pair) % 64 == 0);
-  auto* table = new Pair[kEntries];
+  Pair table[kEntries];  // 10 KiB, on the stack: no allocation per exponentiation
   amm_x2(table[0], one, rr, mod);  // R mod m
   amm_x2(table[1], b, rr, mod);    // base * R
   for (size_t i = 2; i < kEntries; ++i) amm_x2(table[i], table[i - 1], table[1], mod);
@@ -392,8 +391,7 @@ bool exp_secret_pair_1024(const Montgomery& mp, const Limb* base_p, const Limb* 
     from_digits(out[s]->data(), acc, s);
     final_reduce(out[s]->data(), mont[s]->modulus().data());
   }
-  secure_zero(table, sizeof(Pair) * kEntries);
-  delete[] table;
+  secure_zero(table, sizeof table);
   secure_zero(&acc, sizeof acc);
   secure_zero(&pick, sizeof pick);
   secure_zero(&b, sizeof b);
